@@ -1,0 +1,124 @@
+"""One input and one output model per activity, shared by the workflow and the workers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from claims.assessment import ClaimFacts, ModelAnswer
+from claims.models import ClaimStatus, ClaimSubmission, DecidedBy, DecisionOutcome, Policy
+from claims.rules import PolicyCheck
+
+
+class Contract(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+# Activity names, so the workflow can call activities served by another worker (the llm worker)
+# without importing its implementation.
+RECORD_SUBMISSION = "record_submission"
+CHECK_POLICY = "check_policy"
+RECORD_TRANSITION = "record_transition"
+ASSESS_CLAIM = "assess_claim"
+PAY_CLAIM = "pay_claim"
+NOTIFY = "notify"
+
+
+class SubmissionRecord(Contract):
+    claim_id: uuid.UUID
+    workflow_id: str
+    submission: ClaimSubmission
+    submitted_at: dt.datetime
+
+
+class PolicyCheckInput(Contract):
+    claim_id: uuid.UUID
+    submission: ClaimSubmission
+
+
+class PolicyCheckResult(Contract):
+    check: PolicyCheck
+    policy: Policy | None
+
+
+class ModelFacts(Contract):
+    """What the decision ledger records about one assessment call."""
+
+    name: str
+    prompt_version: str
+    input_tokens: int
+    output_tokens: int
+    cost_usd: Decimal
+    latency_ms: int
+    attempts: int
+
+
+class DecisionRecord(Contract):
+    outcome: DecisionOutcome
+    decided_by: DecidedBy
+    reasons: list[str]
+    rules_fired: list[str] = []
+    payable_amount: Decimal | None = None
+    approved_amount: Decimal | None = None
+    model: ModelFacts | None = None
+    answer: ModelAnswer | None = None
+    adjuster_name: str | None = None
+    adjuster_role: str | None = None
+    note: str | None = None
+
+
+class TransitionInput(Contract):
+    """One audit event, optionally a status change and a decision, written in one transaction."""
+
+    claim_id: uuid.UUID
+    step: int
+    event_type: str
+    at: dt.datetime
+    status: ClaimStatus | None = None
+    detail: dict[str, Any] = {}
+    payable_amount: Decimal | None = None
+    approved_amount: Decimal | None = None
+    escalated: bool | None = None
+    decision: DecisionRecord | None = None
+
+
+class AssessmentInput(Contract):
+    claim_id: uuid.UUID
+    facts: ClaimFacts
+
+
+class AssessmentResult(Contract):
+    """A validated answer, or `answer=None` with the reason the model's output was unusable."""
+
+    answer: ModelAnswer | None
+    invalid_reason: str | None = None
+    model: ModelFacts
+
+
+class PaymentInput(Contract):
+    claim_id: uuid.UUID
+    amount: Decimal
+    currency: str
+
+    @property
+    def idempotency_key(self) -> str:
+        """Derived from the claim id: every attempt and every worker asks for the same payment."""
+        return f"claim-{self.claim_id}-payment"
+
+
+class PaymentResult(Contract):
+    payment_id: uuid.UUID
+    amount: Decimal
+    currency: str
+    rail_reference: str
+
+
+class NotificationInput(Contract):
+    claim_id: uuid.UUID
+    step: int
+    kind: str
+    payload: dict[str, Any]

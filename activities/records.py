@@ -1,0 +1,43 @@
+"""Postgres activities of the claims worker: the only writers of claim state."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio import activity
+
+from activities import contracts as c
+from claims.rules import check_policy
+from infra.store import claims as claim_store
+from infra.store import notifications, policies
+
+
+class RecordActivities:
+    """Activities bound to one engine; the worker builds this with its dependencies."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    @activity.defn(name=c.RECORD_SUBMISSION)
+    async def record_submission(self, record: c.SubmissionRecord) -> None:
+        """Create the claim row and its `submitted` event (idempotent)."""
+        async with self._engine.begin() as conn:
+            await claim_store.record_submission(conn=conn, record=record)
+
+    @activity.defn(name=c.CHECK_POLICY)
+    async def check_policy(self, request: c.PolicyCheckInput) -> c.PolicyCheckResult:
+        """Load the policy and apply the hard and risk rules (read-only)."""
+        async with self._engine.connect() as conn:
+            policy = await policies.get(conn=conn, policy_number=request.submission.policy_number)
+        return c.PolicyCheckResult(check=check_policy(policy, request.submission), policy=policy)
+
+    @activity.defn(name=c.RECORD_TRANSITION)
+    async def record_transition(self, transition: c.TransitionInput) -> None:
+        """Write one step: audit event, optional decision, claim row (idempotent)."""
+        async with self._engine.begin() as conn:
+            await claim_store.apply_transition(conn=conn, transition=transition)
+
+    @activity.defn(name=c.NOTIFY)
+    async def notify(self, message: c.NotificationInput) -> None:
+        """Queue a notification in the outbox (idempotent per step)."""
+        async with self._engine.begin() as conn:
+            await notifications.enqueue(conn=conn, message=message)

@@ -1,0 +1,1 @@
+"""FastAPI gateway: starts, updates and queries claim workflows; reads Postgres."""

@@ -1,0 +1,50 @@
+"""Bearer API keys with three roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from infra.settings import ApiKey, Role
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer <token>`")
+
+
+async def authenticate(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> ApiKey:
+    """Resolve the bearer token to its API key, or refuse with 401."""
+    keys: dict[str, ApiKey] = request.app.state.settings.api_key_table
+    key = keys.get(credentials.credentials) if credentials else None
+    if key is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="missing or invalid API key",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return key
+
+
+def require(*roles: Role) -> Callable[..., Coroutine[Any, Any, ApiKey]]:
+    """A dependency that admits only callers holding one of `roles` (403 otherwise)."""
+
+    async def check(caller: Annotated[ApiKey, Depends(authenticate)]) -> ApiKey:
+        if caller.role not in roles:
+            allowed = ", ".join(roles)
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                detail=f"role {caller.role} may not do this (allowed: {allowed})",
+            )
+        return caller
+
+    return check
+
+
+AnyCaller = Annotated[ApiKey, Depends(authenticate)]
+Submitter = Annotated[ApiKey, Depends(require(Role.SUBMITTER, Role.ADMIN))]
+Adjuster = Annotated[ApiKey, Depends(require(Role.ADJUSTER, Role.ADMIN))]
+Admin = Annotated[ApiKey, Depends(require(Role.ADMIN))]

@@ -1,0 +1,58 @@
+"""The FastAPI application: clients are built in the lifespan and kept on `app.state`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from temporalio.client import Client
+
+from app import metrics
+from app.routes import claims, health, policies
+from infra.db import create_engine
+from infra.settings import Settings
+from infra.temporal import connect
+
+
+def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI:
+    """Build the app; pass `temporal` to reuse an existing client (tests)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.database_url is None:
+            raise RuntimeError("the API needs CLAIMS_DATABASE_URL")
+        app.state.settings = settings
+        app.state.engine = create_engine(settings.database_url)
+        app.state.temporal = temporal or await connect(settings)
+        try:
+            yield
+        finally:
+            await app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Claims service",
+        version="1",
+        summary="Durable insurance claims: submit, assess, review, pay exactly once.",
+        lifespan=lifespan,
+    )
+    app.include_router(health.router)
+    app.include_router(policies.router)
+    app.include_router(claims.router)
+
+    @app.middleware("http")
+    async def record_request(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        template = getattr(route, "path", "unmatched")
+        metrics.REQUESTS.labels(request.method, template, str(response.status_code)).inc()
+        metrics.REQUEST_SECONDS.labels(request.method, template).observe(
+            time.perf_counter() - started
+        )
+        return response
+
+    return app

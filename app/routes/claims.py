@@ -1,0 +1,143 @@
+"""Claims: submit, read, list, review."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, HTTPException, Query, Response, status
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.service import RPCError
+
+from app import errors, metrics, pagination
+from app.auth import Adjuster, AnyCaller, Submitter
+from app.deps import ClientDep, EngineDep, SettingsDep
+from app.schemas import ClaimOut, ClaimPage, ReviewRequest, SubmitResponse
+from app.submission import StartOutcome, start_claim
+from app.views import claim_view, summary
+from claims.models import ClaimStatus, ClaimSubmission
+from infra.store import claims as claim_store
+from workflows.contracts import REVIEW_UPDATE, ClaimState, ReviewInput, workflow_id_for
+
+router = APIRouter(prefix="/v1/claims", tags=["claims"])
+
+IdempotencyKey = Annotated[
+    str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
+]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=SubmitResponse,
+    responses={200: {"description": "replay of an earlier request with the same key"}},
+)
+async def submit_claim(
+    submission: ClaimSubmission,
+    response: Response,
+    caller: Submitter,
+    client: ClientDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> SubmitResponse:
+    """Accept a claim and start its workflow; processing continues asynchronously."""
+    now = dt.datetime.now(dt.UTC)
+    if submission.incident_date > now.date():
+        raise errors.field_error("incident_date", "incident_date is in the future")
+    started = await start_claim(
+        client=client,
+        settings=settings,
+        caller=caller,
+        submission=submission,
+        idempotency_key=idempotency_key,
+        now=now,
+    )
+    if started.outcome is StartOutcome.CONFLICT:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            detail="Idempotency-Key was already used with a different request body",
+        )
+    if started.outcome is StartOutcome.REPLAYED:
+        response.status_code = status.HTTP_200_OK
+    else:
+        metrics.CLAIMS_SUBMITTED.inc()
+    response.headers["Location"] = f"/v1/claims/{started.claim_id}"
+    return SubmitResponse(
+        claim_id=started.claim_id,
+        workflow_id=started.workflow_id,
+        status=ClaimStatus.SUBMITTED,
+        submitted_at=started.submitted_at,
+    )
+
+
+@router.get("/{claim_id}", response_model=ClaimOut)
+async def get_claim(claim_id: uuid.UUID, _: AnyCaller, engine: EngineDep) -> ClaimOut:
+    """The claim with its decision, payment and audit trail."""
+    async with engine.connect() as conn:
+        view = await claim_view(conn=conn, claim_id=claim_id)
+    if view is None:
+        raise errors.not_found(claim_id)
+    return view
+
+
+@router.get("", response_model=ClaimPage)
+async def list_claims(
+    _: AnyCaller,
+    engine: EngineDep,
+    status_filter: Annotated[ClaimStatus | None, Query(alias="status")] = None,
+    policy_number: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> ClaimPage:
+    """Claims, newest first, `limit` at a time; pass `next_cursor` back as `cursor`."""
+    before = pagination.decode(cursor) if cursor else None
+    async with engine.connect() as conn:
+        rows = await claim_store.list_page(
+            conn=conn,
+            limit=limit + 1,
+            status=status_filter.value if status_filter else None,
+            policy_number=policy_number,
+            before=before,
+        )
+    items = [summary(row) for row in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last = items[-1]
+        next_cursor = pagination.encode(last.submitted_at, last.claim_id)
+    return ClaimPage(items=items, next_cursor=next_cursor)
+
+
+@router.post("/{claim_id}/review", response_model=ClaimOut)
+async def review_claim(
+    claim_id: uuid.UUID,
+    body: ReviewRequest,
+    caller: Adjuster,
+    client: ClientDep,
+    engine: EngineDep,
+) -> ClaimOut:
+    """An adjuster's decision on a claim awaiting review (a Temporal update with a validator)."""
+    async with engine.connect() as conn:
+        row = await claim_store.get(conn=conn, claim_id=claim_id)
+    if row is None:
+        raise errors.not_found(claim_id)
+    handle = client.get_workflow_handle(workflow_id_for(claim_id))
+    review = ReviewInput(
+        decision=body.decision,
+        approved_amount=body.approved_amount,
+        note=body.note,
+        adjuster_name=caller.name,
+        adjuster_role=caller.role.value,
+    )
+    try:
+        await handle.execute_update(REVIEW_UPDATE, review, result_type=ClaimState)
+    except WorkflowUpdateFailedError as err:
+        raise errors.from_update_failure(err) from err
+    except RPCError as err:
+        raise errors.from_rpc_error(err, claim_id, row["status"]) from err
+    metrics.REVIEWS.labels(decision=body.decision.value).inc()
+    async with engine.connect() as conn:
+        view = await claim_view(conn=conn, claim_id=claim_id)
+    if view is None:  # pragma: no cover - the row existed above and rows are never deleted
+        raise errors.not_found(claim_id)
+    return view

@@ -1,0 +1,39 @@
+"""Policies: reference data that claims are checked against."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Path, Response, status
+
+from app.auth import Admin, AnyCaller
+from app.deps import EngineDep
+from claims.models import Policy
+from infra.store import policies
+
+router = APIRouter(prefix="/v1/policies", tags=["policies"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Policy,
+    responses={200: {"description": "an existing policy was replaced"}},
+)
+async def put_policy(policy: Policy, response: Response, _: Admin, engine: EngineDep) -> Policy:
+    """Create a policy, or replace the one with the same number."""
+    async with engine.begin() as conn:
+        created = await policies.upsert(conn=conn, policy=policy)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return policy
+
+
+@router.get("/{policy_number}", response_model=Policy)
+async def get_policy(
+    _: AnyCaller, engine: EngineDep, policy_number: str = Path(max_length=64)
+) -> Policy:
+    """One policy by number."""
+    async with engine.connect() as conn:
+        policy = await policies.get(conn=conn, policy_number=policy_number)
+    if policy is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"policy {policy_number} not found")
+    return policy

@@ -1,0 +1,105 @@
+"""Response and request bodies of REST API v1 that are not domain models."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from claims.models import Claimant, ClaimStatus
+from workflows.contracts import ReviewDecision
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReviewRequest(Body):
+    decision: ReviewDecision
+    approved_amount: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class EventOut(BaseModel):
+    at: dt.datetime
+    type: str
+    detail: dict[str, Any]
+
+
+class ModelOut(BaseModel):
+    name: str
+    prompt_version: str | None
+    input_tokens: int | None
+    output_tokens: int | None
+    cost_usd: Decimal | None
+    latency_ms: int | None
+    attempts: int | None
+
+
+class AdjusterOut(BaseModel):
+    name: str
+    role: str | None
+
+
+class DecisionOut(BaseModel):
+    outcome: str
+    decided_by: str
+    reasons: list[str]
+    rules_fired: list[str]
+    approved_amount: Decimal | None
+    at: dt.datetime
+    adjuster: AdjusterOut | None = None
+    note: str | None = None
+    model: ModelOut | None = None
+    recommendation: str | None = None
+    confidence: float | None = None
+    rationale: str | None = None
+    risk_flags: list[str] | None = None
+
+
+class PaymentOut(BaseModel):
+    payment_id: uuid.UUID
+    amount: Decimal
+    currency: str
+    status: str
+    rail_reference: str | None
+    settled_at: dt.datetime | None
+
+
+class ClaimSummary(BaseModel):
+    claim_id: uuid.UUID
+    workflow_id: str
+    policy_number: str
+    claim_type: str
+    amount: Decimal
+    currency: str
+    status: ClaimStatus
+    payable_amount: Decimal | None
+    approved_amount: Decimal | None
+    escalated: bool
+    submitted_at: dt.datetime
+    updated_at: dt.datetime | None
+
+
+class ClaimOut(ClaimSummary):
+    claimant: Claimant
+    incident_date: dt.date
+    description: str
+    decision: DecisionOut | None
+    payment: PaymentOut | None
+    events: list[EventOut]
+
+
+class SubmitResponse(BaseModel):
+    claim_id: uuid.UUID
+    workflow_id: str
+    status: ClaimStatus
+    submitted_at: dt.datetime
+
+
+class ClaimPage(BaseModel):
+    items: list[ClaimSummary]
+    next_cursor: str | None

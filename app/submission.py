@@ -1,0 +1,133 @@
+"""Starting a claim: one workflow per claim id, idempotent by `Idempotency-Key`.
+
+Deduplication belongs to Temporal, not to a check-then-act here: the claim id (and so the
+workflow id) is derived from the key, the workflow id conflict policy returns the running
+workflow instead of starting a second one, and the reuse policy refuses to start a finished one
+again. The request's hash in the memo tells a replay (same body) from a conflict (other body).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from temporalio.client import Client, WorkflowHandle
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from claims.models import ClaimSubmission
+from infra import search_attributes as sa
+from infra.settings import ApiKey, Settings
+from workflows.contracts import (
+    WORKFLOW_NAME,
+    ClaimConfig,
+    ClaimWorkflowInput,
+    workflow_id_for,
+)
+
+_IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1c9a56-7d1e-4c43-9a51-0c1b8f0e2d11")
+
+
+class StartOutcome(StrEnum):
+    STARTED = "started"  # a new claim
+    REPLAYED = "replayed"  # the same key and body as an earlier request
+    CONFLICT = "conflict"  # the same key with a different body
+
+
+@dataclass(frozen=True)
+class Started:
+    outcome: StartOutcome
+    claim_id: uuid.UUID
+    workflow_id: str
+    submitted_at: dt.datetime
+
+
+def request_hash(submission: ClaimSubmission) -> str:
+    return hashlib.sha256(submission.model_dump_json().encode()).hexdigest()
+
+
+def claim_id_for(caller: ApiKey, idempotency_key: str | None) -> uuid.UUID:
+    """A key maps to one claim id per caller; no key means a new claim every time."""
+    if idempotency_key is None:
+        return uuid.uuid4()
+    return uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f"{caller.name}\x00{idempotency_key}")
+
+
+def claim_config(settings: Settings) -> ClaimConfig:
+    return ClaimConfig(
+        auto_approve_limit=settings.auto_approve_limit,
+        review_sla_s=settings.review_sla_s,
+        llm_task_queue=settings.llm_task_queue,
+        llm_timeout_s=settings.llm_timeout_s,
+    )
+
+
+async def _memo_of(handle: WorkflowHandle[object, object]) -> dict[str, object]:
+    description = await handle.describe()
+    return dict(await description.memo())
+
+
+async def start_claim(
+    *,
+    client: Client,
+    settings: Settings,
+    caller: ApiKey,
+    submission: ClaimSubmission,
+    idempotency_key: str | None,
+    now: dt.datetime,
+) -> Started:
+    """Start the claim's workflow, or find the one an earlier request with this key started."""
+    claim_id = claim_id_for(caller, idempotency_key)
+    workflow_id = workflow_id_for(claim_id)
+    digest = request_hash(submission)
+    nonce = uuid.uuid4().hex
+    try:
+        handle = await client.start_workflow(
+            WORKFLOW_NAME,
+            ClaimWorkflowInput(
+                claim_id=claim_id,
+                submission=submission,
+                submitted_at=now,
+                config=claim_config(settings),
+            ),
+            id=workflow_id,
+            task_queue=settings.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            memo={"request_hash": digest, "request_nonce": nonce, "submitted_at": now.isoformat()},
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(sa.CLAIM_STATUS, "submitted"),
+                    SearchAttributePair(sa.CLAIM_TYPE, str(submission.claim_type)),
+                    SearchAttributePair(sa.CLAIM_AMOUNT, float(submission.amount)),
+                    SearchAttributePair(sa.POLICY_NUMBER, submission.policy_number),
+                    SearchAttributePair(sa.ESCALATED, False),
+                ]
+            ),
+            static_summary=(
+                f"{submission.claim_type} claim of {submission.amount} {submission.currency} "
+                f"on policy {submission.policy_number}"
+            ),
+        )
+    except WorkflowAlreadyStartedError:
+        # The claim for this key already finished; its workflow id may not run again.
+        handle = client.get_workflow_handle(workflow_id)
+    if idempotency_key is None:
+        return Started(StartOutcome.STARTED, claim_id, workflow_id, now)
+    memo = await _memo_of(handle)
+    submitted_at = dt.datetime.fromisoformat(str(memo.get("submitted_at", now.isoformat())))
+    if memo.get("request_nonce") == nonce:
+        outcome = StartOutcome.STARTED
+    elif memo.get("request_hash") == digest:
+        outcome = StartOutcome.REPLAYED
+    else:
+        outcome = StartOutcome.CONFLICT
+    return Started(outcome, claim_id, workflow_id, submitted_at)

@@ -1,0 +1,88 @@
+"""Assemble the API's view of a claim from Postgres rows."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.schemas import (
+    AdjusterOut,
+    ClaimOut,
+    ClaimSummary,
+    DecisionOut,
+    EventOut,
+    ModelOut,
+    PaymentOut,
+)
+from claims.models import Claimant
+from infra.store import claims as claim_store
+from infra.store import payments
+
+
+def summary(row: RowMapping) -> ClaimSummary:
+    return ClaimSummary.model_validate(dict(row))
+
+
+def _model_of(row: RowMapping) -> ModelOut:
+    return ModelOut(
+        name=row["model_name"],
+        prompt_version=row["prompt_version"],
+        input_tokens=row["input_tokens"],
+        output_tokens=row["output_tokens"],
+        cost_usd=row["cost_usd"],
+        latency_ms=row["latency_ms"],
+        attempts=row["attempts"],
+    )
+
+
+def decision_view(decisions: Sequence[RowMapping]) -> DecisionOut | None:
+    """The latest decision, carrying the facts of the latest model assessment when there is one."""
+    if not decisions:
+        return None
+    latest = decisions[-1]
+    assessed = next(
+        (d for d in reversed(decisions) if d["model_name"] or d["recommendation"]), None
+    )
+    view: dict[str, Any] = {
+        "outcome": latest["outcome"],
+        "decided_by": latest["decided_by"],
+        "reasons": latest["reasons"],
+        "rules_fired": latest["rules_fired"],
+        "approved_amount": latest["approved_amount"],
+        "at": latest["at"],
+        "note": latest["note"],
+    }
+    if latest["adjuster_name"]:
+        view["adjuster"] = AdjusterOut(name=latest["adjuster_name"], role=latest["adjuster_role"])
+    if assessed is not None:
+        view |= {
+            "model": _model_of(assessed) if assessed["model_name"] else None,
+            "recommendation": assessed["recommendation"],
+            "confidence": assessed["confidence"],
+            "rationale": assessed["rationale"],
+            "risk_flags": assessed["risk_flags"],
+        }
+    return DecisionOut.model_validate(view)
+
+
+async def claim_view(*, conn: AsyncConnection, claim_id: uuid.UUID) -> ClaimOut | None:
+    """The full claim as GET /v1/claims/{id} returns it, or None when no row exists yet."""
+    row = await claim_store.get(conn=conn, claim_id=claim_id)
+    if row is None:
+        return None
+    events = await claim_store.list_events(conn=conn, claim_id=claim_id)
+    decisions = await claim_store.list_decisions(conn=conn, claim_id=claim_id)
+    payment = await payments.get(conn=conn, claim_id=claim_id)
+    return ClaimOut(
+        **summary(row).model_dump(),
+        claimant=Claimant(name=row["claimant_name"], email=row["claimant_email"]),
+        incident_date=row["incident_date"],
+        description=row["description"],
+        decision=decision_view(decisions),
+        payment=PaymentOut.model_validate(dict(payment)) if payment else None,
+        events=[EventOut(at=e["at"], type=e["type"], detail=e["detail"]) for e in events],
+    )

@@ -1,0 +1,110 @@
+"""Domain models shared by the API, the workflow and the activities."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# Money travels as a decimal string ("1250.00") so no float ever rounds a payout.
+Money = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
+PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
+NonNegativeMoney = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["USD"])]
+PolicyNumber = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
+
+CENT = Decimal("0.01")
+
+
+class ClaimType(StrEnum):
+    AUTO = "auto"
+    HOME = "home"
+    HEALTH = "health"
+    TRAVEL = "travel"
+
+
+class PolicyStatus(StrEnum):
+    ACTIVE = "active"
+    LAPSED = "lapsed"
+
+
+class ClaimStatus(StrEnum):
+    SUBMITTED = "submitted"
+    ASSESSING = "assessing"
+    AWAITING_REVIEW = "awaiting_review"
+    AWAITING_INFO = "awaiting_info"
+    APPROVED = "approved"
+    PAYING = "paying"
+    PAID = "paid"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in TERMINAL_STATUSES
+
+
+TERMINAL_STATUSES = frozenset({ClaimStatus.PAID, ClaimStatus.REJECTED, ClaimStatus.CANCELLED})
+
+
+class DecidedBy(StrEnum):
+    RULE = "rule"
+    MODEL = "model"
+    ADJUSTER = "adjuster"
+
+
+class DecisionOutcome(StrEnum):
+    APPROVE = "approve"
+    REVIEW = "review"
+    REJECT = "reject"
+    REQUEST_INFO = "request_info"
+
+
+class StrictModel(BaseModel):
+    """Refuses unknown fields so a typo in a request is a 422, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Policy(StrictModel):
+    policy_number: PolicyNumber
+    holder_name: str = Field(min_length=1, max_length=200)
+    coverages: list[ClaimType] = Field(min_length=1)
+    coverage_limit: PositiveMoney
+    deductible: NonNegativeMoney
+    currency: CurrencyCode
+    effective_from: dt.date
+    effective_to: dt.date
+    status: PolicyStatus = PolicyStatus.ACTIVE
+
+    @field_validator("coverages")
+    @classmethod
+    def _unique_coverages(cls, value: list[ClaimType]) -> list[ClaimType]:
+        return sorted(set(value))
+
+    @model_validator(mode="after")
+    def _period_is_forward(self) -> Policy:
+        if self.effective_to <= self.effective_from:
+            raise ValueError("effective_to must be after effective_from")
+        return self
+
+
+class Claimant(StrictModel):
+    name: str = Field(min_length=1, max_length=200)
+    # A deliberately plain check: the address is contact data, not an identity proof.
+    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class ClaimSubmission(StrictModel):
+    """What a client system submits. Validated before any workflow starts."""
+
+    policy_number: PolicyNumber
+    claimant: Claimant
+    claim_type: ClaimType
+    incident_date: dt.date
+    amount: PositiveMoney
+    currency: CurrencyCode
+    description: str = Field(min_length=1, max_length=10_000)

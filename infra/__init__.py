@@ -1,0 +1,1 @@
+"""Plumbing: settings, database, Temporal client, logging and the embedded dev stack."""

@@ -1,0 +1,91 @@
+"""The `claims` command: dev, api, worker, migrate."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from pydantic import ValidationError
+
+from infra import logging as claims_logging
+from infra.settings import Settings, get_settings
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        messages = "; ".join(str(err["msg"]) for err in exc.errors())
+        raise SystemExit(f"claims: invalid configuration: {messages}") from exc
+
+
+def _dev(_: argparse.Namespace) -> int:
+    from infra.devstack.launcher import run_dev
+
+    settings = _settings()
+    claims_logging.configure(settings.env, logging.WARNING)
+    return asyncio.run(run_dev(settings))
+
+
+def _api(_: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.main import create_app
+
+    settings = _settings()
+    claims_logging.configure(settings.env)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.api_host,
+        port=settings.api_port,
+        log_config=None,
+        access_log=False,
+    )
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from workers.run import run_worker
+
+    settings = _settings()
+    claims_logging.configure(settings.env)
+    asyncio.run(run_worker(settings, args.queue))
+    return 0
+
+
+def _migrate(_: argparse.Namespace) -> int:
+    from infra.migrate import upgrade
+
+    settings = _settings()
+    claims_logging.configure(settings.env)
+    if settings.database_url is None:
+        raise SystemExit("claims migrate: set CLAIMS_DATABASE_URL")
+    upgrade(settings.database_url)
+    print("claims migrate: database schema is at head")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="claims", description="Durable insurance-claims service")
+    commands = root.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "dev", help="run the whole stack locally (embedded Temporal and Postgres)"
+    ).set_defaults(run=_dev)
+    commands.add_parser("api", help="run the REST API").set_defaults(run=_api)
+    worker = commands.add_parser("worker", help="run one worker")
+    worker.add_argument("--queue", choices=["claims", "llm"], required=True)
+    worker.set_defaults(run=_worker)
+    commands.add_parser("migrate", help="upgrade the database schema").set_defaults(run=_migrate)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    code: int = args.run(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,215 @@
+"""`claims dev`: the whole stack in the foreground, each service a supervised child process.
+
+Order: Postgres, Temporal, migrations, claims worker, llm worker, API. It waits until every
+piece is ready, prints where to look, then watches: a child that dies takes the stack down
+with a message naming it (never a silent half-stack); SIGINT/SIGTERM stops every child.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+import time
+from collections.abc import Sequence
+
+import httpx
+
+from infra.devstack import postgres as pg
+from infra.devstack import temporal as tdev
+from infra.devstack.processes import Child, PidFile, child_env
+from infra.migrate import upgrade
+from infra.settings import Settings
+
+DATABASE = "claims"
+
+
+def say(message: str) -> None:
+    print(f"[claims dev] {message}", flush=True)
+
+
+class DevStack:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.data_dir = settings.data_dir.resolve()
+        self.logs = self.data_dir / "logs"
+        self.children: list[Child] = []
+        self.pidfile = PidFile(self.data_dir / "dev.pids")
+
+    def _start(self, child: Child) -> Child:
+        child.start()
+        self.children.append(child)
+        self.pidfile.record(self.children)
+        return child
+
+    def _app_child(self, name: str, args: Sequence[str], env: dict[str, str]) -> Child:
+        return Child(
+            name=name,
+            argv=[sys.executable, "-m", "infra.cli", *args],
+            log_path=self.logs / f"{name}.log",
+            env=env,
+        )
+
+    async def start(self) -> None:
+        s = self.settings
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        orphans = self.pidfile.kill_orphans()
+        if orphans:
+            say(f"stopped processes left by a killed run: {', '.join(orphans)}")
+
+        database_url = s.database_url
+        if database_url is None:
+            started = time.monotonic()
+            server = pg.EmbeddedPostgres(
+                self.data_dir / "postgres",
+                port=s.embedded_postgres_port,
+                log_path=self.logs / "postgres.log",
+            )
+            child = self._start(server.child())
+            await server.wait_ready(child)
+            await server.ensure_database(DATABASE)
+            database_url = server.url(DATABASE)
+            say(f"postgres ready on 127.0.0.1:{server.port} ({time.monotonic() - started:.1f}s)")
+
+        target = s.temporal_target
+        if s.temporal_address is None:
+            started = time.monotonic()
+            child = self._start(
+                tdev.dev_server_child(
+                    db_file=self.data_dir / "temporal" / "temporal.db",
+                    port=s.temporal_port,
+                    ui_port=s.temporal_ui_port,
+                    namespace=s.temporal_namespace,
+                    log_path=self.logs / "temporal.log",
+                )
+            )
+            await tdev.wait_ready(child, target, s.temporal_namespace)
+            say(f"temporal ready on {target} ({time.monotonic() - started:.1f}s)")
+
+        started = time.monotonic()
+        await asyncio.to_thread(upgrade, database_url)
+        say(f"migrations at head ({time.monotonic() - started:.1f}s)")
+
+        env = child_env(
+            CLAIMS_DATABASE_URL=database_url,
+            CLAIMS_TEMPORAL_ADDRESS=target,
+            LITELLM_LOCAL_MODEL_COST_MAP="True",
+        )
+        workers = [
+            self._start(self._app_child("claims-worker", ["worker", "--queue", "claims"], env)),
+            self._start(self._app_child("llm-worker", ["worker", "--queue", "llm"], env)),
+        ]
+        api = self._start(self._app_child("api", ["api"], env))
+        started = time.monotonic()
+        await self._wait_workers(workers)
+        await self._wait_api(api)
+        say(f"workers and API ready ({time.monotonic() - started:.1f}s)")
+
+    async def _wait_workers(self, workers: list[Child], timeout_s: float = 90.0) -> None:
+        """Ready once Temporal sees each worker process polling its task queue."""
+        from infra.devstack.readiness import queue_has_poller
+        from infra.temporal import connect
+
+        s = self.settings
+        client = await connect(s.model_copy(update={"temporal_address": s.temporal_target}))
+        wanted = [(workers[0], s.task_queue, True), (workers[1], s.llm_task_queue, False)]
+        deadline = time.monotonic() + timeout_s
+        for child, queue, workflows in wanted:
+            while not await queue_has_poller(client, queue, child.pid, workflows=workflows):
+                self._check_alive()
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{child.name} is not polling {queue} after {timeout_s}s")
+                await asyncio.sleep(0.3)
+
+    async def _wait_api(self, api: Child, timeout_s: float = 90.0) -> None:
+        url = f"http://{self.settings.api_host}:{self.settings.api_port}/readyz"
+        deadline = time.monotonic() + timeout_s
+        async with httpx.AsyncClient(timeout=2) as http:
+            while time.monotonic() < deadline:
+                self._check_alive()
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await http.get(url)).status_code == 200:
+                        return
+                await asyncio.sleep(0.3)
+        raise RuntimeError(f"api not ready at {url} after {timeout_s}s:\n{api.log_tail()}")
+
+    def _check_alive(self) -> None:
+        for child in self.children:
+            code = child.exit_code()
+            if code is not None:
+                raise ChildDiedError(child, code)
+
+    def banner(self) -> str:
+        s = self.settings
+        api = f"http://{s.api_host}:{s.api_port}"
+        lines = [
+            "",
+            "  Claims service is up.",
+            f"    API docs      {api}/docs",
+        ]
+        if s.temporal_address is None:
+            lines.append(f"    Temporal UI   http://127.0.0.1:{s.temporal_ui_port}")
+        lines += [f"    Metrics       {api}/metrics", f"    Logs          {self.logs}/", ""]
+        lines.append("  API keys (Authorization: Bearer <key>):")
+        for key in s.api_key_table.values():
+            lines.append(f"    {key.role:<10} {key.token}")
+        lines += ["", "  Ctrl-C stops everything; `make dev` again resumes every claim.", ""]
+        return "\n".join(lines)
+
+    async def watch(self, stop: asyncio.Event) -> int:
+        """Until a signal (exit 0) or a child's death (exit 1)."""
+        while not stop.is_set():
+            try:
+                self._check_alive()
+            except ChildDiedError as died:
+                say(f"{died.child.name} exited unexpectedly (code {died.code}); stopping the stack")
+                print(died.child.log_tail(), file=sys.stderr)
+                return 1
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=0.5)
+        return 0
+
+    def stop(self) -> None:
+        for child in reversed(self.children):
+            child.stop()
+        self.pidfile.path.unlink(missing_ok=True)
+
+
+class ChildDiedError(RuntimeError):
+    def __init__(self, child: Child, code: int) -> None:
+        super().__init__(f"{child.name} exited with {code}")
+        self.child = child
+        self.code = code
+
+
+async def run_dev(settings: Settings) -> int:
+    stack = DevStack(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        startup = asyncio.ensure_future(stack.start())
+        stopper = asyncio.ensure_future(stop.wait())
+        done, _ = await asyncio.wait({startup, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if startup not in done:
+            startup.cancel()
+            say("interrupted during start-up; stopping")
+            return 0
+        stopper.cancel()
+        startup.result()
+        print(stack.banner(), flush=True)
+        code = await stack.watch(stop)
+        if code == 0:
+            say("stopping")
+        return code
+    except ChildDiedError as died:
+        say(f"{died.child.name} exited with code {died.code} during start-up")
+        print(died.child.log_tail(), file=sys.stderr)
+        return 1
+    except RuntimeError as exc:
+        say(f"start-up failed: {exc}")
+        return 1
+    finally:
+        await asyncio.to_thread(stack.stop)

@@ -1,0 +1,146 @@
+"""Child process bookkeeping shared by the embedded services and the launcher."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+
+@dataclass
+class Child:
+    """One supervised child process with its log file."""
+
+    name: str
+    argv: Sequence[str]
+    log_path: Path
+    env: Mapping[str, str] | None = None
+    user: str | None = None
+    stop_signal: int = signal.SIGTERM
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            log.write(f"\n--- starting {self.name}: {' '.join(self.argv)}\n".encode())
+            log.flush()
+            # The child stays in our process group on purpose: SIGKILL of the group takes the
+            # whole stack down at once, which is exactly the crash the stack must survive.
+            self.process = subprocess.Popen(  # noqa: S603 - argv is built by us, not a shell
+                list(self.argv),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=dict(self.env) if self.env is not None else None,
+                user=self.user,
+                group=self.user,
+                extra_groups=[] if self.user else None,
+            )
+
+    @property
+    def pid(self) -> int:
+        if self.process is None:
+            raise RuntimeError(f"{self.name} was not started")
+        return self.process.pid
+
+    def exit_code(self) -> int | None:
+        return None if self.process is None else self.process.poll()
+
+    def stop(self, timeout_s: float = 20.0) -> None:
+        """Ask the child to stop; kill it when it does not within `timeout_s`."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(self.stop_signal)
+        try:
+            self.process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def log_tail(self, lines: int = 25) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return "(no log)"
+        return "\n".join(text.splitlines()[-lines:])
+
+
+class PidFile:
+    """Remembers the children of a run, so the next run can clear orphans of a killed one."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def record(self, children: Sequence[Child]) -> None:
+        entries = {}
+        for child in children:
+            if child.process is None:
+                continue
+            try:
+                created = psutil.Process(child.pid).create_time()
+            except psutil.NoSuchProcess:
+                continue
+            entries[child.name] = {"pid": child.pid, "create_time": created}
+        self.path.write_text(json.dumps(entries))
+
+    def kill_orphans(self) -> list[str]:
+        """Kill processes a previous run left behind (same pid and start time); name them."""
+        if not self.path.exists():
+            return []
+        try:
+            entries = json.loads(self.path.read_text())
+        except ValueError:
+            entries = {}
+        killed = []
+        for name, entry in entries.items():
+            try:
+                proc = psutil.Process(int(entry["pid"]))
+                if abs(proc.create_time() - float(entry["create_time"])) > 1:
+                    continue  # the pid was reused by an unrelated process
+                proc.kill()
+                proc.wait(timeout=10)
+                killed.append(name)
+            except (psutil.NoSuchProcess, psutil.TimeoutExpired, KeyError, ValueError):
+                continue
+        self.path.unlink(missing_ok=True)
+        return killed
+
+
+def wait_for_port_free(host: str, port: int, timeout_s: float = 10.0) -> bool:
+    """True once nothing listens on host:port (a killed server may take a moment to let go)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if not port_in_use(host, port):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def port_in_use(host: str, port: int) -> bool:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def child_env(**overrides: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(overrides)
+    return env

@@ -1,0 +1,25 @@
+"""Search attributes operators filter on in the Temporal Web UI.
+
+Pure keys only (temporalio.common is deterministic), so the workflow imports this module too.
+"""
+
+from __future__ import annotations
+
+from temporalio.common import SearchAttributeKey
+
+CLAIM_STATUS = SearchAttributeKey.for_keyword("ClaimStatus")
+CLAIM_TYPE = SearchAttributeKey.for_keyword("ClaimType")
+CLAIM_AMOUNT = SearchAttributeKey.for_float("ClaimAmount")
+POLICY_NUMBER = SearchAttributeKey.for_keyword("PolicyNumber")
+ESCALATED = SearchAttributeKey.for_bool("Escalated")
+
+ALL = (CLAIM_STATUS, CLAIM_TYPE, CLAIM_AMOUNT, POLICY_NUMBER, ESCALATED)
+
+# The names the CLI's `--search-attribute KEY=TYPE` and `temporal operator` expect.
+CLI_TYPES = {
+    "ClaimStatus": "Keyword",
+    "ClaimType": "Keyword",
+    "ClaimAmount": "Double",
+    "PolicyNumber": "Keyword",
+    "Escalated": "Bool",
+}

@@ -1,0 +1,118 @@
+"""One settings class for every process, read from the environment (and `.env`)."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_API_KEYS = "dev-submitter-key:submitter,dev-adjuster-key:adjuster,dev-admin-key:admin"
+
+
+class Role(StrEnum):
+    SUBMITTER = "submitter"
+    ADJUSTER = "adjuster"
+    ADMIN = "admin"
+
+
+class ApiKey(BaseModel):
+    """One bearer token; `name` identifies the caller in audit events (never the token)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    token: str
+    role: Role
+    name: str
+
+
+def parse_api_keys(raw: str) -> dict[str, ApiKey]:
+    """Parse `token:role[:name]` pairs, comma separated."""
+    keys: dict[str, ApiKey] = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        token, sep, rest = item.partition(":")
+        role_text, _, name = rest.partition(":")
+        if not sep or not token or not role_text:
+            raise ValueError(f"API key entry must look like token:role[:name], got {item[:4]}…")
+        try:
+            role = Role(role_text)
+        except ValueError as exc:
+            raise ValueError(
+                f"unknown role {role_text!r}; roles are submitter, adjuster, admin"
+            ) from exc
+        fingerprint = hashlib.sha256(token.encode()).hexdigest()[:8]
+        keys[token] = ApiKey(token=token, role=role, name=name or f"{role}-{fingerprint}")
+    return keys
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CLAIMS_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    env: str = Field(default="dev", pattern="^(dev|prod)$")
+    data_dir: Path = Path(".data")
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+
+    temporal_address: str | None = None
+    temporal_port: int = 7233
+    temporal_ui_port: int = 8233
+    temporal_namespace: str = "default"
+    task_queue: str = "claims"
+    llm_task_queue: str = "claims-llm"
+
+    database_url: str | None = None
+    embedded_postgres_port: int = 55432
+
+    api_keys: str | None = None
+
+    llm_model: str = "offline/claims-assessor"
+    llm_fallback_models: str = ""
+    llm_api_base: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_s: float = Field(default=60.0, gt=0)
+
+    auto_approve_limit: Decimal = Field(default=Decimal("5000"), ge=0)
+    review_sla_s: int = Field(default=172_800, gt=0)
+
+    @model_validator(mode="after")
+    def _prod_refuses_dev_defaults(self) -> Settings:
+        if self.env != "prod":
+            return self
+        problems = []
+        if not self.api_keys:
+            problems.append("CLAIMS_API_KEYS is unset")
+        elif any(key.startswith("dev-") for key in parse_api_keys(self.api_keys)):
+            problems.append("CLAIMS_API_KEYS contains the dev keys")
+        if not self.temporal_address:
+            problems.append("CLAIMS_TEMPORAL_ADDRESS is unset (prod never embeds Temporal)")
+        if not self.database_url:
+            problems.append("CLAIMS_DATABASE_URL is unset (prod never embeds Postgres)")
+        if problems:
+            raise ValueError("refusing to start in prod: " + "; ".join(problems))
+        return self
+
+    @cached_property
+    def api_key_table(self) -> dict[str, ApiKey]:
+        """Bearer tokens by token; dev falls back to the documented dev keys."""
+        raw = self.api_keys if self.api_keys is not None else DEV_API_KEYS
+        return parse_api_keys(raw)
+
+    @property
+    def fallback_models(self) -> list[str]:
+        return [m.strip() for m in self.llm_fallback_models.split(",") if m.strip()]
+
+    @property
+    def temporal_target(self) -> str:
+        return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+
+def get_settings() -> Settings:
+    """Read settings from the environment; each process calls this once at start-up."""
+    return Settings()

@@ -1,0 +1,171 @@
+"""Claim records: the claim row, its audit events and its decisions.
+
+Writers are called only by activities and are idempotent: every insert is keyed by
+(claim_id, step) and skipped on conflict, and the claim row only moves forward in steps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from activities.contracts import DecisionRecord, SubmissionRecord, TransitionInput
+from claims.models import ClaimStatus
+from infra.tables import claim, claim_event, decision
+
+SUBMITTED_STEP = 1
+
+
+async def record_submission(*, conn: AsyncConnection, record: SubmissionRecord) -> None:
+    """Insert the claim row and its `submitted` event unless they already exist."""
+    sub = record.submission
+    await conn.execute(
+        insert(claim)
+        .values(
+            claim_id=record.claim_id,
+            workflow_id=record.workflow_id,
+            policy_number=sub.policy_number,
+            claimant_name=sub.claimant.name,
+            claimant_email=sub.claimant.email,
+            claim_type=str(sub.claim_type),
+            incident_date=sub.incident_date,
+            amount=sub.amount,
+            currency=sub.currency,
+            description=sub.description,
+            status=str(ClaimStatus.SUBMITTED),
+            last_step=SUBMITTED_STEP,
+            submitted_at=record.submitted_at,
+        )
+        .on_conflict_do_nothing(index_elements=[claim.c.claim_id])
+    )
+    await conn.execute(
+        insert(claim_event)
+        .values(
+            claim_id=record.claim_id,
+            step=SUBMITTED_STEP,
+            type="submitted",
+            detail={"amount": str(sub.amount), "currency": sub.currency},
+            at=record.submitted_at,
+        )
+        .on_conflict_do_nothing(constraint="uq_claim_event_claim_id_step")
+    )
+
+
+def _decision_values(
+    claim_id: uuid.UUID, step: int, at: dt.datetime, d: DecisionRecord
+) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "claim_id": claim_id,
+        "step": step,
+        "at": at,
+        "outcome": str(d.outcome),
+        "decided_by": str(d.decided_by),
+        "reasons": d.reasons,
+        "rules_fired": d.rules_fired,
+        "payable_amount": d.payable_amount,
+        "approved_amount": d.approved_amount,
+        "adjuster_name": d.adjuster_name,
+        "adjuster_role": d.adjuster_role,
+        "note": d.note,
+    }
+    if d.model is not None:
+        values |= {
+            "model_name": d.model.name,
+            "prompt_version": d.model.prompt_version,
+            "input_tokens": d.model.input_tokens,
+            "output_tokens": d.model.output_tokens,
+            "cost_usd": d.model.cost_usd,
+            "latency_ms": d.model.latency_ms,
+            "attempts": d.model.attempts,
+        }
+    if d.answer is not None:
+        values |= {
+            "recommendation": str(d.answer.recommendation),
+            "confidence": d.answer.confidence,
+            "rationale": d.answer.rationale,
+            "risk_flags": d.answer.risk_flags,
+        }
+    return values
+
+
+async def apply_transition(*, conn: AsyncConnection, transition: TransitionInput) -> None:
+    """Append the step's event (and decision), and move the claim row forward to this step."""
+    t = transition
+    await conn.execute(
+        insert(claim_event)
+        .values(claim_id=t.claim_id, step=t.step, type=t.event_type, detail=t.detail, at=t.at)
+        .on_conflict_do_nothing(constraint="uq_claim_event_claim_id_step")
+    )
+    if t.decision is not None:
+        await conn.execute(
+            insert(decision)
+            .values(**_decision_values(t.claim_id, t.step, t.at, t.decision))
+            .on_conflict_do_nothing(constraint="uq_decision_claim_id_step")
+        )
+    changes: dict[str, Any] = {"last_step": t.step, "updated_at": sa.func.now()}
+    if t.status is not None:
+        changes["status"] = str(t.status)
+    for field in ("payable_amount", "approved_amount", "escalated"):
+        value = getattr(t, field)
+        if value is not None:
+            changes[field] = value
+    # `last_step < step` makes the write monotonic: a zombie attempt of an older step that
+    # commits late can never move the claim backwards.
+    await conn.execute(
+        sa.update(claim)
+        .where(claim.c.claim_id == t.claim_id, claim.c.last_step < t.step)
+        .values(**changes)
+    )
+
+
+async def get(*, conn: AsyncConnection, claim_id: uuid.UUID) -> RowMapping | None:
+    """Return the claim row, or None."""
+    result = await conn.execute(sa.select(claim).where(claim.c.claim_id == claim_id))
+    return result.mappings().one_or_none()
+
+
+async def list_events(*, conn: AsyncConnection, claim_id: uuid.UUID) -> Sequence[RowMapping]:
+    """Return the claim's audit events, oldest first."""
+    result = await conn.execute(
+        sa.select(claim_event)
+        .where(claim_event.c.claim_id == claim_id)
+        .order_by(claim_event.c.step)
+    )
+    return result.mappings().all()
+
+
+async def list_decisions(*, conn: AsyncConnection, claim_id: uuid.UUID) -> Sequence[RowMapping]:
+    """Return the claim's decisions, oldest first."""
+    result = await conn.execute(
+        sa.select(decision).where(decision.c.claim_id == claim_id).order_by(decision.c.step)
+    )
+    return result.mappings().all()
+
+
+async def list_page(
+    *,
+    conn: AsyncConnection,
+    limit: int,
+    status: str | None = None,
+    policy_number: str | None = None,
+    before: tuple[dt.datetime, uuid.UUID] | None = None,
+) -> Sequence[RowMapping]:
+    """Return up to `limit` claims, newest first, strictly older than the `before` cursor."""
+    query = sa.select(claim)
+    if status is not None:
+        query = query.where(claim.c.status == status)
+    if policy_number is not None:
+        query = query.where(claim.c.policy_number == policy_number)
+    if before is not None:
+        # Keyset pagination on (submitted_at, claim_id): claims arriving meanwhile are newer, so
+        # they can never shift a page that is already being read.
+        query = query.where(sa.tuple_(claim.c.submitted_at, claim.c.claim_id) < sa.tuple_(*before))
+    query = query.order_by(claim.c.submitted_at.desc(), claim.c.claim_id.desc()).limit(limit)
+    return (await conn.execute(query)).mappings().all()

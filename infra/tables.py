@@ -1,0 +1,138 @@
+"""Postgres tables (SQLAlchemy Core). Alembic migrations create them; this mirrors the schema.
+
+Uniqueness carries the exactly-once guarantees: one claim row per claim id, one audit event per
+(claim, step), one decision per (claim, step), one payment per claim, one notification per
+(claim, step). Activities insert with ON CONFLICT DO NOTHING, so a retried attempt is harmless.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+MONEY = sa.Numeric(14, 2)
+NOW = sa.text("now()")
+
+policy = sa.Table(
+    "policy",
+    metadata,
+    sa.Column("policy_number", sa.Text, primary_key=True),
+    sa.Column("holder_name", sa.Text, nullable=False),
+    sa.Column("coverages", JSONB, nullable=False),
+    sa.Column("coverage_limit", MONEY, nullable=False),
+    sa.Column("deductible", MONEY, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("effective_from", sa.Date, nullable=False),
+    sa.Column("effective_to", sa.Date, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+)
+
+claim = sa.Table(
+    "claim",
+    metadata,
+    sa.Column("claim_id", sa.Uuid, primary_key=True),
+    sa.Column("workflow_id", sa.Text, nullable=False, unique=True),
+    # No foreign key to policy: a claim on an unknown policy is recorded, then rejected by rule.
+    sa.Column("policy_number", sa.Text, nullable=False, index=True),
+    sa.Column("claimant_name", sa.Text, nullable=False),
+    sa.Column("claimant_email", sa.Text, nullable=False),
+    sa.Column("claim_type", sa.Text, nullable=False),
+    sa.Column("incident_date", sa.Date, nullable=False),
+    sa.Column("amount", MONEY, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False, index=True),
+    sa.Column("payable_amount", MONEY),
+    sa.Column("approved_amount", MONEY),
+    sa.Column("escalated", sa.Boolean, nullable=False, server_default=sa.false()),
+    # The workflow's step counter of the last write applied: a late, retried write of an older
+    # step never overwrites a newer state.
+    sa.Column("last_step", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.Index("ix_claim_submitted_at_claim_id", "submitted_at", "claim_id"),
+)
+
+claim_event = sa.Table(
+    "claim_event",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("claim_id", sa.Uuid, sa.ForeignKey("claim.claim_id"), nullable=False),
+    sa.Column("step", sa.Integer, nullable=False),
+    sa.Column("type", sa.Text, nullable=False),
+    sa.Column("detail", JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("claim_id", "step", name="uq_claim_event_claim_id_step"),
+)
+
+decision = sa.Table(
+    "decision",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("claim_id", sa.Uuid, sa.ForeignKey("claim.claim_id"), nullable=False),
+    sa.Column("step", sa.Integer, nullable=False),
+    sa.Column("outcome", sa.Text, nullable=False),
+    sa.Column("decided_by", sa.Text, nullable=False),
+    sa.Column("reasons", JSONB, nullable=False),
+    sa.Column("rules_fired", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
+    sa.Column("payable_amount", MONEY),
+    sa.Column("approved_amount", MONEY),
+    # Model facts, when a model was asked.
+    sa.Column("model_name", sa.Text),
+    sa.Column("prompt_version", sa.Text),
+    sa.Column("input_tokens", sa.Integer),
+    sa.Column("output_tokens", sa.Integer),
+    sa.Column("cost_usd", sa.Numeric(12, 6)),
+    sa.Column("latency_ms", sa.Integer),
+    sa.Column("attempts", sa.Integer),
+    sa.Column("recommendation", sa.Text),
+    sa.Column("confidence", sa.Float),
+    sa.Column("rationale", sa.Text),
+    sa.Column("risk_flags", JSONB),
+    # Adjuster facts, when a human decided.
+    sa.Column("adjuster_name", sa.Text),
+    sa.Column("adjuster_role", sa.Text),
+    sa.Column("note", sa.Text),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("claim_id", "step", name="uq_decision_claim_id_step"),
+)
+
+payment = sa.Table(
+    "payment",
+    metadata,
+    sa.Column("payment_id", sa.Uuid, primary_key=True),
+    sa.Column("claim_id", sa.Uuid, sa.ForeignKey("claim.claim_id"), nullable=False, unique=True),
+    sa.Column("idempotency_key", sa.Text, nullable=False, unique=True),
+    sa.Column("amount", MONEY, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("rail_reference", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.Column("settled_at", sa.DateTime(timezone=True)),
+)
+
+notification = sa.Table(
+    "notification",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("claim_id", sa.Uuid, sa.ForeignKey("claim.claim_id"), nullable=False),
+    sa.Column("step", sa.Integer, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("recipient", sa.Text, nullable=False),
+    sa.Column("payload", JSONB, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.Column("sent_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint("claim_id", "step", name="uq_notification_claim_id_step"),
+)

@@ -1,0 +1,35 @@
+"""The claims worker: ClaimWorkflow plus the Postgres, payment and notification activities."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.payment import LedgerRail, PaymentActivities, PaymentRail
+from activities.records import RecordActivities
+from workflows.claim import ClaimWorkflow
+
+
+def build_claims_worker(
+    client: Client,
+    *,
+    engine: AsyncEngine,
+    task_queue: str,
+    rail: PaymentRail | None = None,
+) -> Worker:
+    """A worker serving ClaimWorkflow and every activity that touches Postgres."""
+    records = RecordActivities(engine)
+    payments = PaymentActivities(engine, rail or LedgerRail())
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[ClaimWorkflow],
+        activities=[
+            records.record_submission,
+            records.check_policy,
+            records.record_transition,
+            records.notify,
+            payments.pay_claim,
+        ],
+    )

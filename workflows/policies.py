@@ -1,0 +1,41 @@
+"""Timeouts and retry policies for every activity the claim workflow calls.
+
+Postgres writes retry without an attempt cap: a database outage should pause claims, never fail
+them. The LLM call is bounded: once its attempts are spent the claim goes to a human instead.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio.common import RetryPolicy
+
+DB_TIMEOUT = timedelta(seconds=30)
+DB_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=30),
+)
+
+PAYMENT_TIMEOUT = timedelta(seconds=60)
+PAYMENT_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=1),
+    # The rail refusing the payee is a business answer, not an outage: retrying cannot help.
+    non_retryable_error_types=["PaymentRefused"],
+)
+
+NOTIFY_TIMEOUT = timedelta(seconds=30)
+NOTIFY_RETRY = DB_RETRY
+
+# Headroom over the per-call LLM timeout for validation re-asks inside one attempt.
+LLM_ATTEMPT_HEADROOM = timedelta(seconds=30)
+LLM_TOTAL_TIMEOUT = timedelta(minutes=15)
+LLM_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=1),
+    maximum_attempts=8,
+    non_retryable_error_types=["ModelUnavailable"],
+)
