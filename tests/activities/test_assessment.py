@@ -1,0 +1,46 @@
+import uuid
+from decimal import Decimal
+
+import pytest
+from temporalio.testing import ActivityEnvironment
+
+from activities.assessment import AssessmentActivities, LlmConfig
+from activities.contracts import AssessmentInput
+from activities.llm_client import OFFLINE_MODEL
+from claims.assessment import PROMPT_VERSION, ClaimFacts, Recommendation
+
+
+def facts(description: str) -> ClaimFacts:
+    return ClaimFacts(
+        claim_type="home",
+        incident_date="2026-06-15",
+        amount=Decimal("1200.00"),
+        currency="USD",
+        description=description,
+        payable_amount=Decimal("700.00"),
+        policy_effective_from="2026-01-01",
+        policy_effective_to="2027-01-01",
+        coverages=["home"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("description", "recommendation"),
+    [
+        ("A pipe burst in the kitchen; plumber invoice attached.", Recommendation.APPROVE),
+        ("Jewellery stolen during a party.", Recommendation.REVIEW),
+    ],
+)
+async def test_offline_model_answers_through_litellm(description, recommendation):
+    activities = AssessmentActivities(LlmConfig(model=OFFLINE_MODEL))
+    result = await ActivityEnvironment().run(
+        activities.assess_claim, AssessmentInput(claim_id=uuid.uuid4(), facts=facts(description))
+    )
+    assert result.answer is not None
+    assert result.answer.recommendation is recommendation
+    assert result.model.name == OFFLINE_MODEL
+    assert result.model.prompt_version == PROMPT_VERSION
+    assert result.model.input_tokens > 0
+    assert result.model.output_tokens > 0
+    assert result.model.cost_usd == 0
+    assert result.model.attempts == 1

@@ -1,0 +1,60 @@
+import datetime as dt
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.testing import ActivityEnvironment
+
+from activities.contracts import NotificationInput, PolicyCheckInput, TransitionInput
+from activities.records import RecordActivities
+from claims.models import ClaimStatus
+from claims.rules import HardRule
+from infra.store import policies
+from infra.tables import claim_event
+from tests.support import factories as f
+from tests.support.records import NOTIFICATION, committed_claim, count_rows
+
+
+async def test_record_transition_twice_writes_one_event(engine: AsyncEngine):
+    claim_id = await committed_claim(engine)
+    records = RecordActivities(engine)
+    transition = TransitionInput(
+        claim_id=claim_id,
+        step=2,
+        event_type="paid",
+        at=dt.datetime.now(dt.UTC),
+        status=ClaimStatus.PAID,
+    )
+    env = ActivityEnvironment()
+    await env.run(records.record_transition, transition)
+    await env.run(records.record_transition, transition)
+    assert await count_rows(engine, claim_event, claim_id) == 2  # submitted + one paid
+
+
+async def test_notify_twice_queues_one_message(engine: AsyncEngine):
+    claim_id = await committed_claim(engine)
+    records = RecordActivities(engine)
+    message = NotificationInput(claim_id=claim_id, step=5, kind="claim_paid", payload={"a": 1})
+    env = ActivityEnvironment()
+    await env.run(records.notify, message)
+    await env.run(records.notify, message)
+    assert await count_rows(engine, NOTIFICATION, claim_id) == 1
+
+
+async def test_check_policy_reads_the_policy_and_applies_rules(engine: AsyncEngine):
+    policy = f.policy()
+    async with engine.begin() as conn:
+        await policies.upsert(conn=conn, policy=policy)
+    records = RecordActivities(engine)
+    env = ActivityEnvironment()
+    checked = await env.run(
+        records.check_policy,
+        PolicyCheckInput(
+            claim_id=await committed_claim(engine), submission=f.submission(policy.policy_number)
+        ),
+    )
+    assert checked.policy == policy
+    assert checked.check.passed
+    missing = await env.run(
+        records.check_policy,
+        PolicyCheckInput(claim_id=await committed_claim(engine), submission=f.submission("P-none")),
+    )
+    assert missing.check.rule is HardRule.POLICY_NOT_FOUND

@@ -1,0 +1,1 @@
+"""Test support: shared servers, factories and helpers (not tests themselves)."""

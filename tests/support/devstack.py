@@ -1,0 +1,106 @@
+"""Run `claims dev` as a real subprocess on a temporary data directory and free ports."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from infra.devstack.processes import free_port
+
+BANNER = "Claims service is up."
+
+
+@dataclass
+class DevStackProcess:
+    data_dir: Path
+    api_port: int = field(default_factory=free_port)
+    temporal_port: int = field(default_factory=free_port)
+    ui_port: int = field(default_factory=free_port)
+    postgres_port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def output_path(self) -> Path:
+        return self.data_dir.parent / f"{self.data_dir.name}-claims-dev.out"
+
+    @property
+    def api(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+    @property
+    def temporal_target(self) -> str:
+        return f"127.0.0.1:{self.temporal_port}"
+
+    def env(self) -> dict[str, str]:
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith("CLAIMS_") or k == "CLAIMS_ENV"
+        }
+        env.update(
+            CLAIMS_DATA_DIR=str(self.data_dir),
+            CLAIMS_API_PORT=str(self.api_port),
+            CLAIMS_TEMPORAL_PORT=str(self.temporal_port),
+            CLAIMS_TEMPORAL_UI_PORT=str(self.ui_port),
+            CLAIMS_EMBEDDED_POSTGRES_PORT=str(self.postgres_port),
+        )
+        return env
+
+    def start(self) -> None:
+        with self.output_path.open("ab") as out:
+            # A session of its own, so the test can SIGKILL the whole group like a crash would.
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "infra.cli", "dev"],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=self.env(),
+                start_new_session=True,
+            )
+
+    def output(self) -> str:
+        return self.output_path.read_text(errors="replace")
+
+    async def wait_until_up(self, timeout_s: float = 180.0) -> None:
+        async with asyncio.timeout(timeout_s):
+            while BANNER not in self.output().split("--- restart ---")[-1]:
+                if self.process is not None and self.process.poll() is not None:
+                    raise AssertionError(f"claims dev exited early:\n{self.output()}")
+                await asyncio.sleep(0.3)
+
+    def mark_restart(self) -> None:
+        with self.output_path.open("a") as out:
+            out.write("\n--- restart ---\n")
+
+    def kill_group(self) -> None:
+        """SIGKILL every process of the stack at once: Temporal and Postgres included."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    async def stop(self, sig: int = signal.SIGTERM, timeout_s: float = 60.0) -> int:
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        return await asyncio.wait_for(asyncio.to_thread(self.process.wait), timeout_s)
+
+    def http(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.api, timeout=30)
+
+    def group_alive(self) -> list[int]:
+        """Pids still alive in the stack's process group."""
+        import psutil
+
+        assert self.process is not None
+        alive = []
+        for proc in psutil.process_iter(["pid"]):
+            try:
+                if os.getpgid(proc.pid) == self.process.pid and proc.status() != "zombie":
+                    alive.append(proc.pid)
+            except (ProcessLookupError, psutil.NoSuchProcess):
+                continue
+        return alive

@@ -1,0 +1,41 @@
+"""Direct database fixtures for activity tests: a committed claim row to hang records on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from activities.contracts import SubmissionRecord
+from infra.store import claims as claim_store
+from infra.tables import notification, payment
+from tests.support import factories as f
+
+
+async def committed_claim(engine: AsyncEngine) -> uuid.UUID:
+    claim_id = uuid.uuid4()
+    async with engine.begin() as conn:
+        await claim_store.record_submission(
+            conn=conn,
+            record=SubmissionRecord(
+                claim_id=claim_id,
+                workflow_id=f"claim-{claim_id}",
+                submission=f.submission("P-records"),
+                submitted_at=dt.datetime.now(dt.UTC),
+            ),
+        )
+    return claim_id
+
+
+async def count_rows(engine: AsyncEngine, table: sa.Table, claim_id: uuid.UUID) -> int:
+    async with engine.connect() as conn:
+        count = await conn.scalar(
+            sa.select(sa.func.count()).select_from(table).where(table.c.claim_id == claim_id)
+        )
+    return int(count or 0)
+
+
+PAYMENT = payment
+NOTIFICATION = notification

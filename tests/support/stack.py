@@ -1,0 +1,110 @@
+"""Real workers on per-test task queues against the session's Temporal and Postgres."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.client import Client, WorkflowHandle
+
+from activities.assessment import LlmConfig
+from activities.payment import PaymentRail
+from app.submission import claim_config
+from claims.models import ClaimStatus, ClaimSubmission, Policy
+from infra.settings import Settings
+from infra.store import claims as claim_store
+from infra.store import policies
+from workers.claims_worker import build_claims_worker
+from workers.llm_worker import build_llm_worker
+from workflows.claim import ClaimWorkflow
+from workflows.contracts import ClaimState, ClaimWorkflowInput, workflow_id_for
+
+
+@dataclass
+class Stack:
+    client: Client
+    engine: AsyncEngine
+    settings: Settings
+
+    async def add_policy(self, policy: Policy) -> Policy:
+        async with self.engine.begin() as conn:
+            await policies.upsert(conn=conn, policy=policy)
+        return policy
+
+    async def start(self, submission: ClaimSubmission) -> WorkflowHandle[ClaimWorkflow, ClaimState]:
+        claim_id = uuid.uuid4()
+        return await self.client.start_workflow(
+            ClaimWorkflow.run,
+            ClaimWorkflowInput(
+                claim_id=claim_id,
+                submission=submission,
+                submitted_at=dt.datetime.now(dt.UTC),
+                config=claim_config(self.settings),
+            ),
+            id=workflow_id_for(claim_id),
+            task_queue=self.settings.task_queue,
+        )
+
+    async def wait_for_status(
+        self, handle: WorkflowHandle[ClaimWorkflow, ClaimState], status: ClaimStatus
+    ) -> ClaimState:
+        """Poll the workflow's live state (bounded by a generous deadline, not a speed claim)."""
+        async with asyncio.timeout(60):
+            while True:
+                state = await handle.query(ClaimWorkflow.state)
+                if state.status is status:
+                    return state
+                await asyncio.sleep(0.1)
+
+    async def claim_row(self, claim_id: uuid.UUID) -> dict[str, object]:
+        async with self.engine.connect() as conn:
+            row = await claim_store.get(conn=conn, claim_id=claim_id)
+        assert row is not None
+        return dict(row)
+
+    async def event_types(self, claim_id: uuid.UUID) -> list[str]:
+        async with self.engine.connect() as conn:
+            events = await claim_store.list_events(conn=conn, claim_id=claim_id)
+        return [e["type"] for e in events]
+
+
+def stack_settings(database_url: str, **overrides: object) -> Settings:
+    suffix = uuid.uuid4().hex[:8]
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "task_queue": f"claims-{suffix}",
+        "llm_task_queue": f"llm-{suffix}",
+        "auto_approve_limit": Decimal("5000"),
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@asynccontextmanager
+async def running_stack(
+    client: Client,
+    engine: AsyncEngine,
+    settings: Settings,
+    *,
+    llm: LlmConfig | None = None,
+    rail: PaymentRail | None = None,
+) -> AsyncIterator[Stack]:
+    """Both workers, polling this stack's own task queues, for the duration of the block."""
+    async with AsyncExitStack() as workers:
+        await workers.enter_async_context(
+            build_claims_worker(client, engine=engine, task_queue=settings.task_queue, rail=rail)
+        )
+        await workers.enter_async_context(
+            build_llm_worker(
+                client,
+                config=llm or LlmConfig(model=settings.llm_model, timeout_s=settings.llm_timeout_s),
+                task_queue=settings.llm_task_queue,
+            )
+        )
+        yield Stack(client=client, engine=engine, settings=settings)
