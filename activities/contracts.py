@@ -25,6 +25,7 @@ CHECK_POLICY = "check_policy"
 RECORD_TRANSITION = "record_transition"
 ASSESS_CLAIM = "assess_claim"
 PAY_CLAIM = "pay_claim"
+RELEASE_PAYMENT = "release_payment"
 NOTIFY = "notify"
 
 
@@ -89,6 +90,9 @@ class TransitionInput(Contract):
 class AssessmentInput(Contract):
     claim_id: uuid.UUID
     facts: ClaimFacts
+    # Only ids: document text lives in Postgres and is read by the llm worker, never carried
+    # through workflow history.
+    document_ids: list[uuid.UUID] = []
 
 
 class AssessmentResult(Contract):
@@ -101,13 +105,28 @@ class AssessmentResult(Contract):
 
 class PaymentInput(Contract):
     claim_id: uuid.UUID
+    # The workflow's payment attempt: 1, then 2 after a refused payment was compensated.
+    attempt: int
     amount: Decimal
     currency: str
+    payee: str
 
     @property
     def idempotency_key(self) -> str:
-        """Derived from the claim id: every attempt and every worker asks for the same payment."""
-        return f"claim-{self.claim_id}-payment"
+        """Derived from the claim id (and attempt): every retry and worker asks the same thing."""
+        return payment_key(self.claim_id, self.attempt)
+
+
+def payment_key(claim_id: uuid.UUID, attempt: int) -> str:
+    return f"claim-{claim_id}-payment-{attempt}"
+
+
+class ReleaseInput(Contract):
+    """Compensation: release the reservation of a refused payment attempt."""
+
+    claim_id: uuid.UUID
+    attempt: int
+    reason: str
 
 
 class PaymentResult(Contract):

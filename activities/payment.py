@@ -1,35 +1,56 @@
-"""The payment activity and the rail adapters it pays through.
+"""The payment activities and the rail adapters they pay through.
 
-Exactly once: the payment row is reserved under a unique claim id and an idempotency key
-derived from the claim id before the rail is called, and the rail is asked with that same key,
-so a retry, a second worker or a replay after a crash all land on the one payment.
+Exactly once: the claim's payment row is reserved under unique keys before the rail is called,
+and the rail is asked with an idempotency key derived from the claim id and attempt, so a
+retry, a second worker or a replay after a crash all land on the one payment. A rail that
+refuses the payee ends the attempt with a non-retryable `PaymentRefused`; the workflow then
+compensates with `release_payment` (a saga).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from activities import contracts as c
 from infra.store import payments
 
 
+class PaymentRefused(Exception):  # noqa: N818 - the rail's own word for its answer
+    """The rail refused the transfer for a business reason: retrying cannot help."""
+
+
 class PaymentRail(Protocol):
     """A payment rail that deduplicates transfers by idempotency key."""
 
-    async def transfer(self, *, idempotency_key: str, amount: Decimal, currency: str) -> str:
-        """Move the money; return the rail's reference for the transfer."""
+    async def transfer(
+        self, *, idempotency_key: str, amount: Decimal, currency: str, payee: str
+    ) -> str:
+        """Move the money; return the rail's reference. Raise PaymentRefused to refuse."""
         ...
 
 
 class LedgerRail:
-    """The built-in rail: settles at once, with a reference derived from the idempotency key."""
+    """The built-in rail: settles at once, with a reference derived from the idempotency key.
 
-    async def transfer(self, *, idempotency_key: str, amount: Decimal, currency: str) -> str:
+    `blocked_payees` are accounts the rail refuses (closed, sanctioned, unverifiable), as a real
+    rail would; configure it with CLAIMS_PAYMENT_BLOCKED_PAYEES.
+    """
+
+    def __init__(self, blocked_payees: Iterable[str] = ()) -> None:
+        self.blocked_payees = {p.strip().lower() for p in blocked_payees if p.strip()}
+
+    async def transfer(
+        self, *, idempotency_key: str, amount: Decimal, currency: str, payee: str
+    ) -> str:
+        if payee.lower() in self.blocked_payees:
+            raise PaymentRefused(f"payee account {payee} is refused by the payment rail")
         digest = hashlib.sha256(f"{idempotency_key}:{amount}:{currency}".encode()).hexdigest()
         return f"LEDGER-{digest[:20].upper()}"
 
@@ -41,25 +62,41 @@ class PaymentActivities:
 
     @activity.defn(name=c.PAY_CLAIM)
     async def pay_claim(self, request: c.PaymentInput) -> c.PaymentResult:
-        """Reserve the claim's one payment row, pay it through the rail, mark it settled."""
-        key = request.idempotency_key
+        """Reserve the claim's one payment, pay it through the rail, mark it settled."""
         async with self._engine.begin() as conn:
             row = await payments.reserve(
                 conn=conn,
                 claim_id=request.claim_id,
-                idempotency_key=key,
+                attempt=request.attempt,
+                idempotency_key=request.idempotency_key,
                 amount=request.amount,
                 currency=request.currency,
+                payee=request.payee,
             )
         if row["status"] == payments.SETTLED:
             activity.logger.info("payment already settled; returning it")
             reference = row["rail_reference"]
-        else:
-            reference = await self._rail.transfer(
-                idempotency_key=key, amount=row["amount"], currency=row["currency"]
+        elif row["status"] != payments.RESERVED or row["attempt"] != request.attempt:
+            raise ApplicationError(
+                f"payment attempt {request.attempt} conflicts with attempt {row['attempt']} "
+                f"({row['status']})",
+                type="PaymentConflict",
+                non_retryable=True,
             )
+        else:
+            try:
+                reference = await self._rail.transfer(
+                    idempotency_key=row["idempotency_key"],
+                    amount=row["amount"],
+                    currency=row["currency"],
+                    payee=request.payee,
+                )
+            except PaymentRefused as refused:
+                raise ApplicationError(
+                    str(refused), type="PaymentRefused", non_retryable=True
+                ) from refused
             async with self._engine.begin() as conn:
-                await payments.mark_settled(
+                await payments.settle(
                     conn=conn, claim_id=request.claim_id, rail_reference=reference
                 )
         return c.PaymentResult(
@@ -68,3 +105,11 @@ class PaymentActivities:
             currency=row["currency"],
             rail_reference=reference,
         )
+
+    @activity.defn(name=c.RELEASE_PAYMENT)
+    async def release_payment(self, request: c.ReleaseInput) -> None:
+        """Compensation: release a refused attempt's reservation (idempotent)."""
+        async with self._engine.begin() as conn:
+            await payments.release(
+                conn=conn, claim_id=request.claim_id, attempt=request.attempt, reason=request.reason
+            )

@@ -7,13 +7,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from temporalio.client import Client
 
 from app import metrics
-from app.routes import claims, health, policies
+from app.routes import actions, claims, health, policies
 from infra.db import create_engine
 from infra.settings import Settings
 from infra.temporal import connect
+
+MAX_REQUEST_BYTES = 2 * 1024 * 1024
 
 
 def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI:
@@ -40,6 +43,21 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
     app.include_router(health.router)
     app.include_router(policies.router)
     app.include_router(claims.router)
+    app.include_router(actions.router)
+
+    @app.middleware("http")
+    async def refuse_oversized_bodies(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        # Refuse before reading: a document is at most 1 MiB of text, so no request needs more
+        # than twice that once JSON-escaped.
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
+            return JSONResponse(
+                {"detail": f"request body is {length} bytes; the limit is {MAX_REQUEST_BYTES}"},
+                status_code=413,
+            )
+        return await call_next(request)
 
     @app.middleware("http")
     async def record_request(

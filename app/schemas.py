@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from claims.models import Claimant, ClaimStatus
 from workflows.contracts import ReviewDecision
@@ -21,6 +21,35 @@ class ReviewRequest(Body):
     decision: ReviewDecision
     approved_amount: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
     note: str | None = Field(default=None, max_length=4000)
+
+    @model_validator(mode="after")
+    def _info_requests_say_what_is_missing(self) -> ReviewRequest:
+        if self.decision is ReviewDecision.REQUEST_INFO and not (self.note or "").strip():
+            raise ValueError("request_info needs a note saying what is missing")
+        return self
+
+
+class CancelRequest(Body):
+    reason: str | None = Field(default=None, max_length=4000)
+
+
+MAX_DOCUMENT_BYTES = 1024 * 1024
+
+
+class DocumentIn(Body):
+    name: str = Field(min_length=1, max_length=200)
+    content_type: Literal["text/plain"] = "text/plain"
+    text: str = Field(min_length=1)
+
+
+class DocumentOut(BaseModel):
+    document_id: uuid.UUID
+    claim_id: uuid.UUID
+    name: str
+    content_type: str
+    size_bytes: int
+    added_by: str
+    created_at: dt.datetime
 
 
 class EventOut(BaseModel):
@@ -65,7 +94,9 @@ class PaymentOut(BaseModel):
     amount: Decimal
     currency: str
     status: str
+    attempt: int
     rail_reference: str | None
+    failure_reason: str | None
     settled_at: dt.datetime | None
 
 
@@ -90,6 +121,7 @@ class ClaimOut(ClaimSummary):
     description: str
     decision: DecisionOut | None
     payment: PaymentOut | None
+    documents: list[DocumentOut] = []
     events: list[EventOut]
 
 

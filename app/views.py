@@ -14,13 +14,14 @@ from app.schemas import (
     ClaimOut,
     ClaimSummary,
     DecisionOut,
+    DocumentOut,
     EventOut,
     ModelOut,
     PaymentOut,
 )
 from claims.models import Claimant
 from infra.store import claims as claim_store
-from infra.store import payments
+from infra.store import documents, payments
 
 
 def summary(row: RowMapping) -> ClaimSummary:
@@ -74,9 +75,16 @@ async def claim_view(*, conn: AsyncConnection, claim_id: uuid.UUID) -> ClaimOut 
     row = await claim_store.get(conn=conn, claim_id=claim_id)
     if row is None:
         return None
+    return await view_of_row(conn=conn, row=row)
+
+
+async def view_of_row(*, conn: AsyncConnection, row: RowMapping) -> ClaimOut:
+    """The full claim built from its row and the rows hanging off it."""
+    claim_id: uuid.UUID = row["claim_id"]
     events = await claim_store.list_events(conn=conn, claim_id=claim_id)
     decisions = await claim_store.list_decisions(conn=conn, claim_id=claim_id)
     payment = await payments.get(conn=conn, claim_id=claim_id)
+    docs = await documents.list_for_claim(conn=conn, claim_id=claim_id)
     return ClaimOut(
         **summary(row).model_dump(),
         claimant=Claimant(name=row["claimant_name"], email=row["claimant_email"]),
@@ -84,5 +92,6 @@ async def claim_view(*, conn: AsyncConnection, claim_id: uuid.UUID) -> ClaimOut 
         description=row["description"],
         decision=decision_view(decisions),
         payment=PaymentOut.model_validate(dict(payment)) if payment else None,
+        documents=[DocumentOut.model_validate(dict(d)) for d in docs],
         events=[EventOut(at=e["at"], type=e["type"], detail=e["detail"]) for e in events],
     )

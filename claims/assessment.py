@@ -57,8 +57,22 @@ PROMPT_VERSION = hashlib.sha256(SYSTEM_PROMPT.encode()).hexdigest()[:12]
 
 
 def answer_json_schema() -> dict[str, Any]:
-    """The JSON schema sent as litellm's `response_format` (structured outputs)."""
-    schema = ModelAnswer.model_json_schema()
+    """The JSON schema sent as litellm's `response_format` (structured outputs).
+
+    Written out by hand in the subset strict structured outputs accept (every property required,
+    no additional properties, no numeric or length bounds); pydantic checks the bounds after.
+    """
+    schema = {
+        "type": "object",
+        "properties": {
+            "recommendation": {"type": "string", "enum": [r.value for r in Recommendation]},
+            "confidence": {"type": "number", "description": "from 0 to 1"},
+            "rationale": {"type": "string"},
+            "risk_flags": {"type": "array", "items": {"type": "string"}},
+        },
+        "required": ["recommendation", "confidence", "rationale", "risk_flags"],
+        "additionalProperties": False,
+    }
     return {
         "type": "json_schema",
         "json_schema": {"name": "claim_assessment", "schema": schema, "strict": True},

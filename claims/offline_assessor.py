@@ -21,11 +21,19 @@ _INTENTIONAL = re.compile(r"\b(on purpose|intentionally|deliberately)\b", re.IGN
 _PRE_EXISTING = re.compile(r"\b(pre-?existing|before (the|my) policy)\b", re.IGNORECASE)
 
 
+def _has_police_report(facts: ClaimFacts) -> bool:
+    """A report named in a document, or in the description without being denied there."""
+    if any(_POLICE_REPORT.search(doc) for doc in facts.documents):
+        return True
+    text = facts.description
+    return bool(_POLICE_REPORT.search(text)) and not _NO_POLICE_REPORT.search(text)
+
+
 def red_flags(facts: ClaimFacts) -> list[str]:
     """Named risk flags found in the claim facts, in a stable order."""
     text = " ".join([facts.description, *facts.documents])
     flags: list[str] = []
-    if _THEFT.search(text) and (_NO_POLICE_REPORT.search(text) or not _POLICE_REPORT.search(text)):
+    if _THEFT.search(text) and not _has_police_report(facts):
         flags.append("theft_without_police_report")
     if _CASH_ONLY.search(text):
         flags.append("cash_only_repairs")

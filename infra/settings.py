@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 from enum import StrEnum
-from functools import cached_property
+from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -28,6 +28,11 @@ class ApiKey(BaseModel):
     token: str
     role: Role
     name: str
+
+
+@cache
+def _parsed_keys(raw: str) -> dict[str, ApiKey]:
+    return parse_api_keys(raw)
 
 
 def parse_api_keys(raw: str) -> dict[str, ApiKey]:
@@ -80,6 +85,8 @@ class Settings(BaseSettings):
 
     auto_approve_limit: Decimal = Field(default=Decimal("5000"), ge=0)
     review_sla_s: int = Field(default=172_800, gt=0)
+    # Payee accounts the built-in ledger rail refuses (comma separated), as a real rail would.
+    payment_blocked_payees: str = ""
 
     @model_validator(mode="after")
     def _prod_refuses_dev_defaults(self) -> Settings:
@@ -98,11 +105,11 @@ class Settings(BaseSettings):
             raise ValueError("refusing to start in prod: " + "; ".join(problems))
         return self
 
-    @cached_property
+    @property
     def api_key_table(self) -> dict[str, ApiKey]:
         """Bearer tokens by token; dev falls back to the documented dev keys."""
-        raw = self.api_keys if self.api_keys is not None else DEV_API_KEYS
-        return parse_api_keys(raw)
+        # Parsed once per distinct value (a plain cached_property would survive model_copy).
+        return _parsed_keys(self.api_keys if self.api_keys is not None else DEV_API_KEYS)
 
     @property
     def fallback_models(self) -> list[str]:

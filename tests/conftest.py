@@ -6,6 +6,7 @@ import asyncio
 import os
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from temporalio.client import Client
@@ -13,6 +14,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from infra.db import create_engine
 from infra.migrate import upgrade
+from tests.support.api import api_client
+from tests.support.fake_llm import FakeLlmServer
 from tests.support.servers import postgres_server, temporal_environment
 from tests.support.stack import Stack, running_stack, stack_settings
 
@@ -59,3 +62,18 @@ async def stack(client: Client, engine: AsyncEngine, database_url: str) -> Async
     """Default workers (offline model, ledger rail) for tests that need nothing special."""
     async with running_stack(client, engine, stack_settings(database_url)) as shared:
         yield shared
+
+
+@pytest.fixture(scope="session")
+async def fake_llm() -> AsyncIterator[FakeLlmServer]:
+    server = FakeLlmServer()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def http(stack: Stack, client: Client) -> AsyncIterator[httpx.AsyncClient]:
+    """The API (real lifespan) in front of the shared workers."""
+    async with api_client(stack.settings, client) as http:
+        yield http

@@ -17,9 +17,10 @@ def build_claims_worker(
     engine: AsyncEngine,
     task_queue: str,
     rail: PaymentRail | None = None,
+    records: RecordActivities | None = None,
 ) -> Worker:
     """A worker serving ClaimWorkflow and every activity that touches Postgres."""
-    records = RecordActivities(engine)
+    records = records or RecordActivities(engine)
     payments = PaymentActivities(engine, rail or LedgerRail())
     return Worker(
         client,
@@ -31,5 +32,6 @@ def build_claims_worker(
             records.record_transition,
             records.notify,
             payments.pay_claim,
+            payments.release_payment,
         ],
     )

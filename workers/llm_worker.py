@@ -5,7 +5,7 @@ from __future__ import annotations
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.assessment import AssessmentActivities, LlmConfig
+from activities.assessment import AssessmentActivities, DocumentSource, LlmConfig
 from infra.settings import Settings
 
 
@@ -18,7 +18,13 @@ def llm_config(settings: Settings) -> LlmConfig:
     )
 
 
-def build_llm_worker(client: Client, *, config: LlmConfig, task_queue: str) -> Worker:
+def build_llm_worker(
+    client: Client,
+    *,
+    config: LlmConfig,
+    task_queue: str,
+    documents: DocumentSource | None = None,
+) -> Worker:
     """A worker serving the assessment activity; slow LLM calls never block claim bookkeeping."""
-    assessment = AssessmentActivities(config)
+    assessment = AssessmentActivities(config, documents)
     return Worker(client, task_queue=task_queue, activities=[assessment.assess_claim])

@@ -6,8 +6,11 @@ import asyncio
 import logging
 import signal
 
+from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.assessment import PostgresDocuments
+from activities.payment import LedgerRail
 from infra.db import create_engine
 from infra.settings import Settings
 from infra.temporal import connect
@@ -28,22 +31,38 @@ async def _run_until_signalled(worker: Worker) -> None:
         log.info("stopping worker on task queue %s", worker.task_queue)
 
 
+async def _run_llm_worker(settings: Settings, client: Client) -> None:
+    from activities.llm_client import litellm_module
+
+    litellm_module()  # import (slow) before polling, so the first claim is not the one to wait
+    # The llm worker writes nothing; a database, when configured, is only read for documents.
+    engine = create_engine(settings.database_url, pool_size=2) if settings.database_url else None
+    try:
+        worker = build_llm_worker(
+            client,
+            config=llm_config(settings),
+            task_queue=settings.llm_task_queue,
+            documents=PostgresDocuments(engine) if engine else None,
+        )
+        await _run_until_signalled(worker)
+    finally:
+        if engine is not None:
+            await engine.dispose()
+
+
 async def run_worker(settings: Settings, queue: str) -> None:
     client = await connect(settings)
     if queue == "llm":
-        from activities.llm_client import litellm_module
-
-        litellm_module()  # import (slow) before polling, so the first claim is not the one to wait
-        worker = build_llm_worker(
-            client, config=llm_config(settings), task_queue=settings.llm_task_queue
-        )
-        await _run_until_signalled(worker)
+        await _run_llm_worker(settings, client)
         return
     if settings.database_url is None:
         raise SystemExit("the claims worker needs CLAIMS_DATABASE_URL")
     engine = create_engine(settings.database_url)
+    rail = LedgerRail(settings.payment_blocked_payees.split(","))
     try:
-        worker = build_claims_worker(client, engine=engine, task_queue=settings.task_queue)
+        worker = build_claims_worker(
+            client, engine=engine, task_queue=settings.task_queue, rail=rail
+        )
         await _run_until_signalled(worker)
     finally:
         await engine.dispose()

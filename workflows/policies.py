@@ -10,14 +10,15 @@ from datetime import timedelta
 
 from temporalio.common import RetryPolicy
 
-DB_TIMEOUT = timedelta(seconds=30)
+# Postgres writes take milliseconds; a worker that died mid-write is retried elsewhere soon.
+DB_TIMEOUT = timedelta(seconds=15)
 DB_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
     maximum_interval=timedelta(seconds=30),
 )
 
-PAYMENT_TIMEOUT = timedelta(seconds=60)
+PAYMENT_TIMEOUT = timedelta(seconds=30)
 PAYMENT_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=2),
     backoff_coefficient=2.0,
@@ -32,6 +33,9 @@ NOTIFY_RETRY = DB_RETRY
 # Headroom over the per-call LLM timeout for validation re-asks inside one attempt.
 LLM_ATTEMPT_HEADROOM = timedelta(seconds=30)
 LLM_TOTAL_TIMEOUT = timedelta(minutes=15)
+# The assessment heartbeats while it waits for the model, so a dead llm worker is noticed in
+# seconds (and the call retried on another) and a cancelled claim stops its call promptly.
+LLM_HEARTBEAT_TIMEOUT = timedelta(seconds=10)
 LLM_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=2),
     backoff_coefficient=2.0,

@@ -1,4 +1,4 @@
-"""Claims: submit, read, list, review."""
+"""Claims: submit, read, list."""
 
 from __future__ import annotations
 
@@ -7,18 +7,15 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response, status
-from temporalio.client import WorkflowUpdateFailedError
-from temporalio.service import RPCError
 
-from app import errors, metrics, pagination
-from app.auth import Adjuster, AnyCaller, Submitter
+from app import errors, live, metrics, pagination
+from app.auth import AnyCaller, Submitter
 from app.deps import ClientDep, EngineDep, SettingsDep
-from app.schemas import ClaimOut, ClaimPage, ReviewRequest, SubmitResponse
+from app.schemas import ClaimOut, ClaimPage, SubmitResponse
 from app.submission import StartOutcome, start_claim
-from app.views import claim_view, summary
+from app.views import summary, view_of_row
 from claims.models import ClaimStatus, ClaimSubmission
 from infra.store import claims as claim_store
-from workflows.contracts import REVIEW_UPDATE, ClaimState, ReviewInput, workflow_id_for
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"])
 
@@ -31,7 +28,10 @@ IdempotencyKey = Annotated[
     "",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=SubmitResponse,
-    responses={200: {"description": "replay of an earlier request with the same key"}},
+    responses={
+        200: {"description": "replay of an earlier request with the same Idempotency-Key"},
+        409: {"description": "the Idempotency-Key was used with a different body"},
+    },
 )
 async def submit_claim(
     submission: ClaimSubmission,
@@ -72,13 +72,25 @@ async def submit_claim(
 
 
 @router.get("/{claim_id}", response_model=ClaimOut)
-async def get_claim(claim_id: uuid.UUID, _: AnyCaller, engine: EngineDep) -> ClaimOut:
-    """The claim with its decision, payment and audit trail."""
+async def get_claim(
+    claim_id: uuid.UUID, _: AnyCaller, engine: EngineDep, client: ClientDep
+) -> ClaimOut:
+    """The claim with its decision, payment, documents and audit trail.
+
+    While the claim is in flight, its status comes from the workflow when the row lags behind.
+    """
     async with engine.connect() as conn:
-        view = await claim_view(conn=conn, claim_id=claim_id)
-    if view is None:
-        raise errors.not_found(claim_id)
-    return view
+        row = await claim_store.get(conn=conn, claim_id=claim_id)
+        view = await view_of_row(conn=conn, row=row) if row else None
+    if row is None or view is None:
+        workflow_input = await live.started_input(client, claim_id)
+        if workflow_input is None:
+            raise errors.not_found(claim_id)
+        return live.from_workflow(workflow_input, await live.query_state(client, claim_id))
+    if ClaimStatus(row["status"]).is_terminal:
+        return view
+    state = await live.query_state(client, claim_id)
+    return live.overlay(view, state, row["last_step"]) if state else view
 
 
 @router.get("", response_model=ClaimPage)
@@ -106,38 +118,3 @@ async def list_claims(
         last = items[-1]
         next_cursor = pagination.encode(last.submitted_at, last.claim_id)
     return ClaimPage(items=items, next_cursor=next_cursor)
-
-
-@router.post("/{claim_id}/review", response_model=ClaimOut)
-async def review_claim(
-    claim_id: uuid.UUID,
-    body: ReviewRequest,
-    caller: Adjuster,
-    client: ClientDep,
-    engine: EngineDep,
-) -> ClaimOut:
-    """An adjuster's decision on a claim awaiting review (a Temporal update with a validator)."""
-    async with engine.connect() as conn:
-        row = await claim_store.get(conn=conn, claim_id=claim_id)
-    if row is None:
-        raise errors.not_found(claim_id)
-    handle = client.get_workflow_handle(workflow_id_for(claim_id))
-    review = ReviewInput(
-        decision=body.decision,
-        approved_amount=body.approved_amount,
-        note=body.note,
-        adjuster_name=caller.name,
-        adjuster_role=caller.role.value,
-    )
-    try:
-        await handle.execute_update(REVIEW_UPDATE, review, result_type=ClaimState)
-    except WorkflowUpdateFailedError as err:
-        raise errors.from_update_failure(err) from err
-    except RPCError as err:
-        raise errors.from_rpc_error(err, claim_id, row["status"]) from err
-    metrics.REVIEWS.labels(decision=body.decision.value).inc()
-    async with engine.connect() as conn:
-        view = await claim_view(conn=conn, claim_id=claim_id)
-    if view is None:  # pragma: no cover - the row existed above and rows are never deleted
-        raise errors.not_found(claim_id)
-    return view

@@ -109,13 +109,18 @@ async def apply_transition(*, conn: AsyncConnection, transition: TransitionInput
             .values(**_decision_values(t.claim_id, t.step, t.at, t.decision))
             .on_conflict_do_nothing(constraint="uq_decision_claim_id_step")
         )
-    changes: dict[str, Any] = {"last_step": t.step, "updated_at": sa.func.now()}
+    changes: dict[str, Any] = {}
     if t.status is not None:
         changes["status"] = str(t.status)
     for field in ("payable_amount", "approved_amount", "escalated"):
         value = getattr(t, field)
         if value is not None:
             changes[field] = value
+    if not changes:
+        # An event-only step (possibly written by an update handler beside the main flow)
+        # leaves the row, and its step guard, alone.
+        return
+    changes |= {"last_step": t.step, "updated_at": sa.func.now()}
     # `last_step < step` makes the write monotonic: a zombie attempt of an older step that
     # commits late can never move the claim backwards.
     await conn.execute(

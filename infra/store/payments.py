@@ -1,4 +1,9 @@
-"""Payments: at most one per claim, enforced by unique keys on claim id and idempotency key."""
+"""Payments: one per claim, in attempts, with an append-only ledger of money movements.
+
+Unique keys carry exactly-once: one payment row per claim, one idempotency key per attempt, one
+ledger entry per (claim, attempt, entry). A refused attempt is released by a compensating
+ledger entry before the next attempt may reserve again.
+"""
 
 from __future__ import annotations
 
@@ -10,54 +15,132 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from infra.tables import payment
+from infra.tables import payment, payment_ledger
 
-PENDING = "pending"
+RESERVED = "reserved"
 SETTLED = "settled"
+RELEASED = "released"
 
 
-def payment_id_for(idempotency_key: str) -> uuid.UUID:
-    """Deterministic, so every attempt reserves the very same payment row."""
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"claims-service:{idempotency_key}")
+def payment_id_for(claim_id: uuid.UUID) -> uuid.UUID:
+    """Deterministic, so every attempt and retry lands on the very same payment row."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"claims-service:payment:{claim_id}")
+
+
+async def _ledger(
+    conn: AsyncConnection, row: RowMapping, entry: str, note: str | None = None
+) -> None:
+    await conn.execute(
+        insert(payment_ledger)
+        .values(
+            claim_id=row["claim_id"],
+            attempt=row["attempt"],
+            entry=entry,
+            amount=row["amount"],
+            currency=row["currency"],
+            note=note,
+        )
+        .on_conflict_do_nothing(constraint="uq_payment_ledger_claim_id_attempt_entry")
+    )
 
 
 async def reserve(
     *,
     conn: AsyncConnection,
     claim_id: uuid.UUID,
+    attempt: int,
     idempotency_key: str,
     amount: Decimal,
     currency: str,
+    payee: str,
 ) -> RowMapping:
-    """Insert the claim's pending payment unless one exists; return the claim's payment row."""
+    """Reserve the claim's payment for `attempt`; return the claim's payment row as it stands.
+
+    A new attempt takes over the row only after the previous attempt was released; a settled
+    payment is never touched again, so the caller sees it and pays nothing twice.
+    """
+    values = {
+        "payment_id": payment_id_for(claim_id),
+        "claim_id": claim_id,
+        "attempt": attempt,
+        "idempotency_key": idempotency_key,
+        "amount": amount,
+        "currency": currency,
+        "payee": payee,
+        "status": RESERVED,
+    }
+    stmt = insert(payment).values(**values)
     await conn.execute(
-        insert(payment)
-        .values(
-            payment_id=payment_id_for(idempotency_key),
-            claim_id=claim_id,
-            idempotency_key=idempotency_key,
-            amount=amount,
-            currency=currency,
-            status=PENDING,
+        stmt.on_conflict_do_update(
+            index_elements=[payment.c.claim_id],
+            set_={
+                **{k: stmt.excluded[k] for k in ("attempt", "idempotency_key", "amount", "payee")},
+                "status": RESERVED,
+                "failure_reason": None,
+                "rail_reference": None,
+            },
+            where=sa.and_(payment.c.status == RELEASED, payment.c.attempt < stmt.excluded.attempt),
         )
-        .on_conflict_do_nothing()
     )
     row = await get(conn=conn, claim_id=claim_id)
-    if row is None:  # pragma: no cover - the insert above or an earlier one created it
+    if row is None:  # pragma: no cover - the upsert above guarantees a row
         raise RuntimeError(f"payment for claim {claim_id} vanished")
+    if row["status"] == RESERVED and row["attempt"] == attempt:
+        await _ledger(conn, row, "reserve")
     return row
 
 
-async def mark_settled(*, conn: AsyncConnection, claim_id: uuid.UUID, rail_reference: str) -> None:
-    """Record that the rail settled the claim's payment."""
-    await conn.execute(
-        sa.update(payment)
-        .where(payment.c.claim_id == claim_id)
-        .values(status=SETTLED, rail_reference=rail_reference, settled_at=sa.func.now())
+async def settle(*, conn: AsyncConnection, claim_id: uuid.UUID, rail_reference: str) -> None:
+    """Record that the rail paid the reserved attempt."""
+    row = (
+        (
+            await conn.execute(
+                sa.update(payment)
+                .where(payment.c.claim_id == claim_id, payment.c.status == RESERVED)
+                .values(status=SETTLED, rail_reference=rail_reference, settled_at=sa.func.now())
+                .returning(payment)
+            )
+        )
+        .mappings()
+        .one_or_none()
     )
+    if row is not None:
+        await _ledger(conn, row, "settle", rail_reference)
+
+
+async def release(*, conn: AsyncConnection, claim_id: uuid.UUID, attempt: int, reason: str) -> None:
+    """Compensate a refused attempt: release its reservation with a ledger entry."""
+    row = (
+        (
+            await conn.execute(
+                sa.update(payment)
+                .where(
+                    payment.c.claim_id == claim_id,
+                    payment.c.attempt == attempt,
+                    payment.c.status == RESERVED,
+                )
+                .values(status=RELEASED, failure_reason=reason)
+                .returning(payment)
+            )
+        )
+        .mappings()
+        .one_or_none()
+    )
+    if row is not None:
+        await _ledger(conn, row, "release", reason)
 
 
 async def get(*, conn: AsyncConnection, claim_id: uuid.UUID) -> RowMapping | None:
     """Return the claim's payment row, or None."""
     result = await conn.execute(sa.select(payment).where(payment.c.claim_id == claim_id))
     return result.mappings().one_or_none()
+
+
+async def ledger(*, conn: AsyncConnection, claim_id: uuid.UUID) -> list[RowMapping]:
+    """Return the claim's ledger entries in the order they were written."""
+    result = await conn.execute(
+        sa.select(payment_ledger)
+        .where(payment_ledger.c.claim_id == claim_id)
+        .order_by(payment_ledger.c.id)
+    )
+    return list(result.mappings().all())

@@ -1,31 +1,13 @@
 """The happy paths over REST with the real Temporal server and workers behind the API."""
 
 import uuid
-from typing import Any
 
 import httpx
 import pytest
 
 from tests.support import factories as f
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, TERMINAL, wait_for_claim
-
-
-async def create_policy(http: httpx.AsyncClient, **overrides) -> str:
-    policy = f.policy(**overrides)
-    response = await http.post("/v1/policies", headers=ADMIN, json=policy.model_dump(mode="json"))
-    assert response.status_code == 201
-    return policy.policy_number
-
-
-async def submit(http: httpx.AsyncClient, number: str, **overrides: Any) -> dict[str, Any]:
-    response = await http.post(
-        "/v1/claims", headers=SUBMITTER, json=f.submission_json(number, **overrides)
-    )
-    assert response.status_code == 202, response.text
-    body: dict[str, Any] = response.json()
-    assert response.headers["Location"] == f"/v1/claims/{body['claim_id']}"
-    assert body["workflow_id"] == f"claim-{body['claim_id']}"
-    return body
+from tests.support.claims_api import create_policy, submit
 
 
 async def test_policy_create_replace_and_get(http: httpx.AsyncClient):

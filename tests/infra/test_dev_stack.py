@@ -94,3 +94,103 @@ async def test_dev_stack_exits_non_zero_naming_a_child_that_died(tmp_path: Path)
     finally:
         if stack.process and stack.process.poll() is None:
             stack.kill_group()
+
+
+ORDINARY_CLAIMS = 30
+FLAGGED_CLAIMS = 6
+
+
+async def claim_figures(database_url: str) -> dict[str, int]:
+    """What Postgres says about every claim of the stack."""
+    import sqlalchemy as sa
+
+    from infra.db import create_engine
+
+    engine = create_engine(database_url, pool_size=1)
+    try:
+        async with engine.connect() as conn:
+
+            async def scalar(sql: str) -> int:
+                return int((await conn.execute(sa.text(sql))).scalar_one())
+
+            return {
+                "claims": await scalar("SELECT count(*) FROM claim"),
+                "terminal": await scalar(
+                    "SELECT count(*) FROM claim WHERE status IN ('paid', 'rejected', 'cancelled')"
+                ),
+                "paid": await scalar("SELECT count(*) FROM claim WHERE status = 'paid'"),
+                "awaiting_review": await scalar(
+                    "SELECT count(*) FROM claim WHERE status = 'awaiting_review'"
+                ),
+                "payments": await scalar("SELECT count(*) FROM payment"),
+                "settled_payments": await scalar(
+                    "SELECT count(*) FROM payment WHERE status = 'settled'"
+                ),
+                "settle_ledger_entries": await scalar(
+                    "SELECT count(*) FROM payment_ledger WHERE entry = 'settle'"
+                ),
+                "paid_events": await scalar("SELECT count(*) FROM claim_event WHERE type = 'paid'"),
+                "claims_with_duplicate_paid_events": await scalar(
+                    "SELECT count(*) FROM (SELECT claim_id FROM claim_event WHERE type = 'paid' "
+                    "GROUP BY claim_id HAVING count(*) > 1) AS dup"
+                ),
+            }
+    finally:
+        await engine.dispose()
+
+
+async def test_whole_stack_sigkill_mid_flight_loses_nothing_and_pays_once(tmp_path: Path):
+    stack = DevStackProcess(tmp_path / "data")
+    database_url = f"postgresql+asyncpg://postgres@127.0.0.1:{stack.postgres_port}/claims"
+    stack.start()
+    try:
+        await stack.wait_until_up()
+        async with stack.http() as http:
+            policy = f.policy()
+            await http.post("/v1/policies", headers=ADMIN, json=policy.model_dump(mode="json"))
+            bodies = [f.submission_json(policy.policy_number)] * ORDINARY_CLAIMS + [
+                f.submission_json(policy.policy_number, description=f.RED_FLAG_DESCRIPTION)
+            ] * FLAGGED_CLAIMS
+            responses = await asyncio.gather(
+                *(http.post("/v1/claims", headers=SUBMITTER, json=body) for body in bodies)
+            )
+        assert [r.status_code for r in responses] == [202] * len(bodies)
+        submitted = {r.json()["claim_id"] for r in responses}
+        # Kill once a few claims have finished, so the rest are caught mid-workflow.
+        async with asyncio.timeout(60):
+            while (before := await claim_figures(database_url))["terminal"] < 3:
+                await asyncio.sleep(0.05)
+
+        stack.kill_group()  # Temporal, Postgres, workers and API, all at once
+        stack.mark_restart()
+        stack.start()
+        await stack.wait_until_up()
+
+        flagged = {r.json()["claim_id"] for r in responses[ORDINARY_CLAIMS:]}
+        async with stack.http() as http:
+            for claim_id in flagged:
+                await wait_for_claim(http, claim_id, {"awaiting_review"})
+                reviewed = await http.post(
+                    f"/v1/claims/{claim_id}/review", headers=ADJUSTER, json={"decision": "approve"}
+                )
+                assert reviewed.status_code == 200, reviewed.text
+            for claim_id in submitted:
+                await wait_for_claim(http, claim_id, TERMINAL)
+        after = await claim_figures(database_url)
+        print(
+            f"\nwhole-stack crash: {len(submitted)} claims submitted; at the kill "
+            f"{before['terminal']} finished, {len(submitted) - before['terminal']} in flight; "
+            f"after restart {after['terminal']} finished, {after['paid']} paid, "
+            f"{after['payments']} payments, {after['paid_events']} paid events, "
+            f"{after['claims_with_duplicate_paid_events']} claims with duplicate paid events"
+        )
+        assert before["terminal"] < len(submitted) - FLAGGED_CLAIMS, "the kill missed the flight"
+        assert after["claims"] == len(submitted)
+        assert after["terminal"] == after["paid"] == len(submitted)
+        assert after["payments"] == after["settled_payments"] == len(submitted)
+        assert after["settle_ledger_entries"] == after["paid_events"] == len(submitted)
+        assert after["claims_with_duplicate_paid_events"] == 0
+        assert await stack.stop(signal.SIGTERM) == 0
+    finally:
+        if stack.process and stack.process.poll() is None:
+            stack.kill_group()

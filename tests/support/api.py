@@ -18,6 +18,18 @@ SUBMITTER = {"Authorization": "Bearer dev-submitter-key"}
 ADJUSTER = {"Authorization": "Bearer dev-adjuster-key"}
 ADMIN = {"Authorization": "Bearer dev-admin-key"}
 TERMINAL = {"paid", "rejected", "cancelled"}
+# The audit event that records each status, so a test waits for the row, not only the live state.
+STATUS_EVENT = {
+    "submitted": "submitted",
+    "assessing": "policy_checked",
+    "awaiting_review": "review_requested",
+    "awaiting_info": "info_requested",
+    "approved": "approved",
+    "paying": "payment_started",
+    "paid": "paid",
+    "rejected": "rejected",
+    "cancelled": "cancelled",
+}
 
 
 @asynccontextmanager
@@ -32,11 +44,14 @@ async def api_client(settings: Settings, temporal: Client) -> AsyncIterator[http
 async def wait_for_claim(
     http: httpx.AsyncClient, claim_id: str | uuid.UUID, statuses: set[str]
 ) -> dict[str, Any]:
-    """Poll GET /v1/claims/{id} until the claim reaches one of `statuses` (bounded)."""
+    """Poll GET /v1/claims/{id} until the claim reaches and records one of `statuses`."""
     async with asyncio.timeout(60):
         while True:
             response = await http.get(f"/v1/claims/{claim_id}", headers=ADMIN)
-            if response.status_code == 200 and response.json()["status"] in statuses:
+            if response.status_code == 200:
                 body: dict[str, Any] = response.json()
-                return body
+                status = body["status"]
+                recorded = {e["type"] for e in body["events"]}
+                if status in statuses and STATUS_EVENT[status] in recorded:
+                    return body
             await asyncio.sleep(0.1)

@@ -71,5 +71,10 @@ async def temporal_environment() -> WorkflowEnvironment:
         dev_server_existing_path=temporal_binary(),
         data_converter=pydantic_data_converter,
         search_attributes=search_attributes.ALL,
+        # Per-workflow time skipping (TimeSkipper.fast_forward): days of SLA pass in seconds.
+        dev_server_extra_args=[
+            "--dynamic-config-value",
+            "frontend.WorkflowTimeSkippingEnabled=true",
+        ],
         dev_server_startup_timeout=timedelta(seconds=60),
     )

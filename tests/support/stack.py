@@ -13,8 +13,9 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client, WorkflowHandle
 
-from activities.assessment import LlmConfig
+from activities.assessment import LlmConfig, PostgresDocuments
 from activities.payment import PaymentRail
+from activities.records import RecordActivities
 from app.submission import claim_config
 from claims.models import ClaimStatus, ClaimSubmission, Policy
 from infra.settings import Settings
@@ -37,7 +38,10 @@ class Stack:
             await policies.upsert(conn=conn, policy=policy)
         return policy
 
-    async def start(self, submission: ClaimSubmission) -> WorkflowHandle[ClaimWorkflow, ClaimState]:
+    async def start(
+        self, submission: ClaimSubmission, **config: object
+    ) -> WorkflowHandle[ClaimWorkflow, ClaimState]:
+        """Start a claim's workflow directly (as the API would), with config overrides."""
         claim_id = uuid.uuid4()
         return await self.client.start_workflow(
             ClaimWorkflow.run,
@@ -45,7 +49,7 @@ class Stack:
                 claim_id=claim_id,
                 submission=submission,
                 submitted_at=dt.datetime.now(dt.UTC),
-                config=claim_config(self.settings),
+                config=claim_config(self.settings).model_copy(update=config),
             ),
             id=workflow_id_for(claim_id),
             task_queue=self.settings.task_queue,
@@ -94,17 +98,36 @@ async def running_stack(
     *,
     llm: LlmConfig | None = None,
     rail: PaymentRail | None = None,
+    records: RecordActivities | None = None,
 ) -> AsyncIterator[Stack]:
     """Both workers, polling this stack's own task queues, for the duration of the block."""
     async with AsyncExitStack() as workers:
         await workers.enter_async_context(
-            build_claims_worker(client, engine=engine, task_queue=settings.task_queue, rail=rail)
+            build_claims_worker(
+                client, engine=engine, task_queue=settings.task_queue, rail=rail, records=records
+            )
         )
         await workers.enter_async_context(
             build_llm_worker(
                 client,
                 config=llm or LlmConfig(model=settings.llm_model, timeout_s=settings.llm_timeout_s),
                 task_queue=settings.llm_task_queue,
+                documents=PostgresDocuments(engine),
             )
         )
+        yield Stack(client=client, engine=engine, settings=settings)
+
+
+@asynccontextmanager
+async def running_llm_worker(
+    client: Client, engine: AsyncEngine, settings: Settings, llm: LlmConfig
+) -> AsyncIterator[Stack]:
+    """Only the llm worker in-process (the claims worker runs elsewhere, e.g. a subprocess)."""
+    worker = build_llm_worker(
+        client,
+        config=llm,
+        task_queue=settings.llm_task_queue,
+        documents=PostgresDocuments(engine),
+    )
+    async with worker:
         yield Stack(client=client, engine=engine, settings=settings)

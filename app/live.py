@@ -1,0 +1,90 @@
+"""The workflow's live view of a claim, for when the Postgres row lags behind (or is not there).
+
+Rows are written by activities a moment after the workflow decides; a client reading in that
+moment should still see the truth. Queries need a worker, so they are bounded by a short
+timeout and the row is the answer whenever the workflow cannot be asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+
+from temporalio.client import Client
+from temporalio.service import RPCError
+
+from app.schemas import ClaimOut
+from workflows.contracts import STATE_QUERY, ClaimState, ClaimWorkflowInput, workflow_id_for
+
+log = logging.getLogger(__name__)
+
+QUERY_TIMEOUT = dt.timedelta(seconds=2)
+
+
+async def query_state(client: Client, claim_id: uuid.UUID) -> ClaimState | None:
+    """The workflow's state, or None when it cannot be asked right now."""
+    handle = client.get_workflow_handle(workflow_id_for(claim_id))
+    try:
+        state: ClaimState = await handle.query(
+            STATE_QUERY, result_type=ClaimState, rpc_timeout=QUERY_TIMEOUT
+        )
+    except Exception as exc:  # no worker, workflow gone, timeout: the row stands
+        log.debug("state query for %s failed: %s", claim_id, exc)
+        return None
+    return state
+
+
+async def started_input(client: Client, claim_id: uuid.UUID) -> ClaimWorkflowInput | None:
+    """The workflow's start input (the submission), or None when no such workflow exists."""
+    handle = client.get_workflow_handle(workflow_id_for(claim_id))
+    try:
+        async for event in handle.fetch_history_events():
+            started = event.workflow_execution_started_event_attributes
+            decoded = await client.data_converter.decode(
+                started.input.payloads, [ClaimWorkflowInput]
+            )
+            value = decoded[0]
+            return value if isinstance(value, ClaimWorkflowInput) else None
+    except RPCError:
+        return None
+    return None
+
+
+def overlay(view: ClaimOut, state: ClaimState, last_step: int) -> ClaimOut:
+    """The row's view, with the status the workflow has already moved on to."""
+    if state.step <= last_step:
+        return view
+    return view.model_copy(
+        update={
+            "status": state.status,
+            "escalated": state.escalated,
+            "payable_amount": state.payable_amount,
+            "approved_amount": state.approved_amount,
+        }
+    )
+
+
+def from_workflow(workflow_input: ClaimWorkflowInput, state: ClaimState | None) -> ClaimOut:
+    """A view built from the workflow alone, before the claim row exists."""
+    sub = workflow_input.submission
+    return ClaimOut(
+        claim_id=workflow_input.claim_id,
+        workflow_id=workflow_id_for(workflow_input.claim_id),
+        policy_number=sub.policy_number,
+        claim_type=sub.claim_type,
+        amount=sub.amount,
+        currency=sub.currency,
+        status=state.status if state else "submitted",
+        payable_amount=state.payable_amount if state else None,
+        approved_amount=state.approved_amount if state else None,
+        escalated=state.escalated if state else False,
+        submitted_at=workflow_input.submitted_at,
+        updated_at=None,
+        claimant=sub.claimant,
+        incident_date=sub.incident_date,
+        description=sub.description,
+        decision=None,
+        payment=None,
+        events=[],
+    )

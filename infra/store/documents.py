@@ -1,0 +1,66 @@
+"""Claimant documents: stored here, referenced by id everywhere else."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from infra.tables import document
+
+
+async def add(
+    *,
+    conn: AsyncConnection,
+    claim_id: uuid.UUID,
+    name: str,
+    content_type: str,
+    text: str,
+    added_by: str,
+) -> uuid.UUID:
+    """Store a document for a claim; return its new id."""
+    document_id = uuid.uuid4()
+    await conn.execute(
+        sa.insert(document).values(
+            document_id=document_id,
+            claim_id=claim_id,
+            name=name,
+            content_type=content_type,
+            text=text,
+            size_bytes=len(text.encode()),
+            added_by=added_by,
+        )
+    )
+    return document_id
+
+
+async def remove(*, conn: AsyncConnection, document_id: uuid.UUID) -> None:
+    """Delete a document the claim refused (so a refusal leaves nothing behind)."""
+    await conn.execute(sa.delete(document).where(document.c.document_id == document_id))
+
+
+async def list_for_claim(*, conn: AsyncConnection, claim_id: uuid.UUID) -> Sequence[RowMapping]:
+    """Return the claim's documents (without their text), oldest first."""
+    columns = [c for c in document.c if c.name != "text"]
+    result = await conn.execute(
+        sa.select(*columns).where(document.c.claim_id == claim_id).order_by(document.c.created_at)
+    )
+    return result.mappings().all()
+
+
+async def texts(
+    *, conn: AsyncConnection, claim_id: uuid.UUID, document_ids: Sequence[uuid.UUID]
+) -> list[tuple[str, str]]:
+    """Return (name, text) of the given documents of this claim, in the order asked."""
+    if not document_ids:
+        return []
+    rows = await conn.execute(
+        sa.select(document.c.document_id, document.c.name, document.c.text).where(
+            document.c.claim_id == claim_id, document.c.document_id.in_(document_ids)
+        )
+    )
+    found = {row.document_id: (row.name, row.text) for row in rows}
+    return [found[d] for d in document_ids if d in found]

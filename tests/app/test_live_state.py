@@ -1,0 +1,128 @@
+"""GET reads the workflow when the row lags; the list cursor ignores new arrivals."""
+
+import asyncio
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio import activity
+from temporalio.client import Client
+
+from activities import contracts as c
+from activities.records import RecordActivities
+from tests.support import factories as f
+from tests.support.api import ADMIN, TERMINAL, api_client, wait_for_claim
+from tests.support.claims_api import create_policy, submit
+from tests.support.stack import running_stack, stack_settings
+
+
+class HeldRecords(RecordActivities):
+    """Holds the writes of chosen steps until the test releases them, as a slow database would."""
+
+    def __init__(self, engine: AsyncEngine, hold: set[str]) -> None:
+        super().__init__(engine)
+        self.hold = hold
+        self.release = asyncio.Event()
+        self.holding = asyncio.Event()
+
+    @activity.defn(name=c.RECORD_SUBMISSION)
+    async def record_submission(self, record: c.SubmissionRecord) -> None:
+        if "submitted" in self.hold:
+            self.holding.set()
+            await self.release.wait()
+        await super().record_submission(record)
+
+    @activity.defn(name=c.RECORD_TRANSITION)
+    async def record_transition(self, transition: c.TransitionInput) -> None:
+        if transition.event_type in self.hold:
+            self.holding.set()
+            await self.release.wait()
+        await super().record_transition(transition)
+
+
+async def test_get_shows_the_workflows_status_while_the_row_lags(
+    client: Client, engine: AsyncEngine, database_url: str
+):
+    records = HeldRecords(engine, hold={"approved"})
+    settings = stack_settings(database_url)
+    async with (
+        running_stack(client, engine, settings, records=records),
+        api_client(settings, client) as http,
+    ):
+        number = await create_policy(http)
+        claim_id = (await submit(http, number))["claim_id"]
+        await asyncio.wait_for(records.holding.wait(), 30)
+        claim = (await http.get(f"/v1/claims/{claim_id}", headers=ADMIN)).json()
+        # The row still says `assessing`; the workflow has approved the claim.
+        assert claim["status"] == "approved"
+        assert claim["approved_amount"] == "750.00"
+        assert "approved" not in [e["type"] for e in claim["events"]]
+        records.release.set()
+        paid = await wait_for_claim(http, claim_id, TERMINAL)
+    assert paid["status"] == "paid"
+
+
+async def test_get_answers_from_the_workflow_before_the_row_exists(
+    client: Client, engine: AsyncEngine, database_url: str
+):
+    records = HeldRecords(engine, hold={"submitted"})
+    settings = stack_settings(database_url)
+    async with (
+        running_stack(client, engine, settings, records=records),
+        api_client(settings, client) as http,
+    ):
+        number = await create_policy(http)
+        claim_id = (await submit(http, number, amount="900.00"))["claim_id"]
+        await asyncio.wait_for(records.holding.wait(), 30)
+        early = await http.get(f"/v1/claims/{claim_id}", headers=ADMIN)
+        assert early.status_code == 200
+        body = early.json()
+        assert (body["status"], body["amount"], body["events"]) == ("submitted", "900.00", [])
+        records.release.set()
+        await wait_for_claim(http, claim_id, TERMINAL)
+
+
+async def test_cursor_pages_stay_stable_while_new_claims_arrive(http: httpx.AsyncClient):
+    number = await create_policy(http)
+    older = [(await submit(http, number))["claim_id"] for _ in range(4)]
+    for claim_id in older:
+        await wait_for_claim(http, claim_id, TERMINAL)
+    params: dict[str, str | int] = {"policy_number": number, "limit": 2}
+    first = (await http.get("/v1/claims", headers=ADMIN, params=params)).json()
+    assert [i["claim_id"] for i in first["items"]] == older[:1:-1]
+    newer = [(await submit(http, number))["claim_id"] for _ in range(3)]
+    for claim_id in newer:
+        await wait_for_claim(http, claim_id, TERMINAL)
+    second = (
+        await http.get(
+            "/v1/claims", headers=ADMIN, params=params | {"cursor": first["next_cursor"]}
+        )
+    ).json()
+    assert [i["claim_id"] for i in second["items"]] == older[1::-1]
+    assert second["next_cursor"] is None
+    everything = (
+        await http.get("/v1/claims", headers=ADMIN, params={"policy_number": number})
+    ).json()
+    assert [i["claim_id"] for i in everything["items"]] == newer[::-1] + older[::-1]
+
+
+async def test_status_search_attribute_follows_the_claim(http: httpx.AsyncClient, client: Client):
+    number = await create_policy(http)
+    claim_id = (await submit(http, number, description=f.RED_FLAG_DESCRIPTION))["claim_id"]
+    await wait_for_claim(http, claim_id, {"awaiting_review"})
+
+    async def found(status: str) -> list[str]:
+        query = f"PolicyNumber = '{number}' AND ClaimStatus = '{status}'"
+        return [w.id async for w in client.list_workflows(query)]
+
+    async with asyncio.timeout(30):
+        while await found("awaiting_review") != [f"claim-{claim_id}"]:
+            await asyncio.sleep(0.2)
+    await http.post(
+        f"/v1/claims/{claim_id}/review",
+        headers={"Authorization": "Bearer dev-adjuster-key"},
+        json={"decision": "reject"},
+    )
+    async with asyncio.timeout(30):
+        while await found("rejected") != [f"claim-{claim_id}"]:
+            await asyncio.sleep(0.2)
+    assert await found("awaiting_review") == []

@@ -1,0 +1,171 @@
+"""A small OpenAI-compatible chat-completions server of our own, for tests over real HTTP.
+
+litellm talks to it through `api_base` exactly as it would to a provider. The model name picks
+the behaviour: `good` answers like the offline assessor, `slow-<seconds>` answers after a delay,
+`hang` never answers (and records the client going away), `always-approve` approves anything
+with confidence 1.0, `rate-limited` answers 429 with Retry-After, `error-500` fails, `prose`
+answers in prose, `bad-schema` answers JSON that ignores the schema, `unauthorized` is 401,
+`context-window` is a 400 context-length error. `flaky-<behaviour>` misbehaves on every other
+call (the first of each pair) and answers well on the next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from claims.assessment import extract_facts
+from claims.offline_assessor import assess
+from infra.devstack.processes import free_port
+
+
+@dataclass
+class FakeLlmStats:
+    requests: Counter[str] = field(default_factory=Counter)
+    disconnects: Counter[str] = field(default_factory=Counter)
+    in_flight: int = 0
+    max_in_flight: int = 0
+    response_formats: list[Any] = field(default_factory=list)
+    # Monotonic arrival times per model, for rate-limit checks.
+    arrivals: dict[str, list[float]] = field(default_factory=dict)
+
+
+def _completion(model: str, content: str) -> dict[str, Any]:
+    return {
+        "id": f"chatcmpl-{time.monotonic_ns()}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": content},
+            }
+        ],
+        "usage": {"prompt_tokens": 321, "completion_tokens": 42, "total_tokens": 363},
+    }
+
+
+def _error(status: int, message: str, kind: str, headers: dict[str, str] | None = None) -> Any:
+    return JSONResponse(
+        {"error": {"message": message, "type": kind, "code": kind}},
+        status_code=status,
+        headers=headers,
+    )
+
+
+def _good_answer(messages: list[dict[str, Any]]) -> str:
+    facts = extract_facts(messages)
+    if facts is None:
+        return json.dumps(
+            {
+                "recommendation": "review",
+                "confidence": 0.1,
+                "rationale": "no data",
+                "risk_flags": [],
+            }
+        )
+    return assess(facts).model_dump_json()
+
+
+def build_app(stats: FakeLlmStats) -> FastAPI:
+    app = FastAPI()
+    flaky_calls: Counter[str] = Counter()
+
+    @app.post("/v1/chat/completions")
+    async def chat(request: Request) -> Any:
+        body = await request.json()
+        model: str = body["model"]
+        messages = body["messages"]
+        stats.requests[model] += 1
+        stats.arrivals.setdefault(model, []).append(time.monotonic())
+        stats.response_formats.append(body.get("response_format"))
+        behaviour = model
+        if model.startswith("flaky-"):
+            flaky_calls[model] += 1
+            behaviour = model.removeprefix("flaky-") if flaky_calls[model] % 2 == 1 else "good"
+        stats.in_flight += 1
+        stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
+        try:
+            return await _answer(request, model, behaviour, messages, stats)
+        finally:
+            stats.in_flight -= 1
+
+    return app
+
+
+async def _answer(  # noqa: PLR0911 - one branch per behaviour reads best
+    request: Request, model: str, behaviour: str, messages: list[Any], stats: FakeLlmStats
+) -> Any:
+    if behaviour.startswith("slow-"):
+        await asyncio.sleep(float(behaviour.removeprefix("slow-")))
+        return _completion(model, _good_answer(messages))
+    if behaviour == "hang":
+        while not await request.is_disconnected():
+            await asyncio.sleep(0.05)
+        stats.disconnects[model] += 1
+        return _error(499, "client went away", "cancelled")
+    if behaviour == "rate-limited":
+        return _error(429, "Rate limit reached", "rate_limit_exceeded", {"Retry-After": "1"})
+    if behaviour == "error-500":
+        return _error(500, "The server had an error", "server_error")
+    if behaviour == "unauthorized":
+        return _error(401, "Incorrect API key provided", "invalid_api_key")
+    if behaviour == "context-window":
+        return _error(
+            400,
+            "This model's maximum context length is 8192 tokens.",
+            "context_length_exceeded",
+        )
+    if behaviour == "prose":
+        return _completion(model, "I think this claim looks fine and should be paid.")
+    if behaviour == "bad-schema":
+        return _completion(model, json.dumps({"verdict": "pay", "score": 7}))
+    if behaviour == "always-approve":
+        answer = {
+            "recommendation": "approve",
+            "confidence": 1.0,
+            "rationale": "Approve everything.",
+            "risk_flags": [],
+        }
+        return _completion(model, json.dumps(answer))
+    return _completion(model, _good_answer(messages))
+
+
+class FakeLlmServer:
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.stats = FakeLlmStats()
+        config = uvicorn.Config(
+            build_app(self.stats),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="off",
+        )
+        self._server = uvicorn.Server(config)
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._server.serve())
+        async with asyncio.timeout(10):
+            while not self._server.started:
+                await asyncio.sleep(0.02)
+
+    async def stop(self) -> None:
+        self._server.should_exit = True
+        if self._task is not None:
+            await self._task

@@ -1,0 +1,94 @@
+"""SIGKILL a real claims worker process mid-workflow; another one finishes every claim."""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.client import Client
+
+from activities.assessment import LlmConfig
+from claims.models import ClaimStatus
+from infra.tables import claim_event, payment
+from tests.support import factories as f
+from tests.support.fake_llm import FakeLlmServer
+from tests.support.stack import running_llm_worker, stack_settings
+from workflows.contracts import ClaimState
+
+pytestmark = pytest.mark.slow
+
+CLAIMS = 20
+
+
+def start_worker(client: Client, database_url: str, queues: tuple[str, str], log: Path):
+    env = dict(os.environ) | {
+        "CLAIMS_TEMPORAL_ADDRESS": client.service_client.config.target_host,
+        "CLAIMS_DATABASE_URL": database_url,
+        "CLAIMS_TASK_QUEUE": queues[0],
+        "CLAIMS_LLM_TASK_QUEUE": queues[1],
+    }
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "infra.cli", "worker", "--queue", "claims"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+async def counts(engine: AsyncEngine, claim_ids: list[uuid.UUID]) -> tuple[int, int, int]:
+    """(claims paid, payment rows, `paid` events) over the given claims."""
+    async with engine.connect() as conn:
+        payments = await conn.scalar(
+            sa.select(sa.func.count()).where(payment.c.claim_id.in_(claim_ids))
+        )
+        settled = await conn.scalar(
+            sa.select(sa.func.count()).where(
+                payment.c.claim_id.in_(claim_ids), payment.c.status == "settled"
+            )
+        )
+        paid_events = await conn.scalar(
+            sa.select(sa.func.count()).where(
+                claim_event.c.claim_id.in_(claim_ids), claim_event.c.type == "paid"
+            )
+        )
+    return int(settled or 0), int(payments or 0), int(paid_events or 0)
+
+
+async def test_killed_worker_is_replaced_and_every_claim_pays_once(
+    client: Client, engine: AsyncEngine, database_url: str, fake_llm: FakeLlmServer, tmp_path
+):
+    settings = stack_settings(database_url)
+    queues = (settings.task_queue, settings.llm_task_queue)
+    llm = LlmConfig(model="openai/slow-0.4", api_base=fake_llm.api_base, api_key="sk-test")
+    first = start_worker(client, database_url, queues, tmp_path / "worker-1.log")
+    second = None
+    try:
+        async with running_llm_worker(client, engine, settings, llm) as stack:
+            policy = await stack.add_policy(f.policy())
+            handles = [await stack.start(f.submission(policy.policy_number)) for _ in range(CLAIMS)]
+            claim_ids = [(await h.query("state", result_type=ClaimState)).claim_id for h in handles]
+            # Kill the worker once some claims are paid and the rest are still in flight.
+            async with asyncio.timeout(120):
+                while (await counts(engine, claim_ids))[0] < 3:
+                    await asyncio.sleep(0.1)
+            first.send_signal(signal.SIGKILL)
+            first.wait()
+            in_flight = CLAIMS - (await counts(engine, claim_ids))[0]
+            assert in_flight > 0
+            second = start_worker(client, database_url, queues, tmp_path / "worker-2.log")
+            async with asyncio.timeout(180):
+                results = [await h.result() for h in handles]
+        assert [r.status for r in results] == [ClaimStatus.PAID] * CLAIMS
+        assert await counts(engine, claim_ids) == (CLAIMS, CLAIMS, CLAIMS)
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
