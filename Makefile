@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test lint typecheck pytest install clean
+.PHONY: dev test lint typecheck pytest install clean bench
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -32,3 +32,8 @@ test: lint typecheck pytest
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+# Assessments per second one llm worker sustains against a model answering in 1 s, printed
+# beside the limit max_concurrency / latency as a ratio.
+bench: $(STAMP)
+	$(BIN)/python -m bench.llm_throughput

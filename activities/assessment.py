@@ -1,7 +1,9 @@
 """The assessment activity of the llm worker: one litellm call path, validated answers.
 
 `num_retries=0`: Temporal owns retries, so every attempt is visible in the workflow history and
-backs off by the activity's retry policy rather than a hidden loop inside litellm.
+backs off by the activity's retry policy (or the provider's Retry-After) rather than a hidden
+loop inside litellm. Within one attempt the models are asked in order, primary first: a model
+that cannot serve the request (auth, bad request) or is failing right now hands over to the next.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -20,14 +24,14 @@ from temporalio.exceptions import ApplicationError
 from activities import contracts as c
 from activities.heartbeat import heartbeating
 from activities.llm_client import litellm_module
+from activities.llm_faults import Fault, FaultKind, classify
+from activities.rate_limit import RateLimiter
 from claims.assessment import PROMPT_VERSION, ModelAnswer, answer_json_schema, build_messages
 from infra.store import documents
 
-# A reply that fails validation is re-asked with the error this many times within one attempt,
-# then the claim goes to a human with reason `model_output_invalid`.
+# A reply that fails validation is re-asked with the error this many times, then the claim goes
+# to a human with reason `model_output_invalid`.
 MAX_REASKS = 2
-
-
 # Documents are claimant text of up to 1 MiB; the model sees the start of each, bounded so a
 # claim with many documents still fits a context window.
 MAX_DOCUMENT_CHARS = 8_000
@@ -73,51 +77,122 @@ class LlmConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     model: str
+    fallback_models: list[str] = []
+    # Apply to every model of the chain (an OpenAI-compatible gateway serving several models);
+    # leave unset to use each provider's own endpoint and key variables.
     api_base: str | None = None
     api_key: str | None = None
     timeout_s: float = 60.0
+    max_rps: float | None = None
+
+    @property
+    def chain(self) -> list[str]:
+        return [self.model, *(m for m in self.fallback_models if m != self.model)]
 
 
-def _usage(response: Any) -> tuple[int, int]:
-    usage = getattr(response, "usage", None)
-    if usage is None:
-        return 0, 0
-    return int(getattr(usage, "prompt_tokens", 0) or 0), int(
-        getattr(usage, "completion_tokens", 0) or 0
-    )
+@dataclass
+class _Usage:
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost: Decimal = Decimal(0)
+    calls: int = 0
+    faults: list[str] = field(default_factory=list)
+
+    def add(self, litellm: Any, response: Any) -> None:
+        self.calls += 1
+        usage = getattr(response, "usage", None)
+        self.input_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
+        self.output_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
+        self.cost += _cost(litellm, response)
 
 
 def _cost(litellm: Any, response: Any) -> Decimal:
-    """Cost from litellm's price tables; 0 for models it does not know (ours, self-hosted)."""
+    """Cost from litellm's price tables; 0 for models it cannot price (ours, self-hosted)."""
     try:
         return Decimal(str(litellm.completion_cost(completion_response=response) or 0))
-    except Exception:  # litellm raises several unrelated types for unknown models
+    except Exception:  # litellm raises several unrelated types for models it cannot price
         return Decimal(0)
 
 
+def _exhausted(faults: list[tuple[str, Fault]]) -> ApplicationError:
+    """The error when no model of the chain answered in this attempt."""
+    summary = "; ".join(f"{model}: {fault.reason}" for model, fault in faults)
+    transient = [fault for _, fault in faults if fault.kind is FaultKind.TRANSIENT]
+    if not transient:
+        # Every model refused the request itself: more attempts cannot change that.
+        return ApplicationError(
+            f"no model can assess this claim ({summary})",
+            type="ModelUnavailable",
+            non_retryable=True,
+        )
+    delays = [f.retry_after_s for f in transient if f.retry_after_s is not None]
+    return ApplicationError(
+        f"no model answered ({summary})",
+        type="ModelTransientFailure",
+        # Honour the provider's Retry-After (the longest asked for) as the next retry delay.
+        next_retry_delay=timedelta(seconds=max(delays)) if delays else None,
+    )
+
+
 class AssessmentActivities:
-    def __init__(self, config: LlmConfig, documents: DocumentSource | None = None) -> None:
+    def __init__(
+        self,
+        config: LlmConfig,
+        documents: DocumentSource | None = None,
+        limiter: RateLimiter | None = None,
+    ) -> None:
         self._config = config
         self._documents = documents or NoDocuments()
+        self._limiter = limiter or RateLimiter(config.max_rps)
 
     @activity.defn(name=c.ASSESS_CLAIM)
     async def assess_claim(self, request: c.AssessmentInput) -> c.AssessmentResult:
-        """Ask the model for a structured assessment of one claim."""
-        litellm = litellm_module()
-        config = self._config
+        """Ask the models in order for a structured assessment of one claim."""
         texts = await self._documents.texts(request.claim_id, request.document_ids)
         facts = request.facts.model_copy(
             update={"documents": [f"{name}: {text[:MAX_DOCUMENT_CHARS]}" for name, text in texts]}
         )
         messages: list[dict[str, Any]] = build_messages(facts)
-        input_tokens = output_tokens = 0
-        cost = Decimal(0)
+        usage = _Usage()
         started = time.monotonic()
+        faults: list[tuple[str, Fault]] = []
+        for model in self._config.chain:
+            try:
+                answer, invalid_reason = await self._ask(model, messages, usage)
+            except Exception as exc:  # classified: the next model, or a retry, decides
+                fault = classify(exc)
+                activity.logger.warning("model %s failed (%s): %s", model, fault.kind, fault.reason)
+                faults.append((model, fault))
+                usage.faults.append(f"{model}: {fault.kind}")
+                continue
+            return c.AssessmentResult(
+                answer=answer,
+                invalid_reason=invalid_reason,
+                model=c.ModelFacts(
+                    name=model,
+                    prompt_version=PROMPT_VERSION,
+                    input_tokens=usage.input_tokens,
+                    output_tokens=usage.output_tokens,
+                    cost_usd=usage.cost.quantize(Decimal("0.000001")),
+                    latency_ms=int((time.monotonic() - started) * 1000),
+                    attempts=activity.info().attempt,
+                ),
+                model_faults=usage.faults,
+            )
+        raise _exhausted(faults)
+
+    async def _ask(
+        self, model: str, messages: list[dict[str, Any]], usage: _Usage
+    ) -> tuple[ModelAnswer | None, str | None]:
+        """One model: ask, validate, re-ask with the validation error a bounded number of times."""
+        litellm = litellm_module()
+        config = self._config
         error = "no answer"
         for _ in range(1 + MAX_REASKS):
+            await self._limiter.wait()
             response = await heartbeating(
                 litellm.acompletion(
-                    model=config.model,
+                    model=model,
                     messages=messages,
                     response_format=answer_json_schema(),
                     num_retries=0,
@@ -126,63 +201,22 @@ class AssessmentActivities:
                     api_key=config.api_key,
                 )
             )
-            tokens_in, tokens_out = _usage(response)
-            input_tokens += tokens_in
-            output_tokens += tokens_out
-            cost += _cost(litellm, response)
+            usage.add(litellm, response)
             content = response.choices[0].message.content or ""
             try:
-                answer: ModelAnswer | None = ModelAnswer.model_validate_json(content)
+                return ModelAnswer.model_validate_json(content), None
             except ValidationError as exc:
-                error = f"invalid model output: {exc.errors()[0]['msg']}"
-                activity.logger.warning("model answer failed validation: %s", error)
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first.get("loc", ())) or "answer"
+                error = f"{where}: {first['msg']}"
+                activity.logger.warning("answer of %s failed validation: %s", model, error)
                 messages = [
                     *messages,
                     {"role": "assistant", "content": content},
                     {
                         "role": "user",
-                        "content": "Your answer did not match the schema "
-                        f"({error}). Answer again with JSON only.",
+                        "content": f"Your answer did not match the schema ({error}). "
+                        "Answer again with the JSON object only.",
                     },
                 ]
-                continue
-            return self._result(
-                answer=answer,
-                invalid_reason=None,
-                input_tokens=input_tokens,
-                output_tokens=output_tokens,
-                cost=cost,
-                started=started,
-            )
-        return self._result(
-            answer=None,
-            invalid_reason=error,
-            input_tokens=input_tokens,
-            output_tokens=output_tokens,
-            cost=cost,
-            started=started,
-        )
-
-    def _result(
-        self,
-        *,
-        answer: ModelAnswer | None,
-        invalid_reason: str | None,
-        input_tokens: int,
-        output_tokens: int,
-        cost: Decimal,
-        started: float,
-    ) -> c.AssessmentResult:
-        return c.AssessmentResult(
-            answer=answer,
-            invalid_reason=invalid_reason,
-            model=c.ModelFacts(
-                name=self._config.model,
-                prompt_version=PROMPT_VERSION,
-                input_tokens=input_tokens,
-                output_tokens=output_tokens,
-                cost_usd=cost.quantize(Decimal("0.000001")),
-                latency_ms=int((time.monotonic() - started) * 1000),
-                attempts=activity.info().attempt,
-            ),
-        )
+        return None, f"model output invalid after {1 + MAX_REASKS} tries: {error}"

@@ -101,6 +101,8 @@ class AssessmentResult(Contract):
     answer: ModelAnswer | None
     invalid_reason: str | None = None
     model: ModelFacts
+    # Models of the chain that failed before `model` answered, with the kind of failure.
+    model_faults: list[str] = []
 
 
 class PaymentInput(Contract):

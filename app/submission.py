@@ -67,6 +67,7 @@ def claim_config(settings: Settings) -> ClaimConfig:
         review_sla_s=settings.review_sla_s,
         llm_task_queue=settings.llm_task_queue,
         llm_timeout_s=settings.llm_timeout_s,
+        llm_max_attempts=settings.llm_max_attempts,
     )
 
 

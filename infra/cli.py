@@ -13,18 +13,24 @@ from infra import logging as claims_logging
 from infra.settings import Settings, get_settings
 
 
-def _settings() -> Settings:
+def _settings(*, needs_keys: bool = False, needs_database: bool = False) -> Settings:
     try:
-        return get_settings()
+        settings = get_settings()
     except ValidationError as exc:
         messages = "; ".join(str(err["msg"]) for err in exc.errors())
         raise SystemExit(f"claims: invalid configuration: {messages}") from exc
+    problems = settings.production_problems(needs_keys=needs_keys, needs_database=needs_database)
+    if problems:
+        raise SystemExit("claims: refusing to start in prod: " + "; ".join(problems))
+    return settings
 
 
 def _dev(_: argparse.Namespace) -> int:
     from infra.devstack.launcher import run_dev
 
     settings = _settings()
+    if settings.env == "prod":
+        raise SystemExit("claims dev runs embedded Temporal and Postgres: never in prod")
     claims_logging.configure(settings.env, logging.WARNING)
     return asyncio.run(run_dev(settings))
 
@@ -34,7 +40,7 @@ def _api(_: argparse.Namespace) -> int:
 
     from app.main import create_app
 
-    settings = _settings()
+    settings = _settings(needs_keys=True, needs_database=True)
     claims_logging.configure(settings.env)
     uvicorn.run(
         create_app(settings),
@@ -49,7 +55,8 @@ def _api(_: argparse.Namespace) -> int:
 def _worker(args: argparse.Namespace) -> int:
     from workers.run import run_worker
 
-    settings = _settings()
+    # The llm worker writes nothing and reads documents only when a database is configured.
+    settings = _settings(needs_database=args.queue == "claims")
     claims_logging.configure(settings.env)
     asyncio.run(run_worker(settings, args.queue))
     return 0
@@ -58,7 +65,7 @@ def _worker(args: argparse.Namespace) -> int:
 def _migrate(_: argparse.Namespace) -> int:
     from infra.migrate import upgrade
 
-    settings = _settings()
+    settings = _settings(needs_database=True)
     claims_logging.configure(settings.env)
     if settings.database_url is None:
         raise SystemExit("claims migrate: set CLAIMS_DATABASE_URL")

@@ -12,9 +12,11 @@ from infra.settings import Settings
 def llm_config(settings: Settings) -> LlmConfig:
     return LlmConfig(
         model=settings.llm_model,
+        fallback_models=settings.fallback_models,
         api_base=settings.llm_api_base,
         api_key=settings.llm_api_key,
         timeout_s=settings.llm_timeout_s,
+        max_rps=settings.llm_max_rps,
     )
 
 
@@ -24,7 +26,19 @@ def build_llm_worker(
     config: LlmConfig,
     task_queue: str,
     documents: DocumentSource | None = None,
+    max_concurrency: int = 20,
 ) -> Worker:
-    """A worker serving the assessment activity; slow LLM calls never block claim bookkeeping."""
+    """A worker serving only the assessment activity, on its own task queue.
+
+    Slow, rate-limited model calls never starve claim bookkeeping, and this worker scales on its
+    own. `max_concurrency` bounds the calls in flight from this process; `config.max_rps` bounds
+    how fast Temporal hands out assessments across every worker of the queue.
+    """
     assessment = AssessmentActivities(config, documents)
-    return Worker(client, task_queue=task_queue, activities=[assessment.assess_claim])
+    return Worker(
+        client,
+        task_queue=task_queue,
+        activities=[assessment.assess_claim],
+        max_concurrent_activities=max_concurrency,
+        max_task_queue_activities_per_second=config.max_rps,
+    )

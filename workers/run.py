@@ -43,6 +43,7 @@ async def _run_llm_worker(settings: Settings, client: Client) -> None:
             config=llm_config(settings),
             task_queue=settings.llm_task_queue,
             documents=PostgresDocuments(engine) if engine else None,
+            max_concurrency=settings.llm_max_concurrency,
         )
         await _run_until_signalled(worker)
     finally:

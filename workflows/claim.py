@@ -239,10 +239,10 @@ class ClaimWorkflow(ClaimSteps):
         return routing
 
     async def _wait_for_review(self, reasons: list[str]) -> ReviewInput:
+        self._waiting_on = "adjuster review"
         await self.transition(
             "review_requested", status=ClaimStatus.AWAITING_REVIEW, detail={"reasons": reasons}
         )
-        self._waiting_on = "adjuster review"
         sla = timedelta(seconds=self._input.config.review_sla_s)
         try:
             await workflow.wait_condition(
@@ -263,9 +263,9 @@ class ClaimWorkflow(ClaimSteps):
 
     async def _wait_for_information(self, review: ReviewInput) -> None:
         seen = len(self._documents)
+        self._waiting_on = "documents from the claimant"
         await self.request_information(review)
         self._review_done()
-        self._waiting_on = "documents from the claimant"
         await workflow.wait_condition(
             lambda: len(self._documents) > seen or self._cancel is not None
         )

@@ -38,6 +38,8 @@ class ClaimConfig(Frozen):
     review_sla_s: int
     llm_task_queue: str
     llm_timeout_s: float
+    # Attempts of the assessment before a human decides instead (never a failed claim).
+    llm_max_attempts: int = 8
     # Information rounds handled by one run before it continues as new, keeping history bounded.
     info_rounds_per_run: int = 3
 

@@ -36,10 +36,15 @@ LLM_TOTAL_TIMEOUT = timedelta(minutes=15)
 # The assessment heartbeats while it waits for the model, so a dead llm worker is noticed in
 # seconds (and the call retried on another) and a cancelled claim stops its call promptly.
 LLM_HEARTBEAT_TIMEOUT = timedelta(seconds=10)
-LLM_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=2),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=1),
-    maximum_attempts=8,
-    non_retryable_error_types=["ModelUnavailable"],
-)
+
+
+def llm_retry(max_attempts: int) -> RetryPolicy:
+    """Backoff between assessment attempts; a provider's Retry-After overrides the interval."""
+    return RetryPolicy(
+        initial_interval=timedelta(seconds=2),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(minutes=1),
+        maximum_attempts=max_attempts,
+        # Every model refused the request itself, or the documents cannot be read here.
+        non_retryable_error_types=["ModelUnavailable", "DocumentsUnavailable"],
+    )

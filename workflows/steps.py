@@ -191,7 +191,7 @@ class ClaimSteps:
             + policies.LLM_ATTEMPT_HEADROOM,
             schedule_to_close_timeout=policies.LLM_TOTAL_TIMEOUT,
             heartbeat_timeout=policies.LLM_HEARTBEAT_TIMEOUT,
-            retry_policy=policies.LLM_RETRY,
+            retry_policy=policies.llm_retry(config.llm_max_attempts),
             summary="Assess claim with the LLM",
         )
 
@@ -208,6 +208,7 @@ class ClaimSteps:
                 "recommendation": answer.recommendation.value if answer else None,
                 "model": result.model.name if result else None,
                 "invalid_reason": result.invalid_reason if result else None,
+                "model_faults": result.model_faults if result else [],
             },
             decision=c.DecisionRecord(
                 outcome=DecisionOutcome.APPROVE if approve else DecisionOutcome.REVIEW,

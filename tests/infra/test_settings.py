@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import pytest
 from pydantic import ValidationError
 
@@ -21,35 +24,61 @@ def test_keys_parse_with_optional_names():
 def test_malformed_keys_are_refused(raw):
     with pytest.raises(ValueError, match=r"role|token"):
         parse_api_keys(raw)
+    with pytest.raises(ValidationError):
+        Settings(api_keys=raw)
+
+
+def test_a_copy_with_other_keys_sees_the_other_keys():
+    original = Settings(api_keys="a:admin")
+    copy = original.model_copy(update={"api_keys": "b:admin"})
+    assert set(original.api_key_table) == {"a"}
+    assert set(copy.api_key_table) == {"b"}
 
 
 def test_prod_refuses_dev_defaults():
-    with pytest.raises(ValidationError) as caught:
-        Settings(env="prod")
-    message = str(caught.value)
-    assert "CLAIMS_API_KEYS is unset" in message
-    assert "CLAIMS_TEMPORAL_ADDRESS" in message
-    assert "CLAIMS_DATABASE_URL" in message
+    problems = Settings(env="prod").production_problems(needs_keys=True, needs_database=True)
+    assert problems == [
+        "CLAIMS_API_KEYS is unset",
+        "CLAIMS_TEMPORAL_ADDRESS is unset (prod never embeds Temporal)",
+        "CLAIMS_DATABASE_URL is unset (prod never embeds Postgres)",
+    ]
 
 
 def test_prod_refuses_the_dev_keys():
-    with pytest.raises(ValidationError, match="dev keys"):
-        Settings(
-            env="prod",
-            api_keys=DEV_API_KEYS,
-            temporal_address="temporal:7233",
-            database_url="postgresql+asyncpg://db/claims",
-        )
-
-
-def test_prod_starts_with_real_configuration():
     settings = Settings(
         env="prod",
-        api_keys="s3cret:admin:ops",
+        api_keys=DEV_API_KEYS,
         temporal_address="temporal:7233",
         database_url="postgresql+asyncpg://db/claims",
     )
-    assert settings.temporal_target == "temporal:7233"
+    assert settings.production_problems(needs_keys=True, needs_database=True) == [
+        "CLAIMS_API_KEYS contains the dev keys"
+    ]
+
+
+def test_the_llm_worker_needs_no_database_or_keys_in_prod():
+    settings = Settings(env="prod", temporal_address="temporal:7233")
+    assert settings.production_problems(needs_keys=False, needs_database=False) == []
+    assert settings.production_problems(needs_keys=False, needs_database=True) != []
+
+
+def test_dev_settings_have_no_production_problems():
+    assert Settings().production_problems(needs_keys=True, needs_database=True) == []
+
+
+@pytest.mark.parametrize("argv", [["api"], ["worker", "--queue", "claims"], ["migrate"], ["dev"]])
+def test_the_cli_refuses_to_start_in_prod_on_dev_defaults(argv):
+    env = {"CLAIMS_ENV": "prod", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "infra.cli", *argv],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "prod" in done.stderr
 
 
 def test_environment_variables_configure_settings(monkeypatch):

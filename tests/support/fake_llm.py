@@ -1,12 +1,15 @@
 """A small OpenAI-compatible chat-completions server of our own, for tests over real HTTP.
 
 litellm talks to it through `api_base` exactly as it would to a provider. The model name picks
-the behaviour: `good` answers like the offline assessor, `slow-<seconds>` answers after a delay,
+the behaviour: `good` (or any unknown name, such as `gpt-4o-mini`, which litellm can price)
+answers like the offline assessor, `slow-<seconds>` answers after a delay,
 `hang` never answers (and records the client going away), `always-approve` approves anything
-with confidence 1.0, `rate-limited` answers 429 with Retry-After, `error-500` fails, `prose`
+with confidence 1.0, `rate-limited[-<s>]` answers 429 with Retry-After (1 s by default),
+`error-500` fails, `prose`
 answers in prose, `bad-schema` answers JSON that ignores the schema, `unauthorized` is 401,
 `context-window` is a 400 context-length error. `flaky-<behaviour>` misbehaves on every other
-call (the first of each pair) and answers well on the next.
+call (the first of each pair) and answers well on the next; `chaos` fails half its calls, in
+turn with 500, 429, prose, JSON off the schema and a slow answer past the client's timeout.
 """
 
 from __future__ import annotations
@@ -31,11 +34,26 @@ from infra.devstack.processes import free_port
 class FakeLlmStats:
     requests: Counter[str] = field(default_factory=Counter)
     disconnects: Counter[str] = field(default_factory=Counter)
-    in_flight: int = 0
-    max_in_flight: int = 0
+    in_flight: Counter[str] = field(default_factory=Counter)
+    max_in_flight: Counter[str] = field(default_factory=Counter)
     response_formats: list[Any] = field(default_factory=list)
     # Monotonic arrival times per model, for rate-limit checks.
     arrivals: dict[str, list[float]] = field(default_factory=dict)
+
+
+# Half the calls fail, each failure of a different kind (slow-5 outlasts the tests' timeout).
+CHAOS = [
+    "error-500",
+    "good",
+    "rate-limited",
+    "good",
+    "prose",
+    "good",
+    "bad-schema",
+    "good",
+    "slow-5",
+    "good",
+]
 
 
 def _completion(model: str, content: str) -> dict[str, Any]:
@@ -93,12 +111,15 @@ def build_app(stats: FakeLlmStats) -> FastAPI:
         if model.startswith("flaky-"):
             flaky_calls[model] += 1
             behaviour = model.removeprefix("flaky-") if flaky_calls[model] % 2 == 1 else "good"
-        stats.in_flight += 1
-        stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
+        elif model == "chaos":
+            flaky_calls[model] += 1
+            behaviour = CHAOS[flaky_calls[model] % len(CHAOS)]
+        stats.in_flight[model] += 1
+        stats.max_in_flight[model] = max(stats.max_in_flight[model], stats.in_flight[model])
         try:
             return await _answer(request, model, behaviour, messages, stats)
         finally:
-            stats.in_flight -= 1
+            stats.in_flight[model] -= 1
 
     return app
 
@@ -114,8 +135,9 @@ async def _answer(  # noqa: PLR0911 - one branch per behaviour reads best
             await asyncio.sleep(0.05)
         stats.disconnects[model] += 1
         return _error(499, "client went away", "cancelled")
-    if behaviour == "rate-limited":
-        return _error(429, "Rate limit reached", "rate_limit_exceeded", {"Retry-After": "1"})
+    if behaviour.startswith("rate-limited"):
+        seconds = behaviour.removeprefix("rate-limited").removeprefix("-") or "1"
+        return _error(429, "Rate limit reached", "rate_limit_exceeded", {"Retry-After": seconds})
     if behaviour == "error-500":
         return _error(500, "The server had an error", "server_error")
     if behaviour == "unauthorized":
@@ -169,3 +191,17 @@ class FakeLlmServer:
         self._server.should_exit = True
         if self._task is not None:
             await self._task
+
+
+def main() -> None:
+    """Run the fake server on its own (the benchmark runs it as a separate process)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="OpenAI-compatible fake model server")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    uvicorn.run(build_app(FakeLlmStats()), host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

@@ -99,6 +99,7 @@ async def running_stack(
     llm: LlmConfig | None = None,
     rail: PaymentRail | None = None,
     records: RecordActivities | None = None,
+    llm_concurrency: int = 20,
 ) -> AsyncIterator[Stack]:
     """Both workers, polling this stack's own task queues, for the duration of the block."""
     async with AsyncExitStack() as workers:
@@ -113,6 +114,7 @@ async def running_stack(
                 config=llm or LlmConfig(model=settings.llm_model, timeout_s=settings.llm_timeout_s),
                 task_queue=settings.llm_task_queue,
                 documents=PostgresDocuments(engine),
+                max_concurrency=llm_concurrency,
             )
         )
         yield Stack(client=client, engine=engine, settings=settings)
