@@ -1,5 +1,4 @@
 import uuid
-from decimal import Decimal
 
 import pytest
 from temporalio.testing import ActivityEnvironment
@@ -7,21 +6,8 @@ from temporalio.testing import ActivityEnvironment
 from activities.assessment import AssessmentActivities, LlmConfig
 from activities.contracts import AssessmentInput
 from activities.llm_client import OFFLINE_MODEL
-from claims.assessment import PROMPT_VERSION, ClaimFacts, Recommendation
-
-
-def facts(description: str) -> ClaimFacts:
-    return ClaimFacts(
-        claim_type="home",
-        incident_date="2026-06-15",
-        amount=Decimal("1200.00"),
-        currency="USD",
-        description=description,
-        payable_amount=Decimal("700.00"),
-        policy_effective_from="2026-01-01",
-        policy_effective_to="2027-01-01",
-        coverages=["home"],
-    )
+from claims.assessment import PROMPT_VERSION, Recommendation
+from tests.support import factories as f
 
 
 @pytest.mark.parametrize(
@@ -34,7 +20,7 @@ def facts(description: str) -> ClaimFacts:
 async def test_offline_model_answers_through_litellm(description, recommendation):
     activities = AssessmentActivities(LlmConfig(model=OFFLINE_MODEL))
     result = await ActivityEnvironment().run(
-        activities.assess_claim, AssessmentInput(claim_id=uuid.uuid4(), facts=facts(description))
+        activities.assess_claim, AssessmentInput(claim_id=uuid.uuid4(), facts=f.facts(description))
     )
     assert result.answer is not None
     assert result.answer.recommendation is recommendation

@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from temporalio.exceptions import ApplicationError
@@ -11,21 +10,12 @@ from temporalio.testing import ActivityEnvironment
 from activities.assessment import AssessmentActivities, LlmConfig
 from activities.contracts import AssessmentInput, AssessmentResult
 from activities.llm_faults import FaultKind, classify
-from claims.assessment import ClaimFacts, Recommendation
+from claims.assessment import Recommendation
 from infra.devstack.processes import free_port
+from tests.support import factories as f
 from tests.support.fake_llm import FakeLlmServer
 
-FACTS = ClaimFacts(
-    claim_type="home",
-    incident_date="2026-06-15",
-    amount=Decimal("1200.00"),
-    currency="USD",
-    description="A pipe burst in the kitchen; plumber invoice attached.",
-    payable_amount=Decimal("700.00"),
-    policy_effective_from="2026-01-01",
-    policy_effective_to="2027-01-01",
-    coverages=["home"],
-)
+FACTS = f.facts("A pipe burst in the kitchen; plumber invoice attached.")
 
 
 async def assess(

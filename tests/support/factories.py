@@ -7,6 +7,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from claims.assessment import ClaimFacts
 from claims.models import Claimant, ClaimSubmission, ClaimType, Policy, PolicyStatus
 
 ORDINARY_DESCRIPTION = "Rear-ended at a red light; bumper replaced at the dealer, invoice attached."
@@ -49,3 +50,20 @@ def submission(policy_number: str, **overrides: Any) -> ClaimSubmission:
 
 def submission_json(policy_number: str, **overrides: Any) -> dict[str, Any]:
     return submission(policy_number, **overrides).model_dump(mode="json")
+
+
+def facts(description: str = ORDINARY_DESCRIPTION, **overrides: Any) -> ClaimFacts:
+    """What the model is shown about a claim, as the workflow would build it."""
+    values: dict[str, Any] = {
+        "claim_type": "auto",
+        "incident_date": "2026-06-15",
+        "amount": Decimal("1250.00"),
+        "currency": "USD",
+        "description": description,
+        "payable_amount": Decimal("750.00"),
+        "policy_effective_from": "2026-01-01",
+        "policy_effective_to": "2027-01-01",
+        "coverages": ["auto"],
+    }
+    values.update(overrides)
+    return ClaimFacts(**values)
