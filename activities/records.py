@@ -35,6 +35,13 @@ class RecordActivities:
         """Write one step: audit event, optional decision, claim row (idempotent)."""
         async with self._engine.begin() as conn:
             await claim_store.apply_transition(conn=conn, transition=transition)
+        # Ids and event names only: claimant data never goes to the logs.
+        activity.logger.info(
+            "recorded %s (step %d, status %s)",
+            transition.event_type,
+            transition.step,
+            transition.status or "unchanged",
+        )
 
     @activity.defn(name=c.NOTIFY)
     async def notify(self, message: c.NotificationInput) -> None:

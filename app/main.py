@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -10,11 +9,12 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from temporalio.client import Client
 
-from app import metrics
+from app import observability
 from app.routes import actions, claims, health, policies
 from infra.db import create_engine
 from infra.settings import Settings
-from infra.temporal import connect
+from infra.telemetry import tracing_interceptor
+from infra.temporal import connect_with_retry
 
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
 
@@ -28,7 +28,9 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
             raise RuntimeError("the API needs CLAIMS_DATABASE_URL")
         app.state.settings = settings
         app.state.engine = create_engine(settings.database_url)
-        app.state.temporal = temporal or await connect(settings)
+        app.state.temporal = temporal or await connect_with_retry(
+            settings, interceptors=[tracing_interceptor()]
+        )
         try:
             yield
         finally:
@@ -59,18 +61,6 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
             )
         return await call_next(request)
 
-    @app.middleware("http")
-    async def record_request(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        template = getattr(route, "path", "unmatched")
-        metrics.REQUESTS.labels(request.method, template, str(response.status_code)).inc()
-        metrics.REQUEST_SECONDS.labels(request.method, template).observe(
-            time.perf_counter() - started
-        )
-        return response
+    observability.install(app)
 
     return app

@@ -1,8 +1,19 @@
-"""Prometheus metrics of the API process."""
+"""Prometheus metrics of the API process.
+
+Request metrics and submissions are counted in this process. Business figures (decisions,
+review queue, LLM tokens and cost) come from Postgres at scrape time, so they are exact across
+restarts and identical on every API replica: aggregate them with max(), not sum().
+"""
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from collections.abc import Iterator
+
+from prometheus_client import REGISTRY, Counter, Histogram
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from infra.store.stats import BusinessStats
 
 REQUESTS = Counter(
     "claims_http_requests_total", "HTTP requests handled", ["method", "route", "status"]
@@ -12,3 +23,56 @@ REQUEST_SECONDS = Histogram(
 )
 CLAIMS_SUBMITTED = Counter("claims_submitted_total", "Claims accepted for processing")
 REVIEWS = Counter("claims_reviews_total", "Adjuster reviews accepted", ["decision"])
+
+
+class BusinessCollector(Collector):
+    """Exposes the latest BusinessStats snapshot (refreshed by the /metrics handler)."""
+
+    def __init__(self) -> None:
+        self.snapshot: BusinessStats | None = None
+
+    def collect(self) -> Iterator[Metric]:
+        stats = self.snapshot
+        if stats is None:
+            return
+        decided = CounterMetricFamily(
+            "claims_decided",
+            "Decisions recorded, by outcome and by who decided (rule, model, adjuster)",
+            labels=["outcome", "decided_by"],
+        )
+        for (outcome, decided_by), count in sorted(stats.decisions.items()):
+            decided.add_metric([outcome, decided_by], count)
+        yield decided
+        by_status = GaugeMetricFamily("claims_by_status", "Claims by status", labels=["status"])
+        for status, count in sorted(stats.claims_by_status.items()):
+            by_status.add_metric([status], count)
+        yield by_status
+        yield GaugeMetricFamily(
+            "claims_review_queue_depth",
+            "Claims waiting for an adjuster",
+            value=stats.claims_by_status.get("awaiting_review", 0),
+        )
+        yield GaugeMetricFamily(
+            "claims_review_queue_escalated",
+            "Claims waiting for an adjuster past the review SLA",
+            value=stats.escalated_in_review,
+        )
+        tokens = CounterMetricFamily(
+            "claims_llm_tokens", "LLM tokens used by assessments", labels=["direction"]
+        )
+        tokens.add_metric(["input"], stats.llm_input_tokens)
+        tokens.add_metric(["output"], stats.llm_output_tokens)
+        yield tokens
+        yield CounterMetricFamily(
+            "claims_llm_cost_usd", "LLM cost of assessments in USD", value=float(stats.llm_cost_usd)
+        )
+        by_model = CounterMetricFamily(
+            "claims_llm_assessments", "Assessments answered, by model", labels=["model"]
+        )
+        for model, count in sorted(stats.llm_calls_by_model.items()):
+            by_model.add_metric([model], count)
+        yield by_model
+
+
+BUSINESS = BusinessCollector()
+REGISTRY.register(BUSINESS)

@@ -68,6 +68,7 @@ def claim_config(settings: Settings) -> ClaimConfig:
         llm_task_queue=settings.llm_task_queue,
         llm_timeout_s=settings.llm_timeout_s,
         llm_max_attempts=settings.llm_max_attempts,
+        llm_model=settings.llm_model,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 
 from pydantic import ValidationError
@@ -39,9 +40,11 @@ def _api(_: argparse.Namespace) -> int:
     import uvicorn
 
     from app.main import create_app
+    from infra.telemetry import configure_tracing
 
     settings = _settings(needs_keys=True, needs_database=True)
     claims_logging.configure(settings.env)
+    configure_tracing(settings, "claims-api")
     uvicorn.run(
         create_app(settings),
         host=settings.api_host,
@@ -58,8 +61,14 @@ def _worker(args: argparse.Namespace) -> int:
     # The llm worker writes nothing and reads documents only when a database is configured.
     settings = _settings(needs_database=args.queue == "claims")
     claims_logging.configure(settings.env)
-    asyncio.run(run_worker(settings, args.queue))
-    return 0
+    code = asyncio.run(run_worker(settings, args.queue))
+    # The worker has shut down cleanly by now. Leave without interpreter finalization: the
+    # Temporal core's native threads can still call into Python while it tears down and abort
+    # the process (SIGABRT) instead of exiting with our code.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _migrate(_: argparse.Namespace) -> int:
@@ -74,6 +83,25 @@ def _migrate(_: argparse.Namespace) -> int:
     return 0
 
 
+def _healthcheck(_: argparse.Namespace) -> int:
+    """Container HEALTHCHECK: the API's /healthz, or a worker's metrics port, answers."""
+    import httpx
+
+    settings = get_settings()
+    urls = [f"http://127.0.0.1:{settings.api_port}/healthz"]
+    if settings.worker_metrics_port is not None:
+        urls.append(f"http://127.0.0.1:{settings.worker_metrics_port}/metrics")
+    for url in urls:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                print(f"healthy: {url}")
+                return 0
+        except httpx.HTTPError:
+            continue
+    print(f"unhealthy: nothing answered at {', '.join(urls)}", file=sys.stderr)
+    return 1
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="claims", description="Durable insurance-claims service")
     commands = root.add_subparsers(dest="command", required=True)
@@ -85,6 +113,9 @@ def parser() -> argparse.ArgumentParser:
     worker.add_argument("--queue", choices=["claims", "llm"], required=True)
     worker.set_defaults(run=_worker)
     commands.add_parser("migrate", help="upgrade the database schema").set_defaults(run=_migrate)
+    commands.add_parser(
+        "healthcheck", help="exit 0 when this container's API or worker answers"
+    ).set_defaults(run=_healthcheck)
     return root
 
 

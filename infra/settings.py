@@ -91,6 +91,17 @@ class Settings(BaseSettings):
     # Payee accounts the built-in ledger rail refuses (comma separated), as a real rail would.
     payment_blocked_payees: str = ""
 
+    # Workers: capacity, shutdown grace, boot-time patience, the SDK's metrics port.
+    worker_max_concurrent_activities: int = Field(default=100, ge=1)
+    worker_max_concurrent_workflow_tasks: int = Field(default=100, ge=2)
+    workflow_cache_size: int = Field(default=1000, ge=0)
+    worker_graceful_shutdown_s: float = Field(default=30.0, ge=0)
+    worker_metrics_port: int | None = None
+    connect_timeout_s: float = Field(default=60.0, gt=0)
+
+    # Observability: OTLP/HTTP collector for traces (e.g. http://otel-collector:4318); unset: none.
+    otlp_endpoint: str | None = None
+
     @model_validator(mode="after")
     def _keys_parse(self) -> Settings:
         if self.api_keys is not None:

@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
-from temporalio.client import Client
+import logging
+from collections.abc import Sequence
+
+from temporalio.client import Client, Interceptor
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import Runtime
+from tenacity import (
+    AsyncRetrying,
+    before_sleep_log,
+    retry_if_exception_type,
+    stop_after_delay,
+    wait_exponential,
+)
 
 from infra.settings import Settings
 
+log = logging.getLogger(__name__)
 
-async def connect(settings: Settings) -> Client:
+
+async def connect(
+    settings: Settings,
+    *,
+    runtime: Runtime | None = None,
+    interceptors: Sequence[Interceptor] = (),
+) -> Client:
     """Connect to the configured Temporal frontend with the pydantic data converter.
 
     Pydantic models travel as JSON, with Decimal amounts as strings, so history stays readable
@@ -18,4 +36,28 @@ async def connect(settings: Settings) -> Client:
         settings.temporal_target,
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
+        runtime=runtime,
+        interceptors=interceptors,
     )
+
+
+async def connect_with_retry(
+    settings: Settings,
+    *,
+    runtime: Runtime | None = None,
+    interceptors: Sequence[Interceptor] = (),
+) -> Client:
+    """Connect at boot, retrying while Temporal comes up (containers start in any order).
+
+    Gives up after CLAIMS_CONNECT_TIMEOUT_S with the last error; the caller exits non-zero.
+    """
+    async for attempt in AsyncRetrying(
+        stop=stop_after_delay(settings.connect_timeout_s),
+        wait=wait_exponential(multiplier=0.5, max=5),
+        retry=retry_if_exception_type(Exception),
+        before_sleep=before_sleep_log(log, logging.WARNING),
+        reraise=True,
+    ):
+        with attempt:
+            return await connect(settings, runtime=runtime, interceptors=interceptors)
+    raise AssertionError("unreachable: tenacity either returns or re-raises")  # pragma: no cover

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -18,8 +20,12 @@ def build_claims_worker(
     task_queue: str,
     rail: PaymentRail | None = None,
     records: RecordActivities | None = None,
+    **options: Any,
 ) -> Worker:
-    """A worker serving ClaimWorkflow and every activity that touches Postgres."""
+    """A worker serving ClaimWorkflow and every activity that touches Postgres.
+
+    `options` are Worker options from configuration (concurrency, cache size, shutdown grace).
+    """
     records = records or RecordActivities(engine)
     payments = PaymentActivities(engine, rail or LedgerRail())
     return Worker(
@@ -34,4 +40,5 @@ def build_claims_worker(
             payments.pay_claim,
             payments.release_payment,
         ],
+        **options,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from temporalio.client import Client
 from temporalio.worker import Worker
 
@@ -27,6 +29,7 @@ def build_llm_worker(
     task_queue: str,
     documents: DocumentSource | None = None,
     max_concurrency: int = 20,
+    **options: Any,
 ) -> Worker:
     """A worker serving only the assessment activity, on its own task queue.
 
@@ -41,4 +44,5 @@ def build_llm_worker(
         activities=[assessment.assess_claim],
         max_concurrent_activities=max_concurrency,
         max_task_queue_activities_per_second=config.max_rps,
+        **options,
     )

@@ -1,23 +1,53 @@
-"""`claims worker --queue claims|llm`: run one worker until SIGINT/SIGTERM."""
+"""`claims worker --queue claims|llm`: run one worker until SIGINT/SIGTERM.
+
+Boot: Temporal (and Postgres for the claims worker) are retried until CLAIMS_CONNECT_TIMEOUT_S,
+then the worker exits 2 with the reason. Shutdown: on SIGTERM the worker stops polling, lets
+in-flight activities finish for CLAIMS_WORKER_GRACEFUL_SHUTDOWN_S (then cancels them so Temporal
+retries them elsewhere) and exits 0.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
+from datetime import timedelta
+from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 from temporalio.worker import Worker
+from tenacity import AsyncRetrying, before_sleep_log, stop_after_delay, wait_exponential
 
 from activities.assessment import PostgresDocuments
 from activities.payment import LedgerRail
 from infra.db import create_engine
 from infra.settings import Settings
-from infra.temporal import connect
+from infra.telemetry import configure_tracing, tracing_interceptor, worker_runtime
+from infra.temporal import connect_with_retry
 from workers.claims_worker import build_claims_worker
 from workers.llm_worker import build_llm_worker, llm_config
 
 log = logging.getLogger("claims.worker")
+
+BOOT_FAILED = 2
+
+
+class BootError(RuntimeError):
+    """A dependency stayed unreachable for the whole boot timeout."""
+
+
+async def _postgres_ready(engine: AsyncEngine, settings: Settings) -> None:
+    async for attempt in AsyncRetrying(
+        stop=stop_after_delay(settings.connect_timeout_s),
+        wait=wait_exponential(multiplier=0.5, max=5),
+        before_sleep=before_sleep_log(log, logging.WARNING),
+        reraise=True,
+    ):
+        with attempt:
+            async with engine.connect() as conn:
+                await conn.execute(sa.text("SELECT 1"))
 
 
 async def _run_until_signalled(worker: Worker) -> None:
@@ -28,15 +58,50 @@ async def _run_until_signalled(worker: Worker) -> None:
     async with worker:
         log.info("worker ready on task queue %s", worker.task_queue)
         await stop.wait()
-        log.info("stopping worker on task queue %s", worker.task_queue)
+        log.info("stopping worker on task queue %s: finishing in-flight work", worker.task_queue)
+    log.info("worker on task queue %s stopped", worker.task_queue)
 
 
-async def _run_llm_worker(settings: Settings, client: Client) -> None:
+def _capacity(settings: Settings) -> dict[str, Any]:
+    return {
+        "graceful_shutdown_timeout": timedelta(seconds=settings.worker_graceful_shutdown_s),
+    }
+
+
+async def _connect(settings: Settings) -> Client:
+    try:
+        return await connect_with_retry(
+            settings,
+            runtime=worker_runtime(settings.worker_metrics_port),
+            interceptors=[tracing_interceptor()],
+        )
+    except Exception as exc:
+        raise BootError(
+            f"Temporal at {settings.temporal_target} unreachable after "
+            f"{settings.connect_timeout_s:.0f}s: {exc}"
+        ) from exc
+
+
+async def _engine(url: str, settings: Settings, pool_size: int) -> AsyncEngine:
+    engine = create_engine(url, pool_size=pool_size)
+    try:
+        await _postgres_ready(engine, settings)
+    except Exception as exc:
+        await engine.dispose()
+        raise BootError(
+            f"Postgres unreachable after {settings.connect_timeout_s:.0f}s: {exc}"
+        ) from exc
+    return engine
+
+
+async def _run_llm_worker(settings: Settings) -> None:
     from activities.llm_client import litellm_module
 
     litellm_module()  # import (slow) before polling, so the first claim is not the one to wait
+    client = await _connect(settings)
     # The llm worker writes nothing; a database, when configured, is only read for documents.
-    engine = create_engine(settings.database_url, pool_size=2) if settings.database_url else None
+    url = settings.database_url
+    engine = await _engine(url, settings, pool_size=2) if url else None
     try:
         worker = build_llm_worker(
             client,
@@ -44,6 +109,7 @@ async def _run_llm_worker(settings: Settings, client: Client) -> None:
             task_queue=settings.llm_task_queue,
             documents=PostgresDocuments(engine) if engine else None,
             max_concurrency=settings.llm_max_concurrency,
+            **_capacity(settings),
         )
         await _run_until_signalled(worker)
     finally:
@@ -51,19 +117,37 @@ async def _run_llm_worker(settings: Settings, client: Client) -> None:
             await engine.dispose()
 
 
-async def run_worker(settings: Settings, queue: str) -> None:
-    client = await connect(settings)
-    if queue == "llm":
-        await _run_llm_worker(settings, client)
-        return
+async def _run_claims_worker(settings: Settings) -> None:
     if settings.database_url is None:
-        raise SystemExit("the claims worker needs CLAIMS_DATABASE_URL")
-    engine = create_engine(settings.database_url)
+        raise BootError("the claims worker needs CLAIMS_DATABASE_URL")
+    client = await _connect(settings)
+    engine = await _engine(settings.database_url, settings, pool_size=10)
     rail = LedgerRail(settings.payment_blocked_payees.split(","))
     try:
         worker = build_claims_worker(
-            client, engine=engine, task_queue=settings.task_queue, rail=rail
+            client,
+            engine=engine,
+            task_queue=settings.task_queue,
+            rail=rail,
+            max_concurrent_activities=settings.worker_max_concurrent_activities,
+            max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
+            max_cached_workflows=settings.workflow_cache_size,
+            **_capacity(settings),
         )
         await _run_until_signalled(worker)
     finally:
         await engine.dispose()
+
+
+async def run_worker(settings: Settings, queue: str) -> int:
+    """Run the worker of `queue`; return the process exit code."""
+    configure_tracing(settings, f"claims-{queue}-worker")
+    try:
+        if queue == "llm":
+            await _run_llm_worker(settings)
+        else:
+            await _run_claims_worker(settings)
+    except BootError as exc:
+        log.error("worker could not start: %s", exc)
+        return BOOT_FAILED
+    return 0

@@ -209,14 +209,14 @@ class ClaimWorkflow(ClaimSteps):
 
     async def _assess(self) -> RoutingDecision:
         """Ask the model on the llm queue (cancellable), then route with deterministic code."""
-        self._waiting_on = "assessment"
+        self._wait_on("assessment")
         facts = ClaimFacts.of(self._input.submission, self._policy, self._payable)
         handle = self.start_assessment(facts)
         await workflow.wait_condition(lambda: handle.done() or self._cancel is not None)
         if self._cancel is not None and not handle.done():
             handle.cancel()
             raise ClaimCancelledError
-        self._waiting_on = None
+        self._wait_on(None)
         unavailable = ReviewReason.ASSESSMENT_UNAVAILABLE
         try:
             result = await handle
@@ -239,7 +239,7 @@ class ClaimWorkflow(ClaimSteps):
         return routing
 
     async def _wait_for_review(self, reasons: list[str]) -> ReviewInput:
-        self._waiting_on = "adjuster review"
+        self._wait_on("adjuster review")
         await self.transition(
             "review_requested", status=ClaimStatus.AWAITING_REVIEW, detail={"reasons": reasons}
         )
@@ -254,7 +254,7 @@ class ClaimWorkflow(ClaimSteps):
                 lambda: self._review is not None or self._cancel is not None
             )
         self._checkpoint()
-        self._waiting_on = None
+        self._wait_on(None)
         review = self._review
         if review is None:  # pragma: no cover - the wait above guarantees one of the two
             raise ApplicationError("review missing after wait", non_retryable=True)
@@ -263,14 +263,14 @@ class ClaimWorkflow(ClaimSteps):
 
     async def _wait_for_information(self, review: ReviewInput) -> None:
         seen = len(self._documents)
-        self._waiting_on = "documents from the claimant"
+        self._wait_on("documents from the claimant")
         await self.request_information(review)
         self._review_done()
         await workflow.wait_condition(
             lambda: len(self._documents) > seen or self._cancel is not None
         )
         self._checkpoint()
-        self._waiting_on = None
+        self._wait_on(None)
         self._info_rounds += 1
         await self.transition(
             "information_received",

@@ -40,6 +40,8 @@ class ClaimConfig(Frozen):
     llm_timeout_s: float
     # Attempts of the assessment before a human decides instead (never a failed claim).
     llm_max_attempts: int = 8
+    # The primary model, named in the Web UI's summary of the assessment activity.
+    llm_model: str = ""
     # Information rounds handled by one run before it continues as new, keeping history bounded.
     info_rounds_per_run: int = 3
 

@@ -72,6 +72,25 @@ class ClaimSteps:
             raise ApplicationError("workflow input not yet available", non_retryable=True)
         return self._input_value
 
+    def _wait_on(self, what: str | None) -> None:
+        """Note what the claim is waiting for (the query, and the Web UI's current details)."""
+        self._waiting_on = what
+        self._refresh_details()
+
+    def _refresh_details(self) -> None:
+        """The line operators read in the Web UI: state, what it waits for, the money."""
+        claim = self._input.submission
+        status = f"**{self._status.value}**"
+        if self._waiting_on:
+            status += f": waiting for {self._waiting_on}"
+        if self._escalated:
+            status += " (escalated: past the review SLA)"
+        money = f"payable {self._payable} {claim.currency}" if self._payable else "payable unknown"
+        workflow.set_current_details(
+            f"{status}\n\n{claim.claim_type} claim of {claim.amount} {claim.currency} on "
+            f"policy {claim.policy_number}; {money}"
+        )
+
     def _state(self) -> ClaimState:
         return ClaimState(
             claim_id=self._input.claim_id,
@@ -100,6 +119,7 @@ class ClaimSteps:
         if status is not None:
             self._status = status
             workflow.upsert_search_attributes([sa.CLAIM_STATUS.value_set(status.value)])
+            self._refresh_details()
         await workflow.execute_activity(
             c.RECORD_TRANSITION,
             c.TransitionInput(
@@ -192,7 +212,7 @@ class ClaimSteps:
             schedule_to_close_timeout=policies.LLM_TOTAL_TIMEOUT,
             heartbeat_timeout=policies.LLM_HEARTBEAT_TIMEOUT,
             retry_policy=policies.llm_retry(config.llm_max_attempts),
-            summary="Assess claim with the LLM",
+            summary=f"Assess claim with {config.llm_model or 'the LLM'}",
         )
 
     async def record_assessment(
@@ -227,6 +247,7 @@ class ClaimSteps:
     async def escalate(self, sla: timedelta) -> None:
         self._escalated = True
         workflow.upsert_search_attributes([sa.ESCALATED.value_set(True)])
+        self._refresh_details()
         waited = int(sla.total_seconds())
         await self.transition("escalated", detail={"waited_s": waited}, escalated=True)
         await self.notify("review_escalated", {"waited_s": waited})
@@ -306,7 +327,7 @@ class ClaimSteps:
                 "attempt": self._payment_attempts,
             },
         )
-        self._waiting_on = "payment"
+        self._wait_on("payment")
         try:
             payment: c.PaymentResult = await workflow.execute_activity(
                 c.PAY_CLAIM,
@@ -328,7 +349,7 @@ class ClaimSteps:
                 raise PaymentRefusedError(cause.message) from err
             raise
         finally:
-            self._waiting_on = None
+            self._wait_on(None)
         await self.transition(
             "paid",
             status=ClaimStatus.PAID,

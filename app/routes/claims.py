@@ -15,6 +15,7 @@ from app.schemas import ClaimOut, ClaimPage, SubmitResponse
 from app.submission import StartOutcome, start_claim
 from app.views import summary, view_of_row
 from claims.models import ClaimStatus, ClaimSubmission
+from infra.logging import CLAIM_ID
 from infra.store import claims as claim_store
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"])
@@ -53,6 +54,7 @@ async def submit_claim(
         idempotency_key=idempotency_key,
         now=now,
     )
+    CLAIM_ID.set(str(started.claim_id))
     if started.outcome is StartOutcome.CONFLICT:
         raise HTTPException(
             status.HTTP_409_CONFLICT,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -10,9 +11,12 @@ from fastapi import APIRouter, Response, status
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 
+from app import metrics
 from app.deps import ClientDep, EngineDep
+from infra.store.stats import business_stats
 
 router = APIRouter(tags=["operations"])
+log = logging.getLogger(__name__)
 
 PROBE_TIMEOUT_S = 3.0
 
@@ -56,6 +60,11 @@ async def readyz(response: Response, engine: EngineDep, client: ClientDep) -> di
 
 
 @router.get("/metrics")
-async def prometheus_metrics() -> Response:
-    """Prometheus exposition of the API's metrics."""
+async def prometheus_metrics(engine: EngineDep) -> Response:
+    """Prometheus exposition: request metrics, plus business figures read from Postgres."""
+    try:
+        async with asyncio.timeout(PROBE_TIMEOUT_S), engine.connect() as conn:
+            metrics.BUSINESS.snapshot = await business_stats(conn=conn)
+    except Exception:  # a scrape must still answer; the last snapshot stands
+        log.warning("business metrics not refreshed: Postgres unavailable", exc_info=True)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -23,6 +23,7 @@ from infra.migrate import upgrade
 from infra.settings import Settings
 
 DATABASE = "claims"
+DEFAULT_METRICS_PORT = 9464
 
 
 def say(message: str) -> None:
@@ -36,6 +37,8 @@ class DevStack:
         self.logs = self.data_dir / "logs"
         self.children: list[Child] = []
         self.pidfile = PidFile(self.data_dir / "dev.pids")
+        self._worker_queues: dict[str, str] = {}
+        self.metrics_ports: dict[str, int] = {}
 
     def _start(self, child: Child) -> Child:
         child.start()
@@ -96,10 +99,17 @@ class DevStack:
             CLAIMS_TEMPORAL_ADDRESS=target,
             LITELLM_LOCAL_MODEL_COST_MAP="True",
         )
-        workers = [
-            self._start(self._app_child("claims-worker", ["worker", "--queue", "claims"], env)),
-            self._start(self._app_child("llm-worker", ["worker", "--queue", "llm"], env)),
-        ]
+        self.metrics_ports = worker_metrics_ports(s.worker_metrics_port)
+        workers = []
+        for name, queue, task_queue in (
+            ("claims-worker", "claims", s.task_queue),
+            ("llm-worker", "llm", s.llm_task_queue),
+        ):
+            port = str(self.metrics_ports[name])
+            worker_env = env | {"CLAIMS_WORKER_METRICS_PORT": port}
+            args = ["worker", "--queue", queue]
+            workers.append(self._start(self._app_child(name, args, worker_env)))
+            self._worker_queues[name] = task_queue
         api = self._start(self._app_child("api", ["api"], env))
         started = time.monotonic()
         await self._wait_workers(workers)
@@ -150,7 +160,12 @@ class DevStack:
         ]
         if s.temporal_address is None:
             lines.append(f"    Temporal UI   http://127.0.0.1:{s.temporal_ui_port}")
-        lines += [f"    Metrics       {api}/metrics", f"    Logs          {self.logs}/", ""]
+        lines.append(f"    Metrics       {api}/metrics")
+        for name, port in self.metrics_ports.items():
+            lines.append(
+                f"                  http://127.0.0.1:{port}/metrics ({name}, Temporal SDK)"
+            )
+        lines += [f"    Logs          {self.logs}/", ""]
         lines.append("  API keys (Authorization: Bearer <key>):")
         for key in s.api_key_table.values():
             lines.append(f"    {key.role:<10} {key.token}")
@@ -158,22 +173,63 @@ class DevStack:
         return "\n".join(lines)
 
     async def watch(self, stop: asyncio.Event) -> int:
-        """Until a signal (exit 0) or a child's death (exit 1)."""
+        """Until a signal (exit 0) or the death of a child nobody replaced (exit 1).
+
+        A worker that dies while another worker process (started by hand against this stack)
+        polls its task queue is only announced: the queue is still served, so the stack is not
+        a silent half-stack. Any other death stops the stack.
+        """
         while not stop.is_set():
             try:
                 self._check_alive()
             except ChildDiedError as died:
-                say(f"{died.child.name} exited unexpectedly (code {died.code}); stopping the stack")
-                print(died.child.log_tail(), file=sys.stderr)
-                return 1
+                replacement = await self._replacement_for(died.child)
+                if replacement is None:
+                    say(
+                        f"{died.child.name} exited unexpectedly (code {died.code}); "
+                        "stopping the stack"
+                    )
+                    print(died.child.log_tail(), file=sys.stderr)
+                    return 1
+                self.children.remove(died.child)
+                say(
+                    f"{died.child.name} exited (code {died.code}); {replacement} still polls "
+                    f"its task queue, so the stack carries on without it"
+                )
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=0.5)
         return 0
+
+    async def _replacement_for(self, child: Child) -> str | None:
+        """Another live worker process polling the dead worker's task queue, if there is one."""
+        queue = self._worker_queues.get(child.name)
+        if queue is None:
+            return None
+        from infra.devstack.readiness import live_pollers
+        from infra.temporal import connect
+
+        s = self.settings
+        try:
+            client = await connect(s.model_copy(update={"temporal_address": s.temporal_target}))
+            pollers = await live_pollers(client, queue, exclude_pid=child.pid)
+        except Exception:  # Temporal itself is gone: nothing can replace the worker
+            return None
+        return pollers[0] if pollers else None
 
     def stop(self) -> None:
         for child in reversed(self.children):
             child.stop()
         self.pidfile.path.unlink(missing_ok=True)
+
+
+def worker_metrics_ports(base: int | None) -> dict[str, int]:
+    """Metrics ports of the two workers: `base` and `base + 1`, or free ones when taken."""
+    from infra.devstack.processes import free_port, port_in_use
+
+    first = base or DEFAULT_METRICS_PORT
+    if port_in_use("127.0.0.1", first) or port_in_use("127.0.0.1", first + 1):
+        return {"claims-worker": free_port(), "llm-worker": free_port()}
+    return {"claims-worker": first, "llm-worker": first + 1}
 
 
 class ChildDiedError(RuntimeError):

@@ -194,3 +194,59 @@ async def test_whole_stack_sigkill_mid_flight_loses_nothing_and_pays_once(tmp_pa
     finally:
         if stack.process and stack.process.poll() is None:
             stack.kill_group()
+
+
+async def test_an_extra_llm_worker_takes_over_when_the_stacks_own_dies(tmp_path: Path):
+    from infra.devstack.readiness import queue_has_poller
+    from tests.support.processes import stop, worker_process
+
+    stack = DevStackProcess(tmp_path / "data")
+    stack.start()
+    extra = None
+    try:
+        await stack.wait_until_up()
+        temporal = await Client.connect(stack.temporal_target)
+        extra = worker_process(
+            "llm",
+            client=temporal,
+            log=tmp_path / "extra-llm-worker.log",
+            database_url=f"postgresql+asyncpg://postgres@127.0.0.1:{stack.postgres_port}/claims",
+        )
+        async with asyncio.timeout(60):
+            while not await queue_has_poller(temporal, "claims-llm", extra.pid, workflows=False):
+                await asyncio.sleep(0.2)
+        assert stack.process is not None
+        own = next(
+            p
+            for p in psutil.Process(stack.process.pid).children()
+            if "--queue" in p.cmdline() and "llm" in p.cmdline()
+        )
+        own.kill()
+        async with asyncio.timeout(30):
+            while "still polls its task queue" not in stack.output():
+                await asyncio.sleep(0.2)
+        assert stack.process.poll() is None, "the stack carries on"
+        async with stack.http() as http:
+            policy = f.policy()
+            await http.post("/v1/policies", headers=ADMIN, json=policy.model_dump(mode="json"))
+            submitted = await http.post(
+                "/v1/claims", headers=SUBMITTER, json=f.submission_json(policy.policy_number)
+            )
+            claim = await wait_for_claim(http, submitted.json()["claim_id"], TERMINAL)
+            assert claim["status"] == "paid"
+            # Business metrics come from Postgres, so they show what every process did.
+            metrics = (await http.get("/metrics")).text
+            assert 'claims_decided_total{decided_by="model",outcome="approve"} 1.0' in metrics
+        history = await temporal.get_workflow_handle(claim["workflow_id"]).fetch_history()
+        runners = {
+            e.activity_task_started_event_attributes.identity.split("@")[0]
+            for e in history.events
+            if e.HasField("activity_task_started_event_attributes")
+            and e.activity_task_started_event_attributes.identity.split("@")[0] == str(extra.pid)
+        }
+        assert runners == {str(extra.pid)}, "the extra worker assessed the claim"
+        assert await stack.stop(signal.SIGTERM) == 0
+    finally:
+        stop(extra)
+        if stack.process and stack.process.poll() is None:
+            stack.kill_group()

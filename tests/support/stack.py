@@ -100,23 +100,26 @@ async def running_stack(
     rail: PaymentRail | None = None,
     records: RecordActivities | None = None,
     llm_concurrency: int = 20,
+    llm_worker: bool = True,
 ) -> AsyncIterator[Stack]:
-    """Both workers, polling this stack's own task queues, for the duration of the block."""
+    """Both workers (or only the claims worker), on this stack's own task queues."""
     async with AsyncExitStack() as workers:
         await workers.enter_async_context(
             build_claims_worker(
                 client, engine=engine, task_queue=settings.task_queue, rail=rail, records=records
             )
         )
-        await workers.enter_async_context(
-            build_llm_worker(
-                client,
-                config=llm or LlmConfig(model=settings.llm_model, timeout_s=settings.llm_timeout_s),
-                task_queue=settings.llm_task_queue,
-                documents=PostgresDocuments(engine),
-                max_concurrency=llm_concurrency,
+        if llm_worker:
+            default = LlmConfig(model=settings.llm_model, timeout_s=settings.llm_timeout_s)
+            await workers.enter_async_context(
+                build_llm_worker(
+                    client,
+                    config=llm or default,
+                    task_queue=settings.llm_task_queue,
+                    documents=PostgresDocuments(engine),
+                    max_concurrency=llm_concurrency,
+                )
             )
-        )
         yield Stack(client=client, engine=engine, settings=settings)
 
 

@@ -1,0 +1,156 @@
+"""What operators see: traces across processes, JSON logs, business metrics, Web UI summaries."""
+
+import io
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.api.sdk.v1 import WorkflowMetadata
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from infra import logging as claims_logging
+from infra.telemetry import tracing_interceptor
+from tests.support import factories as f
+from tests.support.api import TERMINAL, api_client, wait_for_claim
+from tests.support.claims_api import create_policy, submit
+from tests.support.stack import Stack, running_stack, stack_settings
+
+
+@pytest.fixture(scope="session")
+def spans() -> InMemorySpanExporter:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    return exporter
+
+
+@pytest.fixture
+async def traced_http(
+    spans: InMemorySpanExporter, client: Client, engine: AsyncEngine, database_url: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    traced = await Client.connect(
+        client.service_client.config.target_host,
+        data_converter=pydantic_data_converter,
+        interceptors=[tracing_interceptor()],
+    )
+    settings = stack_settings(database_url)
+    async with running_stack(traced, engine, settings), api_client(settings, traced) as http:
+        yield http
+
+
+async def test_one_trace_runs_from_the_request_through_the_workflow_to_its_activities(
+    traced_http: httpx.AsyncClient, spans: InMemorySpanExporter
+):
+    number = await create_policy(traced_http)
+    spans.clear()
+    claim_id = (await submit(traced_http, number))["claim_id"]
+    await wait_for_claim(traced_http, claim_id, TERMINAL)
+    finished = spans.get_finished_spans()
+    request = next(s for s in finished if s.name == "POST /v1/claims")
+    in_trace = {s.name for s in finished if s.context.trace_id == request.context.trace_id}
+    assert "StartWorkflow:ClaimWorkflow" in in_trace
+    assert "RunWorkflow:ClaimWorkflow" in in_trace
+    for activity in ("record_submission", "check_policy", "assess_claim", "pay_claim"):
+        assert f"RunActivity:{activity}" in in_trace, activity
+
+
+async def test_a_callers_traceparent_is_continued(
+    traced_http: httpx.AsyncClient, spans: InMemorySpanExporter
+):
+    trace_id = uuid.uuid4().hex
+    spans.clear()
+    response = await traced_http.get(
+        "/healthz", headers={"traceparent": f"00-{trace_id}-{'1' * 16}-01"}
+    )
+    assert response.status_code == 200
+    [server] = [s for s in spans.get_finished_spans() if s.name == "GET /healthz"]
+    assert f"{server.context.trace_id:032x}" == trace_id
+
+
+@pytest.fixture
+def json_logs() -> Iterator[io.StringIO]:
+    """Everything logged at INFO and above, formatted as the prod JSON lines."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(claims_logging.JsonFormatter())
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+
+
+async def test_logs_are_json_with_the_claim_and_never_the_claimant(
+    http: httpx.AsyncClient, json_logs: io.StringIO
+):
+    name, email = "Zebulon Quixote-Marchbanks", f"zq-{uuid.uuid4().hex[:8]}@example.org"
+    secret = f"Stolen saxophone, serial {uuid.uuid4().hex}"
+    number = await create_policy(http)
+    claim_id = (
+        await submit(http, number, claimant={"name": name, "email": email}, description=secret)
+    )["claim_id"]
+    await wait_for_claim(http, claim_id, {"awaiting_review"})
+    lines = [json.loads(line) for line in json_logs.getvalue().splitlines() if line]
+    about = [line for line in lines if line.get("claim_id") == claim_id]
+    assert about, "activity log lines carry the claim id"
+    assert all(line["workflow_id"] == f"claim-{claim_id}" for line in about)
+    assert any("recorded review_requested" in line["message"] for line in about)
+    text = json_logs.getvalue()
+    for private in (name, email, secret):
+        assert private not in text
+
+
+async def test_metrics_show_business_figures(http: httpx.AsyncClient, stack: Stack):
+    number = await create_policy(http)
+    paid = (await submit(http, number))["claim_id"]
+    waiting = (await submit(http, number, description=f.RED_FLAG_DESCRIPTION))["claim_id"]
+    await wait_for_claim(http, paid, TERMINAL)
+    await wait_for_claim(http, waiting, {"awaiting_review"})
+    text = (await http.get("/metrics")).text
+    samples = {
+        line.split(" ")[0]: float(line.split(" ")[1])
+        for line in text.splitlines()
+        if line and not line.startswith("#")
+    }
+    assert samples['claims_decided_total{decided_by="model",outcome="approve"}'] >= 1
+    assert samples['claims_decided_total{decided_by="model",outcome="review"}'] >= 1
+    assert samples["claims_review_queue_depth"] >= 1
+    assert samples['claims_llm_tokens_total{direction="input"}'] > 0
+    assert "claims_llm_cost_usd_total" in samples
+    assert samples['claims_llm_assessments_total{model="offline/claims-assessor"}'] >= 2
+    assert samples["claims_submitted_total"] >= 2
+
+
+async def test_the_web_ui_reads_summaries_not_payloads(http: httpx.AsyncClient, client: Client):
+    number = await create_policy(http)
+    claim_id = (await submit(http, number, description=f.RED_FLAG_DESCRIPTION))["claim_id"]
+    await wait_for_claim(http, claim_id, {"awaiting_review"})
+    handle = client.get_workflow_handle(f"claim-{claim_id}")
+    description = await handle.describe()
+    assert await description.static_summary() == f"auto claim of 1250.00 USD on policy {number}"
+    metadata = await handle.query("__temporal_workflow_metadata", result_type=WorkflowMetadata)
+    assert metadata.current_details.startswith("**awaiting_review**: waiting for adjuster review")
+    history = await handle.fetch_history()
+    converter = pydantic_data_converter.payload_converter
+    summaries = [
+        converter.from_payload(e.user_metadata.summary, str)
+        for e in history.events
+        if e.HasField("activity_task_scheduled_event_attributes")
+    ]
+    assert "Assess claim with offline/claims-assessor" in summaries
+    assert f"Check claim against policy {number}" in summaries
+    assert "Record review requested" in summaries

@@ -1,0 +1,127 @@
+"""Record ClaimWorkflow histories for the replay test (tests/workflows/test_replay.py).
+
+    make histories
+
+Runs each scenario on a real Temporal dev server with real workers and Postgres, and writes its
+history to tests/histories/<scenario>.json. Refresh them only on purpose: after a change that is
+meant to alter the workflow's commands, once that change is guarded (workflow.patched) so the
+old histories still replay. Commit the new files beside the old ones you keep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import httpx
+from temporalio.client import Client
+
+from infra.db import create_engine
+from infra.migrate import upgrade
+from tests.support import factories as f
+from tests.support.api import TERMINAL, api_client, wait_for_claim
+from tests.support.claims_api import add_document, cancel, create_policy, review, submit
+from tests.support.servers import postgres_server, temporal_environment
+from tests.support.stack import running_stack, stack_settings
+
+HISTORIES = Path(__file__).resolve().parent.parent / "histories"
+THEFT = f.RED_FLAG_DESCRIPTION
+
+Scenario = Callable[[httpx.AsyncClient], Awaitable[str]]
+
+
+async def auto_approve(http: httpx.AsyncClient) -> str:
+    claim_id = (await submit(http, await create_policy(http)))["claim_id"]
+    await wait_for_claim(http, claim_id, TERMINAL)
+    return str(claim_id)
+
+
+async def review_partial_approval(http: httpx.AsyncClient) -> str:
+    claim_id = (await submit(http, await create_policy(http), description=THEFT))["claim_id"]
+    await wait_for_claim(http, claim_id, {"awaiting_review"})
+    await review(http, claim_id, decision="approve", approved_amount="500.00", note="partial")
+    await wait_for_claim(http, claim_id, TERMINAL)
+    return str(claim_id)
+
+
+async def review_reject(http: httpx.AsyncClient) -> str:
+    claim_id = (await submit(http, await create_policy(http), description=THEFT))["claim_id"]
+    await wait_for_claim(http, claim_id, {"awaiting_review"})
+    await review(http, claim_id, decision="reject", note="no proof")
+    await wait_for_claim(http, claim_id, TERMINAL)
+    return str(claim_id)
+
+
+async def reject_by_rule(http: httpx.AsyncClient) -> str:
+    number = await create_policy(http, coverages=["home"])
+    claim_id = (await submit(http, number, claim_type="auto"))["claim_id"]
+    await wait_for_claim(http, claim_id, TERMINAL)
+    return str(claim_id)
+
+
+async def cancel_in_review(http: httpx.AsyncClient) -> str:
+    claim_id = (await submit(http, await create_policy(http), description=THEFT))["claim_id"]
+    await wait_for_claim(http, claim_id, {"awaiting_review"})
+    await cancel(http, claim_id, reason="withdrawn")
+    await wait_for_claim(http, claim_id, TERMINAL)
+    return str(claim_id)
+
+
+async def request_info(http: httpx.AsyncClient) -> str:
+    claim_id = (await submit(http, await create_policy(http), description=THEFT))["claim_id"]
+    await wait_for_claim(http, claim_id, {"awaiting_review"})
+    await review(http, claim_id, decision="request_info", note="police report please")
+    await add_document(http, claim_id, "Police report 2026-7 filed at the station.")
+    await wait_for_claim(http, claim_id, TERMINAL)
+    return str(claim_id)
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "auto_approve": auto_approve,
+    "review_partial_approval": review_partial_approval,
+    "review_reject": review_reject,
+    "reject_by_rule": reject_by_rule,
+    "cancel_in_review": cancel_in_review,
+    "request_info": request_info,
+}
+
+
+async def _history_json(client: Client, claim_id: str) -> str:
+    """The first run's history (a claim that continued as new has more runs; the first suffices)."""
+    handle = client.get_workflow_handle(f"claim-{claim_id}")
+    description = await handle.describe()
+    first = client.get_workflow_handle(
+        handle.id,
+        run_id=description.raw_description.workflow_execution_info.first_run_id
+        or description.run_id,
+    )
+    history = await first.fetch_history()
+    return json.dumps(json.loads(history.to_json()), indent=1, sort_keys=True) + "\n"
+
+
+async def record() -> None:
+    HISTORIES.mkdir(exist_ok=True)
+    env = await temporal_environment()
+    try:
+        async with postgres_server() as url:
+            await asyncio.to_thread(upgrade, url)
+            engine = create_engine(url)
+            settings = stack_settings(url)
+            async with (
+                running_stack(env.client, engine, settings),
+                api_client(settings, env.client) as http,
+            ):
+                for name, scenario in SCENARIOS.items():
+                    claim_id = await scenario(http)
+                    path = HISTORIES / f"{name}.json"
+                    path.write_text(await _history_json(env.client, claim_id))
+                    print(f"recorded {path.relative_to(HISTORIES.parent.parent)}")
+            await engine.dispose()
+    finally:
+        await env.shutdown()
+
+
+if __name__ == "__main__":
+    asyncio.run(record())

@@ -1,0 +1,70 @@
+"""Replay safety: recorded histories of ClaimWorkflow must replay on the current code.
+
+A change to the workflow that alters its commands for claims already in flight fails here
+instead of in production. Guard such changes with `workflow.patched` (README, "Changing
+ClaimWorkflow"), then refresh the histories with `make histories`.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from temporalio import workflow
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from claims.routing import RoutingDecision
+from workflows.claim import ClaimWorkflow
+from workflows.contracts import ClaimState, ClaimWorkflowInput
+
+HISTORIES = Path(__file__).resolve().parent.parent / "histories"
+EXPECTED = {
+    "auto_approve",
+    "review_partial_approval",
+    "review_reject",
+    "reject_by_rule",
+    "cancel_in_review",
+    "request_info",
+}
+
+
+def load(name: str) -> WorkflowHistory:
+    text = (HISTORIES / f"{name}.json").read_text()
+    started = json.loads(text)["events"][0]
+    workflow_id = started.get("workflowExecutionStartedEventAttributes", {}).get(
+        "workflowId", f"replay-{name}"
+    )
+    return WorkflowHistory.from_json(workflow_id, text)
+
+
+def test_every_scenario_has_a_recorded_history():
+    assert {p.stem for p in HISTORIES.glob("*.json")} == EXPECTED
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+async def test_recorded_history_replays_on_current_code(name):
+    replayer = Replayer(workflows=[ClaimWorkflow], data_converter=pydantic_data_converter)
+    result = await replayer.replay_workflow(load(name), raise_on_replay_failure=False)
+    assert result.replay_failure is None, f"{name}: {result.replay_failure}"
+
+
+class ReorderedClaimWorkflow(ClaimWorkflow):
+    """ClaimWorkflow with the policy check dropped: a change that must not replay."""
+
+    async def _first_assessment(self) -> RoutingDecision | None:
+        await self.record_submission()
+        self._payable = self._input.submission.amount
+        return await self._assess()
+
+    @workflow.run
+    async def run(self, input: ClaimWorkflowInput) -> ClaimState:
+        return await super().run(input)
+
+
+async def test_a_changed_workflow_fails_replay():
+    """The replay test can fail: a workflow that skips the policy check no longer replays."""
+    reordered = workflow.defn(name="ClaimWorkflow", sandboxed=False)(ReorderedClaimWorkflow)
+    replayer = Replayer(workflows=[reordered], data_converter=pydantic_data_converter)
+    result = await replayer.replay_workflow(load("auto_approve"), raise_on_replay_failure=False)
+    assert result.replay_failure is not None
