@@ -10,16 +10,13 @@ from temporalio.client import Client
 
 from tests.support import factories as f
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, TERMINAL, wait_for_claim
-from tests.support.devstack import DevStackProcess
+from tests.support.devstack import dev_stack, llm_worker_child
 
 pytestmark = pytest.mark.slow
 
 
 async def test_dev_stack_runs_claims_end_to_end_and_survives_sigkill(tmp_path: Path):
-    stack = DevStackProcess(tmp_path / "data")
-    stack.start()
-    try:
-        await stack.wait_until_up()
+    async with dev_stack(tmp_path / "data") as stack:
         banner = stack.output()
         assert f"http://127.0.0.1:{stack.api_port}/docs" in banner
         assert f"http://127.0.0.1:{stack.ui_port}" in banner
@@ -70,30 +67,16 @@ async def test_dev_stack_runs_claims_end_to_end_and_survives_sigkill(tmp_path: P
 
         assert await stack.stop(signal.SIGTERM) == 0
         assert stack.group_alive() == []
-    finally:
-        if stack.process and stack.process.poll() is None:
-            stack.kill_group()
 
 
 async def test_dev_stack_exits_non_zero_naming_a_child_that_died(tmp_path: Path):
-    stack = DevStackProcess(tmp_path / "data")
-    stack.start()
-    try:
-        await stack.wait_until_up()
+    async with dev_stack(tmp_path / "data") as stack:
         assert stack.process is not None
-        llm_worker = next(
-            p
-            for p in psutil.Process(stack.process.pid).children()
-            if "--queue" in p.cmdline() and "llm" in p.cmdline()
-        )
-        llm_worker.kill()
+        llm_worker_child(stack).kill()
         code = await asyncio.wait_for(asyncio.to_thread(stack.process.wait), 60)
         assert code != 0
         assert "llm-worker exited unexpectedly" in stack.output()
         assert stack.group_alive() == []
-    finally:
-        if stack.process and stack.process.poll() is None:
-            stack.kill_group()
 
 
 ORDINARY_CLAIMS = 30
@@ -140,11 +123,8 @@ async def claim_figures(database_url: str) -> dict[str, int]:
 
 
 async def test_whole_stack_sigkill_mid_flight_loses_nothing_and_pays_once(tmp_path: Path):
-    stack = DevStackProcess(tmp_path / "data")
-    database_url = f"postgresql+asyncpg://postgres@127.0.0.1:{stack.postgres_port}/claims"
-    stack.start()
-    try:
-        await stack.wait_until_up()
+    async with dev_stack(tmp_path / "data") as stack:
+        database_url = f"postgresql+asyncpg://postgres@127.0.0.1:{stack.postgres_port}/claims"
         async with stack.http() as http:
             policy = f.policy()
             await http.post("/v1/policies", headers=ADMIN, json=policy.model_dump(mode="json"))
@@ -191,20 +171,18 @@ async def test_whole_stack_sigkill_mid_flight_loses_nothing_and_pays_once(tmp_pa
         assert after["settle_ledger_entries"] == after["paid_events"] == len(submitted)
         assert after["claims_with_duplicate_paid_events"] == 0
         assert await stack.stop(signal.SIGTERM) == 0
-    finally:
-        if stack.process and stack.process.poll() is None:
-            stack.kill_group()
 
 
 async def test_an_extra_llm_worker_takes_over_when_the_stacks_own_dies(tmp_path: Path):
+    from contextlib import AsyncExitStack
+
     from infra.devstack.readiness import queue_has_poller
     from tests.support.processes import stop, worker_process
 
-    stack = DevStackProcess(tmp_path / "data")
-    stack.start()
+    stack_scope = AsyncExitStack()
     extra = None
     try:
-        await stack.wait_until_up()
+        stack = await stack_scope.enter_async_context(dev_stack(tmp_path / "data"))
         temporal = await Client.connect(stack.temporal_target)
         extra = worker_process(
             "llm",
@@ -216,12 +194,7 @@ async def test_an_extra_llm_worker_takes_over_when_the_stacks_own_dies(tmp_path:
             while not await queue_has_poller(temporal, "claims-llm", extra.pid, workflows=False):
                 await asyncio.sleep(0.2)
         assert stack.process is not None
-        own = next(
-            p
-            for p in psutil.Process(stack.process.pid).children()
-            if "--queue" in p.cmdline() and "llm" in p.cmdline()
-        )
-        own.kill()
+        llm_worker_child(stack).kill()
         async with asyncio.timeout(30):
             while "still polls its task queue" not in stack.output():
                 await asyncio.sleep(0.2)
@@ -238,15 +211,37 @@ async def test_an_extra_llm_worker_takes_over_when_the_stacks_own_dies(tmp_path:
             metrics = (await http.get("/metrics")).text
             assert 'claims_decided_total{decided_by="model",outcome="approve"} 1.0' in metrics
         history = await temporal.get_workflow_handle(claim["workflow_id"]).fetch_history()
+        assessments = {
+            e.event_id
+            for e in history.events
+            if e.activity_task_scheduled_event_attributes.activity_type.name == "assess_claim"
+        }
         runners = {
             e.activity_task_started_event_attributes.identity.split("@")[0]
             for e in history.events
-            if e.HasField("activity_task_started_event_attributes")
-            and e.activity_task_started_event_attributes.identity.split("@")[0] == str(extra.pid)
+            if e.activity_task_started_event_attributes.scheduled_event_id in assessments
         }
         assert runners == {str(extra.pid)}, "the extra worker assessed the claim"
         assert await stack.stop(signal.SIGTERM) == 0
     finally:
         stop(extra)
-        if stack.process and stack.process.poll() is None:
-            stack.kill_group()
+        await stack_scope.aclose()
+
+
+async def test_a_restart_clears_the_orphans_of_a_killed_launcher(tmp_path: Path):
+    async with dev_stack(tmp_path / "data") as stack:
+        assert stack.process is not None
+        orphans = psutil.Process(stack.process.pid).children()
+        # Only the launcher dies: Temporal, Postgres, the workers and the API keep running,
+        # holding the ports and the data directory.
+        stack.process.kill()
+        stack.process.wait()
+        assert all(p.is_running() for p in orphans)
+        stack.mark_restart()
+        stack.start()
+        await stack.wait_until_up()
+        assert "stopped processes left by a killed run" in stack.output()
+        assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in orphans)
+        async with stack.http() as http:
+            assert (await http.get("/readyz")).status_code == 200
+        assert await stack.stop(signal.SIGTERM) == 0

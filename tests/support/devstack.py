@@ -7,10 +7,13 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import psutil
 
 from infra.devstack.processes import free_port
 
@@ -93,8 +96,6 @@ class DevStackProcess:
 
     def group_alive(self) -> list[int]:
         """Pids still alive in the stack's process group."""
-        import psutil
-
         assert self.process is not None
         alive = []
         for proc in psutil.process_iter(["pid"]):
@@ -104,3 +105,26 @@ class DevStackProcess:
             except (ProcessLookupError, psutil.NoSuchProcess):
                 continue
         return alive
+
+
+@asynccontextmanager
+async def dev_stack(data_dir: Path) -> AsyncIterator[DevStackProcess]:
+    """`claims dev` up and ready; killed (whole group) on the way out if still running."""
+    stack = DevStackProcess(data_dir)
+    stack.start()
+    try:
+        await stack.wait_until_up()
+        yield stack
+    finally:
+        if stack.process is not None and stack.process.poll() is None:
+            stack.kill_group()
+
+
+def llm_worker_child(stack: DevStackProcess) -> psutil.Process:
+    """The stack's own llm worker process."""
+    assert stack.process is not None
+    return next(
+        p
+        for p in psutil.Process(stack.process.pid).children()
+        if "--queue" in p.cmdline() and "llm" in p.cmdline()
+    )
