@@ -30,7 +30,6 @@ from claims.models import ClaimStatus
 from infra.settings import ApiKey
 from infra.store import claims as claim_store
 from infra.store import documents
-from infra.tables import document as document_table
 from workflows.contracts import (
     ADD_DOCUMENT_UPDATE,
     CANCEL_UPDATE,
@@ -179,13 +178,7 @@ async def add_document(
             await documents.remove(conn=conn, document_id=document_id)
         raise
     async with engine.connect() as conn:
-        row = (
-            (
-                await conn.execute(
-                    document_table.select().where(document_table.c.document_id == document_id)
-                )
-            )
-            .mappings()
-            .one()
-        )
+        row = await documents.get(conn=conn, document_id=document_id)
+    if row is None:  # pragma: no cover - committed above and kept once the claim accepted it
+        raise errors.not_found(claim_id)
     return DocumentOut.model_validate(dict(row))

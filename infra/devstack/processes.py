@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,16 +110,6 @@ class PidFile:
                 continue
         self.path.unlink(missing_ok=True)
         return killed
-
-
-def wait_for_port_free(host: str, port: int, timeout_s: float = 10.0) -> bool:
-    """True once nothing listens on host:port (a killed server may take a moment to let go)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if not port_in_use(host, port):
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def port_in_use(host: str, port: int) -> bool:

@@ -37,6 +37,13 @@ async def add(
     return document_id
 
 
+async def get(*, conn: AsyncConnection, document_id: uuid.UUID) -> RowMapping | None:
+    """Return the document (without its text), or None."""
+    columns = [c for c in document.c if c.name != "text"]
+    result = await conn.execute(sa.select(*columns).where(document.c.document_id == document_id))
+    return result.mappings().one_or_none()
+
+
 async def remove(*, conn: AsyncConnection, document_id: uuid.UUID) -> None:
     """Delete a document the claim refused (so a refusal leaves nothing behind)."""
     await conn.execute(sa.delete(document).where(document.c.document_id == document_id))

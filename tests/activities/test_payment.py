@@ -9,7 +9,8 @@ from temporalio.testing import ActivityEnvironment
 from activities.contracts import PaymentInput, ReleaseInput
 from activities.payment import LedgerRail, PaymentActivities
 from infra.store import payments
-from tests.support.records import PAYMENT, committed_claim, count_rows
+from infra.tables import payment
+from tests.support.records import committed_claim, count_rows
 
 PAYEE = "ada@example.com"
 
@@ -50,7 +51,7 @@ async def test_payment_run_twice_makes_one_payment(engine: AsyncEngine):
     first = await env.run(activities.pay_claim, pay(claim_id))
     second = await env.run(activities.pay_claim, pay(claim_id))
     assert first == second
-    assert await count_rows(engine, PAYMENT, claim_id) == 1
+    assert await count_rows(engine, payment, claim_id) == 1
     # The second attempt found the settled payment and never called the rail again.
     assert rail.keys == [f"claim-{claim_id}-payment-1"]
     assert await ledger_entries(engine, claim_id) == [
@@ -75,7 +76,7 @@ async def test_a_retry_after_a_crash_before_settling_reuses_the_reservation(engi
     result = await env.run(PaymentActivities(engine, rail).pay_claim, pay(claim_id))
     assert result.amount == Decimal("750.00")
     assert rail.keys == [f"claim-{claim_id}-payment-1"]
-    assert await count_rows(engine, PAYMENT, claim_id) == 1
+    assert await count_rows(engine, payment, claim_id) == 1
 
 
 async def test_refused_payee_fails_non_retryably_and_release_compensates(engine: AsyncEngine):
@@ -98,7 +99,7 @@ async def test_refused_payee_fails_non_retryably_and_release_compensates(engine:
         (2, "reserve", Decimal("700.00")),
         (2, "settle", Decimal("700.00")),
     ]
-    assert await count_rows(engine, PAYMENT, claim_id) == 1
+    assert await count_rows(engine, payment, claim_id) == 1
 
 
 async def test_a_settled_payment_is_never_paid_again_by_a_later_attempt(engine: AsyncEngine):

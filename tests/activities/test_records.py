@@ -8,9 +8,9 @@ from activities.records import RecordActivities
 from claims.models import ClaimStatus
 from claims.rules import HardRule
 from infra.store import policies
-from infra.tables import claim_event
+from infra.tables import claim_event, notification
 from tests.support import factories as f
-from tests.support.records import NOTIFICATION, committed_claim, count_rows
+from tests.support.records import committed_claim, count_rows
 
 
 async def test_record_transition_twice_writes_one_event(engine: AsyncEngine):
@@ -36,7 +36,7 @@ async def test_notify_twice_queues_one_message(engine: AsyncEngine):
     env = ActivityEnvironment()
     await env.run(records.notify, message)
     await env.run(records.notify, message)
-    assert await count_rows(engine, NOTIFICATION, claim_id) == 1
+    assert await count_rows(engine, notification, claim_id) == 1
 
 
 async def test_check_policy_reads_the_policy_and_applies_rules(engine: AsyncEngine):

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from activities.contracts import SubmissionRecord
 from infra.store import claims as claim_store
-from infra.tables import notification, payment
 from tests.support import factories as f
 
 
@@ -35,7 +34,3 @@ async def count_rows(engine: AsyncEngine, table: sa.Table, claim_id: uuid.UUID) 
             sa.select(sa.func.count()).select_from(table).where(table.c.claim_id == claim_id)
         )
     return int(count or 0)
-
-
-PAYMENT = payment
-NOTIFICATION = notification

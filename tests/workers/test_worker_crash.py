@@ -1,10 +1,7 @@
 """SIGKILL a real claims worker process mid-workflow; another one finishes every claim."""
 
 import asyncio
-import os
 import signal
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -18,6 +15,7 @@ from claims.models import ClaimStatus
 from infra.tables import claim_event, payment
 from tests.support import factories as f
 from tests.support.fake_llm import FakeLlmServer
+from tests.support.processes import stop, worker_process
 from tests.support.stack import running_llm_worker, stack_settings
 from workflows.contracts import ClaimState
 
@@ -27,19 +25,14 @@ CLAIMS = 20
 
 
 def start_worker(client: Client, database_url: str, queues: tuple[str, str], log: Path):
-    env = dict(os.environ) | {
-        "CLAIMS_TEMPORAL_ADDRESS": client.service_client.config.target_host,
-        "CLAIMS_DATABASE_URL": database_url,
-        "CLAIMS_TASK_QUEUE": queues[0],
-        "CLAIMS_LLM_TASK_QUEUE": queues[1],
-    }
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "infra.cli", "worker", "--queue", "claims"],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    return worker_process(
+        "claims",
+        client=client,
+        log=log,
+        database_url=database_url,
+        task_queue=queues[0],
+        llm_task_queue=queues[1],
+    )
 
 
 async def counts(engine: AsyncEngine, claim_ids: list[uuid.UUID]) -> tuple[int, int, int]:
@@ -88,7 +81,4 @@ async def test_killed_worker_is_replaced_and_every_claim_pays_once(
         assert [r.status for r in results] == [ClaimStatus.PAID] * CLAIMS
         assert await counts(engine, claim_ids) == (CLAIMS, CLAIMS, CLAIMS)
     finally:
-        for proc in (first, second):
-            if proc is not None and proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        stop(first, second)

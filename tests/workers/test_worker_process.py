@@ -32,34 +32,26 @@ async def polling(client: Client, queue: str, process: subprocess.Popen[bytes]) 
             await asyncio.sleep(0.2)
 
 
-async def test_a_worker_that_cannot_reach_temporal_exits_with_a_clear_error(
-    client: Client, tmp_path: Path
+@pytest.mark.parametrize(
+    ("queue", "unreachable", "message"),
+    [
+        ("llm", "temporal_address", "unreachable after 2s"),
+        ("claims", "database_url", "Postgres unreachable"),
+    ],
+)
+async def test_a_worker_that_cannot_reach_a_dependency_exits_with_a_clear_error(
+    client: Client, tmp_path: Path, queue, unreachable, message
 ):
+    nowhere = {
+        "temporal_address": f"127.0.0.1:{free_port()}",
+        "database_url": f"postgresql+asyncpg://nobody@127.0.0.1:{free_port()}/claims",
+    }[unreachable]
     log = tmp_path / "worker.log"
     process = worker_process(
-        "llm",
-        client=client,
-        log=log,
-        temporal_address=f"127.0.0.1:{free_port()}",
-        connect_timeout_s="2",
+        queue, client=client, log=log, connect_timeout_s="2", **{unreachable: nowhere}
     )
     assert await exit_code(process) == 2, log.read_text()
-    assert "unreachable after 2s" in log.read_text()
-
-
-async def test_a_claims_worker_that_cannot_reach_postgres_exits_with_a_clear_error(
-    client: Client, tmp_path: Path
-):
-    log = tmp_path / "worker.log"
-    process = worker_process(
-        "claims",
-        client=client,
-        log=log,
-        database_url=f"postgresql+asyncpg://nobody@127.0.0.1:{free_port()}/claims",
-        connect_timeout_s="2",
-    )
-    assert await exit_code(process) == 2, log.read_text()
-    assert "Postgres unreachable" in log.read_text()
+    assert message in log.read_text()
 
 
 async def test_sigterm_lets_the_in_flight_assessment_finish_then_exits_0(
