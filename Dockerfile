@@ -14,6 +14,7 @@ COPY app ./app
 COPY workflows ./workflows
 COPY activities ./activities
 COPY workers ./workers
+COPY cli ./cli
 COPY migrations ./migrations
 # Runtime dependencies only (no extras), pinned by the same constraints as development.
 RUN /opt/claims/bin/pip install -c constraints.txt .

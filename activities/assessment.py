@@ -27,6 +27,8 @@ from activities.llm_client import litellm_module
 from activities.llm_faults import Fault, FaultKind, classify
 from activities.rate_limit import RateLimiter
 from claims.assessment import PROMPT_VERSION, ModelAnswer, answer_json_schema, build_messages
+from claims.decisions import ModelFacts
+from claims.lifecycle import ErrorType
 from infra.store import documents
 
 # A reply that fails validation is re-asked with the error this many times, then the claim goes
@@ -67,7 +69,7 @@ class NoDocuments:
         if document_ids:
             raise ApplicationError(
                 "this llm worker has no CLAIMS_DATABASE_URL to read claim documents from",
-                type="DocumentsUnavailable",
+                type=ErrorType.DOCUMENTS_UNAVAILABLE,
                 non_retryable=True,
             )
         return []
@@ -95,11 +97,9 @@ class _Usage:
     input_tokens: int = 0
     output_tokens: int = 0
     cost: Decimal = Decimal(0)
-    calls: int = 0
     faults: list[str] = field(default_factory=list)
 
     def add(self, litellm: Any, response: Any) -> None:
-        self.calls += 1
         usage = getattr(response, "usage", None)
         self.input_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
         self.output_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
@@ -122,7 +122,7 @@ def _exhausted(faults: list[tuple[str, Fault]]) -> ApplicationError:
         # Every model refused the request itself: more attempts cannot change that.
         return ApplicationError(
             f"no model can assess this claim ({summary})",
-            type="ModelUnavailable",
+            type=ErrorType.MODEL_UNAVAILABLE,
             non_retryable=True,
         )
     delays = [f.retry_after_s for f in transient if f.retry_after_s is not None]
@@ -168,7 +168,7 @@ class AssessmentActivities:
             return c.AssessmentResult(
                 answer=answer,
                 invalid_reason=invalid_reason,
-                model=c.ModelFacts(
+                model=ModelFacts(
                     name=model,
                     prompt_version=PROMPT_VERSION,
                     input_tokens=usage.input_tokens,

@@ -1,4 +1,8 @@
-"""One input and one output model per activity, shared by the workflow and the workers."""
+"""One input and one output model per activity, shared by the workflow and the workers.
+
+This module passes through the workflow sandbox (see `workflows/sandbox.py`): it holds data
+definitions only, never behaviour that could be non-deterministic.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,15 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from claims.assessment import ClaimFacts, ModelAnswer
-from claims.models import ClaimStatus, ClaimSubmission, DecidedBy, DecisionOutcome, Policy
+from claims.decisions import DecisionRecord, ModelFacts
+from claims.lifecycle import ClaimStatus, EventType, NotificationKind
+from claims.models import ClaimSubmission, Policy
 from claims.rules import PolicyCheck
 
 
 class Contract(BaseModel):
+    # Unknown fields are ignored (pydantic's default), so a worker one release behind still
+    # reads what a newer workflow sends during a rolling deploy.
     model_config = ConfigDict(frozen=True)
 
 
@@ -46,38 +54,12 @@ class PolicyCheckResult(Contract):
     policy: Policy | None
 
 
-class ModelFacts(Contract):
-    """What the decision ledger records about one assessment call."""
-
-    name: str
-    prompt_version: str
-    input_tokens: int
-    output_tokens: int
-    cost_usd: Decimal
-    latency_ms: int
-    attempts: int
-
-
-class DecisionRecord(Contract):
-    outcome: DecisionOutcome
-    decided_by: DecidedBy
-    reasons: list[str]
-    rules_fired: list[str] = []
-    payable_amount: Decimal | None = None
-    approved_amount: Decimal | None = None
-    model: ModelFacts | None = None
-    answer: ModelAnswer | None = None
-    adjuster_name: str | None = None
-    adjuster_role: str | None = None
-    note: str | None = None
-
-
 class TransitionInput(Contract):
     """One audit event, optionally a status change and a decision, written in one transaction."""
 
     claim_id: uuid.UUID
     step: int
-    event_type: str
+    event_type: EventType
     at: dt.datetime
     status: ClaimStatus | None = None
     detail: dict[str, Any] = {}
@@ -141,5 +123,5 @@ class PaymentResult(Contract):
 class NotificationInput(Contract):
     claim_id: uuid.UUID
     step: int
-    kind: str
+    kind: NotificationKind
     payload: dict[str, Any]

@@ -19,6 +19,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities import contracts as c
+from claims.lifecycle import ErrorType
 from infra.store import payments
 
 
@@ -93,7 +94,7 @@ class PaymentActivities:
                 )
             except PaymentRefused as refused:
                 raise ApplicationError(
-                    str(refused), type="PaymentRefused", non_retryable=True
+                    str(refused), type=ErrorType.PAYMENT_REFUSED, non_retryable=True
                 ) from refused
             async with self._engine.begin() as conn:
                 await payments.settle(

@@ -21,7 +21,13 @@ class RecordActivities:
     async def record_submission(self, record: c.SubmissionRecord) -> None:
         """Create the claim row and its `submitted` event (idempotent)."""
         async with self._engine.begin() as conn:
-            await claim_store.record_submission(conn=conn, record=record)
+            await claim_store.record_submission(
+                conn=conn,
+                claim_id=record.claim_id,
+                workflow_id=record.workflow_id,
+                submission=record.submission,
+                submitted_at=record.submitted_at,
+            )
 
     @activity.defn(name=c.CHECK_POLICY)
     async def check_policy(self, request: c.PolicyCheckInput) -> c.PolicyCheckResult:
@@ -34,7 +40,19 @@ class RecordActivities:
     async def record_transition(self, transition: c.TransitionInput) -> None:
         """Write one step: audit event, optional decision, claim row (idempotent)."""
         async with self._engine.begin() as conn:
-            await claim_store.apply_transition(conn=conn, transition=transition)
+            await claim_store.apply_transition(
+                conn=conn,
+                claim_id=transition.claim_id,
+                step=transition.step,
+                event_type=transition.event_type,
+                at=transition.at,
+                detail=transition.detail,
+                status=transition.status,
+                payable_amount=transition.payable_amount,
+                approved_amount=transition.approved_amount,
+                escalated=transition.escalated,
+                decision=transition.decision,
+            )
         # Ids and event names only: claimant data never goes to the logs.
         activity.logger.info(
             "recorded %s (step %d, status %s)",
@@ -47,4 +65,10 @@ class RecordActivities:
     async def notify(self, message: c.NotificationInput) -> None:
         """Queue a notification in the outbox (idempotent per step)."""
         async with self._engine.begin() as conn:
-            await notifications.enqueue(conn=conn, message=message)
+            await notifications.enqueue(
+                conn=conn,
+                claim_id=message.claim_id,
+                step=message.step,
+                kind=message.kind,
+                payload=message.payload,
+            )

@@ -7,6 +7,8 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from claims.lifecycle import ErrorType
+
 
 def field_error(location: str, message: str) -> HTTPException:
     """A 422 in FastAPI's own shape, naming the offending body field."""
@@ -24,7 +26,7 @@ def from_update_failure(err: WorkflowUpdateFailedError) -> HTTPException:
     """A refused update: 409 for the wrong state, 422 for a bad review."""
     cause = err.cause
     if isinstance(cause, ApplicationError):
-        if cause.type == "InvalidReview":
+        if cause.type == ErrorType.INVALID_REVIEW:
             return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=cause.message)
         return HTTPException(status.HTTP_409_CONFLICT, detail=cause.message)
     return HTTPException(status.HTTP_409_CONFLICT, detail=str(cause or err))

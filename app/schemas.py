@@ -9,7 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from claims.models import Claimant, ClaimStatus
+from claims.lifecycle import ClaimStatus
+from claims.models import Claimant
 from workflows.contracts import ReviewDecision
 
 

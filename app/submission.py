@@ -24,8 +24,8 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from claims.models import ClaimSubmission
-from infra import search_attributes as sa
 from infra.settings import ApiKey, Settings
+from workflows import search_attributes as sa
 from workflows.contracts import (
     WORKFLOW_NAME,
     ClaimConfig,
@@ -64,6 +64,7 @@ def claim_id_for(caller: ApiKey, idempotency_key: str | None) -> uuid.UUID:
 def claim_config(settings: Settings) -> ClaimConfig:
     return ClaimConfig(
         auto_approve_limit=settings.auto_approve_limit,
+        auto_approve_min_confidence=settings.auto_approve_min_confidence,
         review_sla_s=settings.review_sla_s,
         llm_task_queue=settings.llm_task_queue,
         llm_timeout_s=settings.llm_timeout_s,

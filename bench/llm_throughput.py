@@ -87,7 +87,7 @@ async def run(claims: int, concurrency: int, latency: float) -> None:
         worker_env.pop("CLAIMS_DATABASE_URL", None)
         with (logs / "llm-worker.log").open("ab") as out:
             llm_worker = subprocess.Popen(
-                [sys.executable, "-m", "infra.cli", "worker", "--queue", "llm"],
+                [sys.executable, "-m", "cli", "worker", "--queue", "llm"],
                 env=worker_env,
                 stdout=out,
                 stderr=subprocess.STDOUT,

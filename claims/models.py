@@ -10,7 +10,6 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # Money travels as a decimal string ("1250.00") so no float ever rounds a payout.
-Money = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
 PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
 NonNegativeMoney = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["USD"])]
@@ -29,25 +28,6 @@ class ClaimType(StrEnum):
 class PolicyStatus(StrEnum):
     ACTIVE = "active"
     LAPSED = "lapsed"
-
-
-class ClaimStatus(StrEnum):
-    SUBMITTED = "submitted"
-    ASSESSING = "assessing"
-    AWAITING_REVIEW = "awaiting_review"
-    AWAITING_INFO = "awaiting_info"
-    APPROVED = "approved"
-    PAYING = "paying"
-    PAID = "paid"
-    REJECTED = "rejected"
-    CANCELLED = "cancelled"
-
-    @property
-    def is_terminal(self) -> bool:
-        return self in TERMINAL_STATUSES
-
-
-TERMINAL_STATUSES = frozenset({ClaimStatus.PAID, ClaimStatus.REJECTED, ClaimStatus.CANCELLED})
 
 
 class DecidedBy(StrEnum):

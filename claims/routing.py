@@ -3,6 +3,11 @@
 Auto-approval needs every one of: the model recommends approve, with high confidence, no risk
 flag from the model or our rules, and a payable amount within the auto-approve limit. Anything
 else goes to a human. A model's "reject" also goes to a human: no adverse decision by AI alone.
+
+This code runs inside ClaimWorkflow, and Temporal replays it for every claim in flight. Its
+thresholds come from the claim's own config (fixed at submission), so changing a default only
+affects new claims. A change to the *logic* changes decisions already in history: guard it with
+`workflow.patched` in the workflow (README, "Changing ClaimWorkflow"), or it fails replay.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from pydantic import BaseModel, ConfigDict
 from claims.assessment import ModelAnswer, Recommendation
 from claims.rules import RiskRule
 
-AUTO_APPROVE_MIN_CONFIDENCE = 0.9
+# The default of CLAIMS_AUTO_APPROVE_MIN_CONFIDENCE; each claim carries the value it was given.
+DEFAULT_AUTO_APPROVE_MIN_CONFIDENCE = 0.9
 
 
 class Route(StrEnum):
@@ -46,6 +52,7 @@ def route_claim(
     answer: ModelAnswer | None,
     payable_amount: Decimal,
     auto_approve_limit: Decimal,
+    min_confidence: float,
     risk_rules: list[RiskRule],
     unavailable_reason: ReviewReason = ReviewReason.ASSESSMENT_UNAVAILABLE,
 ) -> RoutingDecision:
@@ -57,7 +64,7 @@ def route_claim(
         reasons.append(ReviewReason.MODEL_RECOMMENDS_REJECT)
     elif answer.recommendation is Recommendation.REVIEW:
         reasons.append(ReviewReason.MODEL_RECOMMENDS_REVIEW)
-    elif answer.confidence < AUTO_APPROVE_MIN_CONFIDENCE:
+    elif answer.confidence < min_confidence:
         reasons.append(ReviewReason.LOW_CONFIDENCE)
     if answer.risk_flags:
         reasons.append(ReviewReason.MODEL_RISK_FLAGS)

@@ -11,6 +11,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from claims.routing import DEFAULT_AUTO_APPROVE_MIN_CONFIDENCE
+
 DEV_API_KEYS = "dev-submitter-key:submitter,dev-adjuster-key:adjuster,dev-admin-key:admin"
 
 
@@ -87,6 +89,10 @@ class Settings(BaseSettings):
     llm_max_rps: float | None = Field(default=None, gt=0)
 
     auto_approve_limit: Decimal = Field(default=Decimal("5000"), ge=0)
+    # The model confidence auto-approval needs; each claim keeps the value in force at submission.
+    auto_approve_min_confidence: float = Field(
+        default=DEFAULT_AUTO_APPROVE_MIN_CONFIDENCE, ge=0, le=1
+    )
     review_sla_s: int = Field(default=172_800, gt=0)
     # Payee accounts the built-in ledger rail refuses (comma separated), as a real rail would.
     payment_blocked_payees: str = ""

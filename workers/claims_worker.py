@@ -11,6 +11,7 @@ from temporalio.worker import Worker
 from activities.payment import LedgerRail, PaymentActivities, PaymentRail
 from activities.records import RecordActivities
 from workflows.claim import ClaimWorkflow
+from workflows.sandbox import claim_workflow_runner
 
 
 def build_claims_worker(
@@ -32,6 +33,7 @@ def build_claims_worker(
         client,
         task_queue=task_queue,
         workflows=[ClaimWorkflow],
+        workflow_runner=claim_workflow_runner(),
         activities=[
             records.record_submission,
             records.check_policy,

@@ -1,8 +1,13 @@
 """ClaimWorkflow: one claim from submission to a terminal state, however long that takes.
 
-Orchestration only. Every side effect is an activity (see `workflows/steps.py`); every decision
-is pure code from the `claims` package. Handlers never change the claim's status: the main flow
-alone does, so status writes are ordered by the step counter and idempotent under retries.
+Orchestration only. Every side effect is an activity (`workflows/steps.py`); every decision is
+pure code from the `claims` package. All of it runs in Temporal's sandbox: only the pure domain
+and the data contracts pass through (`workflows/sandbox.py`).
+
+The claim's whole state is one `ClaimState` object: the query returns it, continue-as-new hands
+it to the next run whole. Handlers never change the claim's status: the main flow alone does,
+so status writes are ordered by the step counter and idempotent under retries. Updates reach
+the main flow through mailboxes (`workflows/mailbox.py`), which always answer.
 """
 
 from __future__ import annotations
@@ -13,30 +18,25 @@ from decimal import Decimal
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
-with workflow.unsafe.imports_passed_through():
-    from claims.assessment import ClaimFacts
-    from claims.models import ClaimStatus, DecidedBy
-    from claims.routing import ReviewReason, Route, RoutingDecision, route_claim
-    from workflows.contracts import (
-        ADD_DOCUMENT_UPDATE,
-        CANCEL_UPDATE,
-        REVIEW_UPDATE,
-        STATE_QUERY,
-        WORKFLOW_NAME,
-        CancelInput,
-        ClaimProgress,
-        ClaimState,
-        ClaimWorkflowInput,
-        DocumentAdded,
-        ReviewDecision,
-        ReviewInput,
-    )
-    from workflows.steps import ClaimSteps, PaymentRefusedError
-
-# Once the claim is on one of these, cancelling it is no longer possible.
-_NOT_CANCELLABLE = frozenset(
-    {ClaimStatus.PAYING, ClaimStatus.PAID, ClaimStatus.REJECTED, ClaimStatus.CANCELLED}
+from claims.assessment import ClaimFacts
+from claims.lifecycle import ClaimStatus, ErrorType, EventType
+from claims.models import DecidedBy
+from claims.routing import ReviewReason, Route, RoutingDecision, route_claim
+from workflows.contracts import (
+    ADD_DOCUMENT_UPDATE,
+    CANCEL_UPDATE,
+    REVIEW_UPDATE,
+    STATE_QUERY,
+    WORKFLOW_NAME,
+    CancelInput,
+    ClaimState,
+    ClaimWorkflowInput,
+    DocumentAdded,
+    ReviewDecision,
+    ReviewInput,
 )
+from workflows.mailbox import Mailbox
+from workflows.steps import ClaimSteps, PaymentRefusedError
 
 
 class ClaimCancelledError(Exception):
@@ -44,98 +44,102 @@ class ClaimCancelledError(Exception):
 
 
 @workflow.defn(name=WORKFLOW_NAME)
-class ClaimWorkflow(ClaimSteps):
-    def __init__(self) -> None:
-        super().__init__()
-        # The review being applied, and sequence numbers so each review update answers once
-        # its own decision is recorded.
-        self._review: ReviewInput | None = None
-        self._reviews_received = 0
-        self._reviews_applied = 0
-        self._cancel: CancelInput | None = None
-        self._cancel_recorded = False
-        # The outcome (rejected, or paying) the flow has committed to, which a cancel must not
-        # race; None while the claim can still be cancelled.
-        self._closing: ClaimStatus | None = None
+class ClaimWorkflow:
+    @workflow.init
+    def __init__(self, input: ClaimWorkflowInput) -> None:
+        self._input = input
+        # The one state object: a continued run takes over its predecessor's whole.
+        self._claim = input.state or ClaimState(claim_id=input.claim_id)
+        self._steps = ClaimSteps(input, self._claim)
+        self._reviews: Mailbox[ReviewInput] = Mailbox()
+        self._cancels: Mailbox[CancelInput] = Mailbox()
+        # How many documents the claim had when information was last requested (this run).
+        self._documents_before_request = 0
 
     # --- queries and updates --------------------------------------------------------------
 
     @workflow.query(name=STATE_QUERY)
     def state(self) -> ClaimState:
-        return self._state()
+        return self._claim
 
     @workflow.update(name=REVIEW_UPDATE)
     async def review(self, review: ReviewInput) -> ClaimState:
-        self._review = review
-        self._reviews_received += 1
-        mine = self._reviews_received
-        # Answer once the decision is recorded, so the caller reads a consistent claim.
-        await workflow.wait_condition(lambda: self._reviews_applied >= mine)
-        return self._state()
+        # Answered once the decision is recorded, so the caller reads a consistent claim.
+        await self._reviews.post(review)
+        return self._claim.model_copy(deep=True)
 
     @review.validator
     def validate_review(self, review: ReviewInput) -> None:
         # Raising here refuses the update before anything enters the history.
-        if self._status is not ClaimStatus.AWAITING_REVIEW or self._review or self._cancel:
+        claim = self._claim
+        if claim.status is not ClaimStatus.AWAITING_REVIEW or self._busy:
             raise ApplicationError(
-                f"claim is {self._status}, not awaiting review", type="ClaimNotAwaitingReview"
+                f"claim is {claim.status}, not awaiting review",
+                type=ErrorType.CLAIM_NOT_AWAITING_REVIEW,
             )
         amount = review.approved_amount
         if amount is None:
             return
         if review.decision is not ReviewDecision.APPROVE:
             raise ApplicationError(
-                "approved_amount only goes with decision approve", type="InvalidReview"
+                "approved_amount only goes with decision approve", type=ErrorType.INVALID_REVIEW
             )
-        if amount <= 0 or amount > self._payable:
+        if amount <= 0 or amount > claim.payable_amount:
             raise ApplicationError(
-                f"approved_amount must be above 0 and at most the payable {self._payable}",
-                type="InvalidReview",
+                f"approved_amount must be above 0 and at most the payable {claim.payable_amount}",
+                type=ErrorType.INVALID_REVIEW,
             )
 
     @workflow.update(name=CANCEL_UPDATE)
     async def cancel(self, request: CancelInput) -> ClaimState:
-        self._cancel = request
-        await workflow.wait_condition(lambda: self._cancel_recorded)
-        return self._state()
+        await self._cancels.post(request)
+        return self._claim.model_copy(deep=True)
 
     @cancel.validator
     def validate_cancel(self, request: CancelInput) -> None:
-        if self._status in _NOT_CANCELLABLE or self._closing or self._review or self._cancel:
-            status = self._status
-            if status not in _NOT_CANCELLABLE and self._closing is not None:
-                status = self._closing
+        claim = self._claim
+        if not claim.status.is_cancellable or claim.closing or self._busy:
+            status = (
+                claim.closing if claim.status.is_cancellable and claim.closing else claim.status
+            )
             raise ApplicationError(
-                f"claim is {status}; it can no longer be cancelled", type="ClaimNotCancellable"
+                f"claim is {status}; it can no longer be cancelled",
+                type=ErrorType.CLAIM_NOT_CANCELLABLE,
             )
 
     @workflow.update(name=ADD_DOCUMENT_UPDATE)
     async def add_document(self, document: DocumentAdded) -> ClaimState:
-        self._documents.append(document.document_id)
-        await self.transition(
-            "document_added",
+        # Self-contained: it records its own event-only step and needs nothing from the flow.
+        self._claim.document_ids.append(document.document_id)
+        await self._steps.transition(
+            EventType.DOCUMENT_ADDED,
             detail={
                 "document_id": str(document.document_id),
                 "name": document.name,
                 "by": document.by.name,
             },
         )
-        return self._state()
+        return self._claim.model_copy(deep=True)
 
     @add_document.validator
     def validate_add_document(self, document: DocumentAdded) -> None:
-        if self._status.is_terminal or self._closing or self._cancel:
+        claim = self._claim
+        if claim.status.is_terminal or claim.closing or self._cancels.pending:
             raise ApplicationError(
-                f"claim is {self._status}; it takes no more documents", type="ClaimClosed"
+                f"claim is {claim.status}; it takes no more documents", type=ErrorType.CLAIM_CLOSED
             )
+
+    @property
+    def _busy(self) -> bool:
+        """A review or a cancel is already on its way to the main flow."""
+        return self._reviews.pending is not None or self._cancels.pending is not None
 
     # --- main flow ------------------------------------------------------------------------
 
     @workflow.run
     async def run(self, input: ClaimWorkflowInput) -> ClaimState:
-        self.begin(input)
         try:
-            if input.progress is None:
+            if input.state is None:
                 routing = await self._first_assessment()
             else:
                 # A continued run: the previous one ended with new documents to assess.
@@ -143,25 +147,26 @@ class ClaimWorkflow(ClaimSteps):
             if routing is not None:
                 await self._decide(routing)
         except ClaimCancelledError:
-            await self._record_cancellation()
+            with self._cancels.take() as request:
+                await self._steps.record_cancellation(request)
         await workflow.wait_condition(workflow.all_handlers_finished)
-        return self._state()
+        return self._claim
 
     async def _first_assessment(self) -> RoutingDecision | None:
         """Submission, policy rules, then the model; None when a hard rule rejected the claim."""
-        await self.record_submission()
-        checked = await self.check_policy()
+        await self._steps.record_submission()
+        checked = await self._steps.check_policy()
         self._checkpoint()
         check = checked.check
-        self._payable = check.payable_amount
-        self._policy = checked.policy
-        self._risk_rules = list(check.risk_rules)
+        self._claim.payable_amount = check.payable_amount
+        self._claim.policy = checked.policy
+        self._claim.risk_rules = list(check.risk_rules)
         if not check.passed:
-            self._closing = ClaimStatus.REJECTED
-            await self.reject_by_rule(check)
+            self._claim.closing = ClaimStatus.REJECTED
+            await self._steps.reject_by_rule(check)
             return None
-        await self.transition(
-            "policy_checked",
+        await self._steps.transition(
+            EventType.POLICY_CHECKED,
             status=ClaimStatus.ASSESSING,
             detail={"payable_amount": str(check.payable_amount), "reasons": check.reasons},
             payable_amount=check.payable_amount,
@@ -172,51 +177,59 @@ class ClaimWorkflow(ClaimSteps):
         """Approve, review, ask for information, pay; loop until the claim is settled."""
         while True:
             if routing.route is Route.AUTO_APPROVE:
-                paid = await self._approve_and_pay(self._payable, by=DecidedBy.MODEL)
+                await self._approve(self._claim.payable_amount, by=DecidedBy.MODEL)
             else:
-                review = await self._wait_for_review(routing.reasons)
-                if review.decision is ReviewDecision.REJECT:
-                    self._closing = ClaimStatus.REJECTED
-                    await self.reject_by_adjuster(review)
-                    self._review_done()
+                decision = await self._human_review(routing.reasons)
+                if decision is ReviewDecision.REJECT:
                     return
-                if review.decision is ReviewDecision.REQUEST_INFO:
-                    await self._wait_for_information(review)
+                if decision is ReviewDecision.REQUEST_INFO:
+                    await self._wait_for_information()
                     if self._should_continue_as_new():
                         await self._continue_as_new()
-                    next_routing = await self._assess()
-                    if next_routing is None:  # pragma: no cover - _assess always routes
-                        return
-                    routing = next_routing
+                    routing = await self._assess()
                     continue
-                amount = review.approved_amount or self._payable
-                paid = await self._approve_and_pay(amount, by=DecidedBy.ADJUSTER)
-            if paid:
+            if await self._pay():
                 return
             # The rail refused the payment and it was compensated: a human decides again.
-            self._closing = None
+            self._claim.closing = None
             routing = RoutingDecision(route=Route.HUMAN_REVIEW, reasons=["payment_failed"])
+
+    async def _human_review(self, reasons: list[str]) -> ReviewDecision:
+        """Wait for an adjuster, then record and act on their decision."""
+        await self._wait_for_review(reasons)
+        with self._reviews.take() as review:
+            # Leaving this block answers the review update, on every path.
+            await self._steps.record_review(review)
+            if review.decision is ReviewDecision.REJECT:
+                self._claim.closing = ClaimStatus.REJECTED
+                await self._steps.reject_by_adjuster(review)
+            elif review.decision is ReviewDecision.REQUEST_INFO:
+                # Documents added from here on answer the request.
+                self._documents_before_request = len(self._claim.document_ids)
+                self._steps.wait_on("documents from the claimant")
+                await self._steps.request_information(review)
+            else:
+                amount = review.approved_amount or self._claim.payable_amount
+                await self._approve(amount, by=DecidedBy.ADJUSTER)
+            return review.decision
 
     # --- waiting --------------------------------------------------------------------------
 
-    def _review_done(self) -> None:
-        self._review = None
-        self._reviews_applied = self._reviews_received
-
     def _checkpoint(self) -> None:
-        if self._cancel is not None:
+        if self._cancels.pending is not None:
             raise ClaimCancelledError
 
     async def _assess(self) -> RoutingDecision:
         """Ask the model on the llm queue (cancellable), then route with deterministic code."""
-        self._wait_on("assessment")
-        facts = ClaimFacts.of(self._input.submission, self._policy, self._payable)
-        handle = self.start_assessment(facts)
-        await workflow.wait_condition(lambda: handle.done() or self._cancel is not None)
-        if self._cancel is not None and not handle.done():
+        claim = self._claim
+        self._steps.wait_on("assessment")
+        facts = ClaimFacts.of(self._input.submission, claim.policy, claim.payable_amount)
+        handle = self._steps.start_assessment(facts)
+        await workflow.wait_condition(lambda: handle.done() or self._cancels.pending is not None)
+        if self._cancels.pending is not None and not handle.done():
             handle.cancel()
             raise ClaimCancelledError
-        self._wait_on(None)
+        self._steps.wait_on(None)
         unavailable = ReviewReason.ASSESSMENT_UNAVAILABLE
         try:
             result = await handle
@@ -228,102 +241,82 @@ class ClaimWorkflow(ClaimSteps):
         if result is not None and result.answer is None:
             unavailable = ReviewReason.MODEL_OUTPUT_INVALID
         self._checkpoint()
+        config = self._input.config
         routing = route_claim(
             answer=result.answer if result else None,
-            payable_amount=self._payable,
-            auto_approve_limit=self._input.config.auto_approve_limit,
-            risk_rules=self._risk_rules,
+            payable_amount=claim.payable_amount,
+            auto_approve_limit=config.auto_approve_limit,
+            min_confidence=config.auto_approve_min_confidence,
+            risk_rules=claim.risk_rules,
             unavailable_reason=unavailable,
         )
-        await self.record_assessment(result, routing)
+        await self._steps.record_assessment(result, routing)
         return routing
 
-    async def _wait_for_review(self, reasons: list[str]) -> ReviewInput:
-        self._wait_on("adjuster review")
-        await self.transition(
-            "review_requested", status=ClaimStatus.AWAITING_REVIEW, detail={"reasons": reasons}
+    async def _wait_for_review(self, reasons: list[str]) -> None:
+        """Until an adjuster's review is in the mailbox (escalating past the SLA)."""
+        self._steps.wait_on("adjuster review")
+        await self._steps.transition(
+            EventType.REVIEW_REQUESTED,
+            status=ClaimStatus.AWAITING_REVIEW,
+            detail={"reasons": reasons},
         )
         sla = timedelta(seconds=self._input.config.review_sla_s)
         try:
-            await workflow.wait_condition(
-                lambda: self._review is not None or self._cancel is not None, timeout=sla
-            )
+            await workflow.wait_condition(lambda: self._busy, timeout=sla)
         except TimeoutError:
-            await self.escalate(sla)
-            await workflow.wait_condition(
-                lambda: self._review is not None or self._cancel is not None
-            )
+            await self._steps.escalate(sla)
+            await workflow.wait_condition(lambda: self._busy)
         self._checkpoint()
-        self._wait_on(None)
-        review = self._review
-        if review is None:  # pragma: no cover - the wait above guarantees one of the two
-            raise ApplicationError("review missing after wait", non_retryable=True)
-        await self.record_review(review)
-        return review
+        self._steps.wait_on(None)
 
-    async def _wait_for_information(self, review: ReviewInput) -> None:
-        seen = len(self._documents)
-        self._wait_on("documents from the claimant")
-        await self.request_information(review)
-        self._review_done()
+    async def _wait_for_information(self) -> None:
+        seen = self._documents_before_request
         await workflow.wait_condition(
-            lambda: len(self._documents) > seen or self._cancel is not None
+            lambda: len(self._claim.document_ids) > seen or self._cancels.pending is not None
         )
         self._checkpoint()
-        self._wait_on(None)
-        self._info_rounds += 1
-        await self.transition(
-            "information_received",
+        self._steps.wait_on(None)
+        self._claim.info_rounds += 1
+        await self._steps.transition(
+            EventType.INFORMATION_RECEIVED,
             status=ClaimStatus.ASSESSING,
-            detail={"round": self._info_rounds},
+            detail={"round": self._claim.info_rounds},
         )
 
     # --- outcomes ---------------------------------------------------------------------------
 
-    async def _approve_and_pay(self, amount: Decimal, *, by: DecidedBy) -> bool:
-        """Approve and pay; False when the rail refused and the reservation was released."""
-        self._approved = amount
-        await self.transition(
-            "approved",
+    async def _approve(self, amount: Decimal, *, by: DecidedBy) -> None:
+        self._claim.approved_amount = amount
+        await self._steps.transition(
+            EventType.APPROVED,
             status=ClaimStatus.APPROVED,
             detail={"decided_by": by.value, "approved_amount": str(amount)},
             approved_amount=amount,
         )
-        # A pending review update answers now that its decision is recorded.
-        self._review_done()
+
+    async def _pay(self) -> bool:
+        """Pay the approved amount; False when the rail refused and the reservation was released."""
+        amount = self._claim.approved_amount
+        if amount is None:  # pragma: no cover - every path here went through _approve
+            raise ApplicationError("payment without an approved amount", non_retryable=True)
         self._checkpoint()
-        self._closing = ClaimStatus.PAYING
+        self._claim.closing = ClaimStatus.PAYING
         try:
-            await self.pay(amount)
+            await self._steps.pay(amount)
         except PaymentRefusedError as refused:
-            await self.compensate_payment(refused.reason)
+            await self._steps.compensate_payment(refused.reason)
             return False
         return True
-
-    async def _record_cancellation(self) -> None:
-        request = self._cancel
-        if request is None:  # pragma: no cover - only raised once a cancel was accepted
-            raise ApplicationError("cancelled without a request", non_retryable=True)
-        await self.record_cancellation(request)
-        self._cancel_recorded = True
 
     # --- continue-as-new --------------------------------------------------------------------
 
     def _should_continue_as_new(self) -> bool:
         per_run = self._input.config.info_rounds_per_run
-        return self._info_rounds % per_run == 0 or workflow.info().is_continue_as_new_suggested()
+        suggested = workflow.info().is_continue_as_new_suggested()
+        return self._claim.info_rounds % per_run == 0 or suggested
 
     async def _continue_as_new(self) -> None:
         # Updates still answering (a document just added) must finish in this run.
         await workflow.wait_condition(workflow.all_handlers_finished)
-        progress = ClaimProgress(
-            step=self._step,
-            payable_amount=self._payable,
-            policy=self._policy,
-            risk_rules=self._risk_rules,
-            document_ids=self._documents,
-            info_rounds=self._info_rounds,
-            payment_attempts=self._payment_attempts,
-            escalated=self._escalated,
-        )
-        workflow.continue_as_new(self._input.model_copy(update={"progress": progress}))
+        workflow.continue_as_new(self._input.model_copy(update={"state": self._claim}))

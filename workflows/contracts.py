@@ -1,4 +1,10 @@
-"""Inputs, outputs and handler payloads of ClaimWorkflow."""
+"""Inputs, outputs, state and handler payloads of ClaimWorkflow.
+
+Data definitions only: this module passes through the workflow sandbox (`workflows/sandbox.py`)
+and is imported by the API, so it must never hold behaviour that could be non-deterministic.
+Unknown fields are ignored (pydantic's default) so workers one release apart can read each other
+during a rolling deploy.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,12 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from claims.models import ClaimStatus, ClaimSubmission, Policy
+from claims.lifecycle import ClaimStatus
+from claims.models import ClaimSubmission, Policy
 from claims.rules import RiskRule
 
 WORKFLOW_NAME = "ClaimWorkflow"
@@ -44,19 +52,9 @@ class ClaimConfig(Frozen):
     llm_model: str = ""
     # Information rounds handled by one run before it continues as new, keeping history bounded.
     info_rounds_per_run: int = 3
-
-
-class ClaimProgress(Frozen):
-    """What a run hands to its successor when it continues as new."""
-
-    step: int
-    payable_amount: Decimal
-    policy: Policy | None
-    risk_rules: list[RiskRule]
-    document_ids: list[uuid.UUID]
-    info_rounds: int
-    payment_attempts: int
-    escalated: bool
+    # The model's confidence needed for auto-approval. The default is what claims submitted
+    # before this field existed were decided with, so their histories replay unchanged.
+    auto_approve_min_confidence: float = 0.9
 
 
 class ClaimWorkflowInput(Frozen):
@@ -64,7 +62,26 @@ class ClaimWorkflowInput(Frozen):
     submission: ClaimSubmission
     submitted_at: dt.datetime
     config: ClaimConfig
-    progress: ClaimProgress | None = None
+    # The state a previous run handed over when it continued as new; None on the first run.
+    state: ClaimState | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_progress(cls, data: Any) -> Any:
+        """Read a continued run's input written before the state model existed.
+
+        Those runs carried a `progress` object with a subset of the state, always continued
+        while the claim was being assessed again.
+        """
+        if isinstance(data, dict) and data.get("progress") and not data.get("state"):
+            progress = data["progress"]
+            data = {k: v for k, v in data.items() if k != "progress"}
+            data["state"] = {
+                "claim_id": data.get("claim_id"),
+                "status": ClaimStatus.ASSESSING,
+                **progress,
+            }
+        return data
 
 
 class ReviewDecision(StrEnum):
@@ -103,14 +120,31 @@ class DocumentAdded(Frozen):
     by: Actor
 
 
-class ClaimState(Frozen):
-    """The live state of a claim as the workflow sees it (query and update result)."""
+class ClaimState(BaseModel):
+    """Everything a claim's workflow knows: one object, mutated only by the workflow.
+
+    The query and the update results return it, and continue-as-new carries it whole to the
+    next run, so no field is ever restored one by one. Defaults keep older payloads readable.
+    """
 
     claim_id: uuid.UUID
-    status: ClaimStatus
-    payable_amount: Decimal | None = None
+    status: ClaimStatus = ClaimStatus.SUBMITTED
+    # The last recorded step (audit event); steps order the claim row's writes.
+    step: int = 0
+    payable_amount: Decimal = Decimal(0)
     approved_amount: Decimal | None = None
     escalated: bool = False
-    step: int = 0
+    # What the claim waits for now, in words an operator reads in the Web UI.
     waiting_on: str | None = None
     document_ids: list[uuid.UUID] = []
+    policy: Policy | None = None
+    risk_rules: list[RiskRule] = []
+    info_rounds: int = 0
+    payment_attempts: int = 0
+    # The outcome (rejected, or paying) the flow has committed to, which a cancel must not
+    # race; None while the claim can still be cancelled.
+    closing: ClaimStatus | None = None
+
+
+# The forward reference in ClaimWorkflowInput.state resolves once ClaimState exists.
+ClaimWorkflowInput.model_rebuild()

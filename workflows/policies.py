@@ -10,6 +10,8 @@ from datetime import timedelta
 
 from temporalio.common import RetryPolicy
 
+from claims.lifecycle import ErrorType
+
 # Postgres writes take milliseconds; a worker that died mid-write is retried elsewhere soon.
 DB_TIMEOUT = timedelta(seconds=15)
 DB_RETRY = RetryPolicy(
@@ -24,7 +26,7 @@ PAYMENT_RETRY = RetryPolicy(
     backoff_coefficient=2.0,
     maximum_interval=timedelta(minutes=1),
     # The rail refusing the payee is a business answer, not an outage: retrying cannot help.
-    non_retryable_error_types=["PaymentRefused"],
+    non_retryable_error_types=[ErrorType.PAYMENT_REFUSED],
 )
 
 NOTIFY_TIMEOUT = timedelta(seconds=30)
@@ -46,5 +48,5 @@ def llm_retry(max_attempts: int) -> RetryPolicy:
         maximum_interval=timedelta(minutes=1),
         maximum_attempts=max_attempts,
         # Every model refused the request itself, or the documents cannot be read here.
-        non_retryable_error_types=["ModelUnavailable", "DocumentsUnavailable"],
+        non_retryable_error_types=[ErrorType.MODEL_UNAVAILABLE, ErrorType.DOCUMENTS_UNAVAILABLE],
     )

@@ -1,8 +1,8 @@
-"""The claim workflow's state and the activity calls that record and act on it.
+"""The activity calls that record and act on a claim: one method per recorded step.
 
-Split from `workflows/claim.py` to keep the flow readable: this module knows how each step is
-recorded (which activity, timeout and retry policy, summary for the Web UI); the flow decides
-which step comes next.
+ClaimWorkflow owns the flow (which step comes next); this module knows how each step is
+recorded: which activity, its timeout and retry policy, and its summary in the Web UI. It
+reads and advances the workflow's one `ClaimState`, and runs inside the workflow sandbox.
 """
 
 from __future__ import annotations
@@ -14,15 +14,22 @@ from typing import Any
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
-with workflow.unsafe.imports_passed_through():
-    from activities import contracts as c
-    from claims.assessment import ClaimFacts
-    from claims.models import ClaimStatus, DecidedBy, DecisionOutcome, Policy
-    from claims.routing import Route, RoutingDecision
-    from claims.rules import PolicyCheck, RiskRule
-    from infra import search_attributes as sa
-    from workflows import policies
-    from workflows.contracts import CancelInput, ClaimState, ClaimWorkflowInput, ReviewInput
+from activities import contracts as c
+from claims.assessment import ClaimFacts
+from claims.decisions import DecisionRecord
+from claims.lifecycle import ClaimStatus, ErrorType, EventType, NotificationKind
+from claims.models import DecidedBy, DecisionOutcome
+from claims.routing import Route, RoutingDecision
+from claims.rules import PolicyCheck
+from workflows import policies
+from workflows import search_attributes as sa
+from workflows.contracts import (
+    CancelInput,
+    ClaimState,
+    ClaimWorkflowInput,
+    ReviewDecision,
+    ReviewInput,
+)
 
 
 class PaymentRefusedError(Exception):
@@ -33,116 +40,84 @@ class PaymentRefusedError(Exception):
         self.reason = reason
 
 
+_REVIEW_OUTCOME = {
+    ReviewDecision.APPROVE: DecisionOutcome.APPROVE,
+    ReviewDecision.REJECT: DecisionOutcome.REJECT,
+    ReviewDecision.REQUEST_INFO: DecisionOutcome.REQUEST_INFO,
+}
+
+
 class ClaimSteps:
-    """Workflow state plus one method per recorded step."""
+    """The recorded steps of one claim, bound to the workflow's input and its state."""
 
-    def __init__(self) -> None:
-        self._input_value: ClaimWorkflowInput | None = None
-        self._status = ClaimStatus.SUBMITTED
-        self._step = 0
-        self._payable = Decimal(0)
-        self._approved: Decimal | None = None
-        self._policy: Policy | None = None
-        self._risk_rules: list[RiskRule] = []
-        self._documents: list[Any] = []
-        self._info_rounds = 0
-        self._payment_attempts = 0
-        self._escalated = False
-        self._waiting_on: str | None = None
+    def __init__(self, input: ClaimWorkflowInput, state: ClaimState) -> None:
+        self._input = input
+        self._claim = state
 
-    def begin(self, input: ClaimWorkflowInput) -> None:
-        """Take the input, and the progress a previous run carried over, if any."""
-        self._input_value = input
-        progress = input.progress
-        if progress is None:
-            return
-        self._status = ClaimStatus.ASSESSING
-        self._step = progress.step
-        self._payable = progress.payable_amount
-        self._policy = progress.policy
-        self._risk_rules = list(progress.risk_rules)
-        self._documents = list(progress.document_ids)
-        self._info_rounds = progress.info_rounds
-        self._payment_attempts = progress.payment_attempts
-        self._escalated = progress.escalated
-
-    @property
-    def _input(self) -> ClaimWorkflowInput:
-        if self._input_value is None:
-            raise ApplicationError("workflow input not yet available", non_retryable=True)
-        return self._input_value
-
-    def _wait_on(self, what: str | None) -> None:
+    def wait_on(self, what: str | None) -> None:
         """Note what the claim is waiting for (the query, and the Web UI's current details)."""
-        self._waiting_on = what
+        self._claim.waiting_on = what
         self._refresh_details()
 
     def _refresh_details(self) -> None:
         """The line operators read in the Web UI: state, what it waits for, the money."""
         claim = self._input.submission
-        status = f"**{self._status.value}**"
-        if self._waiting_on:
-            status += f": waiting for {self._waiting_on}"
-        if self._escalated:
+        status = f"**{self._claim.status.value}**"
+        if self._claim.waiting_on:
+            status += f": waiting for {self._claim.waiting_on}"
+        if self._claim.escalated:
             status += " (escalated: past the review SLA)"
-        money = f"payable {self._payable} {claim.currency}" if self._payable else "payable unknown"
+        payable = self._claim.payable_amount
+        money = f"payable {payable} {claim.currency}" if payable else "payable unknown"
         workflow.set_current_details(
             f"{status}\n\n{claim.claim_type} claim of {claim.amount} {claim.currency} on "
             f"policy {claim.policy_number}; {money}"
-        )
-
-    def _state(self) -> ClaimState:
-        return ClaimState(
-            claim_id=self._input.claim_id,
-            status=self._status,
-            payable_amount=self._payable,
-            approved_amount=self._approved,
-            escalated=self._escalated,
-            step=self._step,
-            waiting_on=self._waiting_on,
-            document_ids=self._documents,
         )
 
     # --- recording ------------------------------------------------------------------------
 
     async def transition(
         self,
-        event_type: str,
+        event_type: EventType,
         *,
         status: ClaimStatus | None = None,
         detail: dict[str, Any] | None = None,
-        decision: c.DecisionRecord | None = None,
-        **claim_fields: Any,
+        decision: DecisionRecord | None = None,
+        payable_amount: Decimal | None = None,
+        approved_amount: Decimal | None = None,
+        escalated: bool | None = None,
     ) -> None:
         """Append one audit event (and optionally move the status) as the next step."""
-        self._step += 1
+        self._claim.step += 1
         if status is not None:
-            self._status = status
+            self._claim.status = status
             workflow.upsert_search_attributes([sa.CLAIM_STATUS.value_set(status.value)])
             self._refresh_details()
         await workflow.execute_activity(
             c.RECORD_TRANSITION,
             c.TransitionInput(
                 claim_id=self._input.claim_id,
-                step=self._step,
+                step=self._claim.step,
                 event_type=event_type,
                 at=workflow.now(),
                 status=status,
                 detail=detail or {},
                 decision=decision,
-                **claim_fields,
+                payable_amount=payable_amount,
+                approved_amount=approved_amount,
+                escalated=escalated,
             ),
             start_to_close_timeout=policies.DB_TIMEOUT,
             retry_policy=policies.DB_RETRY,
             summary=f"Record {event_type.replace('_', ' ')}",
         )
 
-    async def notify(self, kind: str, payload: dict[str, Any]) -> None:
-        self._step += 1
+    async def notify(self, kind: NotificationKind, payload: dict[str, Any]) -> None:
+        self._claim.step += 1
         await workflow.execute_activity(
             c.NOTIFY,
             c.NotificationInput(
-                claim_id=self._input.claim_id, step=self._step, kind=kind, payload=payload
+                claim_id=self._input.claim_id, step=self._claim.step, kind=kind, payload=payload
             ),
             start_to_close_timeout=policies.NOTIFY_TIMEOUT,
             retry_policy=policies.NOTIFY_RETRY,
@@ -151,7 +126,7 @@ class ClaimSteps:
 
     async def record_submission(self) -> None:
         claim = self._input
-        self._step = 1
+        self._claim.step = 1
         await workflow.execute_activity(
             c.RECORD_SUBMISSION,
             c.SubmissionRecord(
@@ -179,14 +154,15 @@ class ClaimSteps:
     async def reject_by_rule(self, check: PolicyCheck) -> None:
         rule = check.rule.value if check.rule else "unknown"
         await self.transition(
-            "policy_checked", detail={"passed": False, "rule": rule, "reasons": check.reasons}
+            EventType.POLICY_CHECKED,
+            detail={"passed": False, "rule": rule, "reasons": check.reasons},
         )
         await self.transition(
-            "rejected",
+            EventType.REJECTED,
             status=ClaimStatus.REJECTED,
             detail={"decided_by": DecidedBy.RULE.value, "rule": rule, "reasons": check.reasons},
             payable_amount=check.payable_amount,
-            decision=c.DecisionRecord(
+            decision=DecisionRecord(
                 outcome=DecisionOutcome.REJECT,
                 decided_by=DecidedBy.RULE,
                 reasons=check.reasons,
@@ -194,7 +170,7 @@ class ClaimSteps:
                 payable_amount=check.payable_amount,
             ),
         )
-        await self.notify("claim_rejected", {"rule": rule, "reasons": check.reasons})
+        await self.notify(NotificationKind.CLAIM_REJECTED, {"rule": rule, "reasons": check.reasons})
 
     # --- assessment -----------------------------------------------------------------------
 
@@ -203,7 +179,7 @@ class ClaimSteps:
         return workflow.start_activity(
             c.ASSESS_CLAIM,
             c.AssessmentInput(
-                claim_id=self._input.claim_id, facts=facts, document_ids=self._documents
+                claim_id=self._input.claim_id, facts=facts, document_ids=self._claim.document_ids
             ),
             result_type=c.AssessmentResult,
             task_queue=config.llm_task_queue,
@@ -221,7 +197,7 @@ class ClaimSteps:
         answer = result.answer if result else None
         approve = routing.route is Route.AUTO_APPROVE
         await self.transition(
-            "assessed",
+            EventType.ASSESSED,
             detail={
                 "route": routing.route.value,
                 "reasons": routing.reasons,
@@ -230,13 +206,13 @@ class ClaimSteps:
                 "invalid_reason": result.invalid_reason if result else None,
                 "model_faults": result.model_faults if result else [],
             },
-            decision=c.DecisionRecord(
+            decision=DecisionRecord(
                 outcome=DecisionOutcome.APPROVE if approve else DecisionOutcome.REVIEW,
                 decided_by=DecidedBy.MODEL,
                 reasons=routing.reasons,
-                rules_fired=[r.value for r in self._risk_rules],
-                payable_amount=self._payable,
-                approved_amount=self._payable if approve else None,
+                rules_fired=[r.value for r in self._claim.risk_rules],
+                payable_amount=self._claim.payable_amount,
+                approved_amount=self._claim.payable_amount if approve else None,
                 model=result.model if result else None,
                 answer=answer,
             ),
@@ -245,29 +221,23 @@ class ClaimSteps:
     # --- review ---------------------------------------------------------------------------
 
     async def escalate(self, sla: timedelta) -> None:
-        self._escalated = True
+        self._claim.escalated = True
         workflow.upsert_search_attributes([sa.ESCALATED.value_set(True)])
         self._refresh_details()
         waited = int(sla.total_seconds())
-        await self.transition("escalated", detail={"waited_s": waited}, escalated=True)
-        await self.notify("review_escalated", {"waited_s": waited})
+        await self.transition(EventType.ESCALATED, detail={"waited_s": waited}, escalated=True)
+        await self.notify(NotificationKind.REVIEW_ESCALATED, {"waited_s": waited})
 
     async def record_review(self, review: ReviewInput) -> None:
-        approve = review.decision.value == "approve"
-        approved = review.approved_amount or self._payable
-        fields: dict[str, Any] = {}
-        if self._escalated:
-            # Escalation is about the review queue; a review takes the claim out of it.
-            self._escalated = False
+        approve = review.decision is ReviewDecision.APPROVE
+        approved = review.approved_amount or self._claim.payable_amount
+        # Escalation is about the review queue; a review takes the claim out of it.
+        was_escalated = self._claim.escalated
+        if was_escalated:
+            self._claim.escalated = False
             workflow.upsert_search_attributes([sa.ESCALATED.value_set(False)])
-            fields["escalated"] = False
-        outcome = {
-            "approve": DecisionOutcome.APPROVE,
-            "reject": DecisionOutcome.REJECT,
-            "request_info": DecisionOutcome.REQUEST_INFO,
-        }[review.decision.value]
         await self.transition(
-            "reviewed",
+            EventType.REVIEWED,
             detail={
                 "decision": review.decision.value,
                 "approved_amount": str(approved) if approve else None,
@@ -275,65 +245,65 @@ class ClaimSteps:
                 "role": review.adjuster_role,
                 "note": review.note,
             },
-            decision=c.DecisionRecord(
-                outcome=outcome,
+            decision=DecisionRecord(
+                outcome=_REVIEW_OUTCOME[review.decision],
                 decided_by=DecidedBy.ADJUSTER,
                 reasons=[review.note] if review.note else [],
-                payable_amount=self._payable,
+                payable_amount=self._claim.payable_amount,
                 approved_amount=approved if approve else None,
                 adjuster_name=review.adjuster_name,
                 adjuster_role=review.adjuster_role,
                 note=review.note,
             ),
-            **fields,
+            escalated=False if was_escalated else None,
         )
 
     async def reject_by_adjuster(self, review: ReviewInput) -> None:
         await self.transition(
-            "rejected",
+            EventType.REJECTED,
             status=ClaimStatus.REJECTED,
             detail={"decided_by": DecidedBy.ADJUSTER.value, "note": review.note},
         )
-        await self.notify("claim_rejected", {"note": review.note})
+        await self.notify(NotificationKind.CLAIM_REJECTED, {"note": review.note})
 
     async def request_information(self, review: ReviewInput) -> None:
         await self.transition(
-            "info_requested",
+            EventType.INFO_REQUESTED,
             status=ClaimStatus.AWAITING_INFO,
             detail={"note": review.note, "adjuster": review.adjuster_name},
         )
-        await self.notify("information_requested", {"note": review.note})
+        await self.notify(NotificationKind.INFORMATION_REQUESTED, {"note": review.note})
 
     async def record_cancellation(self, request: CancelInput) -> None:
         await self.transition(
-            "cancelled",
+            EventType.CANCELLED,
             status=ClaimStatus.CANCELLED,
             detail={"by": request.by.name, "role": request.by.role, "reason": request.reason},
         )
-        await self.notify("claim_cancelled", {"reason": request.reason})
+        await self.notify(NotificationKind.CLAIM_CANCELLED, {"reason": request.reason})
 
     # --- payment (a saga: a refused payment is compensated) -------------------------------
 
     async def pay(self, amount: Decimal) -> c.PaymentResult:
         """Pay through the rail; raise PaymentRefusedError when the rail refuses the payee."""
         submission = self._input.submission
-        self._payment_attempts += 1
+        self._claim.payment_attempts += 1
         await self.transition(
-            "payment_started",
+            EventType.PAYMENT_STARTED,
             status=ClaimStatus.PAYING,
             detail={
                 "amount": str(amount),
                 "currency": submission.currency,
-                "attempt": self._payment_attempts,
+                "attempt": self._claim.payment_attempts,
             },
         )
-        self._wait_on("payment")
+        self.wait_on("payment")
         try:
             payment: c.PaymentResult = await workflow.execute_activity(
                 c.PAY_CLAIM,
                 c.PaymentInput(
                     claim_id=self._input.claim_id,
-                    attempt=self._payment_attempts,
+                    attempt=self._claim.payment_attempts,
                     amount=amount,
                     currency=submission.currency,
                     payee=submission.claimant.email,
@@ -345,13 +315,13 @@ class ClaimSteps:
             )
         except ActivityError as err:
             cause = err.cause
-            if isinstance(cause, ApplicationError) and cause.type == "PaymentRefused":
+            if isinstance(cause, ApplicationError) and cause.type == ErrorType.PAYMENT_REFUSED:
                 raise PaymentRefusedError(cause.message) from err
             raise
         finally:
-            self._wait_on(None)
+            self.wait_on(None)
         await self.transition(
-            "paid",
+            EventType.PAID,
             status=ClaimStatus.PAID,
             detail={
                 "payment_id": str(payment.payment_id),
@@ -361,7 +331,8 @@ class ClaimSteps:
             },
         )
         await self.notify(
-            "claim_paid", {"amount": str(payment.amount), "currency": payment.currency}
+            NotificationKind.CLAIM_PAID,
+            {"amount": str(payment.amount), "currency": payment.currency},
         )
         return payment
 
@@ -370,14 +341,14 @@ class ClaimSteps:
         await workflow.execute_activity(
             c.RELEASE_PAYMENT,
             c.ReleaseInput(
-                claim_id=self._input.claim_id, attempt=self._payment_attempts, reason=reason
+                claim_id=self._input.claim_id, attempt=self._claim.payment_attempts, reason=reason
             ),
             start_to_close_timeout=policies.DB_TIMEOUT,
             retry_policy=policies.DB_RETRY,
             summary="Release the refused payment's reservation",
         )
-        self._approved = None
+        self._claim.approved_amount = None
         await self.transition(
-            "payment_failed",
-            detail={"reason": reason, "attempt": self._payment_attempts},
+            EventType.PAYMENT_FAILED,
+            detail={"reason": reason, "attempt": self._claim.payment_attempts},
         )

@@ -26,7 +26,7 @@ from app.schemas import (
     ReviewRequest,
 )
 from app.views import claim_view
-from claims.models import ClaimStatus
+from claims.lifecycle import ClaimStatus
 from infra.settings import ApiKey
 from infra.store import claims as claim_store
 from infra.store import documents

@@ -14,7 +14,8 @@ from app.deps import ClientDep, EngineDep, SettingsDep
 from app.schemas import ClaimOut, ClaimPage, SubmitResponse
 from app.submission import StartOutcome, start_claim
 from app.views import summary, view_of_row
-from claims.models import ClaimStatus, ClaimSubmission
+from claims.lifecycle import ClaimStatus
+from claims.models import ClaimSubmission
 from infra.logging import CLAIM_ID
 from infra.store import claims as claim_store
 

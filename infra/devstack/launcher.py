@@ -12,7 +12,7 @@ import contextlib
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import httpx
 
@@ -31,8 +31,10 @@ def say(message: str) -> None:
 
 
 class DevStack:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, search_attributes: Mapping[str, str]) -> None:
         self.settings = settings
+        # Name -> CLI type of the search attributes the workflow uses, registered at start.
+        self.search_attributes = search_attributes
         self.data_dir = settings.data_dir.resolve()
         self.logs = self.data_dir / "logs"
         self.children: list[Child] = []
@@ -49,7 +51,7 @@ class DevStack:
     def _app_child(self, name: str, args: Sequence[str], env: dict[str, str]) -> Child:
         return Child(
             name=name,
-            argv=[sys.executable, "-m", "infra.cli", *args],
+            argv=[sys.executable, "-m", "cli", *args],
             log_path=self.logs / f"{name}.log",
             env=env,
         )
@@ -85,6 +87,7 @@ class DevStack:
                     ui_port=s.temporal_ui_port,
                     namespace=s.temporal_namespace,
                     log_path=self.logs / "temporal.log",
+                    search_attributes=self.search_attributes,
                 )
             )
             await tdev.wait_ready(child, target, s.temporal_namespace)
@@ -239,8 +242,8 @@ class ChildDiedError(RuntimeError):
         self.code = code
 
 
-async def run_dev(settings: Settings) -> int:
-    stack = DevStack(settings)
+async def run_dev(settings: Settings, *, search_attributes: Mapping[str, str]) -> int:
+    stack = DevStack(settings, search_attributes)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -6,10 +6,10 @@ import asyncio
 import shutil
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from infra.devstack.processes import Child, port_in_use
-from infra.search_attributes import CLI_TYPES
 
 
 def temporal_binary() -> str:
@@ -33,6 +33,7 @@ def dev_server_child(
     ui_port: int | None,
     namespace: str,
     log_path: Path,
+    search_attributes: Mapping[str, str],
     host: str = "127.0.0.1",
 ) -> Child:
     for used in (port, ui_port):
@@ -58,7 +59,7 @@ def dev_server_child(
     argv += ["--ui-port", str(ui_port)] if ui_port is not None else ["--headless"]
     if namespace != "default":
         argv += ["--namespace", namespace]
-    for name, kind in CLI_TYPES.items():
+    for name, kind in search_attributes.items():
         argv += ["--search-attribute", f"{name}={kind}"]
     return Child(name="temporal", argv=argv, log_path=log_path)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,21 +17,30 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from activities.contracts import DecisionRecord, SubmissionRecord, TransitionInput
-from claims.models import ClaimStatus
-from infra.tables import claim, claim_event, decision
+from claims.decisions import DecisionRecord
+from claims.lifecycle import ClaimStatus, EventType
+from claims.models import ClaimSubmission
+from infra.tables import claim, claim_event
+from infra.tables import decision as decision_table
 
 SUBMITTED_STEP = 1
 
 
-async def record_submission(*, conn: AsyncConnection, record: SubmissionRecord) -> None:
+async def record_submission(
+    *,
+    conn: AsyncConnection,
+    claim_id: uuid.UUID,
+    workflow_id: str,
+    submission: ClaimSubmission,
+    submitted_at: dt.datetime,
+) -> None:
     """Insert the claim row and its `submitted` event unless they already exist."""
-    sub = record.submission
+    sub = submission
     await conn.execute(
         insert(claim)
         .values(
-            claim_id=record.claim_id,
-            workflow_id=record.workflow_id,
+            claim_id=claim_id,
+            workflow_id=workflow_id,
             policy_number=sub.policy_number,
             claimant_name=sub.claimant.name,
             claimant_email=sub.claimant.email,
@@ -41,18 +51,18 @@ async def record_submission(*, conn: AsyncConnection, record: SubmissionRecord) 
             description=sub.description,
             status=str(ClaimStatus.SUBMITTED),
             last_step=SUBMITTED_STEP,
-            submitted_at=record.submitted_at,
+            submitted_at=submitted_at,
         )
         .on_conflict_do_nothing(index_elements=[claim.c.claim_id])
     )
     await conn.execute(
         insert(claim_event)
         .values(
-            claim_id=record.claim_id,
+            claim_id=claim_id,
             step=SUBMITTED_STEP,
-            type="submitted",
+            type=str(EventType.SUBMITTED),
             detail={"amount": str(sub.amount), "currency": sub.currency},
-            at=record.submitted_at,
+            at=submitted_at,
         )
         .on_conflict_do_nothing(constraint="uq_claim_event_claim_id_step")
     )
@@ -95,37 +105,52 @@ def _decision_values(
     return values
 
 
-async def apply_transition(*, conn: AsyncConnection, transition: TransitionInput) -> None:
+async def apply_transition(
+    *,
+    conn: AsyncConnection,
+    claim_id: uuid.UUID,
+    step: int,
+    event_type: EventType,
+    at: dt.datetime,
+    detail: dict[str, Any],
+    status: ClaimStatus | None = None,
+    payable_amount: Decimal | None = None,
+    approved_amount: Decimal | None = None,
+    escalated: bool | None = None,
+    decision: DecisionRecord | None = None,
+) -> None:
     """Append the step's event (and decision), and move the claim row forward to this step."""
-    t = transition
     await conn.execute(
         insert(claim_event)
-        .values(claim_id=t.claim_id, step=t.step, type=t.event_type, detail=t.detail, at=t.at)
+        .values(claim_id=claim_id, step=step, type=str(event_type), detail=detail, at=at)
         .on_conflict_do_nothing(constraint="uq_claim_event_claim_id_step")
     )
-    if t.decision is not None:
+    if decision is not None:
         await conn.execute(
-            insert(decision)
-            .values(**_decision_values(t.claim_id, t.step, t.at, t.decision))
+            insert(decision_table)
+            .values(**_decision_values(claim_id, step, at, decision))
             .on_conflict_do_nothing(constraint="uq_decision_claim_id_step")
         )
-    changes: dict[str, Any] = {}
-    if t.status is not None:
-        changes["status"] = str(t.status)
-    for field in ("payable_amount", "approved_amount", "escalated"):
-        value = getattr(t, field)
-        if value is not None:
-            changes[field] = value
+    changes: dict[str, Any] = {
+        name: value
+        for name, value in (
+            ("status", str(status) if status is not None else None),
+            ("payable_amount", payable_amount),
+            ("approved_amount", approved_amount),
+            ("escalated", escalated),
+        )
+        if value is not None
+    }
     if not changes:
         # An event-only step (possibly written by an update handler beside the main flow)
         # leaves the row, and its step guard, alone.
         return
-    changes |= {"last_step": t.step, "updated_at": sa.func.now()}
+    changes |= {"last_step": step, "updated_at": sa.func.now()}
     # `last_step < step` makes the write monotonic: a zombie attempt of an older step that
     # commits late can never move the claim backwards.
     await conn.execute(
         sa.update(claim)
-        .where(claim.c.claim_id == t.claim_id, claim.c.last_step < t.step)
+        .where(claim.c.claim_id == claim_id, claim.c.last_step < step)
         .values(**changes)
     )
 
@@ -149,7 +174,9 @@ async def list_events(*, conn: AsyncConnection, claim_id: uuid.UUID) -> Sequence
 async def list_decisions(*, conn: AsyncConnection, claim_id: uuid.UUID) -> Sequence[RowMapping]:
     """Return the claim's decisions, oldest first."""
     result = await conn.execute(
-        sa.select(decision).where(decision.c.claim_id == claim_id).order_by(decision.c.step)
+        sa.select(decision_table)
+        .where(decision_table.c.claim_id == claim_id)
+        .order_by(decision_table.c.step)
     )
     return result.mappings().all()
 

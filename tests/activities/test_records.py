@@ -5,7 +5,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.contracts import NotificationInput, PolicyCheckInput, TransitionInput
 from activities.records import RecordActivities
-from claims.models import ClaimStatus
+from claims.lifecycle import ClaimStatus
 from claims.rules import HardRule
 from infra.store import policies
 from infra.tables import claim_event, notification

@@ -7,6 +7,7 @@ from claims.routing import ReviewReason, Route, route_claim
 from claims.rules import RiskRule
 
 LIMIT = Decimal("5000")
+MIN_CONFIDENCE = 0.9
 
 
 def answer(
@@ -22,7 +23,11 @@ def answer(
 
 def test_confident_clean_approval_within_limit_is_automatic():
     decision = route_claim(
-        answer=answer(), payable_amount=Decimal("750"), auto_approve_limit=LIMIT, risk_rules=[]
+        answer=answer(),
+        payable_amount=Decimal("750"),
+        auto_approve_limit=LIMIT,
+        min_confidence=MIN_CONFIDENCE,
+        risk_rules=[],
     )
     assert decision.route is Route.AUTO_APPROVE
 
@@ -40,7 +45,11 @@ def test_confident_clean_approval_within_limit_is_automatic():
 )
 def test_anything_short_of_a_clean_approval_goes_to_a_human(model, payable, risks, reason):
     decision = route_claim(
-        answer=model, payable_amount=Decimal(payable), auto_approve_limit=LIMIT, risk_rules=risks
+        answer=model,
+        payable_amount=Decimal(payable),
+        auto_approve_limit=LIMIT,
+        min_confidence=MIN_CONFIDENCE,
+        risk_rules=risks,
     )
     assert decision.route is Route.HUMAN_REVIEW
     assert reason in decision.reasons
@@ -48,7 +57,11 @@ def test_anything_short_of_a_clean_approval_goes_to_a_human(model, payable, risk
 
 def test_limit_is_inclusive():
     decision = route_claim(
-        answer=answer(), payable_amount=LIMIT, auto_approve_limit=LIMIT, risk_rules=[]
+        answer=answer(),
+        payable_amount=LIMIT,
+        auto_approve_limit=LIMIT,
+        min_confidence=MIN_CONFIDENCE,
+        risk_rules=[],
     )
     assert decision.route is Route.AUTO_APPROVE
 
@@ -58,6 +71,7 @@ def test_a_certain_model_cannot_approve_above_the_limit():
         answer=answer("approve", 1.0),
         payable_amount=Decimal("1000000"),
         auto_approve_limit=LIMIT,
+        min_confidence=MIN_CONFIDENCE,
         risk_rules=[],
     )
     assert decision.route is Route.HUMAN_REVIEW
@@ -71,7 +85,23 @@ def test_no_answer_goes_to_a_human_with_the_reason(reason):
         answer=None,
         payable_amount=Decimal("10"),
         auto_approve_limit=LIMIT,
+        min_confidence=MIN_CONFIDENCE,
         risk_rules=[],
         unavailable_reason=reason,
     )
     assert (decision.route, decision.reasons) == (Route.HUMAN_REVIEW, [reason])
+
+
+@pytest.mark.parametrize(("threshold", "route"), [(0.9, Route.AUTO_APPROVE), (0.95, None)])
+def test_the_claims_own_confidence_threshold_decides(threshold, route):
+    """The threshold is an argument (from the claim's config), not a module constant."""
+    decision = route_claim(
+        answer=answer("approve", 0.93),
+        payable_amount=Decimal("750"),
+        auto_approve_limit=LIMIT,
+        min_confidence=threshold,
+        risk_rules=[],
+    )
+    assert decision.route is (route or Route.HUMAN_REVIEW)
+    if route is None:
+        assert ReviewReason.LOW_CONFIDENCE in decision.reasons

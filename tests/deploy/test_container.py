@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 import yaml
 
-from infra import search_attributes
-from infra.cli import parser
+from cli.main import parser
 from infra.settings import Settings
+from workflows import search_attributes
 
 ROOT = Path(__file__).resolve().parents[2]
 OUR_SERVICES = {"migrate", "api", "claims-worker", "llm-worker"}
@@ -190,7 +190,7 @@ def test_the_image_installs_a_wheel_with_migrations_and_without_tests(tmp_path):
         "migrations/versions/0001_initial.py",
         "migrations/versions/0002_lifecycle.py",
         "workflows/claim.py",
-        "infra/cli.py",
+        "cli/main.py",
     ):
         assert needed in names
     assert not [n for n in names if n.startswith(("tests/", "bench/"))]

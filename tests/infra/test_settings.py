@@ -70,7 +70,7 @@ def test_dev_settings_have_no_production_problems():
 def test_the_cli_refuses_to_start_in_prod_on_dev_defaults(argv):
     env = {"CLAIMS_ENV": "prod", "PATH": "/usr/bin:/bin"}
     done = subprocess.run(
-        [sys.executable, "-m", "infra.cli", *argv],
+        [sys.executable, "-m", "cli", *argv],
         env=env,
         capture_output=True,
         text=True,

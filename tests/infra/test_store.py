@@ -1,12 +1,14 @@
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from activities.contracts import DecisionRecord, SubmissionRecord, TransitionInput
-from claims.models import ClaimStatus, DecidedBy, DecisionOutcome
+from claims.decisions import DecisionRecord
+from claims.lifecycle import ClaimStatus, EventType
+from claims.models import DecidedBy, DecisionOutcome
 from infra.store import claims as claim_store
 from infra.store import policies
 from infra.tables import claim_event, decision
@@ -17,14 +19,14 @@ NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 
 async def submitted_claim(conn: AsyncConnection) -> uuid.UUID:
     claim_id = uuid.uuid4()
-    record = SubmissionRecord(
-        claim_id=claim_id,
-        workflow_id=f"claim-{claim_id}",
-        submission=f.submission("P-1"),
-        submitted_at=NOW,
-    )
-    await claim_store.record_submission(conn=conn, record=record)
-    await claim_store.record_submission(conn=conn, record=record)  # a retried attempt
+    record: dict[str, Any] = {
+        "claim_id": claim_id,
+        "workflow_id": f"claim-{claim_id}",
+        "submission": f.submission("P-1"),
+        "submitted_at": NOW,
+    }
+    await claim_store.record_submission(conn=conn, **record)
+    await claim_store.record_submission(conn=conn, **record)  # a retried attempt
     return claim_id
 
 
@@ -48,19 +50,20 @@ async def test_submission_recorded_once(conn: AsyncConnection):
 
 async def test_transition_written_twice_is_written_once(conn: AsyncConnection):
     claim_id = await submitted_claim(conn)
-    transition = TransitionInput(
-        claim_id=claim_id,
-        step=2,
-        event_type="assessed",
-        at=NOW,
-        status=ClaimStatus.ASSESSING,
-        payable_amount=Decimal("750.00"),
-        decision=DecisionRecord(
+    transition: dict[str, Any] = {
+        "claim_id": claim_id,
+        "step": 2,
+        "event_type": EventType.ASSESSED,
+        "at": NOW,
+        "detail": {},
+        "status": ClaimStatus.ASSESSING,
+        "payable_amount": Decimal("750.00"),
+        "decision": DecisionRecord(
             outcome=DecisionOutcome.REVIEW, decided_by=DecidedBy.MODEL, reasons=["r"]
         ),
-    )
-    await claim_store.apply_transition(conn=conn, transition=transition)
-    await claim_store.apply_transition(conn=conn, transition=transition)
+    }
+    await claim_store.apply_transition(conn=conn, **transition)
+    await claim_store.apply_transition(conn=conn, **transition)
     events = await conn.scalar(sa.select(sa.func.count()).where(claim_event.c.claim_id == claim_id))
     decisions = await conn.scalar(sa.select(sa.func.count()).where(decision.c.claim_id == claim_id))
     assert (events, decisions) == (2, 1)
@@ -75,14 +78,24 @@ async def test_transition_written_twice_is_written_once(conn: AsyncConnection):
 
 async def test_a_late_older_step_never_moves_the_claim_back(conn: AsyncConnection):
     claim_id = await submitted_claim(conn)
-    newer = TransitionInput(
-        claim_id=claim_id, step=3, event_type="approved", at=NOW, status=ClaimStatus.APPROVED
+    await claim_store.apply_transition(
+        conn=conn,
+        claim_id=claim_id,
+        step=3,
+        event_type=EventType.APPROVED,
+        at=NOW,
+        detail={},
+        status=ClaimStatus.APPROVED,
     )
-    older = TransitionInput(
-        claim_id=claim_id, step=2, event_type="policy_checked", at=NOW, status=ClaimStatus.ASSESSING
+    await claim_store.apply_transition(
+        conn=conn,
+        claim_id=claim_id,
+        step=2,
+        event_type=EventType.POLICY_CHECKED,
+        at=NOW,
+        detail={},
+        status=ClaimStatus.ASSESSING,
     )
-    await claim_store.apply_transition(conn=conn, transition=newer)
-    await claim_store.apply_transition(conn=conn, transition=older)
     row = await claim_store.get(conn=conn, claim_id=claim_id)
     assert row is not None
     assert (row["status"], row["last_step"]) == ("approved", 3)
@@ -97,12 +110,10 @@ async def test_list_page_is_newest_first_with_a_stable_cursor(conn: AsyncConnect
         claim_id = uuid.uuid4()
         await claim_store.record_submission(
             conn=conn,
-            record=SubmissionRecord(
-                claim_id=claim_id,
-                workflow_id=f"claim-{claim_id}",
-                submission=f.submission(number),
-                submitted_at=NOW + dt.timedelta(minutes=minute),
-            ),
+            claim_id=claim_id,
+            workflow_id=f"claim-{claim_id}",
+            submission=f.submission(number),
+            submitted_at=NOW + dt.timedelta(minutes=minute),
         )
         ids.append(claim_id)
     first = await claim_store.list_page(conn=conn, limit=2, policy_number=number)

@@ -58,7 +58,7 @@ class DevStackProcess:
         with self.output_path.open("ab") as out:
             # A session of its own, so the test can SIGKILL the whole group like a crash would.
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "infra.cli", "dev"],
+                [sys.executable, "-m", "cli", "dev"],
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 env=self.env(),

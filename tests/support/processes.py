@@ -26,7 +26,7 @@ def worker_process(
     variables |= {f"CLAIMS_{k.upper()}": v for k, v in env.items()}
     with log.open("ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "infra.cli", "worker", "--queue", queue],
+            [sys.executable, "-m", "cli", "worker", "--queue", queue],
             env=variables,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -8,7 +8,6 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from activities.contracts import SubmissionRecord
 from infra.store import claims as claim_store
 from tests.support import factories as f
 
@@ -18,12 +17,10 @@ async def committed_claim(engine: AsyncEngine) -> uuid.UUID:
     async with engine.begin() as conn:
         await claim_store.record_submission(
             conn=conn,
-            record=SubmissionRecord(
-                claim_id=claim_id,
-                workflow_id=f"claim-{claim_id}",
-                submission=f.submission("P-records"),
-                submitted_at=dt.datetime.now(dt.UTC),
-            ),
+            claim_id=claim_id,
+            workflow_id=f"claim-{claim_id}",
+            submission=f.submission("P-records"),
+            submitted_at=dt.datetime.now(dt.UTC),
         )
     return claim_id
 

@@ -18,10 +18,10 @@ from pathlib import Path
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from infra import search_attributes
 from infra.devstack.postgres import EmbeddedPostgres
 from infra.devstack.processes import free_port
 from infra.devstack.temporal import temporal_binary
+from workflows import search_attributes
 
 TEST_DATABASE = "claims_test"
 

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client, WorkflowHandle
@@ -17,7 +18,8 @@ from activities.assessment import LlmConfig, PostgresDocuments
 from activities.payment import PaymentRail
 from activities.records import RecordActivities
 from app.submission import claim_config
-from claims.models import ClaimStatus, ClaimSubmission, Policy
+from claims.lifecycle import ClaimStatus
+from claims.models import ClaimSubmission, Policy
 from infra.settings import Settings
 from infra.store import claims as claim_store
 from infra.store import policies
@@ -71,6 +73,13 @@ class Stack:
             row = await claim_store.get(conn=conn, claim_id=claim_id)
         assert row is not None
         return dict(row)
+
+    async def event(self, claim_id: uuid.UUID, event_type: str) -> dict[str, Any]:
+        """The claim's only audit event of this type."""
+        async with self.engine.connect() as conn:
+            events = await claim_store.list_events(conn=conn, claim_id=claim_id)
+        [found] = [dict(e) for e in events if e["type"] == event_type]
+        return found
 
     async def event_types(self, claim_id: uuid.UUID) -> list[str]:
         async with self.engine.connect() as conn:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
 from activities.assessment import LlmConfig
-from claims.models import ClaimStatus
+from claims.lifecycle import ClaimStatus
 from infra.tables import claim_event, payment
 from tests.support import factories as f
 from tests.support.fake_llm import FakeLlmServer

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
-from claims.models import ClaimStatus
+from claims.lifecycle import ClaimStatus
 from infra.devstack.processes import free_port
 from infra.devstack.readiness import queue_has_poller
 from tests.support import factories as f

@@ -9,7 +9,9 @@ import sqlalchemy as sa
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
-from claims.models import ClaimStatus, PolicyStatus
+from claims.lifecycle import ClaimStatus
+from claims.models import PolicyStatus
+from claims.routing import ReviewReason
 from infra.tables import decision, payment
 from tests.support import factories as f
 from tests.support.stack import Stack
@@ -135,9 +137,35 @@ async def test_model_reject_goes_to_a_human_not_to_rejection(stack: Stack):
         f.submission(policy.policy_number, description="I drove into the wall on purpose.")
     )
     state = await stack.wait_for_status(handle, ClaimStatus.AWAITING_REVIEW)
-    assert state.status is ClaimStatus.AWAITING_REVIEW
+    # The model said reject; the claim went to a human for that reason, and nothing rejected it.
+    assessed = await stack.event(state.claim_id, "assessed")
+    assert assessed["detail"]["recommendation"] == "reject"
+    assert assessed["detail"]["route"] == "human_review"
+    assert ReviewReason.MODEL_RECOMMENDS_REJECT in assessed["detail"]["reasons"]
+    assert "rejected" not in await stack.event_types(state.claim_id)
     await send_review(handle, review(ReviewDecision.REJECT))
     assert (await handle.result()).status is ClaimStatus.REJECTED
+    async with stack.engine.connect() as conn:
+        deciders = (
+            await conn.execute(
+                sa.select(decision.c.decided_by, decision.c.outcome)
+                .where(decision.c.claim_id == state.claim_id)
+                .order_by(decision.c.step)
+            )
+        ).all()
+    assert [tuple(d) for d in deciders] == [("model", "review"), ("adjuster", "reject")]
+
+
+async def test_the_confidence_threshold_travels_in_the_claims_config(stack: Stack):
+    """The offline model approves at 0.95: a claim submitted under 0.99 waits for a human."""
+    policy = await stack.add_policy(f.policy())
+    strict = await stack.start(f.submission(policy.policy_number), auto_approve_min_confidence=0.99)
+    state = await stack.wait_for_status(strict, ClaimStatus.AWAITING_REVIEW)
+    assessed = await stack.event(state.claim_id, "assessed")
+    assert assessed["detail"]["reasons"] == [ReviewReason.LOW_CONFIDENCE]
+    await strict.terminate("test done")
+    ordinary = await stack.start(f.submission(policy.policy_number))
+    assert (await ordinary.result()).status is ClaimStatus.PAID
 
 
 async def test_amount_above_auto_approve_limit_needs_a_human(stack: Stack):

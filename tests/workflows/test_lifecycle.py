@@ -16,7 +16,7 @@ from temporalio.testing import TimeSkipper, TimeSkippingConfig
 
 from activities.assessment import LlmConfig
 from activities.payment import LedgerRail
-from claims.models import ClaimStatus
+from claims.lifecycle import ClaimStatus
 from infra.store import documents, payments
 from infra.tables import claim_event, notification
 from tests.support import factories as f

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client, WorkflowExecutionStatus
 
 from activities.assessment import LlmConfig
-from claims.models import ClaimStatus
+from claims.lifecycle import ClaimStatus
 from tests.support import factories as f
 from tests.support.api import ADMIN, TERMINAL, api_client, wait_for_claim
 from tests.support.claims_api import create_policy, submit

@@ -5,6 +5,8 @@ instead of in production. Guard such changes with `workflow.patched` (README, "C
 ClaimWorkflow"), then refresh the histories with `make histories`.
 """
 
+from __future__ import annotations
+
 import json
 from pathlib import Path
 
@@ -12,11 +14,13 @@ import pytest
 from temporalio import workflow
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Replayer
+from temporalio.worker import Replayer, WorkflowReplayResult
 
-from claims.routing import RoutingDecision
+from claims import routing
+from claims.routing import Route, RoutingDecision
 from workflows.claim import ClaimWorkflow
 from workflows.contracts import ClaimState, ClaimWorkflowInput
+from workflows.sandbox import claim_workflow_runner
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
 EXPECTED = {
@@ -38,14 +42,23 @@ def load(name: str) -> WorkflowHistory:
     return WorkflowHistory.from_json(workflow_id, text)
 
 
+async def replay(history: WorkflowHistory) -> WorkflowReplayResult:
+    """Replay on the current ClaimWorkflow in the sandbox its workers use."""
+    replayer = Replayer(
+        workflows=[ClaimWorkflow],
+        data_converter=pydantic_data_converter,
+        workflow_runner=claim_workflow_runner(),
+    )
+    return await replayer.replay_workflow(history, raise_on_replay_failure=False)
+
+
 def test_every_scenario_has_a_recorded_history():
     assert {p.stem for p in HISTORIES.glob("*.json")} == EXPECTED
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 async def test_recorded_history_replays_on_current_code(name):
-    replayer = Replayer(workflows=[ClaimWorkflow], data_converter=pydantic_data_converter)
-    result = await replayer.replay_workflow(load(name), raise_on_replay_failure=False)
+    result = await replay(load(name))
     assert result.replay_failure is None, f"{name}: {result.replay_failure}"
 
 
@@ -53,8 +66,8 @@ class ReorderedClaimWorkflow(ClaimWorkflow):
     """ClaimWorkflow with the policy check dropped: a change that must not replay."""
 
     async def _first_assessment(self) -> RoutingDecision | None:
-        await self.record_submission()
-        self._payable = self._input.submission.amount
+        await self._steps.record_submission()
+        self._claim.payable_amount = self._input.submission.amount
         return await self._assess()
 
     @workflow.run
@@ -67,4 +80,19 @@ async def test_a_changed_workflow_fails_replay():
     reordered = workflow.defn(name="ClaimWorkflow", sandboxed=False)(ReorderedClaimWorkflow)
     replayer = Replayer(workflows=[reordered], data_converter=pydantic_data_converter)
     result = await replayer.replay_workflow(load("auto_approve"), raise_on_replay_failure=False)
+    assert result.replay_failure is not None
+
+
+def _always_human_review(**_: object) -> RoutingDecision:
+    return RoutingDecision(route=Route.HUMAN_REVIEW, reasons=["changed routing"])
+
+
+async def test_changed_routing_logic_fails_replay(monkeypatch):
+    """Routing runs inside the workflow: editing its logic changes claims in flight.
+
+    That is why `claims/routing.py` asks for `workflow.patched` around logic changes, and why its
+    thresholds travel in each claim's config instead of being read from settings.
+    """
+    monkeypatch.setattr(routing, "route_claim", _always_human_review)
+    result = await replay(load("auto_approve"))
     assert result.replay_failure is not None

@@ -1,6 +1,7 @@
 """Search attributes operators filter on in the Temporal Web UI.
 
-Pure keys only (temporalio.common is deterministic), so the workflow imports this module too.
+They sit beside the workflow contract: the workflow upserts them, the API sets them at start,
+and `claims dev` registers them with the embedded Temporal server.
 """
 
 from __future__ import annotations

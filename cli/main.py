@@ -28,12 +28,13 @@ def _settings(*, needs_keys: bool = False, needs_database: bool = False) -> Sett
 
 def _dev(_: argparse.Namespace) -> int:
     from infra.devstack.launcher import run_dev
+    from workflows.search_attributes import CLI_TYPES
 
     settings = _settings()
     if settings.env == "prod":
         raise SystemExit("claims dev runs embedded Temporal and Postgres: never in prod")
     claims_logging.configure(settings.env, logging.WARNING)
-    return asyncio.run(run_dev(settings))
+    return asyncio.run(run_dev(settings, search_attributes=CLI_TYPES))
 
 
 def _api(_: argparse.Namespace) -> int:
