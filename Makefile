@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test lint typecheck pytest install clean bench histories
+.PHONY: dev test test-fast lint typecheck pytest pytest-fast install clean bench histories
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -21,6 +21,7 @@ dev: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -29,6 +30,13 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# Everyday feedback: the same checks and tests minus the slow process and crash tests
+# (`@pytest.mark.slow`). CI always runs the full `make test`.
+pytest-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow"
+
+test-fast: lint typecheck pytest-fast
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

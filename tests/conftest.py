@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
+from typing import Any
 
 import httpx
 import pytest
@@ -14,10 +16,15 @@ from temporalio.testing import WorkflowEnvironment
 
 from infra.db import create_engine
 from infra.migrate import upgrade
-from tests.support.api import api_client
 from tests.support.fake_llm import FakeLlmServer
 from tests.support.servers import postgres_server, temporal_environment
-from tests.support.stack import Stack, running_stack, stack_settings
+from tests.support.stack import (
+    STACK_OPTIONS,
+    Stack,
+    StackFactory,
+    running_stack,
+    stack_settings,
+)
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
@@ -64,6 +71,24 @@ async def stack(client: Client, engine: AsyncEngine, database_url: str) -> Async
         yield shared
 
 
+@pytest.fixture
+def make_stack(client: Client, engine: AsyncEngine, database_url: str) -> StackFactory:
+    """A stack configured for one test: its own workers, task queues, settings and API.
+
+    `make_stack(llm=…, rail=…, records=…, llm_concurrency=…, llm_worker=…, temporal=…,
+    **setting_overrides)`; the one way tests build a non-default stack.
+    """
+
+    def build(
+        *, temporal: Client | None = None, **options: Any
+    ) -> AbstractAsyncContextManager[Stack]:
+        stack_options = {k: options.pop(k) for k in STACK_OPTIONS if k in options}
+        settings = stack_settings(database_url, **options)
+        return running_stack(temporal or client, engine, settings, **stack_options)
+
+    return build
+
+
 @pytest.fixture(scope="session")
 async def fake_llm() -> AsyncIterator[FakeLlmServer]:
     server = FakeLlmServer()
@@ -73,7 +98,6 @@ async def fake_llm() -> AsyncIterator[FakeLlmServer]:
 
 
 @pytest.fixture
-async def http(stack: Stack, client: Client) -> AsyncIterator[httpx.AsyncClient]:
+def http(stack: Stack) -> httpx.AsyncClient:
     """The API (real lifespan) in front of the shared workers."""
-    async with api_client(stack.settings, client) as http:
-        yield http
+    return stack.http

@@ -6,8 +6,15 @@ import httpx
 import pytest
 
 from tests.support import factories as f
-from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, TERMINAL, wait_for_claim
-from tests.support.claims_api import create_policy, submit
+from tests.support.api import (
+    ADJUSTER,
+    ADMIN,
+    SUBMITTER,
+    TERMINAL,
+    create_policy,
+    submit,
+    wait_for_claim,
+)
 
 
 async def test_policy_create_replace_and_get(http: httpx.AsyncClient):
@@ -145,9 +152,22 @@ async def test_same_idempotency_key_returns_the_same_claim(http: httpx.AsyncClie
     assert other.status_code == 409
 
 
+def metric(text: str, sample: str) -> float:
+    """The value of one sample line of a Prometheus scrape (0 when it is not there yet)."""
+    for line in text.splitlines():
+        name, _, value = line.rpartition(" ")
+        if name == sample:
+            return float(value)
+    return 0.0
+
+
 async def test_metrics_count_submissions(http: httpx.AsyncClient):
     number = await create_policy(http)
+    accepted = 'claims_http_requests_total{method="POST",route="/v1/claims",status="202"}'
+    before = (await http.get("/metrics")).text
     await submit(http, number)
-    text = (await http.get("/metrics")).text
-    assert "claims_submitted_total" in text
-    assert 'claims_http_requests_total{method="POST",route="/v1/claims",status="202"}' in text
+    await submit(http, number)
+    after = (await http.get("/metrics")).text
+    # Counters are process-wide and other tests submit too: compare before and after.
+    assert metric(after, "claims_submitted_total") - metric(before, "claims_submitted_total") == 2
+    assert metric(after, accepted) - metric(before, accepted) == 2

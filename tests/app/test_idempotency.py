@@ -8,8 +8,7 @@ import sqlalchemy as sa
 
 from infra.tables import claim
 from tests.support import factories as f
-from tests.support.api import SUBMITTER, TERMINAL, wait_for_claim
-from tests.support.claims_api import create_policy
+from tests.support.api import SUBMITTER, TERMINAL, create_policy, wait_for_claim
 from tests.support.stack import Stack
 
 

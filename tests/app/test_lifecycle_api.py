@@ -9,8 +9,18 @@ from temporalio.client import Client
 
 from infra.tables import document
 from tests.support import factories as f
-from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, TERMINAL, wait_for_claim
-from tests.support.claims_api import add_document, cancel, create_policy, review, submit
+from tests.support.api import (
+    ADJUSTER,
+    ADMIN,
+    SUBMITTER,
+    TERMINAL,
+    add_document,
+    cancel,
+    create_policy,
+    review,
+    submit,
+    wait_for_claim,
+)
 from tests.support.stack import Stack
 
 THEFT = "My bicycle was stolen from outside the office."

@@ -10,9 +10,8 @@ from temporalio.client import Client
 from activities import contracts as c
 from activities.records import RecordActivities
 from tests.support import factories as f
-from tests.support.api import ADMIN, TERMINAL, api_client, wait_for_claim
-from tests.support.claims_api import create_policy, submit
-from tests.support.stack import running_stack, stack_settings
+from tests.support.api import ADMIN, TERMINAL, create_policy, submit, wait_for_claim
+from tests.support.stack import StackFactory
 
 
 class HeldRecords(RecordActivities):
@@ -40,14 +39,11 @@ class HeldRecords(RecordActivities):
 
 
 async def test_get_shows_the_workflows_status_while_the_row_lags(
-    client: Client, engine: AsyncEngine, database_url: str
+    make_stack: StackFactory, engine: AsyncEngine
 ):
     records = HeldRecords(engine, hold={"approved"})
-    settings = stack_settings(database_url)
-    async with (
-        running_stack(client, engine, settings, records=records),
-        api_client(settings, client) as http,
-    ):
+    async with make_stack(records=records) as stack:
+        http = stack.http
         number = await create_policy(http)
         claim_id = (await submit(http, number))["claim_id"]
         await asyncio.wait_for(records.holding.wait(), 30)
@@ -62,14 +58,11 @@ async def test_get_shows_the_workflows_status_while_the_row_lags(
 
 
 async def test_get_answers_from_the_workflow_before_the_row_exists(
-    client: Client, engine: AsyncEngine, database_url: str
+    make_stack: StackFactory, engine: AsyncEngine
 ):
     records = HeldRecords(engine, hold={"submitted"})
-    settings = stack_settings(database_url)
-    async with (
-        running_stack(client, engine, settings, records=records),
-        api_client(settings, client) as http,
-    ):
+    async with make_stack(records=records) as stack:
+        http = stack.http
         number = await create_policy(http)
         claim_id = (await submit(http, number, amount="900.00"))["claim_id"]
         await asyncio.wait_for(records.holding.wait(), 30)

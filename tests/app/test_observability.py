@@ -12,7 +12,6 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
@@ -20,9 +19,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from infra import logging as claims_logging
 from infra.telemetry import tracing_interceptor
 from tests.support import factories as f
-from tests.support.api import TERMINAL, api_client, wait_for_claim
-from tests.support.claims_api import create_policy, submit
-from tests.support.stack import Stack, running_stack, stack_settings
+from tests.support.api import TERMINAL, create_policy, submit, wait_for_claim
+from tests.support.stack import Stack, StackFactory
 
 
 @pytest.fixture(scope="session")
@@ -36,16 +34,15 @@ def spans() -> InMemorySpanExporter:
 
 @pytest.fixture
 async def traced_http(
-    spans: InMemorySpanExporter, client: Client, engine: AsyncEngine, database_url: str
+    spans: InMemorySpanExporter, client: Client, make_stack: StackFactory
 ) -> AsyncIterator[httpx.AsyncClient]:
     traced = await Client.connect(
         client.service_client.config.target_host,
         data_converter=pydantic_data_converter,
         interceptors=[tracing_interceptor()],
     )
-    settings = stack_settings(database_url)
-    async with running_stack(traced, engine, settings), api_client(settings, traced) as http:
-        yield http
+    async with make_stack(temporal=traced) as stack:
+        yield stack.http
 
 
 async def test_one_trace_runs_from_the_request_through_the_workflow_to_its_activities(

@@ -1,4 +1,4 @@
-"""The FastAPI app, with its real lifespan, over an in-process HTTP transport."""
+"""The API as tests drive it: the FastAPI app (real lifespan) in-process, and REST helpers."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from temporalio.client import Client
 
 from app.main import create_app
 from infra.settings import Settings
+from tests.support import factories as f
 
 SUBMITTER = {"Authorization": "Bearer dev-submitter-key"}
 ADJUSTER = {"Authorization": "Bearer dev-adjuster-key"}
@@ -55,3 +56,48 @@ async def wait_for_claim(
                 if status in statuses and STATUS_EVENT[status] in recorded:
                     return body
             await asyncio.sleep(0.1)
+
+
+async def create_policy(http: httpx.AsyncClient, **overrides: Any) -> str:
+    policy = f.policy(**overrides)
+    response = await http.post("/v1/policies", headers=ADMIN, json=policy.model_dump(mode="json"))
+    assert response.status_code == 201, response.text
+    return policy.policy_number
+
+
+async def submit(
+    http: httpx.AsyncClient, number: str, headers: dict[str, str] | None = None, **overrides: Any
+) -> dict[str, Any]:
+    response = await http.post(
+        "/v1/claims",
+        headers=SUBMITTER | (headers or {}),
+        json=f.submission_json(number, **overrides),
+    )
+    assert response.status_code == 202, response.text
+    body: dict[str, Any] = response.json()
+    assert response.headers["Location"] == f"/v1/claims/{body['claim_id']}"
+    assert body["workflow_id"] == f"claim-{body['claim_id']}"
+    return body
+
+
+async def review(
+    http: httpx.AsyncClient, claim_id: str, headers: dict[str, str] = ADJUSTER, **body: Any
+) -> httpx.Response:
+    return await http.post(f"/v1/claims/{claim_id}/review", headers=headers, json=body)
+
+
+async def add_document(
+    http: httpx.AsyncClient, claim_id: str, text: str, name: str = "evidence.txt"
+) -> httpx.Response:
+    return await http.post(
+        f"/v1/claims/{claim_id}/documents",
+        headers=SUBMITTER,
+        json={"name": name, "content_type": "text/plain", "text": text},
+    )
+
+
+async def cancel(
+    http: httpx.AsyncClient, claim_id: str, reason: str | None = None
+) -> httpx.Response:
+    body = {"reason": reason} if reason else None
+    return await http.post(f"/v1/claims/{claim_id}/cancel", headers=SUBMITTER, json=body)

@@ -21,8 +21,16 @@ from temporalio.client import Client
 from infra.db import create_engine
 from infra.migrate import upgrade
 from tests.support import factories as f
-from tests.support.api import TERMINAL, api_client, wait_for_claim
-from tests.support.claims_api import add_document, cancel, create_policy, review, submit
+from tests.support.api import (
+    TERMINAL,
+    add_document,
+    api_client,
+    cancel,
+    create_policy,
+    review,
+    submit,
+    wait_for_claim,
+)
 from tests.support.servers import postgres_server, temporal_environment
 from tests.support.stack import running_stack, stack_settings
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client, WorkflowHandle
 
@@ -23,6 +24,7 @@ from claims.models import ClaimSubmission, Policy
 from infra.settings import Settings
 from infra.store import claims as claim_store
 from infra.store import policies
+from tests.support.api import api_client
 from workers.claims_worker import build_claims_worker
 from workers.llm_worker import build_llm_worker
 from workflows.claim import ClaimWorkflow
@@ -31,9 +33,12 @@ from workflows.contracts import ClaimState, ClaimWorkflowInput, workflow_id_for
 
 @dataclass
 class Stack:
+    """Real workers on this stack's own task queues, and the API (real lifespan) in front."""
+
     client: Client
     engine: AsyncEngine
     settings: Settings
+    http: httpx.AsyncClient
 
     async def add_policy(self, policy: Policy) -> Policy:
         async with self.engine.begin() as conn:
@@ -87,6 +92,11 @@ class Stack:
         return [e["type"] for e in events]
 
 
+# Options of `running_stack` itself; every other `make_stack` keyword is a setting.
+STACK_OPTIONS = ("llm", "rail", "records", "llm_concurrency", "llm_worker")
+StackFactory = Callable[..., AbstractAsyncContextManager["Stack"]]
+
+
 def stack_settings(database_url: str, **overrides: object) -> Settings:
     suffix = uuid.uuid4().hex[:8]
     values: dict[str, object] = {
@@ -111,7 +121,7 @@ async def running_stack(
     llm_concurrency: int = 20,
     llm_worker: bool = True,
 ) -> AsyncIterator[Stack]:
-    """Both workers (or only the claims worker), on this stack's own task queues."""
+    """Both workers (or only the claims worker) and the API, on this stack's own task queues."""
     async with AsyncExitStack() as workers:
         await workers.enter_async_context(
             build_claims_worker(
@@ -129,7 +139,8 @@ async def running_stack(
                     max_concurrency=llm_concurrency,
                 )
             )
-        yield Stack(client=client, engine=engine, settings=settings)
+        http = await workers.enter_async_context(api_client(settings, client))
+        yield Stack(client=client, engine=engine, settings=settings, http=http)
 
 
 @asynccontextmanager
@@ -143,5 +154,5 @@ async def running_llm_worker(
         task_queue=settings.llm_task_queue,
         documents=PostgresDocuments(engine),
     )
-    async with worker:
-        yield Stack(client=client, engine=engine, settings=settings)
+    async with worker, api_client(settings, client) as http:
+        yield Stack(client=client, engine=engine, settings=settings, http=http)

@@ -20,10 +20,18 @@ from claims.lifecycle import ClaimStatus
 from infra.store import documents, payments
 from infra.tables import claim_event, notification
 from tests.support import factories as f
-from tests.support.api import ADMIN, TERMINAL, api_client, wait_for_claim
-from tests.support.claims_api import add_document, cancel, create_policy, review, submit
+from tests.support.api import (
+    ADMIN,
+    TERMINAL,
+    add_document,
+    cancel,
+    create_policy,
+    review,
+    submit,
+    wait_for_claim,
+)
 from tests.support.fake_llm import FakeLlmServer
-from tests.support.stack import Stack, running_stack, stack_settings
+from tests.support.stack import Stack, StackFactory
 from workflows.claim import ClaimWorkflow
 from workflows.contracts import ClaimState
 
@@ -81,13 +89,10 @@ async def test_review_sla_escalates_after_days_and_keeps_waiting(
 
 
 @pytest.fixture
-async def hanging_stack(
-    client: Client, engine: AsyncEngine, database_url: str, fake_llm: FakeLlmServer
-) -> AsyncIterator[Stack]:
+async def hanging_stack(make_stack: StackFactory, fake_llm: FakeLlmServer) -> AsyncIterator[Stack]:
     """Workers whose model never answers: claims sit in `assessing` until cancelled."""
-    settings = stack_settings(database_url)
     llm = LlmConfig(model="openai/hang", api_base=fake_llm.api_base, api_key="sk-test")
-    async with running_stack(client, engine, settings, llm=llm) as stack:
+    async with make_stack(llm=llm) as stack:
         yield stack
 
 
@@ -95,16 +100,16 @@ async def test_cancel_during_assessment_cancels_the_model_call(
     hanging_stack: Stack, client: Client, fake_llm: FakeLlmServer
 ):
     before = fake_llm.stats.disconnects["hang"]
-    async with api_client(hanging_stack.settings, client) as http:
-        number = await create_policy(http)
-        claim_id = (await submit(http, number))["claim_id"]
-        handle = client.get_workflow_handle(f"claim-{claim_id}", result_type=ClaimState)
-        async with asyncio.timeout(30):
-            while (await handle.query(ClaimWorkflow.state)).waiting_on != "assessment":
-                await asyncio.sleep(0.1)
-        cancelled = await cancel(http, claim_id, reason="sent in error")
-        assert cancelled.status_code == 202, cancelled.text
-        final = await wait_for_claim(http, claim_id, {"cancelled"})
+    http = hanging_stack.http
+    number = await create_policy(http)
+    claim_id = (await submit(http, number))["claim_id"]
+    handle = client.get_workflow_handle(f"claim-{claim_id}", result_type=ClaimState)
+    async with asyncio.timeout(30):
+        while (await handle.query(ClaimWorkflow.state)).waiting_on != "assessment":
+            await asyncio.sleep(0.1)
+    cancelled = await cancel(http, claim_id, reason="sent in error")
+    assert cancelled.status_code == 202, cancelled.text
+    final = await wait_for_claim(http, claim_id, {"cancelled"})
     assert [e["type"] for e in final["events"]] == [
         "submitted",
         "policy_checked",
@@ -139,14 +144,10 @@ class GatedRail(LedgerRail):
         )
 
 
-async def test_cancel_is_refused_once_payment_started(
-    client: Client, engine: AsyncEngine, database_url: str
-):
+async def test_cancel_is_refused_once_payment_started(make_stack: StackFactory):
     rail = GatedRail()
-    async with (
-        running_stack(client, engine, stack_settings(database_url), rail=rail) as stack,
-        api_client(stack.settings, client) as http,
-    ):
+    async with make_stack(rail=rail) as stack:
+        http = stack.http
         number = await create_policy(http)
         claim_id = (await submit(http, number))["claim_id"]
         await asyncio.wait_for(rail.waiting.wait(), 30)
@@ -159,14 +160,12 @@ async def test_cancel_is_refused_once_payment_started(
 
 
 async def test_refused_payment_is_compensated_and_the_second_approval_pays_once(
-    client: Client, engine: AsyncEngine, database_url: str
+    make_stack: StackFactory,
 ):
     payee = f"{uuid.uuid4().hex[:8]}@closed-account.example"
     rail = LedgerRail(blocked_payees=[payee])
-    async with (
-        running_stack(client, engine, stack_settings(database_url), rail=rail) as stack,
-        api_client(stack.settings, client) as http,
-    ):
+    async with make_stack(rail=rail) as stack:
+        http = stack.http
         number = await create_policy(http)
         claimant = {"name": "Ada", "email": payee}
         claim_id = (await submit(http, number, claimant=claimant))["claim_id"]
@@ -198,19 +197,19 @@ async def test_many_information_rounds_keep_history_bounded(stack: Stack):
     handle: WorkflowHandle[Any, ClaimState] = await stack.start(
         f.submission(policy.policy_number, description=THEFT), info_rounds_per_run=1
     )
-    async with api_client(stack.settings, stack.client) as http:
-        claim_id = str((await handle.query(ClaimWorkflow.state)).claim_id)
-        rounds = 4
-        for n in range(rounds):
-            await wait_for_claim(http, claim_id, {"awaiting_review"})
-            asked = await review(http, claim_id, decision="request_info", note=f"round {n}")
-            assert asked.status_code == 200, asked.text
-            # A document that does not clear the red flag: the claim comes back to review.
-            added = await add_document(http, claim_id, f"Photo {n} of the empty bike rack.")
-            assert added.status_code == 201, added.text
-            await wait_for_claim(http, claim_id, {"awaiting_review"})
-        await review(http, claim_id, decision="approve")
-        paid = await wait_for_claim(http, claim_id, TERMINAL)
+    http = stack.http
+    claim_id = str((await handle.query(ClaimWorkflow.state)).claim_id)
+    rounds = 4
+    for n in range(rounds):
+        await wait_for_claim(http, claim_id, {"awaiting_review"})
+        asked = await review(http, claim_id, decision="request_info", note=f"round {n}")
+        assert asked.status_code == 200, asked.text
+        # A document that does not clear the red flag: the claim comes back to review.
+        added = await add_document(http, claim_id, f"Photo {n} of the empty bike rack.")
+        assert added.status_code == 201, added.text
+        await wait_for_claim(http, claim_id, {"awaiting_review"})
+    await review(http, claim_id, decision="approve")
+    paid = await wait_for_claim(http, claim_id, TERMINAL)
     assert paid["status"] == "paid"
     assert len(paid["documents"]) == rounds
     runs = [w async for w in stack.client.list_workflows(f"WorkflowId = 'claim-{claim_id}'")]
