@@ -38,6 +38,8 @@ class ReviewReason(StrEnum):
     ABOVE_AUTO_APPROVE_LIMIT = "above_auto_approve_limit"
     MODEL_OUTPUT_INVALID = "model_output_invalid"
     ASSESSMENT_UNAVAILABLE = "assessment_unavailable"
+    # The rail refused the payment (and it was released): a human decides again.
+    PAYMENT_FAILED = "payment_failed"
 
 
 class RoutingDecision(BaseModel):

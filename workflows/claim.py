@@ -192,7 +192,9 @@ class ClaimWorkflow:
                 return
             # The rail refused the payment and it was compensated: a human decides again.
             self._claim.closing = None
-            routing = RoutingDecision(route=Route.HUMAN_REVIEW, reasons=["payment_failed"])
+            routing = RoutingDecision(
+                route=Route.HUMAN_REVIEW, reasons=[ReviewReason.PAYMENT_FAILED]
+            )
 
     async def _human_review(self, reasons: list[str]) -> ReviewDecision:
         """Wait for an adjuster, then record and act on their decision."""

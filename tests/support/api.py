@@ -12,25 +12,14 @@ import httpx
 from temporalio.client import Client
 
 from app.main import create_app
+from claims.lifecycle import TERMINAL_STATUSES, ClaimStatus
 from infra.settings import Settings
 from tests.support import factories as f
 
 SUBMITTER = {"Authorization": "Bearer dev-submitter-key"}
 ADJUSTER = {"Authorization": "Bearer dev-adjuster-key"}
 ADMIN = {"Authorization": "Bearer dev-admin-key"}
-TERMINAL = {"paid", "rejected", "cancelled"}
-# The audit event that records each status, so a test waits for the row, not only the live state.
-STATUS_EVENT = {
-    "submitted": "submitted",
-    "assessing": "policy_checked",
-    "awaiting_review": "review_requested",
-    "awaiting_info": "info_requested",
-    "approved": "approved",
-    "paying": "payment_started",
-    "paid": "paid",
-    "rejected": "rejected",
-    "cancelled": "cancelled",
-}
+TERMINAL = {str(status) for status in TERMINAL_STATUSES}
 
 
 @asynccontextmanager
@@ -53,7 +42,7 @@ async def wait_for_claim(
                 body: dict[str, Any] = response.json()
                 status = body["status"]
                 recorded = {e["type"] for e in body["events"]}
-                if status in statuses and STATUS_EVENT[status] in recorded:
+                if status in statuses and ClaimStatus(status).recorded_by in recorded:
                     return body
             await asyncio.sleep(0.1)
 
