@@ -99,9 +99,9 @@ class ClaimWorkflow:
     def validate_cancel(self, request: CancelInput) -> None:
         claim = self._claim
         if not claim.status.is_cancellable or claim.closing or self._busy:
-            status = (
-                claim.closing if claim.status.is_cancellable and claim.closing else claim.status
-            )
+            # Name the outcome the claim is committed to (e.g. paying) before its status shows it.
+            committed = claim.status.is_cancellable and claim.closing is not None
+            status = claim.closing if committed else claim.status
             raise ApplicationError(
                 f"claim is {status}; it can no longer be cancelled",
                 type=ErrorType.CLAIM_NOT_CANCELLABLE,

@@ -78,24 +78,19 @@ async def test_transition_written_twice_is_written_once(conn: AsyncConnection):
 
 async def test_a_late_older_step_never_moves_the_claim_back(conn: AsyncConnection):
     claim_id = await submitted_claim(conn)
-    await claim_store.apply_transition(
-        conn=conn,
-        claim_id=claim_id,
-        step=3,
-        event_type=EventType.APPROVED,
-        at=NOW,
-        detail={},
-        status=ClaimStatus.APPROVED,
-    )
-    await claim_store.apply_transition(
-        conn=conn,
-        claim_id=claim_id,
-        step=2,
-        event_type=EventType.POLICY_CHECKED,
-        at=NOW,
-        detail={},
-        status=ClaimStatus.ASSESSING,
-    )
+    for step, event, status in [
+        (3, EventType.APPROVED, ClaimStatus.APPROVED),
+        (2, EventType.POLICY_CHECKED, ClaimStatus.ASSESSING),  # the late, older one
+    ]:
+        await claim_store.apply_transition(
+            conn=conn,
+            claim_id=claim_id,
+            step=step,
+            event_type=event,
+            at=NOW,
+            detail={},
+            status=status,
+        )
     row = await claim_store.get(conn=conn, claim_id=claim_id)
     assert row is not None
     assert (row["status"], row["last_step"]) == ("approved", 3)
