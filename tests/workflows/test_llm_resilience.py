@@ -140,7 +140,9 @@ async def test_an_always_approving_model_cannot_pay_beyond_the_guardrails(
 
 async def test_llm_worker_concurrency_is_bounded(make_stack: StackFactory, fake_llm: FakeLlmServer):
     # Slow enough (over a second) that nine claims overlap at the model.
-    model = f"slow-1.{uuid.uuid4().int % 9 + 1}"
+    # The digits make the name (and so the fake's per-model stats) this test's own: a shared name
+    # such as another test's `slow-1.5` would count that test's calls too.
+    model = f"slow-1.2{uuid.uuid4().int % 10**8:08d}"
     async with make_stack(llm=llm(fake_llm, model), llm_concurrency=3) as stack:
         policy = await stack.add_policy(f.policy())
         handles = [await stack.start(f.submission(policy.policy_number)) for _ in range(9)]
