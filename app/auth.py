@@ -8,9 +8,21 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from infra.settings import ApiKey, Role
+from infra.settings import ApiKey, Role, Settings
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer <token>`")
+
+
+def bearer_token_of(authorization: bytes) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header value, or None."""
+    scheme, _, token = authorization.decode("latin-1").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
+def known_token(settings: Settings, token: str | None) -> bool:
+    return token is not None and token in settings.api_key_table
 
 
 async def authenticate(

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import HTTPException, status
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import HTTPException, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from claims.lifecycle import ErrorType
+
+log = logging.getLogger(__name__)
 
 
 def field_error(location: str, message: str) -> HTTPException:
@@ -39,3 +47,53 @@ def from_rpc_error(err: RPCError, claim_id: object, current_status: str) -> HTTP
             status.HTTP_409_CONFLICT, detail=f"claim {claim_id} is {current_status}"
         )
     return HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="Temporal is unavailable")
+
+
+# A 422 names each offending field and says what is wrong with it, and nothing more: echoing
+# the input would let a 5 MB body come back as a 31 MB error, and an unencodable character
+# in it would break the error response itself.
+MAX_REPORTED_ERRORS = 20
+_MAX_LOC_PART = 64
+_MAX_MESSAGE = 300
+
+
+def _printable(part: object, limit: int) -> str | int:
+    if isinstance(part, int):
+        return part
+    text = str(part).encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def concise_validation_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    """FastAPI's error list cut down to `loc`, `msg` and `type`, bounded in count and size."""
+    concise = [
+        {
+            "loc": [_printable(part, _MAX_LOC_PART) for part in error.get("loc", ())],
+            "msg": _printable(error.get("msg", "invalid"), _MAX_MESSAGE),
+            "type": _printable(error.get("type", "value_error"), _MAX_LOC_PART),
+        }
+        for error in errors[:MAX_REPORTED_ERRORS]
+    ]
+    if len(errors) > MAX_REPORTED_ERRORS:
+        concise.append(
+            {
+                "loc": [],
+                "msg": f"{len(errors) - MAX_REPORTED_ERRORS} more errors not shown",
+                "type": "too_many_errors",
+            }
+        )
+    return concise
+
+
+async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    return JSONResponse(
+        {"detail": concise_validation_errors(errors)},
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+    )
+
+
+async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    # Logged with its traceback by the server; the caller learns nothing about internals.
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return JSONResponse({"detail": "internal error"}, status_code=500)

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from temporalio.client import Client
 
-from app import observability
+from app import errors, observability
+from app.limits import BodyLimitMiddleware
 from app.routes import actions, claims, health, policies
 from infra.db import create_engine
 from infra.settings import Settings
 from infra.telemetry import tracing_interceptor
 from infra.temporal import connect_with_retry
-
-MAX_REQUEST_BYTES = 2 * 1024 * 1024
 
 
 def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI:
@@ -47,19 +46,9 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
     app.include_router(claims.router)
     app.include_router(actions.router)
 
-    @app.middleware("http")
-    async def refuse_oversized_bodies(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        # Refuse before reading: a document is at most 1 MiB of text, so no request needs more
-        # than twice that once JSON-escaped.
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
-            return JSONResponse(
-                {"detail": f"request body is {length} bytes; the limit is {MAX_REQUEST_BYTES}"},
-                status_code=413,
-            )
-        return await call_next(request)
+    app.add_middleware(BodyLimitMiddleware, settings=settings)
+    app.add_exception_handler(RequestValidationError, errors.on_validation_error)
+    app.add_exception_handler(Exception, errors.on_unexpected_error)
 
     observability.install(app)
 

@@ -1,12 +1,21 @@
-"""Opaque keyset cursors for the claim list."""
+"""Opaque keyset cursors for the claim list.
+
+A cursor is valid only if it is exactly what `encode` produced: anything else (a naive or
+date-only timestamp, a year-1 date, stray padding) is a 422, never a silently empty page.
+"""
 
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
 import uuid
 
 from fastapi import HTTPException, status
+
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,200}$"
+# Claims are newer than this; an older cursor was not made by us.
+_EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def encode(submitted_at: dt.datetime, claim_id: uuid.UUID) -> str:
@@ -14,13 +23,25 @@ def encode(submitted_at: dt.datetime, claim_id: uuid.UUID) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _invalid(reason: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_422_UNPROCESSABLE_CONTENT,
+        detail=[
+            {"loc": ["query", "cursor"], "msg": f"invalid cursor: {reason}", "type": "value_error"}
+        ],
+    )
+
+
 def decode(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        stamp, _, claim_id = raw.partition("|")
-        return dt.datetime.fromisoformat(stamp), uuid.UUID(claim_id)
-    except ValueError as exc:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            detail=[{"loc": ["query", "cursor"], "msg": "invalid cursor", "type": "value_error"}],
-        ) from exc
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+        stamp, sep, claim_text = raw.partition("|")
+        submitted_at = dt.datetime.fromisoformat(stamp)
+        claim_id = uuid.UUID(claim_text)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise _invalid("not a cursor from this API") from exc
+    if not sep or submitted_at.tzinfo is None or submitted_at < _EARLIEST:
+        raise _invalid("not a cursor from this API")
+    if encode(submitted_at, claim_id) != cursor:
+        raise _invalid("not in canonical form")
+    return submitted_at, claim_id

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from claims.lifecycle import ClaimStatus
 from claims.models import Claimant
+from claims.text import FreeText, Line, PositiveMoney
 from workflows.contracts import ReviewDecision
 
 
@@ -20,8 +21,8 @@ class Body(BaseModel):
 
 class ReviewRequest(Body):
     decision: ReviewDecision
-    approved_amount: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
-    note: str | None = Field(default=None, max_length=4000)
+    approved_amount: PositiveMoney | None = None
+    note: FreeText | None = Field(default=None, max_length=4000)
 
     @model_validator(mode="after")
     def _info_requests_say_what_is_missing(self) -> ReviewRequest:
@@ -31,16 +32,17 @@ class ReviewRequest(Body):
 
 
 class CancelRequest(Body):
-    reason: str | None = Field(default=None, max_length=4000)
+    reason: FreeText | None = Field(default=None, max_length=4000)
 
 
 MAX_DOCUMENT_BYTES = 1024 * 1024
 
 
 class DocumentIn(Body):
-    name: str = Field(min_length=1, max_length=200)
+    name: Line = Field(min_length=1, max_length=200)
     content_type: Literal["text/plain"] = "text/plain"
-    text: str = Field(min_length=1)
+    # Bounded in bytes by the route (413), which is the limit that matters to storage.
+    text: FreeText = Field(min_length=1)
 
 
 class DocumentOut(BaseModel):

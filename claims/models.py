@@ -9,11 +9,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-# Money travels as a decimal string ("1250.00") so no float ever rounds a payout.
-PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
-NonNegativeMoney = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+from claims.text import FreeText, Line, NonNegativeMoney, PositiveMoney
+
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["USD"])]
-PolicyNumber = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
+POLICY_NUMBER_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
+PolicyNumber = Annotated[str, Field(min_length=1, max_length=64, pattern=POLICY_NUMBER_PATTERN)]
 
 CENT = Decimal("0.01")
 
@@ -51,7 +51,7 @@ class StrictModel(BaseModel):
 
 class Policy(StrictModel):
     policy_number: PolicyNumber
-    holder_name: str = Field(min_length=1, max_length=200)
+    holder_name: Line = Field(min_length=1, max_length=200)
     coverages: list[ClaimType] = Field(min_length=1)
     coverage_limit: PositiveMoney
     deductible: NonNegativeMoney
@@ -73,9 +73,9 @@ class Policy(StrictModel):
 
 
 class Claimant(StrictModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: Line = Field(min_length=1, max_length=200)
     # A deliberately plain check: the address is contact data, not an identity proof.
-    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: Line = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class ClaimSubmission(StrictModel):
@@ -87,4 +87,4 @@ class ClaimSubmission(StrictModel):
     incident_date: dt.date
     amount: PositiveMoney
     currency: CurrencyCode
-    description: str = Field(min_length=1, max_length=10_000)
+    description: FreeText = Field(min_length=1, max_length=10_000)

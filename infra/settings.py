@@ -97,6 +97,13 @@ class Settings(BaseSettings):
     # Payee accounts the built-in ledger rail refuses (comma separated), as a real rail would.
     payment_blocked_payees: str = ""
 
+    # API: request bodies are limited by bytes read, per route (a claim is small, a document is
+    # 1 MiB of text however it is escaped); updates wait this long for the workflow, then 202.
+    max_claim_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    max_document_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    max_other_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    update_wait_s: float = Field(default=10.0, gt=0)
+
     # Workers: capacity, shutdown grace, boot-time patience, the SDK's metrics port.
     worker_max_concurrent_activities: int = Field(default=100, ge=1)
     worker_max_concurrent_workflow_tasks: int = Field(default=100, ge=2)

@@ -15,14 +15,16 @@ from app.schemas import ClaimOut, ClaimPage, SubmitResponse
 from app.submission import StartOutcome, start_claim
 from app.views import summary, view_of_row
 from claims.lifecycle import ClaimStatus
-from claims.models import ClaimSubmission
+from claims.models import POLICY_NUMBER_PATTERN, ClaimSubmission
 from infra.logging import CLAIM_ID
 from infra.store import claims as claim_store
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"])
 
 IdempotencyKey = Annotated[
-    str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
+    str | None,
+    # Visible ASCII only: the key is hashed into the claim id and may be logged by proxies.
+    Header(alias="Idempotency-Key", pattern=r"^[\x21-\x7e]{1,200}$"),
 ]
 
 
@@ -101,9 +103,9 @@ async def list_claims(
     _: AnyCaller,
     engine: EngineDep,
     status_filter: Annotated[ClaimStatus | None, Query(alias="status")] = None,
-    policy_number: Annotated[str | None, Query(max_length=64)] = None,
+    policy_number: Annotated[str | None, Query(pattern=POLICY_NUMBER_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=200, pattern=pagination.CURSOR_PATTERN)] = None,
 ) -> ClaimPage:
     """Claims, newest first, `limit` at a time; pass `next_cursor` back as `cursor`."""
     before = pagination.decode(cursor) if cursor else None

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Path, Response, status
 
 from app.auth import Admin, AnyCaller
 from app.deps import EngineDep
-from claims.models import Policy
+from claims.models import POLICY_NUMBER_PATTERN, Policy
 from infra.store import policies
 
 router = APIRouter(prefix="/v1/policies", tags=["policies"])
@@ -29,7 +29,7 @@ async def put_policy(policy: Policy, response: Response, _: Admin, engine: Engin
 
 @router.get("/{policy_number}", response_model=Policy)
 async def get_policy(
-    _: AnyCaller, engine: EngineDep, policy_number: str = Path(max_length=64)
+    _: AnyCaller, engine: EngineDep, policy_number: str = Path(pattern=POLICY_NUMBER_PATTERN)
 ) -> Policy:
     """One policy by number."""
     async with engine.connect() as conn:

@@ -1,0 +1,106 @@
+"""Request bodies limited by the bytes actually read, and the caller authenticated first.
+
+A `Content-Length` check alone is no limit: a chunked body has none. This ASGI middleware counts
+bytes as they arrive and stops reading at the route's limit with a 413, so no request can make
+the API hold more than that limit in memory. Routes under /v1 refuse a missing or unknown key
+with 401 before a single body byte is read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.auth import bearer_token_of, known_token
+from infra.settings import Settings
+
+
+@dataclass(frozen=True)
+class RouteLimit:
+    method: str
+    path: re.Pattern[str]
+    max_bytes: int
+
+
+def route_limits(settings: Settings) -> list[RouteLimit]:
+    return [
+        RouteLimit("POST", re.compile(r"^/v1/claims/?$"), settings.max_claim_body_bytes),
+        RouteLimit(
+            "POST", re.compile(r"^/v1/claims/[^/]+/documents/?$"), settings.max_document_body_bytes
+        ),
+    ]
+
+
+def _too_large(limit: int) -> HTTPException:
+    return HTTPException(413, detail=f"request body is larger than the limit of {limit} bytes")
+
+
+class BodyLimitMiddleware:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.limits = route_limits(settings)
+
+    def limit_for(self, method: str, path: str) -> int:
+        for limit in self.limits:
+            if limit.method == method and limit.path.match(path):
+                return limit.max_bytes
+        return self.settings.max_other_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        headers = dict(scope["headers"])
+        if path.startswith("/v1/") and not known_token(
+            self.settings, bearer_token_of(headers.get(b"authorization", b""))
+        ):
+            await _respond(send, 401, "missing or invalid API key", {"www-authenticate": "Bearer"})
+            return
+        limit = self.limit_for(scope["method"], path)
+        declared = headers.get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > limit:
+            await _respond(send, 413, _too_large(limit).detail)
+            return
+        started = False
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    # FastAPI passes an HTTPException raised while reading straight through.
+                    raise _too_large(limit)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except HTTPException as exc:
+            # Reached only when something other than FastAPI's body parsing read the body.
+            if exc.status_code != 413 or started:
+                raise
+            await _respond(send, 413, exc.detail)
+
+
+async def _respond(
+    send: Send, status: int, detail: str, extra: dict[str, str] | None = None
+) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    headers += [(k.encode(), v.encode()) for k, v in (extra or {}).items()]
+    # Connection: close, since the unread body may still be on the wire.
+    headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,91 @@
+"""Text and money types that refuse hostile input before it reaches Postgres or Temporal.
+
+Postgres refuses NUL in text, and a lone surrogate cannot be encoded as UTF-8 at all: either
+one accepted here would fail a database write later, inside a claim's workflow. So every text
+field refuses them at the edge, with an error naming the field and never echoing the input.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+
+# C0 and C1 control characters, DEL, and the UTF-16 surrogate range.
+_CONTROL_OR_SURROGATE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# Free text keeps line breaks and tabs: descriptions and notes are paragraphs.
+_CONTROL_IN_FREE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _describe(char: str, position: int) -> str:
+    kind = "an unpaired surrogate" if "\ud800" <= char <= "\udfff" else "a control character"
+    return f"contains {kind} (U+{ord(char):04X}) at position {position}"
+
+
+def _refuse(pattern: re.Pattern[str]) -> AfterValidator:
+    def check(value: str) -> str:
+        found = pattern.search(value)
+        if found is not None:
+            raise ValueError(_describe(found.group(), found.start()))
+        return value
+
+    return AfterValidator(check)
+
+
+def refused_character(value: str, *, free_text: bool = False) -> str | None:
+    """Why `value` may not be stored (None when it may), for checks outside pydantic."""
+    pattern = _CONTROL_IN_FREE_TEXT if free_text else _CONTROL_OR_SURROGATE
+    found = pattern.search(value)
+    return _describe(found.group(), found.start()) if found else None
+
+
+# A name, an email, a document title: one line, no control characters at all.
+Line = Annotated[str, _refuse(_CONTROL_OR_SURROGATE)]
+# A description, a note, a document: may hold line breaks (\n, \r) and tabs.
+FreeText = Annotated[str, _refuse(_CONTROL_IN_FREE_TEXT)]
+
+# Money travels as a decimal string ("1250.00") so no float ever rounds a payout. JSON numbers
+# are refused: a bare NaN, Infinity or 1e400 never becomes an amount.
+MONEY_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
+_MONEY = re.compile(MONEY_PATTERN)
+
+
+def _parse_money(value: object) -> object:
+    if isinstance(value, Decimal):  # from Python callers: checked by the field's constraints
+        return value
+    if not isinstance(value, str):
+        raise ValueError('must be a decimal string such as "1250.00", not a JSON number')
+    if not _MONEY.fullmatch(value):
+        raise ValueError('must be a decimal string such as "1250.00" (at most 2 decimals)')
+    try:
+        return Decimal(value)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only decimals
+        raise ValueError("is not a decimal amount") from exc
+
+
+def _money(minimum: str) -> WithJsonSchema:
+    return WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": MONEY_PATTERN,
+            "examples": ["1250.00"],
+            "description": f"A decimal amount as a string, at least {minimum}",
+        },
+        mode="validation",
+    )
+
+
+PositiveMoney = Annotated[
+    Decimal,
+    BeforeValidator(_parse_money),
+    Field(gt=0, max_digits=14, decimal_places=2),
+    _money("0.01"),
+]
+NonNegativeMoney = Annotated[
+    Decimal,
+    BeforeValidator(_parse_money),
+    Field(ge=0, max_digits=14, decimal_places=2),
+    _money("0.00"),
+]
