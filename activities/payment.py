@@ -19,6 +19,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities import contracts as c
+from activities.failures import classified
 from claims.lifecycle import ErrorType
 from infra.store import payments
 
@@ -64,6 +65,10 @@ class PaymentActivities:
     @activity.defn(name=c.PAY_CLAIM)
     async def pay_claim(self, request: c.PaymentInput) -> c.PaymentResult:
         """Reserve the claim's one payment, pay it through the rail, mark it settled."""
+        async with classified(c.PAY_CLAIM):
+            return await self._pay(request)
+
+    async def _pay(self, request: c.PaymentInput) -> c.PaymentResult:
         async with self._engine.begin() as conn:
             row = await payments.reserve(
                 conn=conn,
@@ -110,7 +115,7 @@ class PaymentActivities:
     @activity.defn(name=c.RELEASE_PAYMENT)
     async def release_payment(self, request: c.ReleaseInput) -> None:
         """Compensation: release a refused attempt's reservation (idempotent)."""
-        async with self._engine.begin() as conn:
+        async with classified(c.RELEASE_PAYMENT), self._engine.begin() as conn:
             await payments.release(
                 conn=conn, claim_id=request.claim_id, attempt=request.attempt, reason=request.reason
             )

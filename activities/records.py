@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio import activity
 
 from activities import contracts as c
+from activities.failures import classified
 from claims.rules import check_policy
 from infra.store import claims as claim_store
 from infra.store import notifications, policies
@@ -20,7 +21,7 @@ class RecordActivities:
     @activity.defn(name=c.RECORD_SUBMISSION)
     async def record_submission(self, record: c.SubmissionRecord) -> None:
         """Create the claim row and its `submitted` event (idempotent)."""
-        async with self._engine.begin() as conn:
+        async with classified(c.RECORD_SUBMISSION), self._engine.begin() as conn:
             await claim_store.record_submission(
                 conn=conn,
                 claim_id=record.claim_id,
@@ -32,14 +33,19 @@ class RecordActivities:
     @activity.defn(name=c.CHECK_POLICY)
     async def check_policy(self, request: c.PolicyCheckInput) -> c.PolicyCheckResult:
         """Load the policy and apply the hard and risk rules (read-only)."""
-        async with self._engine.connect() as conn:
-            policy = await policies.get(conn=conn, policy_number=request.submission.policy_number)
-        return c.PolicyCheckResult(check=check_policy(policy, request.submission), policy=policy)
+        async with classified(c.CHECK_POLICY):
+            async with self._engine.connect() as conn:
+                policy = await policies.get(
+                    conn=conn, policy_number=request.submission.policy_number
+                )
+            return c.PolicyCheckResult(
+                check=check_policy(policy, request.submission), policy=policy
+            )
 
     @activity.defn(name=c.RECORD_TRANSITION)
     async def record_transition(self, transition: c.TransitionInput) -> None:
         """Write one step: audit event, optional decision, claim row (idempotent)."""
-        async with self._engine.begin() as conn:
+        async with classified(c.RECORD_TRANSITION), self._engine.begin() as conn:
             await claim_store.apply_transition(
                 conn=conn,
                 claim_id=transition.claim_id,
@@ -64,7 +70,7 @@ class RecordActivities:
     @activity.defn(name=c.NOTIFY)
     async def notify(self, message: c.NotificationInput) -> None:
         """Queue a notification in the outbox (idempotent per step)."""
-        async with self._engine.begin() as conn:
+        async with classified(c.NOTIFY), self._engine.begin() as conn:
             await notifications.enqueue(
                 conn=conn,
                 claim_id=message.claim_id,

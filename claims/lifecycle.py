@@ -19,6 +19,8 @@ class ClaimStatus(StrEnum):
     PAID = "paid"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
+    # A step failed permanently: the claim waits for an operator to retry it (or cancel it).
+    NEEDS_ATTENTION = "needs_attention"
 
     @property
     def is_terminal(self) -> bool:
@@ -52,6 +54,9 @@ class EventType(StrEnum):
     PAID = "paid"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
+    # A step failed permanently and the claim was parked; an operator retried it.
+    NEEDS_ATTENTION = "needs_attention"
+    RETRIED = "retried"
 
 
 class NotificationKind(StrEnum):
@@ -62,6 +67,8 @@ class NotificationKind(StrEnum):
     CLAIM_CANCELLED = "claim_cancelled"
     INFORMATION_REQUESTED = "information_requested"
     REVIEW_ESCALATED = "review_escalated"
+    # For operators rather than the claimant: a claim is parked until someone acts.
+    CLAIM_NEEDS_ATTENTION = "claim_needs_attention"
 
 
 class ErrorType(StrEnum):
@@ -76,6 +83,11 @@ class ErrorType(StrEnum):
     CLAIM_NOT_CANCELLABLE = "ClaimNotCancellable"
     CLAIM_CLOSED = "ClaimClosed"
     INVALID_REVIEW = "InvalidReview"
+    CLAIM_NOT_PARKED = "ClaimNotParked"
+    # Activities: a step that cannot succeed as things stand (bad data, a bug) is not retried,
+    # it parks the claim; a transient one (an outage) is retried without limit.
+    STEP_FAILED = "StepFailed"
+    TRANSIENT_FAILURE = "TransientFailure"
 
 
 TERMINAL_STATUSES = frozenset({ClaimStatus.PAID, ClaimStatus.REJECTED, ClaimStatus.CANCELLED})
@@ -93,4 +105,5 @@ STATUS_EVENT: dict[ClaimStatus, EventType] = {
     ClaimStatus.PAID: EventType.PAID,
     ClaimStatus.REJECTED: EventType.REJECTED,
     ClaimStatus.CANCELLED: EventType.CANCELLED,
+    ClaimStatus.NEEDS_ATTENTION: EventType.NEEDS_ATTENTION,
 }

@@ -94,6 +94,8 @@ class Settings(BaseSettings):
         default=DEFAULT_AUTO_APPROVE_MIN_CONFIDENCE, ge=0, le=1
     )
     review_sla_s: int = Field(default=172_800, gt=0)
+    # Attempts of a failing database or payment step before its claim is flagged as retrying.
+    step_alert_attempts: int = Field(default=10, ge=2)
     # Payee accounts the built-in ledger rail refuses (comma separated), as a real rail would.
     payment_blocked_payees: str = ""
 

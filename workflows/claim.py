@@ -25,6 +25,7 @@ from claims.routing import ReviewReason, Route, RoutingDecision, route_claim
 from workflows.contracts import (
     ADD_DOCUMENT_UPDATE,
     CANCEL_UPDATE,
+    RETRY_UPDATE,
     REVIEW_UPDATE,
     STATE_QUERY,
     WORKFLOW_NAME,
@@ -32,15 +33,13 @@ from workflows.contracts import (
     ClaimState,
     ClaimWorkflowInput,
     DocumentAdded,
+    RetryInput,
     ReviewDecision,
     ReviewInput,
 )
 from workflows.mailbox import Mailbox
+from workflows.parking import ClaimCancelledError, Parking
 from workflows.steps import ClaimSteps, PaymentRefusedError
-
-
-class ClaimCancelledError(Exception):
-    """Raised inside the workflow at a wait or checkpoint once a cancel was accepted."""
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -50,9 +49,17 @@ class ClaimWorkflow:
         self._input = input
         # The one state object: a continued run takes over its predecessor's whole.
         self._claim = input.state or ClaimState(claim_id=input.claim_id)
-        self._steps = ClaimSteps(input, self._claim)
         self._reviews: Mailbox[ReviewInput] = Mailbox()
         self._cancels: Mailbox[CancelInput] = Mailbox()
+        # A parked step resumes on an operator's retry, or gives way to an accepted cancel
+        # (never to the cancel being recorded: that step may itself be the parked one).
+        self._parking = Parking(
+            lambda: (
+                self._cancels.pending is not None
+                and self._claim.closing is not ClaimStatus.CANCELLED
+            )
+        )
+        self._steps = ClaimSteps(input, self._claim, self._parking)
         # How many documents the claim had when information was last requested (this run).
         self._documents_before_request = 0
 
@@ -118,6 +125,7 @@ class ClaimWorkflow:
                 "name": document.name,
                 "by": document.by.name,
             },
+            in_handler=True,
         )
         return self._claim.model_copy(deep=True)
 
@@ -127,6 +135,22 @@ class ClaimWorkflow:
         if claim.status.is_terminal or claim.closing or self._cancels.pending:
             raise ApplicationError(
                 f"claim is {claim.status}; it takes no more documents", type=ErrorType.CLAIM_CLOSED
+            )
+
+    @workflow.update(name=RETRY_UPDATE)
+    async def retry(self, request: RetryInput) -> ClaimState:
+        # Answered once the parked steps have resumed: the claim is back in its old status.
+        self._parking.request_retry()
+        await workflow.wait_condition(lambda: self._parking.parked == 0)
+        workflow.logger.info("parked step retried by %s", request.by.name)
+        return self._claim.model_copy(deep=True)
+
+    @retry.validator
+    def validate_retry(self, request: RetryInput) -> None:
+        if self._parking.parked == 0:
+            raise ApplicationError(
+                f"claim is {self._claim.status}; no step is waiting to be retried",
+                type=ErrorType.CLAIM_NOT_PARKED,
             )
 
     @property
@@ -147,6 +171,7 @@ class ClaimWorkflow:
             if routing is not None:
                 await self._decide(routing)
         except ClaimCancelledError:
+            self._claim.closing = ClaimStatus.CANCELLED
             with self._cancels.take() as request:
                 await self._steps.record_cancellation(request)
         await workflow.wait_condition(workflow.all_handlers_finished)

@@ -24,6 +24,7 @@ WORKFLOW_NAME = "ClaimWorkflow"
 REVIEW_UPDATE = "review"
 CANCEL_UPDATE = "cancel"
 ADD_DOCUMENT_UPDATE = "add_document"
+RETRY_UPDATE = "retry"
 STATE_QUERY = "state"
 
 
@@ -55,6 +56,9 @@ class ClaimConfig(Frozen):
     # The model's confidence needed for auto-approval. The default is what claims submitted
     # before this field existed were decided with, so their histories replay unchanged.
     auto_approve_min_confidence: float = 0.9
+    # Attempts of a failing database step before the claim is flagged as retrying (it keeps
+    # retrying: an outage pauses claims, it never fails them).
+    step_alert_attempts: int = 10
 
 
 class ClaimWorkflowInput(Frozen):
@@ -109,6 +113,12 @@ class ReviewInput(Frozen):
 
 class CancelInput(Frozen):
     reason: str | None = Field(default=None, max_length=4000)
+    by: Actor
+
+
+class RetryInput(Frozen):
+    """An operator's request to run a parked claim's failed step again."""
+
     by: Actor
 
 

@@ -14,23 +14,42 @@ from claims.lifecycle import ErrorType
 
 # Postgres writes take milliseconds; a worker that died mid-write is retried elsewhere soon.
 DB_TIMEOUT = timedelta(seconds=15)
+# Transient failures are retried for ever, in rounds of `alert_after` attempts: after a round
+# the claim is flagged as retrying (workflows/parking.py), then the next round starts. A
+# permanent failure is non-retryable (activities/failures.py) and parks the claim instead.
 DB_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
     maximum_interval=timedelta(seconds=30),
 )
 
+
+def db_retry(alert_after: int) -> RetryPolicy:
+    """DB_RETRY in rounds of `alert_after` attempts (about 3 minutes for the default 10)."""
+    return RetryPolicy(
+        initial_interval=DB_RETRY.initial_interval,
+        backoff_coefficient=DB_RETRY.backoff_coefficient,
+        maximum_interval=DB_RETRY.maximum_interval,
+        maximum_attempts=alert_after,
+    )
+
+
 PAYMENT_TIMEOUT = timedelta(seconds=30)
-PAYMENT_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=2),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=1),
-    # The rail refusing the payee is a business answer, not an outage: retrying cannot help.
-    non_retryable_error_types=[ErrorType.PAYMENT_REFUSED],
-)
+
+
+def payment_retry(alert_after: int) -> RetryPolicy:
+    """Rail outages retry in rounds like database steps (the payment is idempotent)."""
+    return RetryPolicy(
+        initial_interval=timedelta(seconds=2),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(minutes=1),
+        maximum_attempts=alert_after,
+        # The rail refusing the payee is a business answer, not an outage: retrying cannot help.
+        non_retryable_error_types=[ErrorType.PAYMENT_REFUSED],
+    )
+
 
 NOTIFY_TIMEOUT = timedelta(seconds=30)
-NOTIFY_RETRY = DB_RETRY
 
 # Headroom over the per-call LLM timeout for validation re-asks inside one attempt.
 LLM_ATTEMPT_HEADROOM = timedelta(seconds=30)

@@ -13,8 +13,10 @@ CLAIM_TYPE = SearchAttributeKey.for_keyword("ClaimType")
 CLAIM_AMOUNT = SearchAttributeKey.for_float("ClaimAmount")
 POLICY_NUMBER = SearchAttributeKey.for_keyword("PolicyNumber")
 ESCALATED = SearchAttributeKey.for_bool("Escalated")
+# A step has been failing transiently past the alert threshold (an outage); still retrying.
+STEP_RETRYING = SearchAttributeKey.for_bool("StepRetrying")
 
-ALL = (CLAIM_STATUS, CLAIM_TYPE, CLAIM_AMOUNT, POLICY_NUMBER, ESCALATED)
+ALL = (CLAIM_STATUS, CLAIM_TYPE, CLAIM_AMOUNT, POLICY_NUMBER, ESCALATED, STEP_RETRYING)
 
 # The names the CLI's `--search-attribute KEY=TYPE` and `temporal operator` expect.
 CLI_TYPES = {
@@ -23,4 +25,5 @@ CLI_TYPES = {
     "ClaimAmount": "Double",
     "PolicyNumber": "Keyword",
     "Escalated": "Bool",
+    "StepRetrying": "Bool",
 }

@@ -7,9 +7,11 @@ reads and advances the workflow's one `ClaimState`, and runs inside the workflow
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
@@ -30,6 +32,7 @@ from workflows.contracts import (
     ReviewDecision,
     ReviewInput,
 )
+from workflows.parking import ClaimCancelledError, Parking, StepFailure, classify
 
 
 class PaymentRefusedError(Exception):
@@ -40,6 +43,8 @@ class PaymentRefusedError(Exception):
         self.reason = reason
 
 
+T = TypeVar("T")
+
 _REVIEW_OUTCOME = {
     ReviewDecision.APPROVE: DecisionOutcome.APPROVE,
     ReviewDecision.REJECT: DecisionOutcome.REJECT,
@@ -47,12 +52,18 @@ _REVIEW_OUTCOME = {
 }
 
 
+# The failure handling of every recorded step (workflows/parking.py).
+_PARKED_AND_RETRIED = object()
+
+
 class ClaimSteps:
     """The recorded steps of one claim, bound to the workflow's input and its state."""
 
-    def __init__(self, input: ClaimWorkflowInput, state: ClaimState) -> None:
+    def __init__(self, input: ClaimWorkflowInput, state: ClaimState, parking: Parking) -> None:
         self._input = input
         self._claim = state
+        self._parking = parking
+        self._db_retry = policies.db_retry(input.config.step_alert_attempts)
 
     def wait_on(self, what: str | None) -> None:
         """Note what the claim is waiting for (the query, and the Web UI's current details)."""
@@ -74,7 +85,144 @@ class ClaimSteps:
             f"policy {claim.policy_number}; {money}"
         )
 
+    def _set_status(self, status: ClaimStatus) -> None:
+        self._claim.status = status
+        workflow.upsert_search_attributes([sa.CLAIM_STATUS.value_set(status.value)])
+        self._refresh_details()
+
+    # --- failures: retried, flagged, parked -----------------------------------------------
+
+    async def _persist(
+        self,
+        activity: str,
+        summary: str,
+        call: Callable[[], Awaitable[T]],
+        *,
+        resume: ClaimStatus,
+        in_handler: bool = False,
+    ) -> T | object:
+        """Run a step's activity until it succeeds.
+
+        Transient failures go on being retried, in rounds; after the first round the claim is
+        flagged as retrying. A permanent failure parks the claim until an operator retries:
+        then `_PARKED_AND_RETRIED` is returned and the caller runs the step again (with a
+        fresh step number, when the step writes an event).
+        """
+        flagged = False
+        waiting_before = self._claim.waiting_on
+        try:
+            while True:
+                try:
+                    return await call()
+                except ActivityError as err:
+                    failure = classify(err)
+                    if failure is None:
+                        raise
+                    if not failure.transient:
+                        await self._park(activity, summary, failure, resume, in_handler)
+                        return _PARKED_AND_RETRIED
+                    if not flagged:
+                        flagged = True
+                        self._flag_retrying(activity, summary, failure)
+        finally:
+            if flagged:
+                workflow.upsert_search_attributes([sa.STEP_RETRYING.value_set(False)])
+                self.wait_on(waiting_before)
+
+    def _flag_retrying(self, activity: str, summary: str, failure: StepFailure) -> None:
+        workflow.logger.warning("%s still failing, retrying: %s", summary, failure.message)
+        workflow.metric_meter().create_counter(
+            "claims_steps_retrying", "Steps still failing after a round of retries"
+        ).add(1, {"activity": activity})
+        workflow.upsert_search_attributes([sa.STEP_RETRYING.value_set(True)])
+        self.wait_on(f"{summary} to succeed (retrying after {failure.error_type})")
+
+    async def _park(
+        self,
+        activity: str,
+        summary: str,
+        failure: StepFailure,
+        resume: ClaimStatus,
+        in_handler: bool,
+    ) -> None:
+        """Park the claim in needs_attention until an operator retries (or it is cancelled)."""
+        workflow.logger.error("%s failed permanently; claim parked: %s", summary, failure.message)
+        workflow.metric_meter().create_counter(
+            "claims_steps_parked", "Steps that failed permanently and parked their claim"
+        ).add(1, {"activity": activity})
+        waiting_before = self._claim.waiting_on
+        self._set_status(ClaimStatus.NEEDS_ATTENTION)
+        self.wait_on(f"an operator: '{summary}' failed ({failure.error_type})")
+        detail = {
+            "step": summary,
+            "activity": activity,
+            "error_type": failure.error_type,
+            "error": failure.message[:500],
+            "resume_status": resume.value,
+        }
+        await self._record_best_effort(
+            EventType.NEEDS_ATTENTION, ClaimStatus.NEEDS_ATTENTION, detail
+        )
+        await self._notify_best_effort(NotificationKind.CLAIM_NEEDS_ATTENTION, detail)
+        if not await self._parking.wait_for_operator():
+            if in_handler:
+                raise ApplicationError("the claim was cancelled", type=ErrorType.CLAIM_CLOSED)
+            raise ClaimCancelledError
+        self._set_status(resume)
+        self.wait_on(waiting_before)
+        await self._record_best_effort(EventType.RETRIED, resume, {"step": summary})
+
+    async def _record_best_effort(
+        self, event_type: EventType, status: ClaimStatus, detail: dict[str, Any]
+    ) -> None:
+        """Record a parking event; if even that fails, the search attribute still shows it."""
+        self._claim.step += 1
+        try:
+            await self._record(self._transition_input(event_type, status, detail))
+        except ActivityError as err:
+            workflow.logger.warning("could not record %s: %s", event_type, err.cause or err)
+
+    async def _notify_best_effort(self, kind: NotificationKind, payload: dict[str, Any]) -> None:
+        self._claim.step += 1
+        try:
+            await self._notify(kind, payload)
+        except ActivityError as err:
+            workflow.logger.warning("could not queue %s: %s", kind, err.cause or err)
+
     # --- recording ------------------------------------------------------------------------
+
+    def _transition_input(
+        self,
+        event_type: EventType,
+        status: ClaimStatus | None,
+        detail: dict[str, Any] | None,
+        *,
+        decision: DecisionRecord | None = None,
+        payable_amount: Decimal | None = None,
+        approved_amount: Decimal | None = None,
+        escalated: bool | None = None,
+    ) -> c.TransitionInput:
+        return c.TransitionInput(
+            claim_id=self._input.claim_id,
+            step=self._claim.step,
+            event_type=event_type,
+            at=workflow.now(),
+            status=status,
+            detail=detail or {},
+            decision=decision,
+            payable_amount=payable_amount,
+            approved_amount=approved_amount,
+            escalated=escalated,
+        )
+
+    async def _record(self, record: c.TransitionInput) -> None:
+        await workflow.execute_activity(
+            c.RECORD_TRANSITION,
+            record,
+            start_to_close_timeout=policies.DB_TIMEOUT,
+            retry_policy=self._db_retry,
+            summary=f"Record {record.event_type.replace('_', ' ')}",
+        )
 
     async def transition(
         self,
@@ -86,70 +234,97 @@ class ClaimSteps:
         payable_amount: Decimal | None = None,
         approved_amount: Decimal | None = None,
         escalated: bool | None = None,
+        in_handler: bool = False,
     ) -> None:
         """Append one audit event (and optionally move the status) as the next step."""
-        self._claim.step += 1
-        if status is not None:
-            self._claim.status = status
-            workflow.upsert_search_attributes([sa.CLAIM_STATUS.value_set(status.value)])
-            self._refresh_details()
-        await workflow.execute_activity(
-            c.RECORD_TRANSITION,
-            c.TransitionInput(
-                claim_id=self._input.claim_id,
-                step=self._claim.step,
-                event_type=event_type,
-                at=workflow.now(),
-                status=status,
-                detail=detail or {},
+        while True:
+            resume = self._claim.status
+            self._claim.step += 1
+            if status is not None:
+                self._set_status(status)
+            record = self._transition_input(
+                event_type,
+                status,
+                detail,
                 decision=decision,
                 payable_amount=payable_amount,
                 approved_amount=approved_amount,
                 escalated=escalated,
-            ),
-            start_to_close_timeout=policies.DB_TIMEOUT,
-            retry_policy=policies.DB_RETRY,
-            summary=f"Record {event_type.replace('_', ' ')}",
-        )
+            )
+            outcome = await self._persist(
+                c.RECORD_TRANSITION,
+                f"Record {event_type.replace('_', ' ')}",
+                partial(self._record, record),
+                resume=resume,
+                in_handler=in_handler,
+            )
+            if outcome is not _PARKED_AND_RETRIED:
+                return
 
-    async def notify(self, kind: NotificationKind, payload: dict[str, Any]) -> None:
-        self._claim.step += 1
+    async def _notify(self, kind: NotificationKind, payload: dict[str, Any]) -> None:
         await workflow.execute_activity(
             c.NOTIFY,
             c.NotificationInput(
                 claim_id=self._input.claim_id, step=self._claim.step, kind=kind, payload=payload
             ),
             start_to_close_timeout=policies.NOTIFY_TIMEOUT,
-            retry_policy=policies.NOTIFY_RETRY,
+            retry_policy=self._db_retry,
             summary=f"Notify: {kind.replace('_', ' ')}",
         )
+
+    async def notify(self, kind: NotificationKind, payload: dict[str, Any]) -> None:
+        while True:
+            self._claim.step += 1
+            outcome = await self._persist(
+                c.NOTIFY,
+                f"Notify: {kind.replace('_', ' ')}",
+                partial(self._notify, kind, payload),
+                resume=self._claim.status,
+            )
+            if outcome is not _PARKED_AND_RETRIED:
+                return
 
     async def record_submission(self) -> None:
         claim = self._input
         self._claim.step = 1
-        await workflow.execute_activity(
+        record = c.SubmissionRecord(
+            claim_id=claim.claim_id,
+            workflow_id=workflow.info().workflow_id,
+            submission=claim.submission,
+            submitted_at=claim.submitted_at,
+        )
+        call = partial(
+            workflow.execute_activity,
             c.RECORD_SUBMISSION,
-            c.SubmissionRecord(
-                claim_id=claim.claim_id,
-                workflow_id=workflow.info().workflow_id,
-                submission=claim.submission,
-                submitted_at=claim.submitted_at,
-            ),
+            record,
             start_to_close_timeout=policies.DB_TIMEOUT,
-            retry_policy=policies.DB_RETRY,
+            retry_policy=self._db_retry,
             summary="Record submission",
         )
+        # Idempotent (one row per claim id): a retried submission runs the same write again.
+        while (
+            await self._persist(
+                c.RECORD_SUBMISSION, "Record submission", call, resume=ClaimStatus.SUBMITTED
+            )
+            is _PARKED_AND_RETRIED
+        ):
+            pass
 
     async def check_policy(self) -> c.PolicyCheckResult:
-        result: c.PolicyCheckResult = await workflow.execute_activity(
+        summary = f"Check claim against policy {self._input.submission.policy_number}"
+        call = partial(
+            workflow.execute_activity,
             c.CHECK_POLICY,
             c.PolicyCheckInput(claim_id=self._input.claim_id, submission=self._input.submission),
             result_type=c.PolicyCheckResult,
             start_to_close_timeout=policies.DB_TIMEOUT,
-            retry_policy=policies.DB_RETRY,
-            summary=f"Check claim against policy {self._input.submission.policy_number}",
+            retry_policy=self._db_retry,
+            summary=summary,
         )
-        return result
+        while True:
+            result = await self._persist(c.CHECK_POLICY, summary, call, resume=self._claim.status)
+            if isinstance(result, c.PolicyCheckResult):
+                return result
 
     async def reject_by_rule(self, check: PolicyCheck) -> None:
         rule = check.rule.value if check.rule else "unknown"
@@ -298,21 +473,31 @@ class ClaimSteps:
             },
         )
         self.wait_on("payment")
+        summary = f"Pay {amount} {submission.currency}"
+        # Idempotent by (claim, attempt): a retried payment lands on the same payment.
+        call = partial(
+            workflow.execute_activity,
+            c.PAY_CLAIM,
+            c.PaymentInput(
+                claim_id=self._input.claim_id,
+                attempt=self._claim.payment_attempts,
+                amount=amount,
+                currency=submission.currency,
+                payee=submission.claimant.email,
+            ),
+            result_type=c.PaymentResult,
+            start_to_close_timeout=policies.PAYMENT_TIMEOUT,
+            retry_policy=policies.payment_retry(self._input.config.step_alert_attempts),
+            summary=summary,
+        )
         try:
-            payment: c.PaymentResult = await workflow.execute_activity(
-                c.PAY_CLAIM,
-                c.PaymentInput(
-                    claim_id=self._input.claim_id,
-                    attempt=self._claim.payment_attempts,
-                    amount=amount,
-                    currency=submission.currency,
-                    payee=submission.claimant.email,
+            while not isinstance(
+                payment := await self._persist(
+                    c.PAY_CLAIM, summary, call, resume=ClaimStatus.PAYING
                 ),
-                result_type=c.PaymentResult,
-                start_to_close_timeout=policies.PAYMENT_TIMEOUT,
-                retry_policy=policies.PAYMENT_RETRY,
-                summary=f"Pay {amount} {submission.currency}",
-            )
+                c.PaymentResult,
+            ):
+                pass
         except ActivityError as err:
             cause = err.cause
             if isinstance(cause, ApplicationError) and cause.type == ErrorType.PAYMENT_REFUSED:
@@ -338,15 +523,22 @@ class ClaimSteps:
 
     async def compensate_payment(self, reason: str) -> None:
         """Release the refused attempt's reservation, then record the failure."""
-        await workflow.execute_activity(
+        summary = "Release the refused payment's reservation"
+        call = partial(
+            workflow.execute_activity,
             c.RELEASE_PAYMENT,
             c.ReleaseInput(
                 claim_id=self._input.claim_id, attempt=self._claim.payment_attempts, reason=reason
             ),
             start_to_close_timeout=policies.DB_TIMEOUT,
-            retry_policy=policies.DB_RETRY,
-            summary="Release the refused payment's reservation",
+            retry_policy=self._db_retry,
+            summary=summary,
         )
+        while (
+            await self._persist(c.RELEASE_PAYMENT, summary, call, resume=self._claim.status)
+            is _PARKED_AND_RETRIED
+        ):
+            pass
         self._claim.approved_amount = None
         await self.transition(
             EventType.PAYMENT_FAILED,

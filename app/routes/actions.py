@@ -6,17 +6,23 @@ it enters the workflow's history, and the refusal maps to 409 (wrong state) or 4
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Response, status
 from sqlalchemy.ext.asyncio import AsyncEngine
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+    WorkflowUpdateStage,
+)
 from temporalio.service import RPCError
 
 from app import errors, live, metrics
-from app.auth import Adjuster, Submitter
-from app.deps import ClientDep, EngineDep
+from app.auth import Adjuster, Admin, Submitter
+from app.deps import ClientDep, EngineDep, SettingsDep
 from app.schemas import (
     MAX_DOCUMENT_BYTES,
     CancelRequest,
@@ -27,22 +33,30 @@ from app.schemas import (
 )
 from app.views import claim_view
 from claims.lifecycle import ClaimStatus
-from infra.settings import ApiKey
+from infra.settings import ApiKey, Settings
 from infra.store import claims as claim_store
 from infra.store import documents
 from workflows.contracts import (
     ADD_DOCUMENT_UPDATE,
     CANCEL_UPDATE,
+    RETRY_UPDATE,
     REVIEW_UPDATE,
     Actor,
     CancelInput,
     ClaimState,
     DocumentAdded,
+    RetryInput,
     ReviewInput,
     workflow_id_for,
 )
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"])
+
+_PENDING: dict[str, Any] = {
+    "description": "the claim did not answer in time; the request may still be applied "
+    "(poll the claim at Location)",
+    "model": ClaimOut,
+}
 
 
 async def _current_status(engine: AsyncEngine, client: Client, claim_id: uuid.UUID) -> str:
@@ -57,18 +71,44 @@ async def _current_status(engine: AsyncEngine, client: Client, claim_id: uuid.UU
 
 
 async def _update(
-    client: Client, engine: AsyncEngine, claim_id: uuid.UUID, name: str, argument: Any
-) -> ClaimState:
-    """Send an update; map a refusal to the HTTP error that explains it."""
+    client: Client,
+    engine: AsyncEngine,
+    settings: Settings,
+    claim_id: uuid.UUID,
+    name: str,
+    argument: Any,
+) -> ClaimState | None:
+    """Send an update and wait at most `update_wait_s` for its answer.
+
+    Returns None when the workflow has not answered in time (it may be parked or its worker
+    down): the update stays with Temporal and may still be applied, so the caller answers 202
+    and the client polls the claim. A refusal maps to the HTTP error that explains it.
+    """
     handle = client.get_workflow_handle(workflow_id_for(claim_id))
     try:
-        state: ClaimState = await handle.execute_update(name, argument, result_type=ClaimState)
+        async with asyncio.timeout(settings.update_wait_s):
+            update = await handle.start_update(
+                name,
+                argument,
+                wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+                result_type=ClaimState,
+            )
+            state: ClaimState = await update.result()
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+        # The SDK reports our deadline cancelling its wait as its own error type.
+        return None
     except WorkflowUpdateFailedError as err:
         raise errors.from_update_failure(err) from err
     except RPCError as err:
         current = await _current_status(engine, client, claim_id)
         raise errors.from_rpc_error(err, claim_id, current) from err
     return state
+
+
+def _pending(response: Response, claim_id: uuid.UUID) -> None:
+    """The update was not answered in time: 202, and where to watch the claim."""
+    response.status_code = status.HTTP_202_ACCEPTED
+    response.headers["Location"] = f"/v1/claims/{claim_id}"
 
 
 async def _claim_after(engine: AsyncEngine, client: Client, claim_id: uuid.UUID) -> ClaimOut:
@@ -89,7 +129,10 @@ def _actor(caller: ApiKey) -> Actor:
 @router.post(
     "/{claim_id}/review",
     response_model=ClaimOut,
-    responses={409: {"description": "the claim is not awaiting review"}},
+    responses={
+        202: _PENDING,
+        409: {"description": "the claim is not awaiting review"},
+    },
 )
 async def review_claim(
     claim_id: uuid.UUID,
@@ -97,6 +140,8 @@ async def review_claim(
     caller: Adjuster,
     client: ClientDep,
     engine: EngineDep,
+    settings: SettingsDep,
+    response: Response,
 ) -> ClaimOut:
     """An adjuster's decision: approve (optionally a partial amount), reject or request_info."""
     await _current_status(engine, client, claim_id)
@@ -107,8 +152,10 @@ async def review_claim(
         adjuster_name=caller.name,
         adjuster_role=caller.role.value,
     )
-    await _update(client, engine, claim_id, REVIEW_UPDATE, review)
-    metrics.REVIEWS.labels(decision=body.decision.value).inc()
+    if await _update(client, engine, settings, claim_id, REVIEW_UPDATE, review) is None:
+        _pending(response, claim_id)
+    else:
+        metrics.REVIEWS.labels(decision=body.decision.value).inc()
     return await _claim_after(engine, client, claim_id)
 
 
@@ -123,12 +170,15 @@ async def cancel_claim(
     caller: Submitter,
     client: ClientDep,
     engine: EngineDep,
+    settings: SettingsDep,
+    response: Response,
     body: CancelRequest | None = None,
 ) -> ClaimOut:
     """Cancel a claim before its payment starts; an in-flight assessment is cancelled too."""
     await _current_status(engine, client, claim_id)
     request = CancelInput(reason=body.reason if body else None, by=_actor(caller))
-    await _update(client, engine, claim_id, CANCEL_UPDATE, request)
+    if await _update(client, engine, settings, claim_id, CANCEL_UPDATE, request) is None:
+        _pending(response, claim_id)
     return await _claim_after(engine, client, claim_id)
 
 
@@ -137,6 +187,7 @@ async def cancel_claim(
     status_code=status.HTTP_201_CREATED,
     response_model=DocumentOut,
     responses={
+        202: {"description": "stored; the claim has not taken it in yet (poll the claim)"},
         409: {"description": "the claim is settled and takes no more documents"},
         413: {"description": "the document is larger than 1 MiB"},
     },
@@ -147,6 +198,8 @@ async def add_document(
     caller: Submitter,
     client: ClientDep,
     engine: EngineDep,
+    settings: SettingsDep,
+    response: Response,
 ) -> DocumentOut:
     """Store a document with the claim; a claim awaiting information is assessed again."""
     size = len(body.text.encode())
@@ -171,7 +224,9 @@ async def add_document(
         )
     added = DocumentAdded(document_id=document_id, name=body.name, by=_actor(caller))
     try:
-        await _update(client, engine, claim_id, ADD_DOCUMENT_UPDATE, added)
+        if await _update(client, engine, settings, claim_id, ADD_DOCUMENT_UPDATE, added) is None:
+            # Kept: the update is still with Temporal and the claim will take the document.
+            _pending(response, claim_id)
     except HTTPException:
         # The claim refused it (it settled meanwhile): leave nothing behind.
         async with engine.begin() as conn:
@@ -182,3 +237,27 @@ async def add_document(
     if row is None:  # pragma: no cover - committed above and kept once the claim accepted it
         raise errors.not_found(claim_id)
     return DocumentOut.model_validate(dict(row))
+
+
+@router.post(
+    "/{claim_id}/retry",
+    response_model=ClaimOut,
+    responses={
+        202: _PENDING,
+        409: {"description": "no step of the claim is parked in needs_attention"},
+    },
+)
+async def retry_claim(
+    claim_id: uuid.UUID,
+    caller: Admin,
+    client: ClientDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+    response: Response,
+) -> ClaimOut:
+    """Run a parked claim's failed step again, once its data or code has been fixed."""
+    await _current_status(engine, client, claim_id)
+    retry = RetryInput(by=_actor(caller))
+    if await _update(client, engine, settings, claim_id, RETRY_UPDATE, retry) is None:
+        _pending(response, claim_id)
+    return await _claim_after(engine, client, claim_id)

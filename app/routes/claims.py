@@ -7,6 +7,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response, status
+from temporalio.client import Client
 
 from app import errors, live, metrics, pagination
 from app.auth import AnyCaller, Submitter
@@ -18,6 +19,7 @@ from claims.lifecycle import ClaimStatus
 from claims.models import POLICY_NUMBER_PATTERN, ClaimSubmission
 from infra.logging import CLAIM_ID
 from infra.store import claims as claim_store
+from workflows import search_attributes as sa
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"])
 
@@ -98,17 +100,38 @@ async def get_claim(
     return live.overlay(view, state, row["last_step"]) if state else view
 
 
+async def _retrying_claim_ids(client: Client, limit: int) -> list[uuid.UUID]:
+    """Claims whose workflow flags a step still failing after a round of retries."""
+    query = f"{sa.STEP_RETRYING.name} = true AND ExecutionStatus = 'Running'"
+    ids: list[uuid.UUID] = []
+    async for execution in client.list_workflows(query, limit=limit):
+        prefix, _, claim_id = execution.id.partition("-")
+        if prefix == "claim":
+            ids.append(uuid.UUID(claim_id))
+    return ids
+
+
 @router.get("", response_model=ClaimPage)
 async def list_claims(
     _: AnyCaller,
     engine: EngineDep,
+    client: ClientDep,
     status_filter: Annotated[ClaimStatus | None, Query(alias="status")] = None,
     policy_number: Annotated[str | None, Query(pattern=POLICY_NUMBER_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200, pattern=pagination.CURSOR_PATTERN)] = None,
+    retrying: Annotated[
+        bool,
+        Query(description="only claims with a step still failing after a round of retries"),
+    ] = False,
 ) -> ClaimPage:
-    """Claims, newest first, `limit` at a time; pass `next_cursor` back as `cursor`."""
+    """Claims, newest first, `limit` at a time; pass `next_cursor` back as `cursor`.
+
+    `status=needs_attention` lists claims parked for an operator; `retrying=true` lists claims
+    whose step keeps failing transiently (an outage), read from Temporal's visibility store.
+    """
     before = pagination.decode(cursor) if cursor else None
+    only = await _retrying_claim_ids(client, 1000) if retrying else None
     async with engine.connect() as conn:
         rows = await claim_store.list_page(
             conn=conn,
@@ -116,6 +139,7 @@ async def list_claims(
             status=status_filter.value if status_filter else None,
             policy_number=policy_number,
             before=before,
+            claim_ids=only,
         )
     items = [summary(row) for row in rows[:limit]]
     next_cursor = None

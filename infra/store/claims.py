@@ -188,9 +188,13 @@ async def list_page(
     status: str | None = None,
     policy_number: str | None = None,
     before: tuple[dt.datetime, uuid.UUID] | None = None,
+    claim_ids: Sequence[uuid.UUID] | None = None,
 ) -> Sequence[RowMapping]:
-    """Return up to `limit` claims, newest first, strictly older than the `before` cursor."""
+    """Return up to `limit` claims, newest first, strictly older than the `before` cursor
+    (and among `claim_ids`, when given)."""
     query = sa.select(claim)
+    if claim_ids is not None:
+        query = query.where(claim.c.claim_id.in_(claim_ids))
     if status is not None:
         query = query.where(claim.c.status == status)
     if policy_number is not None:

@@ -8,6 +8,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.contracts import PaymentInput, ReleaseInput
 from activities.payment import LedgerRail, PaymentActivities
+from claims.lifecycle import ErrorType
 from infra.store import payments
 from infra.tables import payment
 from tests.support.records import committed_claim, count_rows
@@ -70,8 +71,11 @@ async def test_a_retry_after_a_crash_before_settling_reuses_the_reservation(engi
             raise ConnectionError("rail timed out after the reservation was written")
 
     env = ActivityEnvironment()
-    with pytest.raises(ConnectionError):
+    # An outage of the rail is transient: retryable, and named without its message.
+    with pytest.raises(ApplicationError) as failed:
         await env.run(PaymentActivities(engine, CrashingRail()).pay_claim, pay(claim_id))
+    assert failed.value.type == ErrorType.TRANSIENT_FAILURE
+    assert not failed.value.non_retryable
     rail = CountingRail()
     result = await env.run(PaymentActivities(engine, rail).pay_claim, pay(claim_id))
     assert result.amount == Decimal("750.00")

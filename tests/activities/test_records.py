@@ -1,11 +1,13 @@
 import datetime as dt
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.contracts import NotificationInput, PolicyCheckInput, TransitionInput
 from activities.records import RecordActivities
-from claims.lifecycle import ClaimStatus
+from claims.lifecycle import ClaimStatus, ErrorType
 from claims.rules import HardRule
 from infra.store import policies
 from infra.tables import claim_event, notification
@@ -58,3 +60,25 @@ async def test_check_policy_reads_the_policy_and_applies_rules(engine: AsyncEngi
         PolicyCheckInput(claim_id=await committed_claim(engine), submission=f.submission("P-none")),
     )
     assert missing.check.rule is HardRule.POLICY_NOT_FOUND
+
+
+async def test_a_write_postgres_refuses_is_not_retried_and_does_not_leak_its_data(
+    engine: AsyncEngine,
+):
+    # A NUL can no longer come through the API, but whatever Postgres refuses as data must
+    # end the attempt as non-retryable (the claim is parked), not be retried for ever.
+    claim_id = await committed_claim(engine)
+    transition = TransitionInput(
+        claim_id=claim_id,
+        step=2,
+        event_type="reviewed",
+        at=dt.datetime.now(dt.UTC),
+        detail={"note": "Jane Doe's secret\u0000"},
+    )
+    with pytest.raises(ApplicationError) as failed:
+        await ActivityEnvironment().run(RecordActivities(engine).record_transition, transition)
+    assert failed.value.non_retryable
+    assert failed.value.type == ErrorType.STEP_FAILED
+    assert "Jane" not in str(failed.value)
+    assert failed.value.__cause__ is None
+    assert await count_rows(engine, claim_event, claim_id) == 1

@@ -1,0 +1,179 @@
+"""A step that cannot succeed parks its claim where an operator sees it, and an admin's retry
+(or cancel) recovers it; a step that keeps failing transiently is flagged, never failed."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from app.submission import claim_id_for
+from claims.lifecycle import EventType
+from tests.support import factories as f
+from tests.support import faults
+from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, review, wait_for_claim
+from tests.support.stack import Stack
+from workflows import search_attributes as sa
+from workflows.contracts import workflow_id_for
+
+# Updates answer within 2 s; two failed attempts of a step flag it as retrying.
+FAST = {"update_wait_s": 2.0, "step_alert_attempts": 2}
+# Above the auto-approve limit: an adjuster decides.
+NEEDS_REVIEW = Decimal("6000.00")
+
+
+@pytest.fixture
+async def parking_stack(make_stack: Any) -> AsyncIterator[Stack]:
+    async with make_stack(**FAST) as stack:
+        yield stack
+
+
+class Submission:
+    """A claim whose id is known before it is submitted, so a fault can be set up for it."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.key = uuid.uuid4().hex
+        caller = stack.settings.api_key_table["dev-submitter-key"]
+        self.claim_id = claim_id_for(caller, self.key)
+
+    async def submit(self, **overrides: Any) -> None:
+        policy = await self.stack.add_policy(f.policy())
+        response = await self.stack.http.post(
+            "/v1/claims",
+            headers=SUBMITTER | {"Idempotency-Key": self.key},
+            json=f.submission_json(policy.policy_number, **overrides),
+        )
+        assert response.status_code == 202, response.text
+
+    async def get(self) -> dict[str, Any]:
+        response = await self.stack.http.get(f"/v1/claims/{self.claim_id}", headers=ADMIN)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def search_attribute(self, key: Any) -> Any:
+        handle = self.stack.client.get_workflow_handle(workflow_id_for(self.claim_id))
+        return (await handle.describe()).typed_search_attributes.get(key)
+
+    async def retry(self, headers: dict[str, str] = ADMIN) -> httpx.Response:
+        return await self.stack.http.post(f"/v1/claims/{self.claim_id}/retry", headers=headers)
+
+
+def _types(claim: dict[str, Any]) -> list[str]:
+    return [event["type"] for event in claim["events"]]
+
+
+async def _until(predicate: Callable[[], Awaitable[bool]]) -> None:
+    """Poll until `predicate` holds (a generous deadline, not a speed claim)."""
+    async with asyncio.timeout(60):
+        while not await predicate():
+            await asyncio.sleep(0.2)
+
+
+async def test_a_permanently_failing_step_parks_the_claim_until_an_admin_retries(
+    parking_stack: Stack,
+) -> None:
+    claim = Submission(parking_stack)
+    http = parking_stack.http
+    async with faults.refuse_event(
+        parking_stack.engine, claim.claim_id, EventType.REVIEWED
+    ) as fault:
+        await claim.submit(amount=NEEDS_REVIEW)
+        await wait_for_claim(http, claim.claim_id, {"awaiting_review"})
+        answered = await review(http, str(claim.claim_id), decision="approve", note="fine")
+        # The review cannot be recorded: the call answers in bounded time instead of hanging.
+        assert answered.status_code == 202, answered.text
+        assert answered.headers["Location"] == f"/v1/claims/{claim.claim_id}"
+
+        parked = await wait_for_claim(http, claim.claim_id, {"needs_attention"})
+        [event] = [e for e in parked["events"] if e["type"] == "needs_attention"]
+        assert event["detail"]["step"] == "Record reviewed"
+        assert event["detail"]["error_type"] == "StepFailed"
+        assert "CheckViolation" in event["detail"]["error"]
+        assert event["detail"]["resume_status"] == "awaiting_review"
+        assert await claim.search_attribute(sa.CLAIM_STATUS) == "needs_attention"
+        listed = await http.get("/v1/claims", params={"status": "needs_attention"}, headers=ADMIN)
+        assert str(claim.claim_id) in {item["claim_id"] for item in listed.json()["items"]}
+
+        # Only an admin may retry; a retry before the fix parks the claim again.
+        assert (await claim.retry(ADJUSTER)).status_code == 403
+        assert (await claim.retry()).status_code in (200, 202)
+
+        async def parked_twice() -> bool:
+            current = await claim.get()
+            parks = _types(current).count("needs_attention")
+            return parks == 2 and current["status"] == "needs_attention"
+
+        await _until(parked_twice)
+        await fault.fix()
+        assert (await claim.retry()).status_code in (200, 202)
+
+    paid = await wait_for_claim(http, claim.claim_id, {"paid"})
+    types = _types(paid)
+    assert types[types.index("review_requested") :] == [
+        "review_requested",
+        "needs_attention",
+        "retried",
+        "needs_attention",
+        "retried",
+        "reviewed",
+        "approved",
+        "payment_started",
+        "paid",
+    ]
+    assert paid["payment"]["status"] == "settled"
+    assert await claim.search_attribute(sa.CLAIM_STATUS) == "paid"
+    # Nothing is parked any more: a retry is a conflict.
+    assert (await claim.retry()).status_code == 409
+
+
+async def test_a_parked_claim_can_be_cancelled(parking_stack: Stack) -> None:
+    claim = Submission(parking_stack)
+    http = parking_stack.http
+    # Auto-approved, but its approval cannot be recorded.
+    async with faults.refuse_event(parking_stack.engine, claim.claim_id, EventType.APPROVED):
+        await claim.submit()
+        await wait_for_claim(http, claim.claim_id, {"needs_attention"})
+        cancelled = await http.post(
+            f"/v1/claims/{claim.claim_id}/cancel", headers=SUBMITTER, json={"reason": "stuck"}
+        )
+        assert cancelled.status_code == 202, cancelled.text
+        final = await wait_for_claim(http, claim.claim_id, {"cancelled"})
+    assert final["payment"] is None
+    assert "approved" not in _types(final)
+    assert _types(final)[-2:] == ["needs_attention", "cancelled"]
+
+
+async def test_a_step_failing_transiently_is_flagged_then_recovers_by_itself(
+    parking_stack: Stack,
+) -> None:
+    claim = Submission(parking_stack)
+    http = parking_stack.http
+    async with faults.conflict_on_event(
+        parking_stack.engine, claim.claim_id, EventType.APPROVED
+    ) as fault:
+        await claim.submit()
+
+        async def flagged() -> bool:
+            return bool(await claim.search_attribute(sa.STEP_RETRYING))
+
+        await _until(flagged)
+
+        async def listed() -> bool:
+            page = await http.get("/v1/claims", params={"retrying": "true"}, headers=ADMIN)
+            return str(claim.claim_id) in {item["claim_id"] for item in page.json()["items"]}
+
+        await _until(listed)
+        # Still retrying, never parked: an outage pauses a claim, it does not need an operator.
+        assert (await claim.get())["status"] != "needs_attention"
+        await fault.fix()
+        paid = await wait_for_claim(http, claim.claim_id, {"paid"})
+    assert "needs_attention" not in _types(paid)
+    assert _types(paid).count("approved") == 1
+    assert await claim.search_attribute(sa.STEP_RETRYING) is False
