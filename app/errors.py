@@ -35,7 +35,8 @@ def from_update_failure(err: WorkflowUpdateFailedError) -> HTTPException:
     cause = err.cause
     if isinstance(cause, ApplicationError):
         if cause.type == ErrorType.INVALID_REVIEW:
-            return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=cause.message)
+            # Every review the validator refuses is about the approved amount.
+            return field_error("approved_amount", cause.message)
         return HTTPException(status.HTTP_409_CONFLICT, detail=cause.message)
     return HTTPException(status.HTTP_409_CONFLICT, detail=str(cause or err))
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from claims.text import FreeText, Line, NonNegativeMoney, PositiveMoney
+from claims.text import Email, FreeText, IsoDate, Line, NonNegativeMoney, PositiveMoney
 
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["USD"])]
 POLICY_NUMBER_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
@@ -56,8 +55,8 @@ class Policy(StrictModel):
     coverage_limit: PositiveMoney
     deductible: NonNegativeMoney
     currency: CurrencyCode
-    effective_from: dt.date
-    effective_to: dt.date
+    effective_from: IsoDate
+    effective_to: IsoDate
     status: PolicyStatus = PolicyStatus.ACTIVE
 
     @field_validator("coverages")
@@ -74,8 +73,7 @@ class Policy(StrictModel):
 
 class Claimant(StrictModel):
     name: Line = Field(min_length=1, max_length=200)
-    # A deliberately plain check: the address is contact data, not an identity proof.
-    email: Line = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: Email
 
 
 class ClaimSubmission(StrictModel):
@@ -84,7 +82,7 @@ class ClaimSubmission(StrictModel):
     policy_number: PolicyNumber
     claimant: Claimant
     claim_type: ClaimType
-    incident_date: dt.date
+    incident_date: IsoDate
     amount: PositiveMoney
     currency: CurrencyCode
     description: FreeText = Field(min_length=1, max_length=10_000)

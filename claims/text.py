@@ -7,6 +7,7 @@ field refuses them at the edge, with an error naming the field and never echoing
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
@@ -41,10 +42,34 @@ def refused_character(value: str, *, free_text: bool = False) -> str | None:
     return _describe(found.group(), found.start()) if found else None
 
 
+# The same rules for the schema's readers (clients, fuzzers); the validators above give the
+# clearer error, naming the character and where it is.
+_LINE_SCHEMA = Field(json_schema_extra={"pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"})
+_FREE_TEXT_SCHEMA = Field(
+    json_schema_extra={
+        "pattern": "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+    }
+)
+
 # A name, an email, a document title: one line, no control characters at all.
-Line = Annotated[str, _refuse(_CONTROL_OR_SURROGATE)]
+Line = Annotated[str, _refuse(_CONTROL_OR_SURROGATE), _LINE_SCHEMA]
 # A description, a note, a document: may hold line breaks (\n, \r) and tabs.
-FreeText = Annotated[str, _refuse(_CONTROL_IN_FREE_TEXT)]
+FreeText = Annotated[str, _refuse(_CONTROL_IN_FREE_TEXT), _FREE_TEXT_SCHEMA]
+
+# A deliberately plain check: the address is contact data, not an identity proof.
+_EMAIL_PART = r"[^@\s\x00-\x1f\x7f-\x9f]+"
+EMAIL_PATTERN = rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$"
+Email = Annotated[str, _refuse(_CONTROL_OR_SURROGATE), Field(max_length=254, pattern=EMAIL_PATTERN)]
+
+
+def _iso_date(value: object) -> object:
+    # pydantic would read a number as seconds since 1970: a date must be written as one.
+    if isinstance(value, dt.date | str):
+        return value
+    raise ValueError('must be a date string such as "2026-06-15"')
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 # Money travels as a decimal string ("1250.00") so no float ever rounds a payout. JSON numbers
 # are refused: a bare NaN, Infinity or 1e400 never becomes an amount.
@@ -66,14 +91,14 @@ def _parse_money(value: object) -> object:
 
 
 def _money(minimum: str) -> WithJsonSchema:
+    # One schema for requests and responses: a response's amounts are strings of this form too.
     return WithJsonSchema(
         {
             "type": "string",
             "pattern": MONEY_PATTERN,
             "examples": ["1250.00"],
             "description": f"A decimal amount as a string, at least {minimum}",
-        },
-        mode="validation",
+        }
     )
 
 

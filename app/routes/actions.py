@@ -23,6 +23,14 @@ from temporalio.service import RPCError
 from app import errors, live, metrics
 from app.auth import Adjuster, Admin, Submitter
 from app.deps import ClientDep, EngineDep, SettingsDep
+from app.responses import (
+    AUTHENTICATED,
+    CLAIM_SCOPED,
+    ROLE_CHECKED,
+    TEMPORAL_NEEDED,
+    WITH_BODY,
+    ErrorOut,
+)
 from app.schemas import (
     MAX_DOCUMENT_BYTES,
     CancelRequest,
@@ -50,7 +58,11 @@ from workflows.contracts import (
     workflow_id_for,
 )
 
-router = APIRouter(prefix="/v1/claims", tags=["claims"])
+router = APIRouter(
+    prefix="/v1/claims",
+    tags=["claims"],
+    responses=AUTHENTICATED | ROLE_CHECKED | WITH_BODY | CLAIM_SCOPED | TEMPORAL_NEEDED,
+)
 
 _PENDING: dict[str, Any] = {
     "description": "the claim did not answer in time; the request may still be applied "
@@ -131,7 +143,7 @@ def _actor(caller: ApiKey) -> Actor:
     response_model=ClaimOut,
     responses={
         202: _PENDING,
-        409: {"description": "the claim is not awaiting review"},
+        409: {"model": ErrorOut, "description": "the claim is not awaiting review"},
     },
 )
 async def review_claim(
@@ -163,7 +175,12 @@ async def review_claim(
     "/{claim_id}/cancel",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ClaimOut,
-    responses={409: {"description": "payment has started or the claim is already settled"}},
+    responses={
+        409: {
+            "model": ErrorOut,
+            "description": "payment has started or the claim is already settled",
+        }
+    },
 )
 async def cancel_claim(
     claim_id: uuid.UUID,
@@ -187,9 +204,12 @@ async def cancel_claim(
     status_code=status.HTTP_201_CREATED,
     response_model=DocumentOut,
     responses={
-        202: {"description": "stored; the claim has not taken it in yet (poll the claim)"},
-        409: {"description": "the claim is settled and takes no more documents"},
-        413: {"description": "the document is larger than 1 MiB"},
+        202: {
+            "model": ErrorOut,
+            "description": "stored; the claim has not taken it in yet (poll the claim)",
+        },
+        409: {"model": ErrorOut, "description": "the claim is settled and takes no more documents"},
+        413: {"model": ErrorOut, "description": "the document is larger than 1 MiB"},
     },
 )
 async def add_document(
@@ -244,7 +264,10 @@ async def add_document(
     response_model=ClaimOut,
     responses={
         202: _PENDING,
-        409: {"description": "no step of the claim is parked in needs_attention"},
+        409: {
+            "model": ErrorOut,
+            "description": "no step of the claim is parked in needs_attention",
+        },
     },
 )
 async def retry_claim(

@@ -12,6 +12,14 @@ from temporalio.client import Client
 from app import errors, live, metrics, pagination
 from app.auth import AnyCaller, Submitter
 from app.deps import ClientDep, EngineDep, SettingsDep
+from app.responses import (
+    AUTHENTICATED,
+    CLAIM_SCOPED,
+    ROLE_CHECKED,
+    TEMPORAL_NEEDED,
+    WITH_BODY,
+    ErrorOut,
+)
 from app.schemas import ClaimOut, ClaimPage, SubmitResponse
 from app.submission import StartOutcome, start_claim
 from app.views import summary, view_of_row
@@ -21,7 +29,7 @@ from infra.logging import CLAIM_ID
 from infra.store import claims as claim_store
 from workflows import search_attributes as sa
 
-router = APIRouter(prefix="/v1/claims", tags=["claims"])
+router = APIRouter(prefix="/v1/claims", tags=["claims"], responses=AUTHENTICATED)
 
 IdempotencyKey = Annotated[
     str | None,
@@ -36,7 +44,13 @@ IdempotencyKey = Annotated[
     response_model=SubmitResponse,
     responses={
         200: {"description": "replay of an earlier request with the same Idempotency-Key"},
-        409: {"description": "the Idempotency-Key was used with a different body"},
+        409: {
+            "model": ErrorOut,
+            "description": "the Idempotency-Key was used with a different body",
+        },
+        **ROLE_CHECKED,
+        **WITH_BODY,
+        **TEMPORAL_NEEDED,
     },
 )
 async def submit_claim(
@@ -78,7 +92,7 @@ async def submit_claim(
     )
 
 
-@router.get("/{claim_id}", response_model=ClaimOut)
+@router.get("/{claim_id}", response_model=ClaimOut, responses=CLAIM_SCOPED)
 async def get_claim(
     claim_id: uuid.UUID, _: AnyCaller, engine: EngineDep, client: ClientDep
 ) -> ClaimOut:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Response, status
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 
@@ -46,7 +47,10 @@ async def _temporal_ok(client: ClientDep) -> bool:
     return True
 
 
-@router.get("/readyz")
+@router.get(
+    "/readyz",
+    responses={503: {"description": "Temporal or Postgres is unreachable (same body)"}},
+)
 async def readyz(response: Response, engine: EngineDep, client: ClientDep) -> dict[str, str]:
     """Temporal and Postgres are reachable."""
     postgres, temporal = await asyncio.gather(_postgres_ok(engine), _temporal_ok(client))
@@ -59,7 +63,11 @@ async def readyz(response: Response, engine: EngineDep, client: ClientDep) -> di
     }
 
 
-@router.get("/metrics")
+@router.get(
+    "/metrics",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
 async def prometheus_metrics(engine: EngineDep) -> Response:
     """Prometheus exposition: request metrics, plus business figures read from Postgres."""
     try:

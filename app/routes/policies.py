@@ -6,17 +6,22 @@ from fastapi import APIRouter, HTTPException, Path, Response, status
 
 from app.auth import Admin, AnyCaller
 from app.deps import EngineDep
+from app.responses import AUTHENTICATED, ROLE_CHECKED, WITH_BODY, ErrorOut
 from claims.models import POLICY_NUMBER_PATTERN, Policy
 from infra.store import policies
 
-router = APIRouter(prefix="/v1/policies", tags=["policies"])
+router = APIRouter(prefix="/v1/policies", tags=["policies"], responses=AUTHENTICATED)
 
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=Policy,
-    responses={200: {"description": "an existing policy was replaced"}},
+    responses={
+        200: {"description": "an existing policy was replaced"},
+        **ROLE_CHECKED,
+        **WITH_BODY,
+    },
 )
 async def put_policy(policy: Policy, response: Response, _: Admin, engine: EngineDep) -> Policy:
     """Create a policy, or replace the one with the same number."""
@@ -27,7 +32,11 @@ async def put_policy(policy: Policy, response: Response, _: Admin, engine: Engin
     return policy
 
 
-@router.get("/{policy_number}", response_model=Policy)
+@router.get(
+    "/{policy_number}",
+    response_model=Policy,
+    responses={404: {"model": ErrorOut, "description": "no such policy"}},
+)
 async def get_policy(
     _: AnyCaller, engine: EngineDep, policy_number: str = Path(pattern=POLICY_NUMBER_PATTERN)
 ) -> Policy:

@@ -7,10 +7,7 @@ figures are printed (run with `-s` to see them) and asserted.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -29,6 +26,7 @@ from infra.store import claims as claim_store
 from tests.support import chaos
 from tests.support import factories as f
 from tests.support.api import SUBMITTER
+from tests.support.processes import api_process, until_up
 from tests.support.stack import Stack, running_stack, stack_settings
 
 pytestmark = pytest.mark.slow
@@ -102,32 +100,6 @@ async def test_temporal_killed_mid_run_and_restarted(
         assert result.by_status == {"paid": CLAIMS}
 
 
-def _api_process(settings: Any, client: Client, port: int, log: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMS_")}
-    env |= {
-        "CLAIMS_TEMPORAL_ADDRESS": client.service_client.config.target_host,
-        "CLAIMS_DATABASE_URL": settings.database_url,
-        "CLAIMS_TASK_QUEUE": settings.task_queue,
-        "CLAIMS_LLM_TASK_QUEUE": settings.llm_task_queue,
-        "CLAIMS_API_PORT": str(port),
-    }
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "cli", "api"], env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-
-
-async def _until_up(base: str) -> None:
-    async with asyncio.timeout(60), httpx.AsyncClient(base_url=base) as http:
-        while True:
-            try:
-                if (await http.get("/healthz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-
-
 async def test_api_killed_during_posts_and_clients_retry_with_their_keys(
     client: Client, engine: AsyncEngine, database_url: str, tmp_path: Path
 ) -> None:
@@ -137,7 +109,7 @@ async def test_api_killed_during_posts_and_clients_retry_with_their_keys(
     async with running_stack(client, engine, settings) as stack:
         bodies = await _policy_and_bodies(stack, CLAIMS)
         keys = [uuid.uuid4().hex for _ in bodies]
-        api = _api_process(settings, client, port, tmp_path / "api.log")
+        api = api_process(settings, client=client, port=port, log=tmp_path / "api.log")
         attempts = {"sent": 0, "failed": 0}
 
         async def submit(body: dict[str, Any], key: str, http: httpx.AsyncClient) -> str:
@@ -156,7 +128,7 @@ async def test_api_killed_during_posts_and_clients_retry_with_their_keys(
                 return str(response.json()["claim_id"])
 
         try:
-            await _until_up(base)
+            await until_up(base)
             async with httpx.AsyncClient(base_url=base, timeout=30) as http:
                 tasks = [
                     asyncio.create_task(submit(b, k, http))
@@ -165,7 +137,7 @@ async def test_api_killed_during_posts_and_clients_retry_with_their_keys(
                 await asyncio.sleep(0.05)  # POSTs are in flight
                 api.send_signal(signal.SIGKILL)
                 api.wait()
-                api = _api_process(settings, client, port, tmp_path / "api.log")
+                api = api_process(settings, client=client, port=port, log=tmp_path / "api.log")
                 answered = await asyncio.wait_for(asyncio.gather(*tasks), 120)
         finally:
             api.kill()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 from temporalio.client import Client
+
+from infra.settings import Settings
 
 
 def worker_process(
@@ -31,6 +35,40 @@ def worker_process(
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+
+
+def api_process(
+    settings: Settings, *, client: Client, port: int, log: Path, **env: str
+) -> subprocess.Popen[bytes]:
+    """Start `claims api` on `port`, on the task queues and database of `settings`."""
+    variables = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMS_")}
+    variables |= {
+        "CLAIMS_TEMPORAL_ADDRESS": client.service_client.config.target_host,
+        "CLAIMS_DATABASE_URL": settings.database_url or "",
+        "CLAIMS_TASK_QUEUE": settings.task_queue,
+        "CLAIMS_LLM_TASK_QUEUE": settings.llm_task_queue,
+        "CLAIMS_API_PORT": str(port),
+    }
+    variables |= {f"CLAIMS_{k.upper()}": v for k, v in env.items()}
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "cli", "api"],
+            env=variables,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+async def until_up(base: str) -> None:
+    """Until the API at `base` answers its liveness probe."""
+    async with asyncio.timeout(60), httpx.AsyncClient(base_url=base) as http:
+        while True:
+            try:
+                if (await http.get("/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
 
 
 def stop(*processes: subprocess.Popen[bytes] | None) -> None:

@@ -1,0 +1,82 @@
+"""Schemathesis against the running API: no 5xx, and every response as the schema says.
+
+A bounded run (examples, coverage and fuzzing phases, a fixed number of cases per operation)
+of the real `claims api` process, each role's key in turn. The summary line is printed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.client import Client
+
+from infra.devstack.processes import free_port
+from tests.support.processes import api_process, stop, until_up
+from tests.support.stack import stack_settings
+
+pytestmark = pytest.mark.slow
+
+MAX_EXAMPLES = 100
+CHECKS = ",".join(
+    [
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_schema_conformance",
+        "negative_data_rejection",
+        "missing_required_header",
+        "unsupported_method",
+    ]
+)
+
+
+def _st() -> str:
+    return str(Path(__import__("sys").executable).parent / "st")
+
+
+@pytest.mark.parametrize("key", ["dev-admin-key", "dev-submitter-key"])
+async def test_schemathesis_finds_no_server_error_and_no_schema_violation(
+    client: Client, engine: AsyncEngine, database_url: str, tmp_path: Path, key: str
+) -> None:
+    settings = stack_settings(database_url)
+    port = free_port()
+    api = api_process(settings, client=client, port=port, log=tmp_path / "api.log")
+    try:
+        await until_up(f"http://127.0.0.1:{port}")
+        command = [
+            _st(),
+            "run",
+            f"http://127.0.0.1:{port}/openapi.json",
+            "--checks",
+            CHECKS,
+            "--phases",
+            "examples,coverage,fuzzing",
+            "--max-examples",
+            str(MAX_EXAMPLES),
+            "--seed",
+            "20261128",
+            "--workers",
+            "2",
+            "--no-color",
+            "--generation-database",
+            "none",
+            "--header",
+            f"Authorization: Bearer {key}",
+            "--exclude-path",
+            "/metrics",
+        ]
+        run = await asyncio.to_thread(
+            subprocess.run, command, capture_output=True, text=True, timeout=600
+        )
+    finally:
+        stop(api)
+    output = run.stdout + run.stderr
+    (tmp_path / "schemathesis.out").write_text(output)
+    summary = [line for line in output.splitlines() if re.search(r"\d+ (passed|failed)", line)]
+    print(f"schemathesis[{key}]: {summary[-1] if summary else output[-2000:]}")
+    assert run.returncode == 0, output[-6000:]
