@@ -46,6 +46,7 @@ clean:
 bench: $(STAMP)
 	$(BIN)/python -m bench.llm_throughput
 
-# Re-record the ClaimWorkflow histories that `make test` replays (see tests/support/record_histories.py).
+# Re-record the ClaimWorkflow histories that `make test` replays (see tests/support/record_histories.py);
+# `make histories ONLY=name` records one scenario and keeps the others.
 histories: $(STAMP)
-	$(BIN)/python -m tests.support.record_histories
+	$(BIN)/python -m tests.support.record_histories $(ONLY)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal
@@ -11,9 +12,11 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy
 
 from app.submission import claim_id_for
 from claims.lifecycle import EventType
+from infra.tables import notification
 from tests.support import factories as f
 from tests.support import faults
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, review, wait_for_claim
@@ -38,6 +41,7 @@ class Submission:
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
+        self.engine = stack.engine
         self.key = uuid.uuid4().hex
         caller = stack.settings.api_key_table["dev-submitter-key"]
         self.claim_id = claim_id_for(caller, self.key)
@@ -63,6 +67,14 @@ class Submission:
 
     async def retry(self, headers: dict[str, str] = ADMIN) -> httpx.Response:
         return await self.stack.http.post(f"/v1/claims/{self.claim_id}/retry", headers=headers)
+
+
+async def _notifications(stack: Stack, claim_id: uuid.UUID) -> list[str]:
+    async with stack.engine.connect() as conn:
+        rows = await conn.execute(
+            sqlalchemy.select(notification.c.kind).where(notification.c.claim_id == claim_id)
+        )
+        return [row.kind for row in rows]
 
 
 def _types(claim: dict[str, Any]) -> list[str]:
@@ -100,6 +112,10 @@ async def test_a_permanently_failing_step_parks_the_claim_until_an_admin_retries
         assert await claim.search_attribute(sa.CLAIM_STATUS) == "needs_attention"
         listed = await http.get("/v1/claims", params={"status": "needs_attention"}, headers=ADMIN)
         assert str(claim.claim_id) in {item["claim_id"] for item in listed.json()["items"]}
+        # Operators hear of it: a notification in the outbox, and the status gauge.
+        assert "claim_needs_attention" in await _notifications(parking_stack, claim.claim_id)
+        scraped = (await http.get("/metrics")).text
+        assert re.search(r'claims_by_status\{status="needs_attention"\} [1-9]', scraped)
 
         # Only an admin may retry; a retry before the fix parks the claim again.
         assert (await claim.retry(ADJUSTER)).status_code == 403
@@ -137,7 +153,7 @@ async def test_a_parked_claim_can_be_cancelled(parking_stack: Stack) -> None:
     claim = Submission(parking_stack)
     http = parking_stack.http
     # Auto-approved, but its approval cannot be recorded.
-    async with faults.refuse_event(parking_stack.engine, claim.claim_id, EventType.APPROVED):
+    async with faults.refuse_event(claim.engine, claim.claim_id, EventType.APPROVED):
         await claim.submit()
         await wait_for_claim(http, claim.claim_id, {"needs_attention"})
         cancelled = await http.post(
@@ -177,3 +193,48 @@ async def test_a_step_failing_transiently_is_flagged_then_recovers_by_itself(
     assert "needs_attention" not in _types(paid)
     assert _types(paid).count("approved") == 1
     assert await claim.search_attribute(sa.STEP_RETRYING) is False
+
+
+async def test_a_cancel_that_cannot_be_recorded_never_reads_as_cancelled(
+    parking_stack: Stack,
+) -> None:
+    # Once a NUL in a cancel reason wedged claims: the API said cancelled, the row did not.
+    claim = Submission(parking_stack)
+    http = parking_stack.http
+    async with faults.refuse_event(
+        parking_stack.engine, claim.claim_id, EventType.CANCELLED
+    ) as fault:
+        await claim.submit(amount=NEEDS_REVIEW)
+        await wait_for_claim(http, claim.claim_id, {"awaiting_review"})
+        answered = await http.post(
+            f"/v1/claims/{claim.claim_id}/cancel", headers=SUBMITTER, json={"reason": "dup"}
+        )
+        assert answered.status_code == 202
+        assert answered.json()["status"] != "cancelled"
+        parked = await wait_for_claim(http, claim.claim_id, {"needs_attention"})
+        assert "cancelled" not in _types(parked)
+        await fault.fix()
+        assert (await claim.retry()).status_code in (200, 202)
+        final = await wait_for_claim(http, claim.claim_id, {"cancelled"})
+    assert _types(final)[-3:] == ["needs_attention", "retried", "cancelled"]
+
+
+async def test_an_update_answers_in_bounded_time_when_no_worker_runs(
+    parking_stack: Stack,
+) -> None:
+    # A claim on a task queue no worker polls: its update can never be answered.
+    stranded = Stack(
+        client=parking_stack.client,
+        engine=parking_stack.engine,
+        settings=parking_stack.settings.model_copy(update={"task_queue": "nobody-polls"}),
+        http=parking_stack.http,
+    )
+    handle = await stranded.start(f.submission("P-1"))
+    claim_id = handle.id.removeprefix("claim-")
+    answered = await parking_stack.http.post(
+        f"/v1/claims/{claim_id}/cancel", headers=SUBMITTER, json={"reason": "no answer"}
+    )
+    assert answered.status_code == 202, answered.text
+    assert answered.headers["Location"] == f"/v1/claims/{claim_id}"
+    assert answered.json()["status"] == "submitted"
+    await handle.terminate("test over")

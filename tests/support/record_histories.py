@@ -12,16 +12,24 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
+import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
+from app.submission import claim_id_for
+from claims.lifecycle import EventType
 from infra.db import create_engine
 from infra.migrate import upgrade
+from infra.settings import Settings
 from tests.support import factories as f
+from tests.support import faults
 from tests.support.api import (
+    ADMIN,
     TERMINAL,
     add_document,
     api_client,
@@ -37,16 +45,16 @@ from tests.support.stack import running_stack, stack_settings
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
 THEFT = f.RED_FLAG_DESCRIPTION
 
-Scenario = Callable[[httpx.AsyncClient], Awaitable[str]]
+Scenario = Callable[[httpx.AsyncClient, AsyncEngine], Awaitable[str]]
 
 
-async def auto_approve(http: httpx.AsyncClient) -> str:
+async def auto_approve(http: httpx.AsyncClient, _: AsyncEngine) -> str:
     claim_id = (await submit(http, await create_policy(http)))["claim_id"]
     await wait_for_claim(http, claim_id, TERMINAL)
     return str(claim_id)
 
 
-async def review_partial_approval(http: httpx.AsyncClient) -> str:
+async def review_partial_approval(http: httpx.AsyncClient, _: AsyncEngine) -> str:
     claim_id = (await submit(http, await create_policy(http), description=THEFT))["claim_id"]
     await wait_for_claim(http, claim_id, {"awaiting_review"})
     await review(http, claim_id, decision="approve", approved_amount="500.00", note="partial")
@@ -54,7 +62,7 @@ async def review_partial_approval(http: httpx.AsyncClient) -> str:
     return str(claim_id)
 
 
-async def review_reject(http: httpx.AsyncClient) -> str:
+async def review_reject(http: httpx.AsyncClient, _: AsyncEngine) -> str:
     claim_id = (await submit(http, await create_policy(http), description=THEFT))["claim_id"]
     await wait_for_claim(http, claim_id, {"awaiting_review"})
     await review(http, claim_id, decision="reject", note="no proof")
@@ -62,14 +70,14 @@ async def review_reject(http: httpx.AsyncClient) -> str:
     return str(claim_id)
 
 
-async def reject_by_rule(http: httpx.AsyncClient) -> str:
+async def reject_by_rule(http: httpx.AsyncClient, _: AsyncEngine) -> str:
     number = await create_policy(http, coverages=["home"])
     claim_id = (await submit(http, number, claim_type="auto"))["claim_id"]
     await wait_for_claim(http, claim_id, TERMINAL)
     return str(claim_id)
 
 
-async def cancel_in_review(http: httpx.AsyncClient) -> str:
+async def cancel_in_review(http: httpx.AsyncClient, _: AsyncEngine) -> str:
     claim_id = (await submit(http, await create_policy(http), description=THEFT))["claim_id"]
     await wait_for_claim(http, claim_id, {"awaiting_review"})
     await cancel(http, claim_id, reason="withdrawn")
@@ -77,11 +85,24 @@ async def cancel_in_review(http: httpx.AsyncClient) -> str:
     return str(claim_id)
 
 
-async def request_info(http: httpx.AsyncClient) -> str:
+async def request_info(http: httpx.AsyncClient, _: AsyncEngine) -> str:
     claim_id = (await submit(http, await create_policy(http), description=THEFT))["claim_id"]
     await wait_for_claim(http, claim_id, {"awaiting_review"})
     await review(http, claim_id, decision="request_info", note="police report please")
     await add_document(http, claim_id, "Police report 2026-7 filed at the station.")
+    await wait_for_claim(http, claim_id, TERMINAL)
+    return str(claim_id)
+
+
+async def parked_then_retried(http: httpx.AsyncClient, engine: AsyncEngine) -> str:
+    key = uuid.uuid4().hex
+    claim_id = claim_id_for(Settings().api_key_table["dev-submitter-key"], key)
+    async with faults.refuse_event(engine, claim_id, EventType.APPROVED) as fault:
+        await submit(http, await create_policy(http), headers={"Idempotency-Key": key})
+        await wait_for_claim(http, claim_id, {"needs_attention"})
+        await fault.fix()
+        retried = await http.post(f"/v1/claims/{claim_id}/retry", headers=ADMIN)
+        assert retried.status_code == 200, retried.text
     await wait_for_claim(http, claim_id, TERMINAL)
     return str(claim_id)
 
@@ -93,6 +114,7 @@ SCENARIOS: dict[str, Scenario] = {
     "reject_by_rule": reject_by_rule,
     "cancel_in_review": cancel_in_review,
     "request_info": request_info,
+    "parked_then_retried": parked_then_retried,
 }
 
 
@@ -109,7 +131,7 @@ async def _history_json(client: Client, claim_id: str) -> str:
     return json.dumps(json.loads(history.to_json()), indent=1, sort_keys=True) + "\n"
 
 
-async def record() -> None:
+async def record(only: list[str]) -> None:
     HISTORIES.mkdir(exist_ok=True)
     env = await temporal_environment()
     try:
@@ -122,7 +144,9 @@ async def record() -> None:
                 api_client(settings, env.client) as http,
             ):
                 for name, scenario in SCENARIOS.items():
-                    claim_id = await scenario(http)
+                    if only and name not in only:
+                        continue
+                    claim_id = await scenario(http, engine)
                     path = HISTORIES / f"{name}.json"
                     path.write_text(await _history_json(env.client, claim_id))
                     print(f"recorded {path.relative_to(HISTORIES.parent.parent)}")
@@ -132,4 +156,6 @@ async def record() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(record())
+    # `python -m tests.support.record_histories NAME…` records only those scenarios, keeping
+    # the histories older code recorded (they are what proves compatibility).
+    asyncio.run(record(sys.argv[1:]))

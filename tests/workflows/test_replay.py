@@ -30,6 +30,7 @@ EXPECTED = {
     "reject_by_rule",
     "cancel_in_review",
     "request_info",
+    "parked_then_retried",
 }
 
 
