@@ -26,6 +26,7 @@ from app.views import summary, view_of_row
 from claims.lifecycle import ClaimStatus
 from claims.models import POLICY_NUMBER_PATTERN, ClaimSubmission
 from infra.logging import CLAIM_ID
+from infra.settings import Role
 from infra.store import claims as claim_store
 from workflows import search_attributes as sa
 
@@ -125,9 +126,9 @@ async def _retrying_claim_ids(client: Client, limit: int) -> list[uuid.UUID]:
     return ids
 
 
-@router.get("", response_model=ClaimPage)
+@router.get("", response_model=ClaimPage, responses=ROLE_CHECKED)
 async def list_claims(
-    _: AnyCaller,
+    caller: AnyCaller,
     engine: EngineDep,
     client: ClientDep,
     status_filter: Annotated[ClaimStatus | None, Query(alias="status")] = None,
@@ -136,7 +137,7 @@ async def list_claims(
     cursor: Annotated[str | None, Query(max_length=200, pattern=pagination.CURSOR_PATTERN)] = None,
     retrying: Annotated[
         bool,
-        Query(description="only claims with a step still failing after a round of retries"),
+        Query(description="admin only: claims with a step still failing after a round of retries"),
     ] = False,
 ) -> ClaimPage:
     """Claims, newest first, `limit` at a time; pass `next_cursor` back as `cursor`.
@@ -145,6 +146,8 @@ async def list_claims(
     whose step keeps failing transiently (an outage), read from Temporal's visibility store.
     """
     before = pagination.decode(cursor) if cursor else None
+    if retrying and caller.role is not Role.ADMIN:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="retrying=true is for admins")
     only = await _retrying_claim_ids(client, 1000) if retrying else None
     async with engine.connect() as conn:
         rows = await claim_store.list_page(

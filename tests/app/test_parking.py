@@ -186,6 +186,10 @@ async def test_a_step_failing_transiently_is_flagged_then_recovers_by_itself(
             return str(claim.claim_id) in {item["claim_id"] for item in page.json()["items"]}
 
         await _until(listed)
+        operators_only = await http.get(
+            "/v1/claims", params={"retrying": "true"}, headers=SUBMITTER
+        )
+        assert operators_only.status_code == 403
         # Still retrying, never parked: an outage pauses a claim, it does not need an operator.
         assert (await claim.get())["status"] != "needs_attention"
         await fault.fix()
