@@ -139,9 +139,10 @@ class ClaimWorkflow:
 
     @workflow.update(name=RETRY_UPDATE)
     async def retry(self, request: RetryInput) -> ClaimState:
-        # Answered once the parked steps have resumed: the claim is back in its old status.
-        self._parking.request_retry()
-        await workflow.wait_condition(lambda: self._parking.parked == 0)
+        # Answered once the parked steps have resumed and say so in the audit trail: the
+        # claim is back in its old status, on the row too.
+        all_back = self._parking.request_retry()
+        await workflow.wait_condition(lambda: self._parking.resumed >= all_back)
         workflow.logger.info("parked step retried by %s", request.by.name)
         return self._claim.model_copy(deep=True)
 

@@ -49,11 +49,15 @@ class Parking:
 
     def __init__(self, cancel_requested: Callable[[], bool]) -> None:
         self.parked = 0
+        # Parked steps put back on their way (their `retried` event recorded), ever.
+        self.resumed = 0
         self._retries = 0
         self._cancel_requested = cancel_requested
 
-    def request_retry(self) -> None:
+    def request_retry(self) -> int:
+        """Release every parked step; returns the `resumed` count that means all are back."""
         self._retries += 1
+        return self.resumed + self.parked
 
     async def wait_for_operator(self) -> bool:
         """Wait until an operator retries (True) or the claim is cancelled (False)."""

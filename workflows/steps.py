@@ -171,6 +171,7 @@ class ClaimSteps:
         self._set_status(resume)
         self.wait_on(waiting_before)
         await self._record_best_effort(EventType.RETRIED, resume, {"step": summary})
+        self._parking.resumed += 1
 
     async def _record_best_effort(
         self, event_type: EventType, status: ClaimStatus, detail: dict[str, Any]
