@@ -57,7 +57,8 @@ Line = Annotated[str, _refuse(_CONTROL_OR_SURROGATE), _LINE_SCHEMA]
 FreeText = Annotated[str, _refuse(_CONTROL_IN_FREE_TEXT), _FREE_TEXT_SCHEMA]
 
 # A deliberately plain check: the address is contact data, not an identity proof.
-_EMAIL_PART = r"[^@\s\x00-\x1f\x7f-\x9f]+"
+# \uXXXX escapes: the one spelling Python, pydantic's Rust regex and JSON Schema all read alike.
+_EMAIL_PART = r"[^@\s\u0000-\u001f\u007f-\u009f]+"
 EMAIL_PATTERN = rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$"
 Email = Annotated[str, _refuse(_CONTROL_OR_SURROGATE), Field(max_length=254, pattern=EMAIL_PATTERN)]
 
