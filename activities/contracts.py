@@ -42,6 +42,8 @@ class SubmissionRecord(Contract):
     workflow_id: str
     submission: ClaimSubmission
     submitted_at: dt.datetime
+    # The principal (API key name) that submitted the claim; None from older workflows.
+    submitted_by: str | None = None
 
 
 class PolicyCheckInput(Contract):

@@ -28,6 +28,7 @@ class RecordActivities:
                 workflow_id=record.workflow_id,
                 submission=record.submission,
                 submitted_at=record.submitted_at,
+                submitted_by=record.submitted_by,
             )
 
     @activity.defn(name=c.CHECK_POLICY)

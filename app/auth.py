@@ -22,7 +22,7 @@ def bearer_token_of(authorization: bytes) -> str | None:
 
 
 def known_token(settings: Settings, token: str | None) -> bool:
-    return token is not None and token in settings.api_key_table
+    return settings.key_for(token) is not None
 
 
 async def authenticate(
@@ -30,8 +30,8 @@ async def authenticate(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiKey:
     """Resolve the bearer token to its API key, or refuse with 401."""
-    keys: dict[str, ApiKey] = request.app.state.settings.api_key_table
-    key = keys.get(credentials.credentials) if credentials else None
+    settings: Settings = request.app.state.settings
+    key = settings.key_for(credentials.credentials if credentials else None)
     if key is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

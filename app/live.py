@@ -80,6 +80,7 @@ def from_workflow(workflow_input: ClaimWorkflowInput, state: ClaimState | None) 
         approved_amount=state.approved_amount if state else None,
         escalated=state.escalated if state else False,
         submitted_at=workflow_input.submitted_at,
+        submitted_by=workflow_input.submitted_by,
         updated_at=None,
         claimant=sub.claimant,
         incident_date=sub.incident_date,

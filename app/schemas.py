@@ -10,13 +10,19 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from claims.lifecycle import ClaimStatus
-from claims.models import Claimant
+from claims.models import Claimant, Policy
 from claims.text import FreeText, Line, PositiveMoney
 from workflows.contracts import ReviewDecision
 
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class PolicyOut(Policy):
+    """A policy as the API shows it: the holder's name only to adjusters and admins."""
+
+    holder_name: str | None = None  # type: ignore[assignment]
 
 
 class ReviewRequest(Body):
@@ -116,6 +122,8 @@ class ClaimSummary(BaseModel):
     escalated: bool
     submitted_at: dt.datetime
     updated_at: dt.datetime | None
+    # The API key name that submitted the claim (null for claims from before ownership).
+    submitted_by: str | None = None
 
 
 class ClaimOut(ClaimSummary):

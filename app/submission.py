@@ -101,6 +101,7 @@ async def start_claim(
                 submission=submission,
                 submitted_at=now,
                 config=claim_config(settings),
+                submitted_by=caller.name,
             ),
             id=workflow_id,
             task_queue=settings.task_queue,

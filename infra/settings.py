@@ -2,58 +2,32 @@
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
-from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from claims.routing import DEFAULT_AUTO_APPROVE_MIN_CONFIDENCE
+from infra.api_keys import ApiKey, Role, find_key, parse_api_keys, production_key_problems
 
-DEV_API_KEYS = "dev-submitter-key:submitter,dev-adjuster-key:adjuster,dev-admin-key:admin"
+__all__ = ["DEV_API_KEYS", "ApiKey", "Role", "Settings", "get_settings", "parse_api_keys"]
 
-
-class Role(StrEnum):
-    SUBMITTER = "submitter"
-    ADJUSTER = "adjuster"
-    ADMIN = "admin"
-
-
-class ApiKey(BaseModel):
-    """One bearer token; `name` identifies the caller in audit events (never the token)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    token: str
-    role: Role
-    name: str
+DEV_API_KEYS = (
+    "dev-submitter-key:submitter:dev-submitter,"
+    "dev-adjuster-key:adjuster:dev-adjuster,"
+    "dev-admin-key:admin:dev-admin"
+)
+# Passwords a database URL must not carry in prod: none, or the compose and docs defaults.
+DEFAULT_DB_PASSWORDS = frozenset({"", "postgres", "claims", "password", "temporal", "changeme"})
 
 
 @cache
-def _parsed_keys(raw: str) -> dict[str, ApiKey]:
+def _parsed_keys(raw: str) -> list[ApiKey]:
     return parse_api_keys(raw)
-
-
-def parse_api_keys(raw: str) -> dict[str, ApiKey]:
-    """Parse `token:role[:name]` pairs, comma separated."""
-    keys: dict[str, ApiKey] = {}
-    for item in filter(None, (part.strip() for part in raw.split(","))):
-        token, sep, rest = item.partition(":")
-        role_text, _, name = rest.partition(":")
-        if not sep or not token or not role_text:
-            raise ValueError(f"API key entry must look like token:role[:name], got {item[:4]}…")
-        try:
-            role = Role(role_text)
-        except ValueError as exc:
-            raise ValueError(
-                f"unknown role {role_text!r}; roles are submitter, adjuster, admin"
-            ) from exc
-        fingerprint = hashlib.sha256(token.encode()).hexdigest()[:8]
-        keys[token] = ApiKey(token=token, role=role, name=name or f"{role}-{fingerprint}")
-    return keys
 
 
 class Settings(BaseSettings):
@@ -130,8 +104,12 @@ class Settings(BaseSettings):
         problems = []
         if needs_keys and not self.api_keys:
             problems.append("CLAIMS_API_KEYS is unset")
-        elif needs_keys and any(t.startswith("dev-") for t in self.api_key_table):
-            problems.append("CLAIMS_API_KEYS contains the dev keys")
+        elif needs_keys:
+            problems += production_key_problems(self.api_key_list)
+        if needs_database and self.database_url and _weak_password(self.database_url):
+            problems.append(
+                "CLAIMS_DATABASE_URL has an empty or default password; use a generated one"
+            )
         if not self.temporal_address:
             problems.append("CLAIMS_TEMPORAL_ADDRESS is unset (prod never embeds Temporal)")
         if needs_database and not self.database_url:
@@ -139,10 +117,22 @@ class Settings(BaseSettings):
         return problems
 
     @property
-    def api_key_table(self) -> dict[str, ApiKey]:
-        """Bearer tokens by token; dev falls back to the documented dev keys."""
+    def api_key_list(self) -> list[ApiKey]:
+        """The configured keys (hashed); dev falls back to the documented dev keys."""
         # Parsed once per distinct value (a plain cached_property would survive model_copy).
         return _parsed_keys(self.api_keys if self.api_keys is not None else DEV_API_KEYS)
+
+    @property
+    def dev_submitter(self) -> ApiKey:
+        """The dev submitter key's principal (tests and examples act as it)."""
+        key = self.key_for("dev-submitter-key")
+        if key is None:
+            raise LookupError("the dev submitter key is not configured")
+        return key
+
+    def key_for(self, token: str | None) -> ApiKey | None:
+        """The key a bearer token belongs to (constant-time), or None."""
+        return find_key(self.api_key_list, token)
 
     @property
     def fallback_models(self) -> list[str]:
@@ -151,6 +141,14 @@ class Settings(BaseSettings):
     @property
     def temporal_target(self) -> str:
         return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+
+def _weak_password(url: str) -> bool:
+    try:
+        password = make_url(url).password
+    except ArgumentError:
+        return False
+    return password is None or str(password) in DEFAULT_DB_PASSWORDS
 
 
 def get_settings() -> Settings:

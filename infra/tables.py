@@ -54,6 +54,8 @@ claim = sa.Table(
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("description", sa.Text, nullable=False),
     sa.Column("status", sa.Text, nullable=False, index=True),
+    # The API key name (principal) that submitted the claim; None for claims from before 0003.
+    sa.Column("submitted_by", sa.Text),
     sa.Column("payable_amount", MONEY),
     sa.Column("approved_amount", MONEY),
     sa.Column("escalated", sa.Boolean, nullable=False, server_default=sa.false()),
@@ -63,6 +65,7 @@ claim = sa.Table(
     sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
     sa.Index("ix_claim_submitted_at_claim_id", "submitted_at", "claim_id"),
+    sa.Index("ix_claim_submitted_by_submitted_at", "submitted_by", "submitted_at", "claim_id"),
 )
 
 claim_event = sa.Table(

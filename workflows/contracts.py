@@ -66,6 +66,8 @@ class ClaimWorkflowInput(Frozen):
     submission: ClaimSubmission
     submitted_at: dt.datetime
     config: ClaimConfig
+    # The principal (API key name) that submitted the claim: its owner. None before ownership.
+    submitted_by: str | None = None
     # The state a previous run handed over when it continued as new; None on the first run.
     state: ClaimState | None = None
 

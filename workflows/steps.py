@@ -293,6 +293,7 @@ class ClaimSteps:
             workflow_id=workflow.info().workflow_id,
             submission=claim.submission,
             submitted_at=claim.submitted_at,
+            submitted_by=claim.submitted_by,
         )
         call = partial(
             workflow.execute_activity,

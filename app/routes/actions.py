@@ -23,6 +23,7 @@ from temporalio.service import RPCError
 from app import errors, live, metrics
 from app.auth import Adjuster, Admin, Submitter
 from app.deps import ClientDep, EngineDep, SettingsDep
+from app.ownership import may_see
 from app.responses import (
     AUTHENTICATED,
     CLAIM_SCOPED,
@@ -71,15 +72,28 @@ _PENDING: dict[str, Any] = {
 }
 
 
-async def _current_status(engine: AsyncEngine, client: Client, claim_id: uuid.UUID) -> str:
-    """The claim's status (404 when there is no such claim, in Postgres or in Temporal)."""
+async def _status_and_owner(
+    engine: AsyncEngine, client: Client, claim_id: uuid.UUID
+) -> tuple[str, str | None] | None:
+    """The claim's status and owner, from its row or (before the row exists) its workflow."""
     async with engine.connect() as conn:
         row = await claim_store.get(conn=conn, claim_id=claim_id)
     if row is not None:
-        return str(row["status"])
-    if await live.started_input(client, claim_id) is None:
+        return str(row["status"]), row["submitted_by"]
+    started = await live.started_input(client, claim_id)
+    if started is None:
+        return None
+    return ClaimStatus.SUBMITTED.value, started.submitted_by
+
+
+async def _current_status(
+    engine: AsyncEngine, client: Client, claim_id: uuid.UUID, caller: ApiKey
+) -> str:
+    """The claim's status; 404 when there is no such claim, or it is not the caller's to see."""
+    found = await _status_and_owner(engine, client, claim_id)
+    if found is None or not may_see(caller, found[1]):
         raise errors.not_found(claim_id)
-    return ClaimStatus.SUBMITTED.value
+    return found[0]
 
 
 async def _update(
@@ -112,7 +126,8 @@ async def _update(
     except WorkflowUpdateFailedError as err:
         raise errors.from_update_failure(err) from err
     except RPCError as err:
-        current = await _current_status(engine, client, claim_id)
+        found = await _status_and_owner(engine, client, claim_id)
+        current = found[0] if found else ClaimStatus.SUBMITTED.value
         raise errors.from_rpc_error(err, claim_id, current) from err
     return state
 
@@ -156,7 +171,7 @@ async def review_claim(
     response: Response,
 ) -> ClaimOut:
     """An adjuster's decision: approve (optionally a partial amount), reject or request_info."""
-    await _current_status(engine, client, claim_id)
+    await _current_status(engine, client, claim_id, caller)
     review = ReviewInput(
         decision=body.decision,
         approved_amount=body.approved_amount,
@@ -192,7 +207,7 @@ async def cancel_claim(
     body: CancelRequest | None = None,
 ) -> ClaimOut:
     """Cancel a claim before its payment starts; an in-flight assessment is cancelled too."""
-    await _current_status(engine, client, claim_id)
+    await _current_status(engine, client, claim_id, caller)
     request = CancelInput(reason=body.reason if body else None, by=_actor(caller))
     if await _update(client, engine, settings, claim_id, CANCEL_UPDATE, request) is None:
         _pending(response, claim_id)
@@ -228,7 +243,7 @@ async def add_document(
             status.HTTP_413_CONTENT_TOO_LARGE,
             detail=f"document text is {size} bytes; the limit is {MAX_DOCUMENT_BYTES}",
         )
-    current = await _current_status(engine, client, claim_id)
+    current = await _current_status(engine, client, claim_id, caller)
     if ClaimStatus(current).is_terminal:
         raise HTTPException(
             status.HTTP_409_CONFLICT, detail=f"claim {claim_id} is {current}; no more documents"
@@ -279,7 +294,7 @@ async def retry_claim(
     response: Response,
 ) -> ClaimOut:
     """Run a parked claim's failed step again, once its data or code has been fixed."""
-    await _current_status(engine, client, claim_id)
+    await _current_status(engine, client, claim_id, caller)
     retry = RetryInput(by=_actor(caller))
     if await _update(client, engine, settings, claim_id, RETRY_UPDATE, retry) is None:
         _pending(response, claim_id)

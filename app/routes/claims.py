@@ -12,6 +12,7 @@ from temporalio.client import Client
 from app import errors, live, metrics, pagination
 from app.auth import AnyCaller, Submitter
 from app.deps import ClientDep, EngineDep, SettingsDep
+from app.ownership import may_see, owner_filter
 from app.responses import (
     AUTHENTICATED,
     CLAIM_SCOPED,
@@ -95,7 +96,7 @@ async def submit_claim(
 
 @router.get("/{claim_id}", response_model=ClaimOut, responses=CLAIM_SCOPED)
 async def get_claim(
-    claim_id: uuid.UUID, _: AnyCaller, engine: EngineDep, client: ClientDep
+    claim_id: uuid.UUID, caller: AnyCaller, engine: EngineDep, client: ClientDep
 ) -> ClaimOut:
     """The claim with its decision, payment, documents and audit trail.
 
@@ -106,9 +107,11 @@ async def get_claim(
         view = await view_of_row(conn=conn, row=row) if row else None
     if row is None or view is None:
         workflow_input = await live.started_input(client, claim_id)
-        if workflow_input is None:
+        if workflow_input is None or not may_see(caller, workflow_input.submitted_by):
             raise errors.not_found(claim_id)
         return live.from_workflow(workflow_input, await live.query_state(client, claim_id))
+    if not may_see(caller, row["submitted_by"]):
+        raise errors.not_found(claim_id)
     if ClaimStatus(row["status"]).is_terminal:
         return view
     state = await live.query_state(client, claim_id)
@@ -135,6 +138,15 @@ async def list_claims(
     policy_number: Annotated[str | None, Query(pattern=POLICY_NUMBER_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200, pattern=pagination.CURSOR_PATTERN)] = None,
+    submitted_by: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            pattern=r"^[\x21-\x7e]+$",
+            description="adjusters and admins: only this principal's claims "
+            "(a submitter always lists only its own)",
+        ),
+    ] = None,
     retrying: Annotated[
         bool,
         Query(description="admin only: claims with a step still failing after a round of retries"),
@@ -157,6 +169,7 @@ async def list_claims(
             policy_number=policy_number,
             before=before,
             claim_ids=only,
+            submitted_by=owner_filter(caller, submitted_by),
         )
     items = [summary(row) for row in rows[:limit]]
     next_cursor = None

@@ -7,7 +7,9 @@ from fastapi import APIRouter, HTTPException, Path, Response, status
 from app.auth import Admin, AnyCaller
 from app.deps import EngineDep
 from app.responses import AUTHENTICATED, ROLE_CHECKED, WITH_BODY, ErrorOut
+from app.schemas import PolicyOut
 from claims.models import POLICY_NUMBER_PATTERN, Policy
+from infra.settings import Role
 from infra.store import policies
 
 router = APIRouter(prefix="/v1/policies", tags=["policies"], responses=AUTHENTICATED)
@@ -34,15 +36,20 @@ async def put_policy(policy: Policy, response: Response, _: Admin, engine: Engin
 
 @router.get(
     "/{policy_number}",
-    response_model=Policy,
+    response_model=PolicyOut,
     responses={404: {"model": ErrorOut, "description": "no such policy"}},
 )
 async def get_policy(
-    _: AnyCaller, engine: EngineDep, policy_number: str = Path(pattern=POLICY_NUMBER_PATTERN)
-) -> Policy:
-    """One policy by number."""
+    caller: AnyCaller,
+    engine: EngineDep,
+    policy_number: str = Path(pattern=POLICY_NUMBER_PATTERN),
+) -> PolicyOut:
+    """One policy by number; the holder's name is for adjusters and admins only."""
     async with engine.connect() as conn:
         policy = await policies.get(conn=conn, policy_number=policy_number)
     if policy is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"policy {policy_number} not found")
-    return policy
+    shown = policy.model_dump()
+    if caller.role is Role.SUBMITTER:
+        shown["holder_name"] = None
+    return PolicyOut.model_validate(shown)

@@ -170,8 +170,9 @@ class DevStack:
             )
         lines += [f"    Logs          {self.logs}/", ""]
         lines.append("  API keys (Authorization: Bearer <key>):")
-        for key in s.api_key_table.values():
-            lines.append(f"    {key.role:<10} {key.token}")
+        for key in s.api_key_list:
+            if key.plaintext is not None:
+                lines.append(f"    {key.role:<10} {key.plaintext}")
         lines += ["", "  Ctrl-C stops everything; `make dev` again resumes every claim.", ""]
         return "\n".join(lines)
 

@@ -33,6 +33,7 @@ async def record_submission(
     workflow_id: str,
     submission: ClaimSubmission,
     submitted_at: dt.datetime,
+    submitted_by: str | None = None,
 ) -> None:
     """Insert the claim row and its `submitted` event unless they already exist."""
     sub = submission
@@ -52,6 +53,7 @@ async def record_submission(
             status=str(ClaimStatus.SUBMITTED),
             last_step=SUBMITTED_STEP,
             submitted_at=submitted_at,
+            submitted_by=submitted_by,
         )
         .on_conflict_do_nothing(index_elements=[claim.c.claim_id])
     )
@@ -189,10 +191,13 @@ async def list_page(
     policy_number: str | None = None,
     before: tuple[dt.datetime, uuid.UUID] | None = None,
     claim_ids: Sequence[uuid.UUID] | None = None,
+    submitted_by: str | None = None,
 ) -> Sequence[RowMapping]:
     """Return up to `limit` claims, newest first, strictly older than the `before` cursor
     (and among `claim_ids`, when given)."""
     query = sa.select(claim)
+    if submitted_by is not None:
+        query = query.where(claim.c.submitted_by == submitted_by)
     if claim_ids is not None:
         query = query.where(claim.c.claim_id.in_(claim_ids))
     if status is not None:

@@ -23,9 +23,12 @@ async def test_policy_create_replace_and_get(http: httpx.AsyncClient):
     assert (await http.post("/v1/policies", headers=ADMIN, json=body)).status_code == 201
     body["holder_name"] = "Grace Hopper"
     assert (await http.post("/v1/policies", headers=ADMIN, json=body)).status_code == 200
-    got = await http.get(f"/v1/policies/{policy.policy_number}", headers=SUBMITTER)
+    got = await http.get(f"/v1/policies/{policy.policy_number}", headers=ADJUSTER)
     assert got.status_code == 200
     assert got.json() == body
+    # The holder is personal data: a submitter sees the cover, not who holds it.
+    seen = await http.get(f"/v1/policies/{policy.policy_number}", headers=SUBMITTER)
+    assert seen.json() == body | {"holder_name": None}
 
 
 async def test_claim_is_paid_automatically(http: httpx.AsyncClient):

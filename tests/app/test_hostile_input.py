@@ -48,7 +48,7 @@ def _fields_named(response: httpx.Response) -> list[list[Any]]:
 
 async def _no_workflow_for(client: Client, key: str) -> bool:
     """True when no claim workflow was started for the submitter's Idempotency-Key."""
-    caller = Settings().api_key_table["dev-submitter-key"]
+    caller = Settings().dev_submitter
     handle = client.get_workflow_handle(workflow_id_for(claim_id_for(caller, key)))
     try:
         await handle.describe()

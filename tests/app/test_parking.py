@@ -43,7 +43,7 @@ class Submission:
         self.stack = stack
         self.engine = stack.engine
         self.key = uuid.uuid4().hex
-        caller = stack.settings.api_key_table["dev-submitter-key"]
+        caller = stack.settings.dev_submitter
         self.claim_id = claim_id_for(caller, self.key)
 
     async def submit(self, **overrides: Any) -> None:

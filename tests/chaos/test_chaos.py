@@ -143,7 +143,7 @@ async def test_api_killed_during_posts_and_clients_retry_with_their_keys(
             api.kill()
             api.wait()
 
-        caller = settings.api_key_table["dev-submitter-key"]
+        caller = settings.dev_submitter
         expected = [claim_id_for(caller, key) for key in keys]
         assert sorted(answered) == sorted(str(c) for c in expected)
         assert attempts["failed"] > 0, "the kill hit no request in flight"

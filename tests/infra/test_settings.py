@@ -1,28 +1,59 @@
+import hashlib
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
+from infra import api_keys
 from infra.settings import DEV_API_KEYS, Role, Settings, parse_api_keys
 
 
 def test_dev_keys_are_the_default_in_dev():
-    keys = Settings(api_keys=None).api_key_table
-    assert {k.role for k in keys.values()} == set(Role)
-    assert set(keys) == set(parse_api_keys(DEV_API_KEYS))
+    keys = Settings(api_keys=None).api_key_list
+    assert {k.role for k in keys} == set(Role)
+    assert keys == parse_api_keys(DEV_API_KEYS)
 
 
-def test_keys_parse_with_optional_names():
+def test_keys_parse_with_optional_names_never_derived_from_the_token():
     keys = parse_api_keys("t1:adjuster:alice, t2:submitter")
-    assert keys["t1"].name == "alice"
-    assert keys["t1"].role is Role.ADJUSTER
-    assert keys["t2"].name.startswith("submitter-")
+    assert (keys[0].name, keys[0].role) == ("alice", Role.ADJUSTER)
+    assert keys[1].name == "submitter-2"
+    # Only the hash is kept; the name says nothing about the token.
+    assert keys[1].digest == hashlib.sha256(b"t2").hexdigest()
+    assert hashlib.sha256(b"t2").hexdigest()[:8] not in keys[1].name
 
 
-@pytest.mark.parametrize("raw", ["no-role", "t:janitor", ":admin"])
+def test_a_key_may_be_configured_as_its_hash():
+    token = "a-long-random-token-nobody-keeps-in-config"
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    settings = Settings(api_keys=f"sha256:{digest}:admin:ops")
+    key = settings.key_for(token)
+    assert key is not None
+    assert (key.name, key.role, key.plaintext) == ("ops", Role.ADMIN, None)
+    assert settings.key_for(digest) is None
+    assert settings.key_for("a-long-random-token-nobody-keeps-in-confiG") is None
+
+
+def test_tokens_are_compared_in_constant_time(monkeypatch):
+    compared: list[tuple[str, str]] = []
+    real = api_keys.hmac.compare_digest
+
+    def spy(a: str, b: str) -> bool:
+        compared.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(api_keys.hmac, "compare_digest", spy)
+    keys = parse_api_keys("first:admin,second:admin,third:admin")
+    assert api_keys.find_key(keys, "first") == keys[0]
+    # Every key is compared, even after the first one matched.
+    assert len(compared) == 3
+
+
+@pytest.mark.parametrize("raw", ["no-role", "t:janitor", ":admin", "sha256:abc:admin"])
 def test_malformed_keys_are_refused(raw):
-    with pytest.raises(ValueError, match=r"role|token"):
+    with pytest.raises(ValueError, match=r"role|token|hex"):
         parse_api_keys(raw)
     with pytest.raises(ValidationError):
         Settings(api_keys=raw)
@@ -31,8 +62,52 @@ def test_malformed_keys_are_refused(raw):
 def test_a_copy_with_other_keys_sees_the_other_keys():
     original = Settings(api_keys="a:admin")
     copy = original.model_copy(update={"api_keys": "b:admin"})
-    assert set(original.api_key_table) == {"a"}
-    assert set(copy.api_key_table) == {"b"}
+    assert original.key_for("a") is not None
+    assert original.key_for("b") is None
+    assert copy.key_for("b") is not None
+
+
+STRONG = "Zq8v1Xr4Lm0Ns7Kt2Pw9Hy3Jd6Fb5Gc1Vx"
+PROD: dict[str, Any] = {"env": "prod", "temporal_address": "temporal:7233"}
+GOOD_DB = "postgresql+asyncpg://claims:Xk29vQm7Lp4Ra8Tz@db/claims"
+
+
+@pytest.mark.parametrize(
+    ("keys", "reason"),
+    [
+        ("a:admin", "shorter than 32"),
+        ("s3cret:admin", "published example"),
+        ("Dev-admin-key:admin", "published example"),
+        (",", "holds no keys"),
+        ("a" * 40 + ":admin", "low entropy"),
+        ("ab" * 20 + ":admin", "low entropy"),
+    ],
+)
+def test_prod_refuses_weak_keys_with_the_reason(keys, reason):
+    settings = Settings(**PROD, api_keys=keys, database_url=GOOD_DB)
+    problems = settings.production_problems(needs_keys=True, needs_database=True)
+    assert len(problems) == 1
+    assert reason in problems[0]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+asyncpg://claims@db/claims",
+        "postgresql+asyncpg://claims:@db/claims",
+        "postgresql+asyncpg://postgres:postgres@db/claims",
+        "postgresql+asyncpg://claims:claims@db/claims",
+    ],
+)
+def test_prod_refuses_a_database_url_with_an_empty_or_default_password(url):
+    settings = Settings(**PROD, api_keys=f"{STRONG}:admin", database_url=url)
+    [problem] = settings.production_problems(needs_keys=True, needs_database=True)
+    assert "password" in problem
+
+
+def test_prod_accepts_strong_keys_and_a_real_password():
+    settings = Settings(**PROD, api_keys=f"{STRONG}:admin:ops", database_url=GOOD_DB)
+    assert settings.production_problems(needs_keys=True, needs_database=True) == []
 
 
 def test_prod_refuses_dev_defaults():
@@ -45,15 +120,10 @@ def test_prod_refuses_dev_defaults():
 
 
 def test_prod_refuses_the_dev_keys():
-    settings = Settings(
-        env="prod",
-        api_keys=DEV_API_KEYS,
-        temporal_address="temporal:7233",
-        database_url="postgresql+asyncpg://db/claims",
-    )
-    assert settings.production_problems(needs_keys=True, needs_database=True) == [
-        "CLAIMS_API_KEYS contains the dev keys"
-    ]
+    settings = Settings(**PROD, api_keys=DEV_API_KEYS, database_url=GOOD_DB)
+    problems = settings.production_problems(needs_keys=True, needs_database=True)
+    assert len(problems) == 3
+    assert all("published example or dev key" in p for p in problems)
 
 
 def test_the_llm_worker_needs_no_database_or_keys_in_prod():

@@ -96,7 +96,7 @@ async def request_info(http: httpx.AsyncClient, _: AsyncEngine) -> str:
 
 async def parked_then_retried(http: httpx.AsyncClient, engine: AsyncEngine) -> str:
     key = uuid.uuid4().hex
-    claim_id = claim_id_for(Settings().api_key_table["dev-submitter-key"], key)
+    claim_id = claim_id_for(Settings().dev_submitter, key)
     async with faults.refuse_event(engine, claim_id, EventType.APPROVED) as fault:
         await submit(http, await create_policy(http), headers={"Idempotency-Key": key})
         await wait_for_claim(http, claim_id, {"needs_attention"})

@@ -57,6 +57,8 @@ class Stack:
                 submission=submission,
                 submitted_at=dt.datetime.now(dt.UTC),
                 config=claim_config(self.settings).model_copy(update=config),
+                # Owned by the dev submitter, as if it had come through the API with its key.
+                submitted_by=self.settings.dev_submitter.name,
             ),
             id=workflow_id_for(claim_id),
             task_queue=self.settings.task_queue,
