@@ -160,7 +160,7 @@ class AssessmentActivities:
             try:
                 answer, invalid_reason = await self._ask(model, messages, usage)
             except Exception as exc:  # classified: the next model, or a retry, decides
-                fault = classify(exc)
+                fault = classify(exc, secrets=[self._config.api_key])
                 activity.logger.warning("model %s failed (%s): %s", model, fault.kind, fault.reason)
                 faults.append((model, fault))
                 usage.faults.append(f"{model}: {fault.kind}")

@@ -11,11 +11,28 @@ classified here:
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 _TRANSIENT_STATUS = frozenset({408, 409, 425, 429})
+
+# What a provider's error text may echo back: our key, a bearer token, anything key-shaped.
+_KEY_SHAPED = re.compile(
+    r"(sk-[A-Za-z0-9_-]{6,}|Bearer\s+\S+|(api[_-]?key|token)[\"':= ]+\S+|[A-Za-z0-9_-]{32,})",
+    re.IGNORECASE,
+)
+REDACTED = "[redacted]"
+
+
+def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """A provider's error text fit for logs and workflow history: no key survives it."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return _KEY_SHAPED.sub(REDACTED, text)
 
 
 class FaultKind(StrEnum):
@@ -62,10 +79,10 @@ def _retry_after(exc: BaseException) -> float | None:
     return None
 
 
-def classify(exc: BaseException) -> Fault:
-    """Classify an exception raised by `litellm.acompletion`."""
+def classify(exc: BaseException, secrets: Iterable[str | None] = ()) -> Fault:
+    """Classify an exception raised by `litellm.acompletion` (its text redacted)."""
     name = type(exc).__name__
-    reason = f"{name}: {str(exc)[:300]}"
+    reason = f"{name}: {redact(str(exc), secrets)[:300]}"
     status = _status_of(exc)
     if name in {"Timeout", "APITimeoutError", "APIConnectionError"} or isinstance(
         exc, TimeoutError | ConnectionError

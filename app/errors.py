@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +15,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from claims.lifecycle import ErrorType
+from infra.store import failures
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +97,14 @@ async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    # Logged with its traceback by the server; the caller learns nothing about internals.
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    # The error's class and where it was raised, never its message: a database or provider
+    # message can quote a claimant's data or a key. The caller learns nothing of internals.
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error(
+        "unhandled %s on %s %s\n%s",
+        failures.describe(exc),
+        request.method,
+        request.url.path,
+        frames,
+    )
     return JSONResponse({"detail": "internal error"}, status_code=500)

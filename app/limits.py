@@ -18,6 +18,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.auth import bearer_token_of, known_token
 from infra.settings import Settings
 
+AUTHENTICATED_PREFIXES = ("/v1/", "/codec/")
+
 
 @dataclass(frozen=True)
 class RouteLimit:
@@ -32,6 +34,8 @@ def route_limits(settings: Settings) -> list[RouteLimit]:
         RouteLimit(
             "POST", re.compile(r"^/v1/claims/[^/]+/documents/?$"), settings.max_document_body_bytes
         ),
+        # A claim's payloads, as the Web UI batches them for decoding.
+        RouteLimit("POST", re.compile(r"^/codec/"), settings.max_document_body_bytes),
     ]
 
 
@@ -57,7 +61,7 @@ class BodyLimitMiddleware:
             return
         path: str = scope["path"]
         headers = dict(scope["headers"])
-        if path.startswith("/v1/") and not known_token(
+        if path.startswith(AUTHENTICATED_PREFIXES) and not known_token(
             self.settings, bearer_token_of(headers.get(b"authorization", b""))
         ):
             await _respond(send, 401, "missing or invalid API key", {"www-authenticate": "Bearer"})

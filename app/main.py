@@ -7,11 +7,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from temporalio.client import Client
 
 from app import errors, observability
 from app.limits import BodyLimitMiddleware
-from app.routes import actions, claims, health, policies
+from app.routes import actions, claims, codec, health, policies
 from infra.db import create_engine
 from infra.settings import Settings
 from infra.telemetry import tracing_interceptor
@@ -45,8 +46,17 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
     app.include_router(policies.router)
     app.include_router(claims.router)
     app.include_router(actions.router)
+    app.include_router(codec.router)
 
     app.add_middleware(BodyLimitMiddleware, settings=settings)
+    # Only the Temporal Web UI's own origin may call us from a browser (the codec endpoint).
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["POST"],
+        allow_headers=["Authorization", "Content-Type", "X-Namespace"],
+        allow_credentials=True,
+    )
     app.add_exception_handler(RequestValidationError, errors.on_validation_error)
     app.add_exception_handler(Exception, errors.on_unexpected_error)
 

@@ -24,7 +24,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import httpx
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -34,6 +33,8 @@ from claims.assessment import ClaimFacts
 from infra.devstack.processes import free_port
 from infra.devstack.readiness import queue_has_poller
 from infra.devstack.temporal import temporal_binary
+from infra.encryption import data_converter
+from infra.settings import Settings
 
 FACTS = ClaimFacts(
     claim_type="auto",
@@ -60,7 +61,8 @@ async def _wait_http(url: str, timeout_s: float = 30) -> None:
 async def run(claims: int, concurrency: int, latency: float) -> None:
     logs = Path(tempfile.mkdtemp(prefix="claims-bench-"))
     env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=temporal_binary(), data_converter=pydantic_data_converter
+        dev_server_existing_path=temporal_binary(),
+        data_converter=data_converter(Settings().key_ring()),
     )
     llm_port = free_port()
     queue = f"bench-llm-{uuid.uuid4().hex[:6]}"

@@ -16,5 +16,10 @@ def async_url(url: str) -> str:
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     """An asyncpg engine; `pool_pre_ping` survives a Postgres restart under a running process."""
     return create_async_engine(
-        async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        async_url(url),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        # Statement parameters hold claimants' data: never in an error message or a log line.
+        hide_parameters=True,
     )

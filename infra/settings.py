@@ -6,13 +6,14 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from claims.routing import DEFAULT_AUTO_APPROVE_MIN_CONFIDENCE
 from infra.api_keys import ApiKey, Role, find_key, parse_api_keys, production_key_problems
+from infra.encryption import KeyRingError, dev_key_ring, parse_key_ring
 
 __all__ = ["DEV_API_KEYS", "ApiKey", "Role", "Settings", "get_settings", "parse_api_keys"]
 
@@ -52,11 +53,14 @@ class Settings(BaseSettings):
     embedded_postgres_port: int = 55432
 
     api_keys: str | None = None
+    # Temporal payload encryption: `id:base64key,…`, the first key encrypts (infra/encryption.py).
+    # Unset in dev: a generated ring kept under the data dir. Required in prod.
+    encryption_keys: SecretStr | None = None
 
     llm_model: str = "offline/claims-assessor"
     llm_fallback_models: str = ""
     llm_api_base: str | None = None
-    llm_api_key: str | None = None
+    llm_api_key: SecretStr | None = None
     llm_timeout_s: float = Field(default=60.0, gt=0)
     llm_max_attempts: int = Field(default=8, ge=1)
     llm_max_concurrency: int = Field(default=20, ge=1)
@@ -79,6 +83,9 @@ class Settings(BaseSettings):
     max_document_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
     max_other_body_bytes: int = Field(default=64 * 1024, ge=1024)
     update_wait_s: float = Field(default=10.0, gt=0)
+    # Browser origins allowed to call the API (the Temporal Web UI, for the codec endpoint);
+    # comma separated. Empty: the UI of the embedded dev server.
+    cors_allowed_origins: str = ""
 
     # Workers: capacity, shutdown grace, boot-time patience, the SDK's metrics port.
     worker_max_concurrent_activities: int = Field(default=100, ge=1)
@@ -86,6 +93,7 @@ class Settings(BaseSettings):
     workflow_cache_size: int = Field(default=1000, ge=0)
     worker_graceful_shutdown_s: float = Field(default=30.0, ge=0)
     worker_metrics_port: int | None = None
+    worker_metrics_host: str = "127.0.0.1"
     connect_timeout_s: float = Field(default=60.0, gt=0)
 
     # Observability: OTLP/HTTP collector for traces (e.g. http://otel-collector:4318); unset: none.
@@ -95,7 +103,17 @@ class Settings(BaseSettings):
     def _keys_parse(self) -> Settings:
         if self.api_keys is not None:
             parse_api_keys(self.api_keys)
+        if self.encryption_keys is not None:
+            parse_key_ring(self.encryption_keys.get_secret_value())
         return self
+
+    def key_ring(self) -> list[tuple[str, bytes]]:
+        """The payload encryption keys; in dev without configuration, the data dir's ring."""
+        if self.encryption_keys is not None:
+            return parse_key_ring(self.encryption_keys.get_secret_value())
+        if self.env == "prod":
+            raise KeyRingError("CLAIMS_ENCRYPTION_KEYS is unset")
+        return parse_key_ring(dev_key_ring(self.data_dir))
 
     def production_problems(self, *, needs_keys: bool, needs_database: bool) -> list[str]:
         """What keeps this process from running in prod on dev defaults (empty in dev)."""
@@ -109,6 +127,10 @@ class Settings(BaseSettings):
         if needs_database and self.database_url and _weak_password(self.database_url):
             problems.append(
                 "CLAIMS_DATABASE_URL has an empty or default password; use a generated one"
+            )
+        if self.encryption_keys is None:
+            problems.append(
+                "CLAIMS_ENCRYPTION_KEYS is unset (payloads must reach Temporal encrypted)"
             )
         if not self.temporal_address:
             problems.append("CLAIMS_TEMPORAL_ADDRESS is unset (prod never embeds Temporal)")
@@ -133,6 +155,17 @@ class Settings(BaseSettings):
     def key_for(self, token: str | None) -> ApiKey | None:
         """The key a bearer token belongs to (constant-time), or None."""
         return find_key(self.api_key_list, token)
+
+    @property
+    def cors_origins(self) -> list[str]:
+        given = [o.strip() for o in self.cors_allowed_origins.split(",") if o.strip()]
+        ui = self.temporal_ui_port
+        return given or [f"http://127.0.0.1:{ui}", f"http://localhost:{ui}"]
+
+    @property
+    def codec_endpoint(self) -> str:
+        """Where operators' tools reach our codec (the API's /codec)."""
+        return f"http://{self.api_host}:{self.api_port}/codec"
 
     @property
     def fallback_models(self) -> list[str]:

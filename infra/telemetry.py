@@ -45,10 +45,12 @@ def tracing_interceptor() -> TracingInterceptor:
     return TracingInterceptor()
 
 
-def worker_runtime(metrics_port: int | None) -> Runtime | None:
-    """A Temporal runtime serving the SDK's metrics on `metrics_port` (None: no metrics port)."""
+def worker_runtime(metrics_port: int | None, host: str = "127.0.0.1") -> Runtime | None:
+    """A Temporal runtime serving the SDK's metrics on `host:metrics_port` (None: no port).
+
+    Loopback by default: a container that is scraped from outside sets the host to 0.0.0.0.
+    """
     if metrics_port is None:
         return None
-    return Runtime(
-        telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=f"0.0.0.0:{metrics_port}"))
-    )
+    address = f"{host}:{metrics_port}"
+    return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=address)))

@@ -6,7 +6,6 @@ import logging
 from collections.abc import Sequence
 
 from temporalio.client import Client, Interceptor
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import Runtime
 from tenacity import (
     AsyncRetrying,
@@ -16,6 +15,7 @@ from tenacity import (
     wait_exponential,
 )
 
+from infra.encryption import data_converter
 from infra.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -27,15 +27,15 @@ async def connect(
     runtime: Runtime | None = None,
     interceptors: Sequence[Interceptor] = (),
 ) -> Client:
-    """Connect to the configured Temporal frontend with the pydantic data converter.
+    """Connect to the configured Temporal frontend with our data converter.
 
-    Pydantic models travel as JSON, with Decimal amounts as strings, so history stays readable
-    in the Web UI and no float ever rounds money.
+    Pydantic models travel as JSON, with Decimal amounts as strings, so no float ever rounds
+    money; every payload is then encrypted (`infra/encryption.py`) before it leaves the process.
     """
     return await Client.connect(
         settings.temporal_target,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(settings.key_ring()),
         runtime=runtime,
         interceptors=interceptors,
     )

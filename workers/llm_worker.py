@@ -16,7 +16,7 @@ def llm_config(settings: Settings) -> LlmConfig:
         model=settings.llm_model,
         fallback_models=settings.fallback_models,
         api_base=settings.llm_api_base,
-        api_key=settings.llm_api_key,
+        api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
         timeout_s=settings.llm_timeout_s,
         max_rps=settings.llm_max_rps,
     )

@@ -72,7 +72,7 @@ async def _connect(settings: Settings) -> Client:
     try:
         return await connect_with_retry(
             settings,
-            runtime=worker_runtime(settings.worker_metrics_port),
+            runtime=worker_runtime(settings.worker_metrics_port, settings.worker_metrics_host),
             interceptors=[tracing_interceptor()],
         )
     except Exception as exc:

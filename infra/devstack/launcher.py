@@ -19,6 +19,7 @@ import httpx
 from infra.devstack import postgres as pg
 from infra.devstack import temporal as tdev
 from infra.devstack.processes import Child, PidFile, child_env
+from infra.encryption import dev_key_ring
 from infra.migrate import upgrade
 from infra.settings import Settings
 
@@ -88,6 +89,7 @@ class DevStack:
                     namespace=s.temporal_namespace,
                     log_path=self.logs / "temporal.log",
                     search_attributes=self.search_attributes,
+                    codec_endpoint=s.codec_endpoint,
                 )
             )
             await tdev.wait_ready(child, target, s.temporal_namespace)
@@ -97,11 +99,18 @@ class DevStack:
         await asyncio.to_thread(upgrade, database_url)
         say(f"migrations at head ({time.monotonic() - started:.1f}s)")
 
+        ring = s.encryption_keys.get_secret_value() if s.encryption_keys else None
         env = child_env(
             CLAIMS_DATABASE_URL=database_url,
             CLAIMS_TEMPORAL_ADDRESS=target,
             LITELLM_LOCAL_MODEL_COST_MAP="True",
+            # Every process encrypts with the same ring: the configured one, or the dev ring
+            # generated once under the data dir.
+            CLAIMS_ENCRYPTION_KEYS=ring or dev_key_ring(self.data_dir),
         )
+        # The model's API key reaches the llm worker alone: the API and the claims worker
+        # never call a model, so they never hold a provider's key.
+        without_llm_keys = {k: v for k, v in env.items() if not k.endswith("_API_KEY")}
         self.metrics_ports = worker_metrics_ports(s.worker_metrics_port)
         workers = []
         for name, queue, task_queue in (
@@ -109,11 +118,12 @@ class DevStack:
             ("llm-worker", "llm", s.llm_task_queue),
         ):
             port = str(self.metrics_ports[name])
-            worker_env = env | {"CLAIMS_WORKER_METRICS_PORT": port}
+            base = env if queue == "llm" else without_llm_keys
+            worker_env = base | {"CLAIMS_WORKER_METRICS_PORT": port}
             args = ["worker", "--queue", queue]
             workers.append(self._start(self._app_child(name, args, worker_env)))
             self._worker_queues[name] = task_queue
-        api = self._start(self._app_child("api", ["api"], env))
+        api = self._start(self._app_child("api", ["api"], without_llm_keys))
         started = time.monotonic()
         await self._wait_workers(workers)
         await self._wait_api(api)

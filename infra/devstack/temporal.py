@@ -35,6 +35,7 @@ def dev_server_child(
     log_path: Path,
     search_attributes: Mapping[str, str],
     host: str = "127.0.0.1",
+    codec_endpoint: str | None = None,
 ) -> Child:
     for used in (port, ui_port):
         if used is not None and port_in_use(host, used):
@@ -57,6 +58,9 @@ def dev_server_child(
         "warn",
     ]
     argv += ["--ui-port", str(ui_port)] if ui_port is not None else ["--headless"]
+    if ui_port is not None and codec_endpoint:
+        # The Web UI decodes payloads through our API, with the operator's credentials.
+        argv += ["--ui-codec-endpoint", codec_endpoint]
     if namespace != "default":
         argv += ["--namespace", namespace]
     for name, kind in search_attributes.items():

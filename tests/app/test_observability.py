@@ -17,6 +17,8 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from infra import logging as claims_logging
+from infra.encryption import data_converter
+from infra.settings import Settings
 from infra.telemetry import tracing_interceptor
 from tests.support import factories as f
 from tests.support.api import TERMINAL, create_policy, submit, wait_for_claim
@@ -38,7 +40,7 @@ async def traced_http(
 ) -> AsyncIterator[httpx.AsyncClient]:
     traced = await Client.connect(
         client.service_client.config.target_host,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(Settings().key_ring()),
         interceptors=[tracing_interceptor()],
     )
     async with make_stack(temporal=traced) as stack:

@@ -20,13 +20,14 @@ import httpx
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from claims.lifecycle import TERMINAL_STATUSES, ClaimStatus
 from infra import migrate
 from infra.devstack import temporal
 from infra.devstack.postgres import EmbeddedPostgres
 from infra.devstack.processes import Child, free_port
+from infra.encryption import data_converter
+from infra.settings import Settings
 from infra.tables import claim, claim_event, payment
 from workflows import search_attributes
 
@@ -83,7 +84,8 @@ class RestartableServers:
         child.process.wait()
 
     async def client(self) -> Client:
-        return await Client.connect(self.temporal_target, data_converter=pydantic_data_converter)
+        converter = data_converter(Settings().key_ring())
+        return await Client.connect(self.temporal_target, data_converter=converter)
 
     def stop(self) -> None:
         for child in (self.temporal, self.postgres):

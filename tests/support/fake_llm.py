@@ -142,6 +142,10 @@ async def _answer(  # noqa: PLR0911 - one branch per behaviour reads best
         return _error(500, "The server had an error", "server_error")
     if behaviour == "unauthorized":
         return _error(401, "Incorrect API key provided", "invalid_api_key")
+    if behaviour == "unauthorized-echo":
+        # Some providers quote the key they were given: the worst case for our logs.
+        presented = request.headers.get("authorization", "").removeprefix("Bearer ")
+        return _error(401, f"Incorrect API key provided: {presented}", "invalid_api_key")
     if behaviour == "context-window":
         return _error(
             400,

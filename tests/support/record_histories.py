@@ -39,6 +39,7 @@ from tests.support.api import (
     submit,
     wait_for_claim,
 )
+from tests.support.keys import HISTORIES_RING
 from tests.support.servers import postgres_server, temporal_environment
 from tests.support.stack import running_stack, stack_settings
 
@@ -133,7 +134,7 @@ async def _history_json(client: Client, claim_id: str) -> str:
 
 async def record(only: list[str]) -> None:
     HISTORIES.mkdir(exist_ok=True)
-    env = await temporal_environment()
+    env = await temporal_environment(HISTORIES_RING)
     try:
         async with postgres_server() as url:
             await asyncio.to_thread(upgrade, url)

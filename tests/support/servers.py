@@ -10,17 +10,18 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from infra.devstack.postgres import EmbeddedPostgres
 from infra.devstack.processes import free_port
 from infra.devstack.temporal import temporal_binary
+from infra.encryption import data_converter
+from infra.settings import Settings
 from workflows import search_attributes
 
 TEST_DATABASE = "claims_test"
@@ -65,11 +66,17 @@ async def postgres_server() -> AsyncIterator[str]:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-async def temporal_environment() -> WorkflowEnvironment:
-    """A real Temporal dev server (in-memory store) with our search attributes registered."""
+async def temporal_environment(
+    ring: Sequence[tuple[str, bytes]] | None = None,
+) -> WorkflowEnvironment:
+    """A real Temporal dev server (in-memory store) with our search attributes registered.
+
+    Its client encrypts like every process of ours: with `ring`, or the dev ring of the data
+    dir that the workers and API the tests start also read.
+    """
     return await WorkflowEnvironment.start_local(
         dev_server_existing_path=temporal_binary(),
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(ring or Settings().key_ring()),
         search_attributes=search_attributes.ALL,
         # Per-workflow time skipping (TimeSkipper.fast_forward): days of SLA pass in seconds.
         dev_server_extra_args=[

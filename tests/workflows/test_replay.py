@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from temporalio import workflow
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer, WorkflowReplayResult
 
 from claims import routing
 from claims.routing import Route, RoutingDecision
+from infra.encryption import data_converter
+from tests.support.keys import HISTORIES_RING
 from workflows.claim import ClaimWorkflow
 from workflows.contracts import ClaimState, ClaimWorkflowInput
 from workflows.sandbox import claim_workflow_runner
@@ -47,7 +48,7 @@ async def replay(history: WorkflowHistory) -> WorkflowReplayResult:
     """Replay on the current ClaimWorkflow in the sandbox its workers use."""
     replayer = Replayer(
         workflows=[ClaimWorkflow],
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(HISTORIES_RING),
         workflow_runner=claim_workflow_runner(),
     )
     return await replayer.replay_workflow(history, raise_on_replay_failure=False)
@@ -79,7 +80,7 @@ class ReorderedClaimWorkflow(ClaimWorkflow):
 async def test_a_changed_workflow_fails_replay():
     """The replay test can fail: a workflow that skips the policy check no longer replays."""
     reordered = workflow.defn(name="ClaimWorkflow", sandboxed=False)(ReorderedClaimWorkflow)
-    replayer = Replayer(workflows=[reordered], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[reordered], data_converter=data_converter(HISTORIES_RING))
     result = await replayer.replay_workflow(load("auto_approve"), raise_on_replay_failure=False)
     assert result.replay_failure is not None
 

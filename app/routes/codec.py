@@ -1,0 +1,98 @@
+"""Temporal's remote codec protocol, for operators: the Web UI and `temporal --codec-endpoint`.
+
+Payloads reach Temporal encrypted (`infra/encryption.py`). An operator's tool posts them here
+and gets them back decoded, if the caller is an adjuster or an admin; anyone else gets 401/403
+and sees ciphertext. Bodies are `{"payloads": [...]}` in protobuf JSON (base64 data and
+metadata), with the namespace in `X-Namespace`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, Request, status
+from google.protobuf import json_format
+from google.protobuf.message import Message
+from pydantic import BaseModel, Field
+from temporalio.api.common.v1 import Payload
+from temporalio.converter import PayloadCodec
+
+from app.auth import Adjuster
+from app.deps import SettingsDep
+from app.responses import AUTHENTICATED, ROLE_CHECKED, WITH_BODY
+from infra.encryption import KeyRingError
+
+router = APIRouter(
+    prefix="/codec", tags=["codec"], responses=AUTHENTICATED | ROLE_CHECKED | WITH_BODY
+)
+
+
+class Payloads(BaseModel):
+    payloads: list[dict[str, Any]] = Field(max_length=10_000)
+
+
+Namespace = Annotated[str | None, Header(alias="X-Namespace", max_length=200)]
+
+
+def _codec(request: Request) -> PayloadCodec:
+    codec: PayloadCodec | None = request.app.state.temporal.data_converter.payload_codec
+    if codec is None:  # pragma: no cover - every client of ours has the codec
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="no codec configured")
+    return codec
+
+
+def _parse(body: Payloads) -> list[Payload]:
+    try:
+        return [json_format.ParseDict(p, Payload()) for p in body.payloads]
+    except json_format.ParseError as exc:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            detail=[{"loc": ["body", "payloads"], "msg": "not a payload", "type": "value_error"}],
+        ) from exc
+
+
+def _render(payloads: list[Payload]) -> Payloads:
+    def as_dict(message: Message) -> dict[str, Any]:
+        return json_format.MessageToDict(message)
+
+    return Payloads(payloads=[as_dict(p) for p in payloads])
+
+
+def _check_namespace(settings: SettingsDep, namespace: str | None) -> None:
+    if namespace is not None and namespace != settings.temporal_namespace:
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST, detail=f"this codec serves {settings.temporal_namespace}"
+        )
+
+
+@router.post("/encode", response_model=Payloads)
+async def encode(
+    body: Payloads,
+    request: Request,
+    _: Adjuster,
+    settings: SettingsDep,
+    namespace: Namespace = None,
+) -> Payloads:
+    """Encrypt payloads with the current key."""
+    _check_namespace(settings, namespace)
+    return _render(await _codec(request).encode(_parse(body)))
+
+
+@router.post("/decode", response_model=Payloads)
+async def decode(
+    body: Payloads,
+    request: Request,
+    _: Adjuster,
+    settings: SettingsDep,
+    namespace: Namespace = None,
+) -> Payloads:
+    """Decrypt payloads with whichever key of the ring encrypted them."""
+    _check_namespace(settings, namespace)
+    try:
+        return _render(await _codec(request).decode(_parse(body)))
+    except KeyRingError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from exc
+    except Exception as exc:  # tampered or truncated ciphertext (cryptography's InvalidTag)
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, detail="a payload could not be decrypted"
+        ) from exc
