@@ -8,6 +8,7 @@ import psutil
 import pytest
 from temporalio.client import Client
 
+from infra.encryption import data_converter, dev_key_ring, parse_key_ring
 from tests.support import factories as f
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, TERMINAL, wait_for_claim
 from tests.support.devstack import dev_stack, llm_worker_child
@@ -183,12 +184,15 @@ async def test_an_extra_llm_worker_takes_over_when_the_stacks_own_dies(tmp_path:
     extra = None
     try:
         stack = await stack_scope.enter_async_context(dev_stack(tmp_path / "data"))
-        temporal = await Client.connect(stack.temporal_target)
+        ring = parse_key_ring(dev_key_ring(tmp_path / "data"))
+        temporal = await Client.connect(stack.temporal_target, data_converter=data_converter(ring))
         extra = worker_process(
             "llm",
             client=temporal,
             log=tmp_path / "extra-llm-worker.log",
             database_url=f"postgresql+asyncpg://postgres@127.0.0.1:{stack.postgres_port}/claims",
+            # The stack's own ring, generated under its data dir: the same keys as its workers.
+            encryption_keys=dev_key_ring(tmp_path / "data"),
         )
         async with asyncio.timeout(60):
             while not await queue_has_poller(temporal, "claims-llm", extra.pid, workflows=False):

@@ -1,3 +1,4 @@
+import base64
 import hashlib
 import hmac
 import subprocess
@@ -69,7 +70,12 @@ def test_a_copy_with_other_keys_sees_the_other_keys():
 
 
 STRONG = "Zq8v1Xr4Lm0Ns7Kt2Pw9Hy3Jd6Fb5Gc1Vx"
-PROD: dict[str, Any] = {"env": "prod", "temporal_address": "temporal:7233"}
+RING = "k1:" + base64.b64encode(b"0123456789abcdef0123456789abcdef").decode()
+PROD: dict[str, Any] = {
+    "env": "prod",
+    "temporal_address": "temporal:7233",
+    "encryption_keys": RING,
+}
 GOOD_DB = "postgresql+asyncpg://claims:Xk29vQm7Lp4Ra8Tz@db/claims"
 
 
@@ -115,6 +121,7 @@ def test_prod_refuses_dev_defaults():
     problems = Settings(env="prod").production_problems(needs_keys=True, needs_database=True)
     assert problems == [
         "CLAIMS_API_KEYS is unset",
+        "CLAIMS_ENCRYPTION_KEYS is unset (payloads must reach Temporal encrypted)",
         "CLAIMS_TEMPORAL_ADDRESS is unset (prod never embeds Temporal)",
         "CLAIMS_DATABASE_URL is unset (prod never embeds Postgres)",
     ]
@@ -128,7 +135,7 @@ def test_prod_refuses_the_dev_keys():
 
 
 def test_the_llm_worker_needs_no_database_or_keys_in_prod():
-    settings = Settings(env="prod", temporal_address="temporal:7233")
+    settings = Settings(**PROD)
     assert settings.production_problems(needs_keys=False, needs_database=False) == []
     assert settings.production_problems(needs_keys=False, needs_database=True) != []
 
