@@ -37,12 +37,16 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "GET /v1/claims": (401, 200, 200, 200, 200),
     "GET /v1/policies/{number}": (401, 200, 200, 200, 200),
     "POST /v1/policies": (401, 403, 403, 403, 200),
+    "POST /codec/decode": (401, 403, 403, 200, 200),
+    "POST /codec/encode": (401, 403, 403, 200, 200),
 }
 
 BODIES: dict[str, Any] = {
     "POST /v1/claims/{id}/cancel": {"reason": "probe"},
     "POST /v1/claims/{id}/documents": {"name": "probe.txt", "text": "probe"},
     "POST /v1/claims/{id}/review": {"decision": "reject", "note": "probe"},
+    "POST /codec/decode": {"payloads": []},
+    "POST /codec/encode": {"payloads": []},
 }
 
 
