@@ -41,14 +41,19 @@ def _codec(request: Request) -> PayloadCodec:
     return codec
 
 
+def _unusable(message: str) -> HTTPException:
+    """A 422 in the validation-error shape the schema documents, naming `payloads`."""
+    return HTTPException(
+        status.HTTP_422_UNPROCESSABLE_CONTENT,
+        detail=[{"loc": ["body", "payloads"], "msg": message, "type": "value_error"}],
+    )
+
+
 def _parse(body: Payloads) -> list[Payload]:
     try:
         return [json_format.ParseDict(p, Payload()) for p in body.payloads]
     except json_format.ParseError as exc:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            detail=[{"loc": ["body", "payloads"], "msg": "not a payload", "type": "value_error"}],
-        ) from exc
+        raise _unusable("not a payload") from exc
 
 
 def _render(payloads: list[Payload]) -> Payloads:
@@ -91,8 +96,6 @@ async def decode(
     try:
         return _render(await _codec(request).decode(_parse(body)))
     except KeyRingError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from exc
+        raise _unusable(str(exc)) from exc
     except Exception as exc:  # tampered or truncated ciphertext (cryptography's InvalidTag)
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, detail="a payload could not be decrypted"
-        ) from exc
+        raise _unusable("a payload could not be decrypted") from exc
