@@ -11,11 +11,13 @@ import asyncio
 import importlib.util
 import os
 import pwd
+import secrets
 import shutil
 import stat
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import psutil
 
@@ -77,8 +79,23 @@ class EmbeddedPostgres:
         self.durable = durable
         self.user = _run_as_user()
 
+    @property
+    def password_file(self) -> Path:
+        """The generated superuser password, beside the data directory (mode 0600)."""
+        return self.pgdata.parent / f"{self.pgdata.name}.password"
+
+    @property
+    def password(self) -> str | None:
+        """None for a data directory made before password auth (it still trusts localhost)."""
+        try:
+            return self.password_file.read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
     def url(self, database: str = "postgres") -> str:
-        return f"postgresql+asyncpg://{SUPERUSER}@{HOST}:{self.port}/{database}"
+        password = self.password
+        credentials = f"{SUPERUSER}:{quote(password, safe='')}" if password else SUPERUSER
+        return f"postgresql+asyncpg://{credentials}@{HOST}:{self.port}/{database}"
 
     def _initdb(self) -> None:
         if (self.pgdata / "PG_VERSION").exists():
@@ -90,23 +107,38 @@ class EmbeddedPostgres:
         if self.user:
             shutil.chown(self.pgdata, self.user, self.user)
             _make_traversable(self.pgdata.parent)
-        subprocess.run(  # noqa: S603 - fixed argv
-            [
-                str(bin_dir() / "initdb"),
-                "-D",
-                str(self.pgdata),
-                "-U",
-                SUPERUSER,
-                "--auth=trust",
-                "--encoding=UTF8",
-                "--no-instructions",
-            ],
-            check=True,
-            capture_output=True,
-            user=self.user,
-            group=self.user,
-            extra_groups=[] if self.user else None,
-        )
+        # Password auth even on loopback: another local user must not walk into claim data.
+        password = secrets.token_urlsafe(24)
+        fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(password + "\n")
+        # initdb reads the password from a file its (possibly dropped) user can read.
+        pwfile = self.pgdata.parent / f".{self.pgdata.name}.initdb-pw"
+        pwfile.write_text(password + "\n")
+        pwfile.chmod(0o600)
+        if self.user:
+            shutil.chown(pwfile, self.user, self.user)
+        try:
+            subprocess.run(  # noqa: S603 - fixed argv
+                [
+                    str(bin_dir() / "initdb"),
+                    "-D",
+                    str(self.pgdata),
+                    "-U",
+                    SUPERUSER,
+                    "--auth=scram-sha-256",
+                    f"--pwfile={pwfile}",
+                    "--encoding=UTF8",
+                    "--no-instructions",
+                ],
+                check=True,
+                capture_output=True,
+                user=self.user,
+                group=self.user,
+                extra_groups=[] if self.user else None,
+            )
+        finally:
+            pwfile.unlink(missing_ok=True)
 
     def _clear_stale_lock(self) -> None:
         """Remove postmaster.pid of a dead server; stop an orphaned server of this data dir."""
@@ -177,7 +209,12 @@ class EmbeddedPostgres:
                 raise RuntimeError(f"postgres exited with {child.exit_code()}:\n{child.log_tail()}")
             try:
                 conn = await asyncpg.connect(
-                    host=HOST, port=self.port, user=SUPERUSER, database="postgres", timeout=2
+                    host=HOST,
+                    port=self.port,
+                    user=SUPERUSER,
+                    password=self.password,
+                    database="postgres",
+                    timeout=2,
                 )
             except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
                 last_error = exc
@@ -190,7 +227,9 @@ class EmbeddedPostgres:
     async def ensure_database(self, name: str) -> None:
         import asyncpg
 
-        conn = await asyncpg.connect(host=HOST, port=self.port, user=SUPERUSER, database="postgres")
+        conn = await asyncpg.connect(
+            host=HOST, port=self.port, user=SUPERUSER, password=self.password, database="postgres"
+        )
         try:
             exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
             if not exists:

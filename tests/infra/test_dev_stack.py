@@ -125,7 +125,7 @@ async def claim_figures(database_url: str) -> dict[str, int]:
 
 async def test_whole_stack_sigkill_mid_flight_loses_nothing_and_pays_once(tmp_path: Path):
     async with dev_stack(tmp_path / "data") as stack:
-        database_url = f"postgresql+asyncpg://postgres@127.0.0.1:{stack.postgres_port}/claims"
+        database_url = stack.database_url
         async with stack.http() as http:
             policy = f.policy()
             await http.post("/v1/policies", headers=ADMIN, json=policy.model_dump(mode="json"))
@@ -190,7 +190,7 @@ async def test_an_extra_llm_worker_takes_over_when_the_stacks_own_dies(tmp_path:
             "llm",
             client=temporal,
             log=tmp_path / "extra-llm-worker.log",
-            database_url=f"postgresql+asyncpg://postgres@127.0.0.1:{stack.postgres_port}/claims",
+            database_url=stack.database_url,
             # The stack's own ring, generated under its data dir: the same keys as its workers.
             encryption_keys=dev_key_ring(tmp_path / "data"),
         )

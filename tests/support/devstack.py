@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import psutil
@@ -36,6 +37,15 @@ class DevStackProcess:
     @property
     def api(self) -> str:
         return f"http://127.0.0.1:{self.api_port}"
+
+    @property
+    def database_url(self) -> str:
+        """The stack's claims database, with the password `claims dev` generated for it."""
+        password = (self.data_dir / "postgres.password").read_text().strip()
+        return (
+            f"postgresql+asyncpg://postgres:{quote(password, safe='')}"
+            f"@127.0.0.1:{self.postgres_port}/claims"
+        )
 
     @property
     def temporal_target(self) -> str:
