@@ -11,13 +11,26 @@ from temporalio.client import Client
 from infra.encryption import data_converter, dev_key_ring, parse_key_ring
 from tests.support import factories as f
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, TERMINAL, wait_for_claim
-from tests.support.devstack import dev_stack, llm_worker_child
+from tests.support.devstack import children_by_role, dev_stack, llm_worker_child
 
 pytestmark = pytest.mark.slow
 
 
+LLM_KEY = "sk-canary-llm-key-0000111122223333"
+
+
 async def test_dev_stack_runs_claims_end_to_end_and_survives_sigkill(tmp_path: Path):
-    async with dev_stack(tmp_path / "data") as stack:
+    async with dev_stack(tmp_path / "data", CLAIMS_LLM_API_KEY=LLM_KEY) as stack:
+        children = children_by_role(stack)
+        # The model's key reaches the llm worker alone; every process shares the key ring.
+        assert children["llm worker"].environ().get("CLAIMS_LLM_API_KEY") == LLM_KEY
+        for role in ("api", "claims worker"):
+            assert "CLAIMS_LLM_API_KEY" not in children[role].environ(), role
+            assert children[role].environ()["CLAIMS_ENCRYPTION_KEYS"].startswith("dev1:")
+        # The Web UI decodes through our codec endpoint.
+        temporal_argv = children["temporal"].cmdline()
+        codec = temporal_argv[temporal_argv.index("--ui-codec-endpoint") + 1]
+        assert codec == f"http://127.0.0.1:{stack.api_port}/codec"
         banner = stack.output()
         assert f"http://127.0.0.1:{stack.api_port}/docs" in banner
         assert f"http://127.0.0.1:{stack.ui_port}" in banner

@@ -29,6 +29,7 @@ class DevStackProcess:
     ui_port: int = field(default_factory=free_port)
     postgres_port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def output_path(self) -> Path:
@@ -62,6 +63,7 @@ class DevStackProcess:
             CLAIMS_TEMPORAL_UI_PORT=str(self.ui_port),
             CLAIMS_EMBEDDED_POSTGRES_PORT=str(self.postgres_port),
         )
+        env.update(self.extra_env)
         return env
 
     def start(self) -> None:
@@ -117,10 +119,27 @@ class DevStackProcess:
         return alive
 
 
+def children_by_role(stack: DevStackProcess) -> dict[str, psutil.Process]:
+    """The stack's child processes: api, claims worker, llm worker, temporal, postgres."""
+    assert stack.process is not None
+    found: dict[str, psutil.Process] = {}
+    for child in psutil.Process(stack.process.pid).children(recursive=True):
+        line = " ".join(child.cmdline())
+        for role, marker in (
+            ("api", "cli api"),
+            ("claims worker", "--queue claims"),
+            ("llm worker", "--queue llm"),
+            ("temporal", "start-dev"),
+        ):
+            if marker in line:
+                found[role] = child
+    return found
+
+
 @asynccontextmanager
-async def dev_stack(data_dir: Path) -> AsyncIterator[DevStackProcess]:
+async def dev_stack(data_dir: Path, **env: str) -> AsyncIterator[DevStackProcess]:
     """`claims dev` up and ready; killed (whole group) on the way out if still running."""
-    stack = DevStackProcess(data_dir)
+    stack = DevStackProcess(data_dir, extra_env=env)
     stack.start()
     try:
         await stack.wait_until_up()

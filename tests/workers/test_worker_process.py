@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
@@ -78,6 +79,13 @@ async def test_sigterm_lets_the_in_flight_assessment_finish_then_exits_0(
         async with httpx.AsyncClient() as http:
             scraped = (await http.get(f"http://127.0.0.1:{metrics_port}/metrics")).text
         assert "temporal_worker_task_slots_available" in scraped
+        # Loopback only, unless CLAIMS_WORKER_METRICS_HOST says otherwise.
+        listening = {
+            c.laddr.ip
+            for c in psutil.Process(llm.pid).net_connections(kind="tcp")
+            if c.status == psutil.CONN_LISTEN and c.laddr.port == metrics_port
+        }
+        assert listening == {"127.0.0.1"}
         async with running_stack(client, engine, settings, llm_worker=False) as stack:
             policy = await stack.add_policy(f.policy())
             handle = await stack.start(f.submission(policy.policy_number))
