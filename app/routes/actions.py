@@ -220,7 +220,7 @@ async def cancel_claim(
     response_model=DocumentOut,
     responses={
         202: {
-            "model": ErrorOut,
+            "model": DocumentOut,
             "description": "stored; the claim has not taken it in yet (poll the claim)",
         },
         409: {"model": ErrorOut, "description": "the claim is settled and takes no more documents"},

@@ -245,4 +245,10 @@ async def test_an_update_answers_in_bounded_time_when_no_worker_runs(
     assert answered.status_code == 202, answered.text
     assert answered.headers["Location"] == f"/v1/claims/{claim_id}"
     assert answered.json()["status"] == "submitted"
+    document = await parking_stack.http.post(
+        f"/v1/claims/{claim_id}/documents", headers=SUBMITTER, json={"name": "a.txt", "text": "x"}
+    )
+    # Stored, not yet taken in by the claim: a document, as the schema documents for 202.
+    assert document.status_code == 202, document.text
+    assert document.json()["claim_id"] == claim_id
     await handle.terminate("test over")
