@@ -244,6 +244,14 @@ async def add_document(
             detail=f"document text is {size} bytes; the limit is {MAX_DOCUMENT_BYTES}",
         )
     current = await _current_status(engine, client, claim_id, caller)
+    async with engine.connect() as conn:
+        recorded = await claim_store.get(conn=conn, claim_id=claim_id) is not None
+    if not recorded:
+        # Documents hang off the claim row, which the workflow writes a moment after the start.
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            detail=f"claim {claim_id} is not recorded yet; retry in a moment",
+        )
     if ClaimStatus(current).is_terminal:
         raise HTTPException(
             status.HTTP_409_CONFLICT, detail=f"claim {claim_id} is {current}; no more documents"

@@ -248,7 +248,7 @@ async def test_an_update_answers_in_bounded_time_when_no_worker_runs(
     document = await parking_stack.http.post(
         f"/v1/claims/{claim_id}/documents", headers=SUBMITTER, json={"name": "a.txt", "text": "x"}
     )
-    # Stored, not yet taken in by the claim: a document, as the schema documents for 202.
-    assert document.status_code == 202, document.text
-    assert document.json()["claim_id"] == claim_id
+    # The claim row was never written (no worker): a conflict to retry, never a 500.
+    assert document.status_code == 409, document.text
+    assert "not recorded yet" in document.json()["detail"]
     await handle.terminate("test over")
