@@ -10,7 +10,7 @@ import asyncio
 import signal
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,40 +64,47 @@ def _report(result: chaos.Outcome, scenario: str, seconds: float) -> None:
     assert result.duplicate_paid_events == 0, result
 
 
+async def _crash_and_recover(
+    servers: chaos.RestartableServers,
+    engine: AsyncEngine,
+    scenario: str,
+    crash: Callable[[], Awaitable[None]],
+) -> None:
+    """Submit CLAIMS claims, run `crash` (kill and restart a server), and check the outcome."""
+    client = await servers.client()
+    settings = stack_settings(servers.database_url)
+    async with running_stack(client, engine, settings) as stack:
+        bodies = await _policy_and_bodies(stack, CLAIMS)
+        claim_ids = await chaos.submit_all(stack.http, bodies, SUBMITTER)
+        await crash()
+        back = time.monotonic()
+        result = await chaos.settle(engine, claim_ids, SETTLE_S)
+        _report(result, scenario, time.monotonic() - back)
+        assert result.by_status == {"paid": CLAIMS}
+
+
 async def test_postgres_killed_with_claims_in_flight_and_back_20s_later(
     servers: chaos.RestartableServers, chaos_engine: AsyncEngine
 ) -> None:
-    client = await servers.client()
-    settings = stack_settings(servers.database_url)
-    async with running_stack(client, chaos_engine, settings) as stack:
-        bodies = await _policy_and_bodies(stack, CLAIMS)
+    async def crash() -> None:
         # Submission needs only Temporal: claims are accepted, then Postgres dies under them.
-        claim_ids = await chaos.submit_all(stack.http, bodies, SUBMITTER)
         servers.kill(servers.postgres)
         await asyncio.sleep(POSTGRES_DOWN_S)
         await servers.start_postgres()
-        back = time.monotonic()
-        result = await chaos.settle(chaos_engine, claim_ids, SETTLE_S)
-        _report(result, "postgres SIGKILL, 20s down", time.monotonic() - back)
-        assert result.by_status == {"paid": CLAIMS}
+
+    await _crash_and_recover(servers, chaos_engine, "postgres SIGKILL, 20s down", crash)
 
 
 async def test_temporal_killed_mid_run_and_restarted(
     servers: chaos.RestartableServers, chaos_engine: AsyncEngine
 ) -> None:
-    client = await servers.client()
-    settings = stack_settings(servers.database_url)
-    async with running_stack(client, chaos_engine, settings) as stack:
-        bodies = await _policy_and_bodies(stack, CLAIMS)
-        claim_ids = await chaos.submit_all(stack.http, bodies, SUBMITTER)
+    async def crash() -> None:
         await asyncio.sleep(0.5)  # mid-run: some claims recorded, some assessed, some paid
         servers.kill(servers.temporal)
         await asyncio.sleep(3)
         await servers.start_temporal()
-        back = time.monotonic()
-        result = await chaos.settle(chaos_engine, claim_ids, SETTLE_S)
-        _report(result, "temporal SIGKILL, restarted", time.monotonic() - back)
-        assert result.by_status == {"paid": CLAIMS}
+
+    await _crash_and_recover(servers, chaos_engine, "temporal SIGKILL, restarted", crash)
 
 
 async def test_api_killed_during_posts_and_clients_retry_with_their_keys(
