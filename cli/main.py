@@ -84,23 +84,43 @@ def _migrate(_: argparse.Namespace) -> int:
     return 0
 
 
-def _healthcheck(_: argparse.Namespace) -> int:
-    """Container HEALTHCHECK: the API's /healthz, or a worker's metrics port, answers."""
+def _healthcheck(args: argparse.Namespace) -> int:
+    """Container health: the API's /healthz answers, or this worker's heartbeat is fresh.
+
+    A worker is ready while Temporal answers it (CLAIMS_WORKER_HEALTH_FILE, workers/health.py);
+    `--live` asks only that its process still runs, so a Temporal outage marks workers unready
+    without restarting every one of them.
+    """
+    import time
+
     import httpx
 
+    from workers.health import read_heartbeat
+
     settings = get_settings()
-    urls = [f"http://127.0.0.1:{settings.api_port}/healthz"]
-    if settings.worker_metrics_port is not None:
-        urls.append(f"http://127.0.0.1:{settings.worker_metrics_port}/metrics")
-    for url in urls:
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                print(f"healthy: {url}")
-                return 0
-        except httpx.HTTPError:
-            continue
-    print(f"unhealthy: nothing answered at {', '.join(urls)}", file=sys.stderr)
-    return 1
+    url = f"http://127.0.0.1:{settings.api_port}/healthz"
+    try:
+        if httpx.get(url, timeout=2).status_code == 200:
+            print(f"healthy: {url}")
+            return 0
+    except httpx.HTTPError:
+        pass
+    path = settings.worker_health_file
+    if path is None:
+        print(f"unhealthy: nothing answered at {url}", file=sys.stderr)
+        return 1
+    beat = read_heartbeat(path)
+    if beat is None:
+        print(f"unhealthy: no API at {url} and no worker heartbeat in {path}", file=sys.stderr)
+        return 1
+    problem = beat.verdict(
+        now=time.time(), interval_s=settings.worker_health_interval_s, live_only=args.live
+    )
+    if problem is not None:
+        print(f"unhealthy: {problem}", file=sys.stderr)
+        return 1
+    print("healthy: worker " + ("running" if args.live else "connected to Temporal"))
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -114,9 +134,13 @@ def parser() -> argparse.ArgumentParser:
     worker.add_argument("--queue", choices=["claims", "llm"], required=True)
     worker.set_defaults(run=_worker)
     commands.add_parser("migrate", help="upgrade the database schema").set_defaults(run=_migrate)
-    commands.add_parser(
-        "healthcheck", help="exit 0 when this container's API or worker answers"
-    ).set_defaults(run=_healthcheck)
+    health = commands.add_parser(
+        "healthcheck", help="exit 0 when this container's API, or its worker, is healthy"
+    )
+    health.add_argument(
+        "--live", action="store_true", help="a worker: only that it runs (liveness probe)"
+    )
+    health.set_defaults(run=_healthcheck)
     return root
 
 

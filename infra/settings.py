@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -14,6 +15,7 @@ from sqlalchemy.exc import ArgumentError
 from claims.routing import DEFAULT_AUTO_APPROVE_MIN_CONFIDENCE
 from infra.api_keys import ApiKey, Role, find_key, parse_api_keys, production_key_problems
 from infra.encryption import KeyRingError, dev_key_ring, parse_key_ring
+from infra.temporal_profile import TemporalConnection, connection, is_loopback, load_profile
 
 __all__ = ["DEV_API_KEYS", "ApiKey", "Role", "Settings", "get_settings", "parse_api_keys"]
 
@@ -42,10 +44,15 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
 
+    # Where Temporal is: TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE (and TLS, API key) as the
+    # `temporal` CLI reads them (infra/temporal_profile.py); CLAIMS_TEMPORAL_ADDRESS and
+    # CLAIMS_TEMPORAL_NAMESPACE, when set, take precedence. No address in dev: embedded server.
     temporal_address: str | None = None
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
     temporal_namespace: str = "default"
+    # Prod refuses plaintext to a remote Temporal unless this says the network is private.
+    temporal_allow_plaintext: bool = False
     task_queue: str = "claims"
     llm_task_queue: str = "claims-llm"
 
@@ -94,10 +101,33 @@ class Settings(BaseSettings):
     worker_graceful_shutdown_s: float = Field(default=30.0, ge=0)
     worker_metrics_port: int | None = None
     worker_metrics_host: str = "127.0.0.1"
+    # Where a worker records its heartbeat for `claims healthcheck` (workers/health.py); the
+    # image sets it. Unset: no file (the dev stack watches its children itself).
+    worker_health_file: Path | None = None
+    worker_health_interval_s: float = Field(default=10.0, gt=0)
     connect_timeout_s: float = Field(default=60.0, gt=0)
 
     # Observability: OTLP/HTTP collector for traces (e.g. http://otel-collector:4318); unset: none.
     otlp_endpoint: str | None = None
+
+    _temporal: TemporalConnection = PrivateAttr(default_factory=TemporalConnection)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _temporal_from_profile(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        profile = load_profile()
+        if data.get("temporal_address") is None and profile.address:
+            data = {**data, "temporal_address": profile.address}
+        if data.get("temporal_namespace") is None and profile.namespace:
+            data = {**data, "temporal_namespace": profile.namespace}
+        return data
+
+    @model_validator(mode="after")
+    def _temporal_tls(self) -> Settings:
+        self._temporal = connection(load_profile())
+        return self
 
     @model_validator(mode="after")
     def _keys_parse(self) -> Settings:
@@ -133,10 +163,28 @@ class Settings(BaseSettings):
                 "CLAIMS_ENCRYPTION_KEYS is unset (payloads must reach Temporal encrypted)"
             )
         if not self.temporal_address:
-            problems.append("CLAIMS_TEMPORAL_ADDRESS is unset (prod never embeds Temporal)")
+            problems.append("TEMPORAL_ADDRESS is unset (prod never embeds Temporal)")
+        elif self._plaintext_remote():
+            problems.append(
+                f"Temporal at {self.temporal_address} would be reached in plaintext: configure "
+                "TEMPORAL_TLS / TEMPORAL_TLS_* or TEMPORAL_API_KEY, or set "
+                "CLAIMS_TEMPORAL_ALLOW_PLAINTEXT=true for a private network"
+            )
         if needs_database and not self.database_url:
             problems.append("CLAIMS_DATABASE_URL is unset (prod never embeds Postgres)")
         return problems
+
+    def _plaintext_remote(self) -> bool:
+        return (
+            not self._temporal.encrypted
+            and not self.temporal_allow_plaintext
+            and not is_loopback(self.temporal_target)
+        )
+
+    @property
+    def temporal_connection(self) -> TemporalConnection:
+        """TLS, API key and gRPC metadata for the configured Temporal."""
+        return self._temporal
 
     @property
     def api_key_list(self) -> list[ApiKey]:

@@ -17,6 +17,7 @@ from tenacity import (
 
 from infra.encryption import data_converter
 from infra.settings import Settings
+from infra.temporal_profile import TemporalConnection
 
 log = logging.getLogger(__name__)
 
@@ -26,18 +27,24 @@ async def connect(
     *,
     runtime: Runtime | None = None,
     interceptors: Sequence[Interceptor] = (),
+    via: TemporalConnection | None = None,
 ) -> Client:
     """Connect to the configured Temporal frontend with our data converter.
 
-    Pydantic models travel as JSON, with Decimal amounts as strings, so no float ever rounds
-    money; every payload is then encrypted (`infra/encryption.py`) before it leaves the process.
+    TLS, mTLS and API-key auth come from the `TEMPORAL_*` environment configuration
+    (`settings.temporal_connection`); `via` overrides it (the dev stack's embedded server is
+    plaintext whatever the shell says). Pydantic models travel as JSON, with Decimal amounts as
+    strings, so no float ever rounds money; every payload is then encrypted
+    (`infra/encryption.py`) before it leaves the process.
     """
+    reach = settings.temporal_connection if via is None else via
     return await Client.connect(
         settings.temporal_target,
         namespace=settings.temporal_namespace,
         data_converter=data_converter(settings.key_ring()),
         runtime=runtime,
         interceptors=interceptors,
+        **reach.connect_kwargs(),
     )
 
 

@@ -9,6 +9,7 @@ retries them elsewhere) and exits 0.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from datetime import timedelta
@@ -27,6 +28,7 @@ from infra.settings import Settings
 from infra.telemetry import configure_tracing, tracing_interceptor, worker_runtime
 from infra.temporal import connect_with_retry
 from workers.claims_worker import build_claims_worker
+from workers.health import keep_heartbeat
 from workers.llm_worker import build_llm_worker, llm_config
 
 log = logging.getLogger("claims.worker")
@@ -50,14 +52,25 @@ async def _postgres_ready(engine: AsyncEngine, settings: Settings) -> None:
                 await conn.execute(sa.text("SELECT 1"))
 
 
-async def _run_until_signalled(worker: Worker) -> None:
+async def _run_until_signalled(worker: Worker, settings: Settings) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with worker:
         log.info("worker ready on task queue %s", worker.task_queue)
+        heartbeat = None
+        if settings.worker_health_file is not None:
+            heartbeat = asyncio.create_task(
+                keep_heartbeat(
+                    worker.client, settings.worker_health_file, settings.worker_health_interval_s
+                )
+            )
         await stop.wait()
+        if heartbeat is not None:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
         log.info("stopping worker on task queue %s: finishing in-flight work", worker.task_queue)
     log.info("worker on task queue %s stopped", worker.task_queue)
 
@@ -111,7 +124,7 @@ async def _run_llm_worker(settings: Settings) -> None:
             max_concurrency=settings.llm_max_concurrency,
             **_capacity(settings),
         )
-        await _run_until_signalled(worker)
+        await _run_until_signalled(worker, settings)
     finally:
         if engine is not None:
             await engine.dispose()
@@ -134,7 +147,7 @@ async def _run_claims_worker(settings: Settings) -> None:
             max_cached_workflows=settings.workflow_cache_size,
             **_capacity(settings),
         )
-        await _run_until_signalled(worker)
+        await _run_until_signalled(worker, settings)
     finally:
         await engine.dispose()
 

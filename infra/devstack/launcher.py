@@ -13,6 +13,7 @@ import signal
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -22,6 +23,10 @@ from infra.devstack.processes import Child, PidFile, child_env
 from infra.encryption import dev_key_ring
 from infra.migrate import upgrade
 from infra.settings import Settings
+from infra.temporal_profile import PLAINTEXT
+
+if TYPE_CHECKING:
+    from temporalio.client import Client
 
 DATABASE = "claims"
 DEFAULT_METRICS_PORT = 9464
@@ -103,14 +108,21 @@ class DevStack:
         env = child_env(
             CLAIMS_DATABASE_URL=database_url,
             CLAIMS_TEMPORAL_ADDRESS=target,
+            CLAIMS_TEMPORAL_NAMESPACE=s.temporal_namespace,
             LITELLM_LOCAL_MODEL_COST_MAP="True",
             # Every process encrypts with the same ring: the configured one, or the dev ring
             # generated once under the data dir.
             CLAIMS_ENCRYPTION_KEYS=ring or dev_key_ring(self.data_dir),
         )
+        if s.temporal_address is None:
+            # The embedded server is plaintext on loopback: a shell's TLS or Cloud settings
+            # (TEMPORAL_*) are not for it.
+            env = {k: v for k, v in env.items() if not k.startswith("TEMPORAL_")}
         # The model's API key reaches the llm worker alone: the API and the claims worker
-        # never call a model, so they never hold a provider's key.
-        without_llm_keys = {k: v for k, v in env.items() if not k.endswith("_API_KEY")}
+        # never call a model, so they never hold a provider's key (Temporal's key they need).
+        without_llm_keys = {
+            k: v for k, v in env.items() if not k.endswith("_API_KEY") or k == "TEMPORAL_API_KEY"
+        }
         self.metrics_ports = worker_metrics_ports(s.worker_metrics_port)
         workers = []
         for name, queue, task_queue in (
@@ -129,13 +141,22 @@ class DevStack:
         await self._wait_api(api)
         say(f"workers and API ready ({time.monotonic() - started:.1f}s)")
 
-    async def _wait_workers(self, workers: list[Child], timeout_s: float = 90.0) -> None:
-        """Ready once Temporal sees each worker process polling its task queue."""
-        from infra.devstack.readiness import queue_has_poller
+    async def _temporal_client(self) -> Client:
         from infra.temporal import connect
 
         s = self.settings
-        client = await connect(s.model_copy(update={"temporal_address": s.temporal_target}))
+        embedded = s.temporal_address is None
+        return await connect(
+            s.model_copy(update={"temporal_address": s.temporal_target}),
+            via=PLAINTEXT if embedded else None,
+        )
+
+    async def _wait_workers(self, workers: list[Child], timeout_s: float = 90.0) -> None:
+        """Ready once Temporal sees each worker process polling its task queue."""
+        from infra.devstack.readiness import queue_has_poller
+
+        s = self.settings
+        client = await self._temporal_client()
         wanted = [(workers[0], s.task_queue, True), (workers[1], s.llm_task_queue, False)]
         deadline = time.monotonic() + timeout_s
         for child, queue, workflows in wanted:
@@ -220,11 +241,9 @@ class DevStack:
         if queue is None:
             return None
         from infra.devstack.readiness import live_pollers
-        from infra.temporal import connect
 
-        s = self.settings
         try:
-            client = await connect(s.model_copy(update={"temporal_address": s.temporal_target}))
+            client = await self._temporal_client()
             pollers = await live_pollers(client, queue, exclude_pid=child.pid)
         except Exception:  # Temporal itself is gone: nothing can replace the worker
             return None

@@ -1,6 +1,7 @@
 import base64
 import hashlib
 import hmac
+import os
 import subprocess
 import sys
 from typing import Any
@@ -74,6 +75,8 @@ RING = "k1:" + base64.b64encode(b"0123456789abcdef0123456789abcdef").decode()
 PROD: dict[str, Any] = {
     "env": "prod",
     "temporal_address": "temporal:7233",
+    # compose's private network; plaintext to a remote Temporal is refused otherwise (below).
+    "temporal_allow_plaintext": True,
     "encryption_keys": RING,
 }
 GOOD_DB = "postgresql+asyncpg://claims:Xk29vQm7Lp4Ra8Tz@db/claims"
@@ -122,7 +125,7 @@ def test_prod_refuses_dev_defaults():
     assert problems == [
         "CLAIMS_API_KEYS is unset",
         "CLAIMS_ENCRYPTION_KEYS is unset (payloads must reach Temporal encrypted)",
-        "CLAIMS_TEMPORAL_ADDRESS is unset (prod never embeds Temporal)",
+        "TEMPORAL_ADDRESS is unset (prod never embeds Temporal)",
         "CLAIMS_DATABASE_URL is unset (prod never embeds Postgres)",
     ]
 
@@ -165,3 +168,110 @@ def test_environment_variables_configure_settings(monkeypatch):
     settings = Settings()
     assert str(settings.auto_approve_limit) == "1234.50"
     assert settings.fallback_models == ["a/x", "b/y"]
+
+
+TEMPORAL_ONLY: dict[str, Any] = {"env": "prod", "encryption_keys": RING}
+
+
+def temporal_problems(monkeypatch, **environment: str) -> list[str]:
+    for name in [n for n in os.environ if n.startswith("TEMPORAL_")]:
+        monkeypatch.delenv(name)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings(**TEMPORAL_ONLY)
+    return settings.production_problems(needs_keys=False, needs_database=False)
+
+
+def test_temporal_is_configured_as_the_temporal_cli_reads_it(monkeypatch):
+    temporal_problems(monkeypatch)
+    monkeypatch.setenv("TEMPORAL_ADDRESS", "claims.a1b2c.tmprl.cloud:7233")
+    monkeypatch.setenv("TEMPORAL_NAMESPACE", "claims.a1b2c")
+    monkeypatch.setenv("TEMPORAL_API_KEY", "cloud-key")
+    settings = Settings()
+    assert settings.temporal_target == "claims.a1b2c.tmprl.cloud:7233"
+    assert settings.temporal_namespace == "claims.a1b2c"
+    reach = settings.temporal_connection
+    assert reach.connect_kwargs() == {"tls": True, "api_key": "cloud-key", "rpc_metadata": {}}
+    assert "cloud-key" not in repr(reach)
+    # Our own variable still wins over the CLI's (the dev stack points children with it).
+    monkeypatch.setenv("CLAIMS_TEMPORAL_ADDRESS", "elsewhere:7233")
+    assert Settings().temporal_target == "elsewhere:7233"
+
+
+def test_a_profile_file_configures_mutual_tls(monkeypatch, tmp_path):
+    (tmp_path / "ca.pem").write_text("ca")
+    config = tmp_path / "temporal.toml"
+    config.write_text(
+        "[profile.prod]\n"
+        'address = "temporal.internal:7233"\n'
+        'namespace = "claims"\n'
+        "[profile.prod.tls]\n"
+        f'server_ca_cert_path = "{tmp_path / "ca.pem"}"\n'
+        'server_name = "temporal.internal"\n'
+    )
+    temporal_problems(monkeypatch, TEMPORAL_CONFIG_FILE=str(config), TEMPORAL_PROFILE="prod")
+    settings = Settings()
+    assert (settings.temporal_target, settings.temporal_namespace) == (
+        "temporal.internal:7233",
+        "claims",
+    )
+    tls = settings.temporal_connection.tls
+    assert not isinstance(tls, bool)
+    assert (tls.domain, tls.server_root_ca_cert) == ("temporal.internal", b"ca")
+
+
+def test_a_broken_profile_file_is_a_configuration_error(monkeypatch, tmp_path):
+    config = tmp_path / "temporal.toml"
+    config.write_text("[profile.default\naddress=")
+    monkeypatch.setenv("TEMPORAL_CONFIG_FILE", str(config))
+    with pytest.raises(ValidationError, match="Temporal client configuration"):
+        Settings()
+
+
+@pytest.mark.parametrize(
+    ("environment", "refused"),
+    [
+        ({"TEMPORAL_ADDRESS": "temporal.internal:7233"}, True),
+        ({"TEMPORAL_ADDRESS": "temporal.internal:7233", "TEMPORAL_TLS": "true"}, False),
+        ({"TEMPORAL_ADDRESS": "temporal.internal:7233", "TEMPORAL_API_KEY": "k"}, False),
+        (
+            {
+                "TEMPORAL_ADDRESS": "temporal.internal:7233",
+                "TEMPORAL_TLS_SERVER_CA_CERT_DATA": "ca",
+            },
+            False,
+        ),
+        ({"TEMPORAL_ADDRESS": "10.0.0.7:7233"}, True),
+        ({"TEMPORAL_ADDRESS": "127.0.0.1:7233"}, False),
+        ({"TEMPORAL_ADDRESS": "localhost:7233"}, False),
+        ({"TEMPORAL_ADDRESS": "temporal:7233", "CLAIMS_TEMPORAL_ALLOW_PLAINTEXT": "true"}, False),
+    ],
+)
+def test_prod_refuses_plaintext_to_a_remote_temporal_unless_allowed(
+    monkeypatch, environment, refused
+):
+    problems = temporal_problems(monkeypatch, **environment)
+    plaintext = [p for p in problems if "plaintext" in p]
+    assert bool(plaintext) is refused, problems
+    if refused:
+        assert "TEMPORAL_TLS" in plaintext[0]
+        assert "CLAIMS_TEMPORAL_ALLOW_PLAINTEXT" in plaintext[0]
+
+
+def test_the_worker_refuses_to_start_in_prod_on_plaintext_to_a_remote_temporal():
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "CLAIMS_ENV": "prod",
+        "CLAIMS_ENCRYPTION_KEYS": RING,
+        "TEMPORAL_ADDRESS": "temporal.internal:7233",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "worker", "--queue", "llm"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "Temporal at temporal.internal:7233 would be reached in plaintext" in done.stderr

@@ -6,12 +6,28 @@ import asyncio
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import httpx
 from temporalio.client import Client
 
 from infra.settings import Settings
+
+
+def _variables(client: Client, env: Mapping[str, str]) -> dict[str, str]:
+    """The child's environment: ours without CLAIMS_* and TEMPORAL_*, then `env`.
+
+    `env` keys starting TEMPORAL_ pass as they are (the `temporal` CLI's configuration, which
+    then decides where Temporal is); the others become CLAIMS_<KEY>. Without TEMPORAL_ keys the
+    child reaches the client's server.
+    """
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMS_", "TEMPORAL_"))}
+    temporal = {k: v for k, v in env.items() if k.startswith("TEMPORAL_")}
+    if not temporal:
+        temporal = {"CLAIMS_TEMPORAL_ADDRESS": client.service_client.config.target_host}
+    claims = {f"CLAIMS_{k.upper()}": v for k, v in env.items() if not k.startswith("TEMPORAL_")}
+    return inherited | temporal | {"LITELLM_LOCAL_MODEL_COST_MAP": "True"} | claims
 
 
 def worker_process(
@@ -22,12 +38,7 @@ def worker_process(
     **env: str,
 ) -> subprocess.Popen[bytes]:
     """Start `claims worker --queue <queue>` with CLAIMS_* settings from `env`."""
-    variables = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMS_")}
-    variables |= {
-        "CLAIMS_TEMPORAL_ADDRESS": client.service_client.config.target_host,
-        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
-    }
-    variables |= {f"CLAIMS_{k.upper()}": v for k, v in env.items()}
+    variables = _variables(client, env)
     with log.open("ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "cli", "worker", "--queue", queue],
@@ -38,18 +49,21 @@ def worker_process(
 
 
 def api_process(
-    settings: Settings, *, client: Client, port: int, log: Path, **env: str
+    settings: Settings,
+    *,
+    client: Client,
+    port: int,
+    log: Path,
+    **env: str,
 ) -> subprocess.Popen[bytes]:
     """Start `claims api` on `port`, on the task queues and database of `settings`."""
-    variables = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMS_")}
-    variables |= {
-        "CLAIMS_TEMPORAL_ADDRESS": client.service_client.config.target_host,
+    of_settings = {
         "CLAIMS_DATABASE_URL": settings.database_url or "",
         "CLAIMS_TASK_QUEUE": settings.task_queue,
         "CLAIMS_LLM_TASK_QUEUE": settings.llm_task_queue,
         "CLAIMS_API_PORT": str(port),
     }
-    variables |= {f"CLAIMS_{k.upper()}": v for k, v in env.items()}
+    variables = of_settings | _variables(client, env)
     with log.open("ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "cli", "api"],
