@@ -27,14 +27,19 @@ ENV PATH=/opt/claims/bin:$PATH \
     CLAIMS_ENV=prod \
     CLAIMS_API_HOST=0.0.0.0 \
     CLAIMS_API_PORT=8000 \
-    CLAIMS_WORKER_METRICS_PORT=9464
+    CLAIMS_WORKER_METRICS_PORT=9464 \
+    CLAIMS_WORKER_HEALTH_FILE=/tmp/claims-worker.health
 RUN useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin claims
 COPY --from=build /opt/claims /opt/claims
+# For operators who run alembic by hand (`alembic -c /opt/claims/alembic.ini history`);
+# `claims migrate` needs no file. Its script_location names the installed package.
+COPY alembic.ini /opt/claims/alembic.ini
 USER 10001:10001
 WORKDIR /tmp
 # 8000: the API; 9464: a worker's Temporal SDK metrics (Prometheus).
 EXPOSE 8000 9464
-# Healthy when this container's API answers /healthz or its worker serves its metrics port.
+# Healthy when this container's API answers /healthz, or its worker's heartbeat says Temporal
+# answered it lately (CLAIMS_WORKER_HEALTH_FILE; /tmp must be writable: an emptyDir in k8s).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["claims", "healthcheck"]
 # SIGTERM lets a worker finish in-flight activities (CLAIMS_WORKER_GRACEFUL_SHUTDOWN_S).
 STOPSIGNAL SIGTERM

