@@ -1,0 +1,49 @@
+"""The worker heartbeat `claims healthcheck` reads (workers/health.py), with a real server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+from temporalio.client import Client
+
+from workers.health import Heartbeat, keep_heartbeat, read_heartbeat
+
+
+def test_a_fresh_heartbeat_is_ready_and_a_stale_one_says_why():
+    beat = Heartbeat(live_at=100.0, connected_at=95.0)
+    assert beat.verdict(now=110.0, interval_s=10, live_only=False) is None
+    away = Heartbeat(live_at=140.0, connected_at=95.0)
+    assert "has not answered the worker for 45s" in str(
+        away.verdict(now=140.0, interval_s=10, live_only=False)
+    )
+    # Live (the loop runs) while Temporal is away: not restarted, only taken out of rotation.
+    assert away.verdict(now=140.0, interval_s=10, live_only=True) is None
+    assert "not run for" in str(beat.verdict(now=200.0, interval_s=10, live_only=True))
+    never = Heartbeat(live_at=100.0, connected_at=None)
+    assert "not reached Temporal yet" in str(never.verdict(now=100, interval_s=10, live_only=False))
+
+
+def test_a_missing_or_garbled_heartbeat_reads_as_none(tmp_path: Path):
+    path = tmp_path / "health"
+    assert read_heartbeat(path) is None
+    for garbage in ("", "{", '{"live_at": "soon"}', "[]", '{"connected_at": 1}'):
+        path.write_text(garbage)
+        assert read_heartbeat(path) is None, garbage
+
+
+async def test_the_heartbeat_records_temporal_answering_and_is_removed_on_stop(
+    client: Client, tmp_path: Path
+):
+    path = tmp_path / "health"
+    task = asyncio.create_task(keep_heartbeat(client, path, interval_s=0.1))
+    async with asyncio.timeout(20):
+        while (beat := read_heartbeat(path)) is None or beat.connected_at is None:
+            await asyncio.sleep(0.05)
+    assert beat.connected_at is not None
+    assert beat.live_at >= beat.connected_at
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    assert not path.exists()
