@@ -11,8 +11,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from temporalio.client import Client
 
 from app import errors, observability
+from app.api_docs import install_offline_docs
 from app.limits import BodyLimitMiddleware
-from app.routes import actions, claims, codec, health, policies
+from app.routes import actions, claims, codec, codec_login, health, policies
 from infra.db import create_engine
 from infra.settings import Settings
 from infra.telemetry import tracing_interceptor
@@ -41,12 +42,17 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
         version="1",
         summary="Durable insurance claims: submit, assess, review, pay exactly once.",
         lifespan=lifespan,
+        # Served from packaged assets instead of a CDN (app/api_docs.py).
+        docs_url=None,
+        redoc_url=None,
     )
+    install_offline_docs(app)
     app.include_router(health.router)
     app.include_router(policies.router)
     app.include_router(claims.router)
     app.include_router(actions.router)
     app.include_router(codec.router)
+    app.include_router(codec_login.router)
 
     app.add_middleware(BodyLimitMiddleware, settings=settings)
     # Only the Temporal Web UI's own origin may call us from a browser (the codec endpoint).
