@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from app import codec_session
 from infra.settings import ApiKey, Role, Settings
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer <token>`")
@@ -56,7 +57,27 @@ def require(*roles: Role) -> Callable[..., Coroutine[Any, Any, ApiKey]]:
     return check
 
 
+async def codec_decoder(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> ApiKey:
+    """An adjuster or admin by bearer key, or by the Web UI sign-in cookie (decode only)."""
+    if credentials is not None:
+        caller = await authenticate(request, credentials)
+        return await require(*codec_session.DECODERS)(caller)
+    settings: Settings = request.app.state.settings
+    key = codec_session.decoder_of(settings, request.cookies.get(codec_session.COOKIE))
+    if key is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="missing or invalid API key (or codec sign-in)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return key
+
+
 AnyCaller = Annotated[ApiKey, Depends(authenticate)]
 Submitter = Annotated[ApiKey, Depends(require(Role.SUBMITTER, Role.ADMIN))]
 Adjuster = Annotated[ApiKey, Depends(require(Role.ADJUSTER, Role.ADMIN))]
 Admin = Annotated[ApiKey, Depends(require(Role.ADMIN))]
+CodecDecoder = Annotated[ApiKey, Depends(codec_decoder)]

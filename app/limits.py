@@ -15,10 +15,13 @@ from dataclasses import dataclass
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app import codec_session
 from app.auth import bearer_token_of, known_token
 from infra.settings import Settings
 
 AUTHENTICATED_PREFIXES = ("/v1/", "/codec/")
+# The codec sign-in form takes the key in its body: it cannot be asked for one up front.
+SIGN_IN_PATHS = frozenset({"/codec/login", "/codec/logout"})
 
 
 @dataclass(frozen=True)
@@ -55,15 +58,24 @@ class BodyLimitMiddleware:
                 return limit.max_bytes
         return self.settings.max_other_body_bytes
 
+    def _admitted(self, path: str, headers: dict[bytes, bytes]) -> bool:
+        """Whether a caller may send a body here at all (before a byte of it is read)."""
+        if not path.startswith(AUTHENTICATED_PREFIXES) or path in SIGN_IN_PATHS:
+            return True
+        if known_token(self.settings, bearer_token_of(headers.get(b"authorization", b""))):
+            return True
+        if path == "/codec/decode":
+            session = codec_session.cookie_value(headers.get(b"cookie", b"").decode("latin-1"))
+            return codec_session.decoder_of(self.settings, session) is not None
+        return False
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
         headers = dict(scope["headers"])
-        if path.startswith(AUTHENTICATED_PREFIXES) and not known_token(
-            self.settings, bearer_token_of(headers.get(b"authorization", b""))
-        ):
+        if not self._admitted(path, headers):
             await _respond(send, 401, "missing or invalid API key", {"www-authenticate": "Bearer"})
             return
         limit = self.limit_for(scope["method"], path)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import PayloadCodec
 
-from app.auth import Adjuster
+from app.auth import Adjuster, CodecDecoder
 from app.deps import SettingsDep
 from app.responses import AUTHENTICATED, ROLE_CHECKED, WITH_BODY
 from infra.encryption import KeyRingError
@@ -87,11 +87,15 @@ async def encode(
 async def decode(
     body: Payloads,
     request: Request,
-    _: Adjuster,
+    _: CodecDecoder,
     settings: SettingsDep,
     namespace: Namespace = None,
 ) -> Payloads:
-    """Decrypt payloads with whichever key of the ring encrypted them."""
+    """Decrypt payloads with whichever key of the ring encrypted them.
+
+    Callers: a bearer key of an adjuster or admin, or a browser signed in at /codec/login
+    (the Web UI sends that cookie when told to include credentials).
+    """
     _check_namespace(settings, namespace)
     try:
         return _render(await _codec(request).decode(_parse(body)))

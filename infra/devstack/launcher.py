@@ -194,6 +194,8 @@ class DevStack:
         ]
         if s.temporal_address is None:
             lines.append(f"    Temporal UI   http://127.0.0.1:{s.temporal_ui_port}")
+            # Payloads are encrypted: the UI shows them decoded once the browser signs in.
+            lines.append(f"    Codec sign-in {api}/codec/login (adjuster key; see README)")
         lines.append(f"    Metrics       {api}/metrics")
         for name, port in self.metrics_ports.items():
             lines.append(

@@ -1,0 +1,82 @@
+"""Sign-in for the Web UI's codec calls: /codec/login sets the session cookie, /codec/logout
+clears it (app/codec_session.py). Plain HTML forms: an operator uses them in the browser that
+runs the Temporal Web UI, so the cookie lands where the UI's calls come from.
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import HTMLResponse
+
+from app import codec_session
+from app.deps import SettingsDep
+
+router = APIRouter(prefix="/codec", include_in_schema=False)
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Claims codec sign-in</title>
+<style>body{{font-family:sans-serif;max-width:36rem;margin:3rem auto}}
+input{{width:100%;padding:.4rem}}button{{margin-top:.8rem;padding:.4rem 1rem}}</style></head>
+<body><h1>Claims codec sign-in</h1>{body}</body></html>"""
+
+_FORM = """<p>Sign in with an adjuster or admin API key to read claims decoded in the Temporal
+Web UI. Then, in the Web UI, open the data encoder settings, choose to use your browser's
+settings, and turn on <em>Include cross-origin credentials</em>.</p>
+<form method="post" action="/codec/login">
+<label for="key">API key</label>
+<input id="key" name="key" type="password" autocomplete="off" required>
+<button type="submit">Sign in</button></form>"""
+
+
+def _page(body: str, code: int = status.HTTP_200_OK) -> HTMLResponse:
+    # No caching, no framing: a sign-in page is nobody's to embed or keep.
+    return HTMLResponse(
+        _PAGE.format(body=body),
+        status_code=code,
+        headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY"},
+    )
+
+
+@router.get("/login")
+async def login_form() -> HTMLResponse:
+    return _page(_FORM)
+
+
+@router.post("/login")
+async def login(request: Request, settings: SettingsDep) -> HTMLResponse:
+    form = parse_qs((await request.body()).decode("utf-8", errors="replace"))
+    token = (form.get("key") or [""])[0].strip()
+    key = settings.key_for(token)
+    if key is None:
+        return _page("<p>That key is not valid.</p>" + _FORM, status.HTTP_401_UNAUTHORIZED)
+    if key.role not in codec_session.DECODERS:
+        return _page(
+            f"<p>Role {html.escape(key.role)} may not read decoded claims.</p>" + _FORM,
+            status.HTTP_403_FORBIDDEN,
+        )
+    hours = codec_session.SESSION_S // 3600
+    response = _page(
+        f"<p>Signed in as <strong>{html.escape(key.name)}</strong> ({html.escape(key.role)})"
+        f" for {hours} hours. Reload the Temporal Web UI to read claims decoded.</p>"
+        '<form method="post" action="/codec/logout"><button>Sign out</button></form>'
+    )
+    response.set_cookie(
+        codec_session.COOKIE,
+        codec_session.issue(settings, key),
+        max_age=codec_session.SESSION_S,
+        path=codec_session.COOKIE_PATH,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/logout")
+async def logout() -> HTMLResponse:
+    response = _page("<p>Signed out.</p>" + _FORM)
+    response.delete_cookie(codec_session.COOKIE, path=codec_session.COOKIE_PATH, httponly=True)
+    return response

@@ -1,0 +1,100 @@
+"""The Web UI's codec sign-in: an HttpOnly cookie that decodes, and does nothing else."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import httpx
+
+from app import codec_session
+from tests.support.api import ADJUSTER
+from tests.support.stack import Stack
+
+NAMESPACE = {"X-Namespace": "default"}
+PLAIN = {
+    "payloads": [
+        {
+            "metadata": {"encoding": base64.b64encode(b"json/plain").decode()},
+            "data": base64.b64encode(b'{"name": "Grace Hopper"}').decode(),
+        }
+    ]
+}
+
+
+async def sign_in(http: httpx.AsyncClient, key: str) -> httpx.Response:
+    return await http.post(
+        "/codec/login",
+        content=f"key={key}",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+
+async def ciphertext(http: httpx.AsyncClient) -> dict[str, object]:
+    encoded = await http.post("/codec/encode", json=PLAIN, headers=ADJUSTER | NAMESPACE)
+    assert encoded.status_code == 200
+    body: dict[str, object] = encoded.json()
+    return body
+
+
+async def test_an_adjuster_signs_in_and_the_cookie_decodes(stack: Stack) -> None:
+    http = stack.http
+    form = await http.get("/codec/login")
+    assert form.status_code == 200
+    assert 'name="key"' in form.text
+    signed_in = await sign_in(http, "dev-adjuster-key")
+    assert signed_in.status_code == 200
+    assert "dev-adjuster" in signed_in.text
+    cookie = signed_in.headers["set-cookie"]
+    for attribute in ("HttpOnly", "SameSite=lax", "Path=/codec", "Max-Age=28800"):
+        assert attribute in cookie
+    assert "dev-adjuster-key" not in cookie  # the key itself never travels back
+    session = signed_in.cookies[codec_session.COOKIE]
+    body = await ciphertext(http)
+    http.cookies.clear()
+    cookies = {codec_session.COOKIE: session}
+    decoded = await http.post("/codec/decode", json=body, headers=NAMESPACE, cookies=cookies)
+    assert decoded.status_code == 200, decoded.text
+    assert decoded.json() == PLAIN
+    # The cookie decodes and does nothing else: not encode, not the claims API.
+    assert (await http.post("/codec/encode", json=PLAIN, cookies=cookies)).status_code == 401
+    assert (await http.get("/v1/claims", cookies=cookies)).status_code == 401
+    signed_out = await http.post("/codec/logout", cookies=cookies)
+    assert f'{codec_session.COOKIE}=""' in signed_out.headers["set-cookie"]
+
+
+async def test_without_a_valid_sign_in_the_codec_refuses(stack: Stack) -> None:
+    http = stack.http
+    body = await ciphertext(http)
+    assert (await http.post("/codec/decode", json=body, headers=NAMESPACE)).status_code == 401
+    refused = await sign_in(http, "not-a-key")
+    assert refused.status_code == 401
+    assert codec_session.COOKIE not in refused.headers.get("set-cookie", "")
+    submitter = await sign_in(http, "dev-submitter-key")
+    assert submitter.status_code == 403
+    assert codec_session.COOKIE not in submitter.headers.get("set-cookie", "")
+    adjuster = stack.settings.key_for("dev-adjuster-key")
+    assert adjuster is not None
+    genuine = codec_session.issue(stack.settings, adjuster)
+    forged = genuine[:-2] + ("AA" if not genuine.endswith("AA") else "BB")
+    expired = codec_session.issue(stack.settings, adjuster, now=time.time() - 9 * 3600)
+    for value in (forged, expired, "garbage", "a.b.c", ""):
+        answered = await http.post(
+            "/codec/decode", json=body, headers=NAMESPACE, cookies={codec_session.COOKIE: value}
+        )
+        assert answered.status_code == 401, value
+
+
+async def test_the_web_uis_origin_may_send_the_cookie_and_no_other(stack: Stack) -> None:
+    ui = f"http://127.0.0.1:{stack.settings.temporal_ui_port}"
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type,x-namespace",
+    }
+    allowed = await stack.http.options("/codec/decode", headers=preflight | {"Origin": ui})
+    assert allowed.headers["access-control-allow-origin"] == ui
+    assert allowed.headers["access-control-allow-credentials"] == "true"
+    other = await stack.http.options(
+        "/codec/decode", headers=preflight | {"Origin": "http://127.0.0.1:9"}
+    )
+    assert "access-control-allow-origin" not in other.headers
