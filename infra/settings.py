@@ -128,9 +128,10 @@ class Settings(BaseSettings):
         if not isinstance(data, dict):
             return data
         profile = load_profile()
-        if data.get("temporal_address") is None and profile.address:
+        # Unset or empty (compose passes "" for an unset variable): the profile decides.
+        if not data.get("temporal_address") and profile.address:
             data = {**data, "temporal_address": profile.address}
-        if data.get("temporal_namespace") is None and profile.namespace:
+        if not data.get("temporal_namespace") and profile.namespace:
             data = {**data, "temporal_namespace": profile.namespace}
         return data
 

@@ -193,6 +193,9 @@ def test_temporal_is_configured_as_the_temporal_cli_reads_it(monkeypatch):
     reach = settings.temporal_connection
     assert reach.connect_kwargs() == {"tls": True, "api_key": "cloud-key", "rpc_metadata": {}}
     assert "cloud-key" not in repr(reach)
+    # Empty, as compose passes an unset variable, is unset: the CLI's variable decides.
+    monkeypatch.setenv("CLAIMS_TEMPORAL_ADDRESS", "")
+    assert Settings().temporal_target == "claims.a1b2c.tmprl.cloud:7233"
     # Our own variable still wins over the CLI's (the dev stack points children with it).
     monkeypatch.setenv("CLAIMS_TEMPORAL_ADDRESS", "elsewhere:7233")
     assert Settings().temporal_target == "elsewhere:7233"
