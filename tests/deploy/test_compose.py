@@ -245,3 +245,17 @@ def test_the_setup_script_registers_exactly_our_search_attributes():
     [default] = re.findall(r'CLAIMS_SEARCH_ATTRIBUTES:-"([^"]+)"', script)
     pairs = dict(pair.split("=") for pair in default.split())
     assert pairs == search_attributes.CLI_TYPES
+
+
+def test_the_web_ui_decodes_through_our_codec_with_the_sign_in_cookie(compose):
+    ui = compose["services"]["temporal-ui"]
+    env = ui["environment"]
+    assert env["TEMPORAL_CODEC_ENDPOINT"] == "http://127.0.0.1:8000/codec"
+    assert env["TEMPORAL_CODEC_INCLUDE_CREDENTIALS"] == "true"
+    [published] = ui["ports"]
+    ui_port = interpolate(published, {}).split(":")[1]
+    api_env = service_environment(compose["services"]["api"], {})
+    origins = api_env["CLAIMS_CORS_ALLOWED_ORIGINS"].split(",")
+    # The UI's own origin, and no wildcard: the codec answers that page alone.
+    assert f"http://127.0.0.1:{ui_port}" in origins
+    assert "*" not in origins
