@@ -139,6 +139,9 @@ class TlsProxy:
     client_subjects: set[str] = field(default_factory=set)
     _server: asyncio.Server | None = None
     _relays: set[asyncio.Task[None]] = field(default_factory=set)
+    _connections: set[tuple[asyncio.StreamWriter, asyncio.StreamWriter]] = field(
+        default_factory=set
+    )
 
     def _context(self) -> ssl.SSLContext:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -163,11 +166,12 @@ class TlsProxy:
         """Stop listening and cut every relayed connection (the cluster went away)."""
         if self._server is not None:
             self._server.close()
-        for relay in list(self._relays):
-            relay.cancel()
-        for relay in list(self._relays):
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay
+        for client, upstream in list(self._connections):
+            # Aborted, not cancelled: each relay then ends by itself, as on a network failure.
+            client.transport.abort()
+            upstream.transport.abort()
+        if self._relays:
+            await asyncio.wait(list(self._relays), timeout=10)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.handshakes += 1
@@ -185,17 +189,20 @@ class TlsProxy:
             return
         task = asyncio.current_task()
         assert task is not None
+        pair = (writer, up_writer)
         self._relays.add(task)
+        self._connections.add(pair)
         try:
             await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
         finally:
             self._relays.discard(task)
-            for w in (writer, up_writer):
+            self._connections.discard(pair)
+            for w in pair:
                 w.close()
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    with contextlib.suppress(ConnectionError, ssl.SSLError):
+    with contextlib.suppress(OSError, ssl.SSLError):
         while data := await reader.read(65536):
             writer.write(data)
             await writer.drain()
