@@ -22,12 +22,19 @@ PLAIN = {
 }
 
 
+def cookie(value: str) -> dict[str, str]:
+    """The header a browser sends with our session cookie (set on each request, not the jar)."""
+    return {"Cookie": f"{codec_session.COOKIE}={value}"}
+
+
 async def sign_in(http: httpx.AsyncClient, key: str) -> httpx.Response:
-    return await http.post(
+    answered = await http.post(
         "/codec/login",
         content=f"key={key}",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
+    http.cookies.clear()  # each request below says which cookie it carries
+    return answered
 
 
 async def ciphertext(http: httpx.AsyncClient) -> dict[str, object]:
@@ -45,21 +52,20 @@ async def test_an_adjuster_signs_in_and_the_cookie_decodes(stack: Stack) -> None
     signed_in = await sign_in(http, "dev-adjuster-key")
     assert signed_in.status_code == 200
     assert "dev-adjuster" in signed_in.text
-    cookie = signed_in.headers["set-cookie"]
+    set_cookie = signed_in.headers["set-cookie"]
     for attribute in ("HttpOnly", "SameSite=lax", "Path=/codec", "Max-Age=28800"):
-        assert attribute in cookie
-    assert "dev-adjuster-key" not in cookie  # the key itself never travels back
+        assert attribute in set_cookie
+    assert "dev-adjuster-key" not in set_cookie  # the key itself never travels back
     session = signed_in.cookies[codec_session.COOKIE]
     body = await ciphertext(http)
-    http.cookies.clear()
-    cookies = {codec_session.COOKIE: session}
-    decoded = await http.post("/codec/decode", json=body, headers=NAMESPACE, cookies=cookies)
+    cookies = cookie(session)
+    decoded = await http.post("/codec/decode", json=body, headers=NAMESPACE | cookies)
     assert decoded.status_code == 200, decoded.text
     assert decoded.json() == PLAIN
     # The cookie decodes and does nothing else: not encode, not the claims API.
-    assert (await http.post("/codec/encode", json=PLAIN, cookies=cookies)).status_code == 401
-    assert (await http.get("/v1/claims", cookies=cookies)).status_code == 401
-    signed_out = await http.post("/codec/logout", cookies=cookies)
+    assert (await http.post("/codec/encode", json=PLAIN, headers=cookies)).status_code == 401
+    assert (await http.get("/v1/claims", headers=cookies)).status_code == 401
+    signed_out = await http.post("/codec/logout", headers=cookies)
     assert f'{codec_session.COOKIE}=""' in signed_out.headers["set-cookie"]
 
 
@@ -79,9 +85,7 @@ async def test_without_a_valid_sign_in_the_codec_refuses(stack: Stack) -> None:
     forged = genuine[:-2] + ("AA" if not genuine.endswith("AA") else "BB")
     expired = codec_session.issue(stack.settings, adjuster, now=time.time() - 9 * 3600)
     for value in (forged, expired, "garbage", "a.b.c", ""):
-        answered = await http.post(
-            "/codec/decode", json=body, headers=NAMESPACE, cookies={codec_session.COOKIE: value}
-        )
+        answered = await http.post("/codec/decode", json=body, headers=NAMESPACE | cookie(value))
         assert answered.status_code == 401, value
 
 
