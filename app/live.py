@@ -1,8 +1,8 @@
-"""The workflow's live view of a claim, for when the Postgres row lags behind (or is not there).
+"""The workflow's view of a claim whose Postgres row is not written yet.
 
-Rows are written by activities a moment after the workflow decides; a client reading in that
-moment should still see the truth. Queries need a worker, so they are bounded by a short
-timeout and the row is the answer whenever the workflow cannot be asked.
+Between the start of a claim's workflow and its first record, only the workflow knows the
+claim: a read in that moment asks it (a query, which needs a worker, so bounded by a short
+timeout). Once the row exists, reads never ask the workflow (app/routes/claims.py).
 """
 
 from __future__ import annotations
@@ -49,20 +49,6 @@ async def started_input(client: Client, claim_id: uuid.UUID) -> ClaimWorkflowInp
     except RPCError:
         return None
     return None
-
-
-def overlay(view: ClaimOut, state: ClaimState, last_step: int) -> ClaimOut:
-    """The row's view, with the status the workflow has already moved on to."""
-    if state.step <= last_step:
-        return view
-    return view.model_copy(
-        update={
-            "status": state.status,
-            "escalated": state.escalated,
-            "payable_amount": state.payable_amount,
-            "approved_amount": state.approved_amount,
-        }
-    )
 
 
 def from_workflow(workflow_input: ClaimWorkflowInput, state: ClaimState | None) -> ClaimOut:
