@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test test-fast lint typecheck pytest pytest-fast install clean bench histories
+.PHONY: dev test test-fast lint typecheck pytest pytest-fast install clean bench bench-claims histories
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -45,6 +45,11 @@ clean:
 # beside the limit max_concurrency / latency as a ratio.
 bench: $(STAMP)
 	$(BIN)/python -m bench.llm_throughput
+
+# Auto-approved claims/s through REST on the `claims dev` stack against a bare one-activity
+# workflow on the same server, POST and GET latencies, each as a ratio to its target (issue 11).
+bench-claims: $(STAMP)
+	$(BIN)/python -m bench.claims_throughput
 
 # Re-record the ClaimWorkflow histories that `make test` replays (see tests/support/record_histories.py);
 # `make histories ONLY=name` records one scenario and keeps the others.

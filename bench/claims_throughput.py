@@ -1,0 +1,280 @@
+"""Benchmark: auto-approved claims through REST against a bare Temporal ceiling, in one run.
+
+Runs `claims dev` (embedded Temporal dev server and Postgres, both workers, the API, the
+offline model) on a temporary data directory, then measures on that same server:
+- the ceiling: workflows of one regular activity (a no-op on a second task queue, worker in
+  this process), started by `--clients` concurrent clients, end to end; and the raw
+  `start_workflow` latency at that concurrency;
+- claims: `--claims` auto-approvable claims POSTed by `--clients` concurrent clients, end to end
+  until every one is paid; the POST latency; and GET latency at `--readers` readers, for claims
+  in flight and for finished ones.
+Each figure is printed beside its target as a ratio (issue 11).
+
+    make bench-claims     # or: .venv/bin/python -m bench.claims_throughput --claims 300
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from bench.workflow import BareOneActivity, noop
+from infra.devstack.processes import free_port
+from infra.encryption import data_converter, dev_key_ring, parse_key_ring
+from tests.support import factories as f
+
+ADMIN = {"Authorization": "Bearer dev-admin-key"}
+SUBMITTER = {"Authorization": "Bearer dev-submitter-key"}
+ADJUSTER = {"Authorization": "Bearer dev-adjuster-key"}
+TERMINAL = {"paid", "rejected", "cancelled", "failed"}
+
+
+def percentile(samples: list[float], q: int) -> float:
+    """The q-th percentile (1..99) of the samples."""
+    if len(samples) < 2:
+        return samples[0] if samples else float("nan")
+    return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
+
+
+@dataclass
+class Stack:
+    data_dir: Path
+    api_port: int = field(default_factory=free_port)
+    temporal_port: int = field(default_factory=free_port)
+    ui_port: int = field(default_factory=free_port)
+    postgres_port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def api(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+    async def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMS_", "TEMPORAL_"))}
+        env |= {
+            "CLAIMS_DATA_DIR": str(self.data_dir),
+            "CLAIMS_API_PORT": str(self.api_port),
+            "CLAIMS_TEMPORAL_PORT": str(self.temporal_port),
+            "CLAIMS_TEMPORAL_UI_PORT": str(self.ui_port),
+            "CLAIMS_EMBEDDED_POSTGRES_PORT": str(self.postgres_port),
+        }
+        out = self.data_dir.parent / "claims-dev.out"
+        with out.open("wb") as sink:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "cli", "dev"], env=env, stdout=sink, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + 180
+        while "Claims service is up." not in out.read_text(errors="replace"):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"claims dev did not come up:\n{out.read_text()}")
+            await asyncio.sleep(0.5)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=90)
+
+
+async def concurrently(count: int, clients: int, job: Callable[[int], Awaitable[None]]) -> None:
+    """Run job(0..count-1) from `clients` concurrent workers."""
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(count):
+        queue.put_nowait(i)
+
+    async def client() -> None:
+        while not queue.empty():
+            await job(queue.get_nowait())
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+
+
+async def bare_ceiling(client: Client, count: int, clients: int) -> tuple[float, list[float]]:
+    """Workflows/s of one no-op regular activity end to end, and start_workflow latencies."""
+    queue = f"bench-bare-{uuid.uuid4().hex[:8]}"
+    starts: list[float] = []
+    async with Worker(client, task_queue=queue, workflows=[BareOneActivity], activities=[noop]):
+        handles = []
+
+        async def start(i: int) -> None:
+            began = time.monotonic()
+            handles.append(
+                await client.start_workflow(
+                    BareOneActivity.run, i, id=f"{queue}-{i}", task_queue=queue
+                )
+            )
+            starts.append(time.monotonic() - began)
+
+        began = time.monotonic()
+        await concurrently(count, clients, start)
+        await asyncio.gather(*(h.result() for h in handles))
+        elapsed = time.monotonic() - began
+    return count / elapsed, starts
+
+
+@dataclass
+class ClaimRun:
+    posts: list[float] = field(default_factory=list)
+    get_in_flight: list[float] = field(default_factory=list)
+    get_finished: list[float] = field(default_factory=list)
+    rate: float = 0.0
+
+
+async def read_in_flight(
+    http: httpx.AsyncClient, in_flight: set[str], samples: list[float], done: asyncio.Event
+) -> None:
+    """GET claims still in flight (a claim read as finished leaves the set, unsampled)."""
+    while not done.is_set():
+        if not in_flight:
+            await asyncio.sleep(0.01)
+            continue
+        claim_id = random.choice(list(in_flight))
+        began = time.monotonic()
+        answered = await http.get(f"/v1/claims/{claim_id}", headers=ADJUSTER)
+        took = time.monotonic() - began
+        if answered.json()["status"] in TERMINAL:
+            in_flight.discard(claim_id)
+        else:
+            samples.append(took)
+
+
+async def read_finished(
+    http: httpx.AsyncClient, claim_ids: list[str], samples: list[float], done: asyncio.Event
+) -> None:
+    while not done.is_set():
+        began = time.monotonic()
+        answered = await http.get(f"/v1/claims/{random.choice(claim_ids)}", headers=ADJUSTER)
+        answered.raise_for_status()
+        samples.append(time.monotonic() - began)
+
+
+async def claims_run(
+    stack: Stack, client: Client, count: int, clients: int, readers: int
+) -> ClaimRun:
+    """Claims end to end, with GETs of in-flight and of finished claims under the same load."""
+    run = ClaimRun()
+    async with httpx.AsyncClient(base_url=stack.api, timeout=60) as http:
+        policy = f.policy()
+        body = policy.model_dump(mode="json")
+        (await http.post("/v1/policies", json=body, headers=ADMIN)).raise_for_status()
+
+        async def submit() -> dict[str, str]:
+            claim = f.submission_json(policy.policy_number, amount="1250.00")
+            key = {"Idempotency-Key": str(uuid.uuid4())}
+            answered = await http.post("/v1/claims", json=claim, headers=SUBMITTER | key)
+            answered.raise_for_status()
+            submitted: dict[str, str] = answered.json()
+            return submitted
+
+        async def paid(workflow_id: str) -> None:
+            await client.get_workflow_handle(workflow_id).result()
+
+        # Finished claims to read while the timed claims run.
+        finished = [await submit() for _ in range(readers)]
+        await asyncio.gather(*(paid(c["workflow_id"]) for c in finished))
+
+        workflow_ids: list[str] = []
+        in_flight: set[str] = set()
+        done = asyncio.Event()
+
+        async def post(_: int) -> None:
+            began = time.monotonic()
+            submitted = await submit()
+            run.posts.append(time.monotonic() - began)
+            in_flight.add(submitted["claim_id"])
+            workflow_ids.append(submitted["workflow_id"])
+
+        half = max(1, readers // 2)
+        reading = asyncio.gather(
+            *(read_in_flight(http, in_flight, run.get_in_flight, done) for _ in range(half)),
+            *(
+                read_finished(http, [c["claim_id"] for c in finished], run.get_finished, done)
+                for _ in range(readers - half)
+            ),
+        )
+        began = time.monotonic()
+        await concurrently(count, clients, post)
+        await asyncio.gather(*(paid(w) for w in workflow_ids))
+        run.rate = count / (time.monotonic() - began)
+        done.set()
+        await reading
+    return run
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+async def main(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="claims-bench-") as tmp:
+        stack = Stack(Path(tmp) / "data")
+        print(f"starting claims dev on a temporary data dir ({tmp}) ...", flush=True)
+        await stack.start()
+        try:
+            ring = parse_key_ring(dev_key_ring(stack.data_dir))
+            client = await Client.connect(
+                f"127.0.0.1:{stack.temporal_port}", data_converter=data_converter(ring)
+            )
+            print(
+                f"ceiling: {args.claims} bare one-activity workflows, {args.clients} clients ...",
+                flush=True,
+            )
+            ceiling, starts = await bare_ceiling(client, args.claims, args.clients)
+            print(
+                f"claims: {args.claims} auto-approved claims through REST, {args.clients} "
+                f"clients, {args.readers} readers ...",
+                flush=True,
+            )
+            run = await claims_run(stack, client, args.claims, args.clients, args.readers)
+        finally:
+            stack.stop()
+    report(run, ceiling, starts)
+
+
+def report(run: ClaimRun, ceiling: float, starts: list[float]) -> None:
+    post99, start99 = percentile(run.posts, 99), percentile(starts, 99)
+    inflight99, finished99 = percentile(run.get_in_flight, 99), percentile(run.get_finished, 99)
+    rows = [
+        ("claims/s end to end (paid) vs bare ceiling", f"{run.rate:.2f}", f"{ceiling:.2f}",
+         run.rate / ceiling, ">= 0.5"),
+        ("POST p99 vs raw start_workflow p99", ms(post99), ms(start99), post99 / start99,
+         "<= 1.5"),
+        ("GET p99 in flight vs finished (same load)", ms(inflight99), ms(finished99),
+         inflight99 / finished99, "<= 2"),
+    ]  # fmt: skip
+    print(f"\n{'figure':44} {'value':>10} {'baseline':>10} {'ratio':>6}  target")
+    for name, value, baseline, ratio, target in rows:
+        print(f"{name:44} {value:>10} {baseline:>10} {ratio:6.2f}  {target}")
+    print()
+    for name, samples in (
+        ("POST", run.posts),
+        ("start_workflow", starts),
+        ("GET in flight", run.get_in_flight),
+        ("GET finished", run.get_finished),
+    ):
+        p50, p99 = ms(percentile(samples, 50)), ms(percentile(samples, 99))
+        print(f"{name:15} p50 {p50:>8}  p99 {p99:>8}  ({len(samples)} requests)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--claims", type=int, default=300)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--readers", type=int, default=20)
+    asyncio.run(main(parser.parse_args()))
