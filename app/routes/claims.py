@@ -7,6 +7,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response, status
+from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
 from app import errors, live, metrics, pagination
@@ -105,19 +106,32 @@ async def get_claim(
     its status always comes with its own event. No workflow query: a read costs the claims
     worker nothing. Only in the moment before the first record does the workflow answer.
     """
+    recorded = await _recorded(engine, claim_id)
+    if recorded is None:
+        workflow_input = await live.started_input(client, claim_id)
+        if workflow_input is None or not may_see(caller, workflow_input.submitted_by):
+            raise errors.not_found(claim_id)
+        state = await live.query_state(client, claim_id)
+        # The first record may have landed while the workflow was asked: then the row answers.
+        recorded = await _recorded(engine, claim_id)
+        if recorded is None:
+            return live.from_workflow(workflow_input, state)
+    submitted_by, view = recorded
+    if not may_see(caller, submitted_by):
+        raise errors.not_found(claim_id)
+    return view
+
+
+async def _recorded(engine: AsyncEngine, claim_id: uuid.UUID) -> tuple[str, ClaimOut] | None:
+    """The recorded claim (its submitter, and its view) from one snapshot, or None."""
     async with engine.connect() as conn:
         snapshot = await conn.execution_options(isolation_level="REPEATABLE READ")
         async with snapshot.begin():
             row = await claim_store.get(conn=snapshot, claim_id=claim_id)
             view = await view_of_row(conn=snapshot, row=row) if row else None
     if row is None or view is None:
-        workflow_input = await live.started_input(client, claim_id)
-        if workflow_input is None or not may_see(caller, workflow_input.submitted_by):
-            raise errors.not_found(claim_id)
-        return live.from_workflow(workflow_input, await live.query_state(client, claim_id))
-    if not may_see(caller, row["submitted_by"]):
-        raise errors.not_found(claim_id)
-    return view
+        return None
+    return row["submitted_by"], view
 
 
 async def _retrying_claim_ids(client: Client, limit: int) -> list[uuid.UUID]:
