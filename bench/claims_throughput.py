@@ -1,7 +1,8 @@
 """Benchmark: auto-approved claims through REST against a bare Temporal ceiling, in one run.
 
-Runs `claims dev` (embedded Temporal dev server and Postgres, both workers, the API, the
-offline model) on a temporary data directory, then measures on that same server:
+Runs `claims dev` (embedded Temporal dev server and Postgres, both workers, the API, the offline
+model; started as the tests start it, tests/support/devstack.py) on a temporary data directory,
+then measures on that same server:
 - the ceiling: workflows of one regular activity (a no-op on a second task queue, worker in
   this process), started by `--clients` concurrent clients, end to end; and the raw
   `start_workflow` latency at that concurrency;
@@ -17,11 +18,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -34,9 +32,9 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from bench.workflow import BareOneActivity, noop
-from infra.devstack.processes import free_port
 from infra.encryption import data_converter, dev_key_ring, parse_key_ring
 from tests.support import factories as f
+from tests.support.devstack import DevStackProcess, dev_stack
 
 ADMIN = {"Authorization": "Bearer dev-admin-key"}
 SUBMITTER = {"Authorization": "Bearer dev-submitter-key"}
@@ -49,45 +47,6 @@ def percentile(samples: list[float], q: int) -> float:
     if len(samples) < 2:
         return samples[0] if samples else float("nan")
     return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
-
-
-@dataclass
-class Stack:
-    data_dir: Path
-    api_port: int = field(default_factory=free_port)
-    temporal_port: int = field(default_factory=free_port)
-    ui_port: int = field(default_factory=free_port)
-    postgres_port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def api(self) -> str:
-        return f"http://127.0.0.1:{self.api_port}"
-
-    async def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMS_", "TEMPORAL_"))}
-        env |= {
-            "CLAIMS_DATA_DIR": str(self.data_dir),
-            "CLAIMS_API_PORT": str(self.api_port),
-            "CLAIMS_TEMPORAL_PORT": str(self.temporal_port),
-            "CLAIMS_TEMPORAL_UI_PORT": str(self.ui_port),
-            "CLAIMS_EMBEDDED_POSTGRES_PORT": str(self.postgres_port),
-        }
-        out = self.data_dir.parent / "claims-dev.out"
-        with out.open("wb") as sink:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "cli", "dev"], env=env, stdout=sink, stderr=subprocess.STDOUT
-            )
-        deadline = time.monotonic() + 180
-        while "Claims service is up." not in out.read_text(errors="replace"):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"claims dev did not come up:\n{out.read_text()}")
-            await asyncio.sleep(0.5)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=90)
 
 
 async def concurrently(count: int, clients: int, job: Callable[[int], Awaitable[None]]) -> None:
@@ -163,7 +122,7 @@ async def read_finished(
 
 
 async def claims_run(
-    stack: Stack, client: Client, count: int, clients: int, readers: int
+    stack: DevStackProcess, client: Client, count: int, clients: int, readers: int
 ) -> ClaimRun:
     """Claims end to end, with GETs of in-flight and of finished claims under the same load."""
     run = ClaimRun()
@@ -221,14 +180,11 @@ def ms(seconds: float) -> str:
 
 async def main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="claims-bench-") as tmp:
-        stack = Stack(Path(tmp) / "data")
         print(f"starting claims dev on a temporary data dir ({tmp}) ...", flush=True)
-        await stack.start()
-        try:
+        async with dev_stack(Path(tmp) / "data") as stack:
             ring = parse_key_ring(dev_key_ring(stack.data_dir))
-            client = await Client.connect(
-                f"127.0.0.1:{stack.temporal_port}", data_converter=data_converter(ring)
-            )
+            converter = data_converter(ring)
+            client = await Client.connect(stack.temporal_target, data_converter=converter)
             print(
                 f"ceiling: {args.claims} bare one-activity workflows, {args.clients} clients ...",
                 flush=True,
@@ -240,8 +196,7 @@ async def main(args: argparse.Namespace) -> None:
                 flush=True,
             )
             run = await claims_run(stack, client, args.claims, args.clients, args.readers)
-        finally:
-            stack.stop()
+            await stack.stop()
     report(run, ceiling, starts)
 
 

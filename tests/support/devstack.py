@@ -53,8 +53,12 @@ class DevStackProcess:
         return f"127.0.0.1:{self.temporal_port}"
 
     def env(self) -> dict[str, str]:
+        # Nothing of the caller's shell decides where the stack runs: not our settings, nor a
+        # TEMPORAL_ADDRESS that would make `claims dev` use another server than its own.
         env = {
-            k: v for k, v in os.environ.items() if not k.startswith("CLAIMS_") or k == "CLAIMS_ENV"
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("CLAIMS_", "TEMPORAL_")) or k == "CLAIMS_ENV"
         }
         env.update(
             CLAIMS_DATA_DIR=str(self.data_dir),
