@@ -34,12 +34,14 @@ async def authenticate(
     settings: Settings = request.app.state.settings
     key = settings.key_for(credentials.credentials if credentials else None)
     if key is None:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            detail="missing or invalid API key",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise _unauthorized("missing or invalid API key")
     return key
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"}
+    )
 
 
 def require(*roles: Role) -> Callable[..., Coroutine[Any, Any, ApiKey]]:
@@ -68,11 +70,7 @@ async def codec_decoder(
     settings: Settings = request.app.state.settings
     key = codec_session.decoder_of(settings, request.cookies.get(codec_session.COOKIE))
     if key is None:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            detail="missing or invalid API key (or codec sign-in)",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise _unauthorized("missing or invalid API key (or codec sign-in)")
     return key
 
 

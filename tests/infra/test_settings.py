@@ -147,17 +147,21 @@ def test_dev_settings_have_no_production_problems():
     assert Settings().production_problems(needs_keys=True, needs_database=True) == []
 
 
-@pytest.mark.parametrize("argv", [["api"], ["worker", "--queue", "claims"], ["migrate"], ["dev"]])
-def test_the_cli_refuses_to_start_in_prod_on_dev_defaults(argv):
-    env = {"CLAIMS_ENV": "prod", "PATH": "/usr/bin:/bin"}
-    done = subprocess.run(
+def claims_cli(argv: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    """`claims <argv>` in a process of its own, with only `env` (and PATH) set."""
+    return subprocess.run(
         [sys.executable, "-m", "cli", *argv],
-        env=env,
+        env={"PATH": "/usr/bin:/bin", **env},
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
+
+
+@pytest.mark.parametrize("argv", [["api"], ["worker", "--queue", "claims"], ["migrate"], ["dev"]])
+def test_the_cli_refuses_to_start_in_prod_on_dev_defaults(argv):
+    done = claims_cli(argv, CLAIMS_ENV="prod")
     assert done.returncode != 0
     assert "prod" in done.stderr
 
@@ -262,19 +266,11 @@ def test_prod_refuses_plaintext_to_a_remote_temporal_unless_allowed(
 
 
 def test_the_worker_refuses_to_start_in_prod_on_plaintext_to_a_remote_temporal():
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "CLAIMS_ENV": "prod",
-        "CLAIMS_ENCRYPTION_KEYS": RING,
-        "TEMPORAL_ADDRESS": "temporal.internal:7233",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "cli", "worker", "--queue", "llm"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    done = claims_cli(
+        ["worker", "--queue", "llm"],
+        CLAIMS_ENV="prod",
+        CLAIMS_ENCRYPTION_KEYS=RING,
+        TEMPORAL_ADDRESS="temporal.internal:7233",
     )
     assert done.returncode != 0
     assert "Temporal at temporal.internal:7233 would be reached in plaintext" in done.stderr
