@@ -49,7 +49,7 @@ def kubectl() -> str:
     found = shutil.which("kubectl")
     if found is None:
         # .ci/run installs it; a developer machine without it says so in one line.
-        pytest.skip("kubectl not found: kustomize rendering checked in CI only")
+        pytest.skip("no kubectl (1.27+, with kustomize v5): manifests rendered where one is")
     return found
 
 

@@ -11,15 +11,8 @@ wait_s=${SETUP_WAIT_S:-180}
 
 # pg_isready against the host (never the socket): during the image's init phase the socket
 # answers before the server accepts TCP connections.
-waited=0
-until pg_isready -q -h "${PGHOST:-127.0.0.1}" -p "${PGPORT:-5432}"; do
-  if [ "$waited" -ge "$wait_s" ]; then
-    echo "temporal-db-roles: Postgres at ${PGHOST:-127.0.0.1} did not answer in ${wait_s}s" >&2
-    exit 1
-  fi
-  sleep 2
-  waited=$((waited + 2))
-done
+. "$(dirname "$0")/retry.sh"
+retry pg_isready -q -h "${PGHOST:-127.0.0.1}" -p "${PGPORT:-5432}"
 
 # psql quotes the variables (:'name' as a literal, format %I as an identifier); \gexec runs
 # the statements the SELECTs build, so each runs only when needed.

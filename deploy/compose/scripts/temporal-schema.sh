@@ -12,15 +12,8 @@ port=${SQL_PORT:-5432}
 schemas=${TEMPORAL_SCHEMA_DIR:-/etc/temporal/schema/postgresql/v12}
 wait_s=${SETUP_WAIT_S:-180}
 
-waited=0
-until nc -z -w 5 "$SQL_HOST" "$port"; do
-  if [ "$waited" -ge "$wait_s" ]; then
-    echo "temporal-schema: Postgres at $SQL_HOST:$port did not answer in ${wait_s}s" >&2
-    exit 1
-  fi
-  sleep 2
-  waited=$((waited + 2))
-done
+. "$(dirname "$0")/retry.sh"
+retry nc -z -w 5 "$SQL_HOST" "$port"
 
 for pair in temporal=temporal temporal_visibility=visibility; do
   database=${pair%%=*}

@@ -13,18 +13,7 @@ wait_s=${SETUP_WAIT_S:-180}
 attributes=${CLAIMS_SEARCH_ATTRIBUTES:-"ClaimStatus=Keyword ClaimType=Keyword ClaimAmount=Double PolicyNumber=Keyword Escalated=Bool StepRetrying=Bool"}
 
 # Retry until $wait_s: the server may still be starting, or a fresh namespace not yet loaded.
-retry() {
-  waited=0
-  until "$@"; do
-    if [ "$waited" -ge "$wait_s" ]; then
-      echo "temporal-setup: gave up after ${wait_s}s: $*" >&2
-      exit 1
-    fi
-    echo "temporal-setup: not ready yet, retrying in 2s: $*" >&2
-    sleep 2
-    waited=$((waited + 2))
-  done
-}
+. "$(dirname "$0")/retry.sh"
 
 echo "temporal-setup: waiting for Temporal at ${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
 retry temporal operator cluster health
