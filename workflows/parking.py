@@ -14,7 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError, FailureError, RetryState
+from temporalio.exceptions import (
+    ActivityError,
+    ApplicationError,
+    CancelledError,
+    FailureError,
+    RetryState,
+)
 
 from claims.lifecycle import ErrorType
 
@@ -30,8 +36,17 @@ class StepFailure:
     message: str
 
 
-def classify(err: ActivityError) -> StepFailure | None:
+def classify(err: FailureError) -> StepFailure | None:
     """How a failed step should be handled; None when its caller handles the failure."""
+    if isinstance(err, CancelledError):
+        return None  # the claim is being cancelled: not a failure of the step
+    if not isinstance(err, ActivityError):
+        # A local activity's failure arrives unwrapped once its retry policy is spent (an
+        # ApplicationError, or a TimeoutError): non-retryable means permanent, anything else
+        # a round of transient failures.
+        permanent = isinstance(err, ApplicationError) and err.non_retryable
+        error_type = (isinstance(err, ApplicationError) and err.type) or type(err).__name__
+        return StepFailure(transient=not permanent, error_type=error_type, message=err.message)
     cause = err.cause
     error_type = cause.type if isinstance(cause, ApplicationError) and cause.type else "Error"
     message = cause.message if isinstance(cause, FailureError) else err.message

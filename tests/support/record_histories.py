@@ -116,6 +116,11 @@ SCENARIOS: dict[str, Scenario] = {
     "cancel_in_review": cancel_in_review,
     "request_info": request_info,
     "parked_then_retried": parked_then_retried,
+    # Recorded after Postgres steps became local activities (workflows/steps.py); the ones
+    # above were recorded before, and replay the regular-activity path of older claims.
+    "local_records_auto_approve": auto_approve,
+    "local_records_review_reject": review_reject,
+    "local_records_parked_then_retried": parked_then_retried,
 }
 
 

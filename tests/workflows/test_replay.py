@@ -32,6 +32,10 @@ EXPECTED = {
     "cancel_in_review",
     "request_info",
     "parked_then_retried",
+    # Postgres steps as local activities (claims started since that patch).
+    "local_records_auto_approve",
+    "local_records_review_reject",
+    "local_records_parked_then_retried",
 }
 
 
@@ -98,3 +102,15 @@ async def test_changed_routing_logic_fails_replay(monkeypatch):
     monkeypatch.setattr(routing, "route_claim", _always_human_review)
     result = await replay(load("auto_approve"))
     assert result.replay_failure is not None
+
+
+def test_claims_from_before_and_after_the_local_activity_patch_are_both_replayed():
+    def local_markers(name: str) -> int:
+        events = json.loads((HISTORIES / f"{name}.json").read_text())["events"]
+        return sum(
+            e.get("markerRecordedEventAttributes", {}).get("markerName") == "core_local_activity"
+            for e in events
+        )
+
+    assert local_markers("auto_approve") == 0  # regular activities: older claims
+    assert local_markers("local_records_auto_approve") >= 6  # every Postgres step local
