@@ -7,6 +7,7 @@ it enters the workflow's history, and the refusal maps to 409 (wrong state) or 4
 from __future__ import annotations
 
 import asyncio
+import itertools
 import uuid
 from typing import Any
 
@@ -18,6 +19,7 @@ from temporalio.client import (
     WorkflowUpdateRPCTimeoutOrCancelledError,
     WorkflowUpdateStage,
 )
+from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
 from app import errors, live, metrics
@@ -41,7 +43,7 @@ from app.schemas import (
     ReviewRequest,
 )
 from app.views import claim_view
-from claims.lifecycle import ClaimStatus
+from claims.lifecycle import ClaimStatus, ErrorType
 from infra.settings import ApiKey, Settings
 from infra.store import claims as claim_store
 from infra.store import documents
@@ -96,6 +98,64 @@ async def _current_status(
     return found[0]
 
 
+# Refusals that can be spurious for a moment after a crash: the claim's Postgres steps run as
+# local activities, so a step recorded just before a worker died is on the row before the
+# replaying workflow has run it again (issue 11). While the row says the claim takes the
+# request, the refusal is the workflow catching up, and the request is sent again.
+_CATCHING_UP: dict[str, ClaimStatus] = {
+    ErrorType.CLAIM_NOT_AWAITING_REVIEW: ClaimStatus.AWAITING_REVIEW,
+    ErrorType.CLAIM_NOT_PARKED: ClaimStatus.NEEDS_ATTENTION,
+}
+_CATCH_UP_PAUSE_S = (0.05, 0.1, 0.2, 0.5)
+
+
+def _refusal_type(err: WorkflowUpdateFailedError) -> str | None:
+    cause = err.cause
+    return cause.type if isinstance(cause, ApplicationError) else None
+
+
+async def _row_status(engine: AsyncEngine, claim_id: uuid.UUID) -> str | None:
+    async with engine.connect() as conn:
+        row = await claim_store.get(conn=conn, claim_id=claim_id)
+    return None if row is None else str(row["status"])
+
+
+async def _send_update(
+    client: Client,
+    engine: AsyncEngine,
+    claim_id: uuid.UUID,
+    name: str,
+    argument: Any,
+    catch_up_for_s: float,
+) -> ClaimState:
+    """Send the update, again while the workflow is catching up with its own row.
+
+    After `catch_up_for_s` a refusal stands: it is a refusal, not a request still pending.
+    """
+    catch_up_until = asyncio.get_running_loop().time() + catch_up_for_s
+    handle = client.get_workflow_handle(workflow_id_for(claim_id))
+    for attempt in itertools.count():
+        try:
+            update = await handle.start_update(
+                name,
+                argument,
+                wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+                result_type=ClaimState,
+            )
+            state: ClaimState = await update.result()
+            return state
+        except WorkflowUpdateFailedError as err:
+            takes_it = _CATCHING_UP.get(_refusal_type(err) or "")
+            if (
+                takes_it is None
+                or asyncio.get_running_loop().time() >= catch_up_until
+                or await _row_status(engine, claim_id) != takes_it
+            ):
+                raise
+            await asyncio.sleep(_CATCH_UP_PAUSE_S[min(attempt, len(_CATCH_UP_PAUSE_S) - 1)])
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 async def _update(
     client: Client,
     engine: AsyncEngine,
@@ -110,16 +170,11 @@ async def _update(
     down): the update stays with Temporal and may still be applied, so the caller answers 202
     and the client polls the claim. A refusal maps to the HTTP error that explains it.
     """
-    handle = client.get_workflow_handle(workflow_id_for(claim_id))
     try:
         async with asyncio.timeout(settings.update_wait_s):
-            update = await handle.start_update(
-                name,
-                argument,
-                wait_for_stage=WorkflowUpdateStage.ACCEPTED,
-                result_type=ClaimState,
+            return await _send_update(
+                client, engine, claim_id, name, argument, catch_up_for_s=settings.update_wait_s / 2
             )
-            state: ClaimState = await update.result()
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
         # The SDK reports our deadline cancelling its wait as its own error type.
         return None
@@ -129,7 +184,6 @@ async def _update(
         found = await _status_and_owner(engine, client, claim_id)
         current = found[0] if found else ClaimStatus.SUBMITTED.value
         raise errors.from_rpc_error(err, claim_id, current) from err
-    return state
 
 
 def _pending(response: Response, claim_id: uuid.UUID) -> None:
