@@ -1,8 +1,9 @@
 """The workflow's view of a claim whose Postgres row is not written yet.
 
-Between the start of a claim's workflow and its first record, only the workflow knows the
-claim: a read in that moment asks it (a query, which needs a worker, so bounded by a short
-timeout). Once the row exists, reads never ask the workflow (app/routes/claims.py).
+Between the start of a claim's workflow and its first record, only Temporal knows the claim:
+a read in that moment takes the submission from the workflow's start event (a history read,
+no worker involved). Only an action's answer may ask the workflow itself (a query, which needs
+a worker, so bounded by a short timeout). Once the row exists, reads never ask Temporal.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ async def started_input(client: Client, claim_id: uuid.UUID) -> ClaimWorkflowInp
     """The workflow's start input (the submission), or None when no such workflow exists."""
     handle = client.get_workflow_handle(workflow_id_for(claim_id))
     try:
-        async for event in handle.fetch_history_events():
+        async for event in handle.fetch_history_events(page_size=1):
             started = event.workflow_execution_started_event_attributes
             decoded = await client.data_converter.decode(
                 started.input.payloads, [ClaimWorkflowInput]

@@ -104,18 +104,18 @@ async def get_claim(
     Served from Postgres alone, in one snapshot: the workflow records each state change (status
     and its event in one transaction) before it moves on, so the row is the claim's state, and
     its status always comes with its own event. No workflow query: a read costs the claims
-    worker nothing. Only in the moment before the first record does the workflow answer.
+    worker nothing. In the moment before the first record, the claim is the submission in its
+    workflow's start event, and nothing has happened to it yet: it is `submitted`.
     """
     recorded = await _recorded(engine, claim_id)
     if recorded is None:
         workflow_input = await live.started_input(client, claim_id)
         if workflow_input is None or not may_see(caller, workflow_input.submitted_by):
             raise errors.not_found(claim_id)
-        state = await live.query_state(client, claim_id)
-        # The first record may have landed while the workflow was asked: then the row answers.
+        # The first record may have landed while the history was read: then the row answers.
         recorded = await _recorded(engine, claim_id)
         if recorded is None:
-            return live.from_workflow(workflow_input, state)
+            return live.from_workflow(workflow_input, None)
     submitted_by, view = recorded
     if not may_see(caller, submitted_by):
         raise errors.not_found(claim_id)

@@ -2,14 +2,17 @@
 ignores new arrivals."""
 
 import asyncio
+import uuid
 
 import httpx
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio import activity
 from temporalio.client import Client
 
 from activities import contracts as c
 from activities.records import RecordActivities
+from app import live
 from tests.support import factories as f
 from tests.support.api import ADMIN, TERMINAL, create_policy, submit, wait_for_claim
 from tests.support.stack import StackFactory
@@ -62,9 +65,14 @@ async def test_get_shows_the_recorded_state_while_the_next_record_is_held(
     assert paid["status"] == "paid"
 
 
-async def test_get_answers_from_the_workflow_before_the_row_exists(
-    make_stack: StackFactory, engine: AsyncEngine
+async def test_get_answers_from_the_start_event_before_the_row_exists(
+    make_stack: StackFactory, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ):
+    async def no_queries(client: object, claim_id: uuid.UUID) -> None:
+        raise AssertionError(f"GET queried the workflow of {claim_id}")
+
+    # Before its first record nothing has happened to a claim: the workflow is not asked.
+    monkeypatch.setattr(live, "query_state", no_queries)
     records = HeldRecords(engine, hold={"submitted"})
     async with make_stack(records=records) as stack:
         http = stack.http
