@@ -1,9 +1,10 @@
 """Starting a claim: one workflow per claim id, idempotent by `Idempotency-Key`.
 
 Deduplication belongs to Temporal, not to a check-then-act here: the claim id (and so the
-workflow id) is derived from the key, the workflow id conflict policy returns the running
-workflow instead of starting a second one, and the reuse policy refuses to start a finished one
-again. The request's hash in the memo tells a replay (same body) from a conflict (other body).
+workflow id) is derived from the key, and the workflow id policies refuse to start a second
+workflow with it, running or finished. Only then is the existing workflow described: the
+request's hash in its memo tells a replay (same body) from a conflict (other body). A new claim
+costs one call to Temporal.
 """
 
 from __future__ import annotations
@@ -92,9 +93,8 @@ async def start_claim(
     claim_id = claim_id_for(caller, idempotency_key)
     workflow_id = workflow_id_for(claim_id)
     digest = request_hash(submission)
-    nonce = uuid.uuid4().hex
     try:
-        handle = await client.start_workflow(
+        await client.start_workflow(
             WORKFLOW_NAME,
             ClaimWorkflowInput(
                 claim_id=claim_id,
@@ -105,9 +105,9 @@ async def start_claim(
             ),
             id=workflow_id,
             task_queue=settings.task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            memo={"request_hash": digest, "request_nonce": nonce, "submitted_at": now.isoformat()},
+            memo={"request_hash": digest, "submitted_at": now.isoformat()},
             search_attributes=TypedSearchAttributes(
                 [
                     SearchAttributePair(sa.CLAIM_STATUS, "submitted"),
@@ -123,16 +123,11 @@ async def start_claim(
             ),
         )
     except WorkflowAlreadyStartedError:
-        # The claim for this key already finished; its workflow id may not run again.
-        handle = client.get_workflow_handle(workflow_id)
-    if idempotency_key is None:
-        return Started(StartOutcome.STARTED, claim_id, workflow_id, now)
-    memo = await _memo_of(handle)
-    submitted_at = dt.datetime.fromisoformat(str(memo.get("submitted_at", now.isoformat())))
-    if memo.get("request_nonce") == nonce:
-        outcome = StartOutcome.STARTED
-    elif memo.get("request_hash") == digest:
-        outcome = StartOutcome.REPLAYED
+        # An earlier request with this key started the claim (it may be running or finished).
+        pass
     else:
-        outcome = StartOutcome.CONFLICT
+        return Started(StartOutcome.STARTED, claim_id, workflow_id, now)
+    memo = await _memo_of(client.get_workflow_handle(workflow_id))
+    submitted_at = dt.datetime.fromisoformat(str(memo.get("submitted_at", now.isoformat())))
+    outcome = StartOutcome.REPLAYED if memo.get("request_hash") == digest else StartOutcome.CONFLICT
     return Started(outcome, claim_id, workflow_id, submitted_at)

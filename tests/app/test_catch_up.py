@@ -23,7 +23,7 @@ THEFT = "My bicycle was stolen from outside the office."
 async def _assessing_with_row_ahead(stack: Stack) -> str:
     """A claim waiting on the llm queue whose row already says awaiting_review."""
     number = await create_policy(stack.http)
-    claim_id = (await submit(stack.http, number, description=THEFT))["claim_id"]
+    claim_id: str = (await submit(stack.http, number, description=THEFT))["claim_id"]
     await wait_for_claim(stack.http, claim_id, {"assessing"})
     async with stack.engine.begin() as conn:
         await conn.execute(
