@@ -13,13 +13,19 @@ def async_url(url: str) -> str:
     return url
 
 
-def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
-    """An asyncpg engine; `pool_pre_ping` survives a Postgres restart under a running process."""
+def create_engine(url: str, *, pool_size: int = 10, pre_ping: bool = True) -> AsyncEngine:
+    """An asyncpg engine.
+
+    `pre_ping` checks each connection as it leaves the pool, so a request served just after a
+    Postgres restart does not fail on a dead one. A process whose every query runs in a
+    retried activity can do without: there the dead connection fails one attempt (a transient
+    failure, infra/store/failures.py), the pool is invalidated, and the retry reconnects.
+    """
     return create_async_engine(
         async_url(url),
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
         # Statement parameters hold claimants' data: never in an error message or a log line.
         hide_parameters=True,
     )
