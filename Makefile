@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test test-fast lint typecheck pytest pytest-fast install clean bench bench-claims histories
+.PHONY: dev test test-fast lint typecheck pytest pytest-fast install clean bench bench-claims bench-parked histories
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -50,6 +50,11 @@ bench: $(STAMP)
 # workflow on the same server, POST and GET latencies, each as a ratio to its target (issue 11).
 bench-claims: $(STAMP)
 	$(BIN)/python -m bench.claims_throughput
+
+# 2,000 claims parked in review: the claims worker's memory, then approving them all through
+# REST at 20 clients against the same ceiling, and the review latency (issue 11).
+bench-parked: $(STAMP)
+	$(BIN)/python -m bench.claims_throughput --parked 2000
 
 # Re-record the ClaimWorkflow histories that `make test` replays (see tests/support/record_histories.py);
 # `make histories ONLY=name` records one scenario and keeps the others.

@@ -10,9 +10,13 @@ then measures on that same server:
   until every one is paid, and the POST latency, with no other load (as the ceiling);
 - reads: a second batch of `--claims` claims under the same load, read meanwhile by `--readers`
   clients: GET latency for claims in flight and for finished ones.
+With `--parked N`, instead of the claims and reads: N claims parked in review (the claims
+worker's RSS sampled meanwhile), then all approved through REST by 20 clients: approvals/s
+against the ceiling, and the review latency.
 Each figure is printed beside its target as a ratio (issue 11).
 
     make bench-claims     # or: .venv/bin/python -m bench.claims_throughput --claims 300
+    make bench-parked     # or: .venv/bin/python -m bench.claims_throughput --parked 2000
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import psutil
 from temporalio.client import Client
 from temporalio.worker import Worker
 
@@ -41,6 +46,8 @@ ADMIN = {"Authorization": "Bearer dev-admin-key"}
 SUBMITTER = {"Authorization": "Bearer dev-submitter-key"}
 ADJUSTER = {"Authorization": "Bearer dev-adjuster-key"}
 TERMINAL = {"paid", "rejected", "cancelled", "failed"}
+THEFT = "My bicycle was stolen from outside the office."
+REVIEWERS = 20  # adjusters approving parked claims at once (issue 11)
 
 
 def percentile(samples: list[float], q: int) -> float:
@@ -189,6 +196,99 @@ async def claims_run(
     return run
 
 
+@dataclass
+class ParkedRun:
+    count: int = 0
+    park_rate: float = 0.0
+    worker_rss_mb: list[float] = field(default_factory=list)
+    reviews: list[float] = field(default_factory=list)
+    rate: float = 0.0
+
+
+def claims_worker_process(stack: DevStackProcess) -> psutil.Process:
+    """The `claims worker --queue claims` child of the stack's `claims dev`."""
+    assert stack.process is not None
+    for child in psutil.Process(stack.process.pid).children(recursive=True):
+        command = " ".join(child.cmdline())
+        if "worker" in command and "--queue claims" in command:
+            return child
+    raise RuntimeError("the stack has no claims worker")
+
+
+async def sample_rss(worker: psutil.Process, samples: list[float], done: asyncio.Event) -> None:
+    while not done.is_set():
+        samples.append(worker.memory_info().rss / 2**20)
+        await asyncio.sleep(0.5)
+
+
+async def count_in(client: Client, policy_number: str, status: str) -> int:
+    query = f"PolicyNumber = '{policy_number}' AND ClaimStatus = '{status}'"
+    return (await client.count_workflows(query)).count
+
+
+async def until_counted(client: Client, policy_number: str, status: str, count: int) -> None:
+    while await count_in(client, policy_number, status) < count:
+        await asyncio.sleep(1)
+
+
+async def parked_run(stack: DevStackProcess, client: Client, count: int, clients: int) -> ParkedRun:
+    """`count` claims parked in review, the claims worker's memory meanwhile; then approved."""
+    run = ParkedRun(count=count)
+    worker = claims_worker_process(stack)
+    done = asyncio.Event()
+    sampling = asyncio.create_task(sample_rss(worker, run.worker_rss_mb, done))
+    async with httpx.AsyncClient(base_url=stack.api, timeout=60) as http:
+        policy = f.policy()
+        body = policy.model_dump(mode="json")
+        (await http.post("/v1/policies", json=body, headers=ADMIN)).raise_for_status()
+        claim_ids: list[str] = []
+
+        async def park(_: int) -> None:
+            # A theft always goes to an adjuster (claims/routing.py).
+            claim = f.submission_json(policy.policy_number, description=THEFT)
+            answered = await http.post("/v1/claims", json=claim, headers=SUBMITTER)
+            answered.raise_for_status()
+            claim_ids.append(answered.json()["claim_id"])
+
+        began = time.monotonic()
+        await concurrently(count, clients, park)
+        await until_counted(client, policy.policy_number, "awaiting_review", count)
+        run.park_rate = count / (time.monotonic() - began)
+        print(f"parked: {count} claims awaiting review; approving ...", flush=True)
+
+        async def approve(i: int) -> None:
+            started = time.monotonic()
+            answered = await http.post(
+                f"/v1/claims/{claim_ids[i]}/review", json={"decision": "approve"}, headers=ADJUSTER
+            )
+            answered.raise_for_status()
+            run.reviews.append(time.monotonic() - started)
+
+        began = time.monotonic()
+        await concurrently(count, REVIEWERS, approve)
+        await until_counted(client, policy.policy_number, "paid", count)
+        run.rate = count / (time.monotonic() - began)
+    done.set()
+    await sampling
+    return run
+
+
+def report_parked(run: ParkedRun, ceiling: float) -> None:
+    peak = max(run.worker_rss_mb)
+    review99 = percentile(run.reviews, 99)
+    rows = [
+        (f"claims worker RSS, {run.count} parked (peak)", f"{peak:.0f} MB", "250 MB",
+         peak / 250, "<= 1"),
+        (f"approvals/s through REST, {REVIEWERS} clients", f"{run.rate:.2f}", f"{ceiling:.2f}",
+         run.rate / ceiling, ">= 0.5"),
+        ("review p99 vs 1 s", ms(review99), "1000 ms", review99, "<= 1"),
+    ]  # fmt: skip
+    print(f"\n{'figure':44} {'value':>10} {'baseline':>10} {'ratio':>6}  target")
+    for name, value, baseline, ratio, target in rows:
+        print(f"{name:44} {value:>10} {baseline:>10} {ratio:6.2f}  {target}")
+    print(f"\nparked at {run.park_rate:.2f} claims/s; review p50 {ms(percentile(run.reviews, 50))}")
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
@@ -196,7 +296,8 @@ def ms(seconds: float) -> str:
 async def main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="claims-bench-") as tmp:
         print(f"starting claims dev on a temporary data dir ({tmp}) ...", flush=True)
-        async with dev_stack(Path(tmp) / "data") as stack:
+        env = {"CLAIMS_WORKFLOW_CACHE_SIZE": str(args.cache_size)} if args.cache_size else {}
+        async with dev_stack(Path(tmp) / "data", **env) as stack:
             ring = parse_key_ring(dev_key_ring(stack.data_dir))
             converter = data_converter(ring)
             client = await Client.connect(stack.temporal_target, data_converter=converter)
@@ -205,6 +306,12 @@ async def main(args: argparse.Namespace) -> None:
                 flush=True,
             )
             ceiling, starts = await bare_ceiling(client, args.claims, args.clients)
+            if args.parked:
+                print(f"parking: {args.parked} claims routed to review ...", flush=True)
+                parked = await parked_run(stack, client, args.parked, args.clients)
+                await stack.stop()
+                report_parked(parked, ceiling)
+                return
             print(
                 f"claims: {args.claims} auto-approved claims through REST, {args.clients} "
                 "clients ...",
@@ -247,4 +354,18 @@ if __name__ == "__main__":
     parser.add_argument("--claims", type=int, default=300)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--readers", type=int, default=20)
+    parser.add_argument(
+        "--parked",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of the claims run: park N claims in review, then approve them all",
+    )
+    parser.add_argument(
+        "--cache-size",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the claims worker's workflow cache (CLAIMS_WORKFLOW_CACHE_SIZE; default: its own)",
+    )
     asyncio.run(main(parser.parse_args()))
