@@ -4,11 +4,12 @@ import asyncio
 import signal
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
 
 from activities.assessment import LlmConfig
 from claims.lifecycle import ClaimStatus
@@ -22,6 +23,8 @@ from workflows.contracts import ClaimState
 pytestmark = pytest.mark.slow
 
 CLAIMS = 20
+PAID_FIRST = 3
+MODEL = "slow-1.0"
 
 
 def start_worker(client: Client, database_url: str, queues: tuple[str, str], log: Path):
@@ -33,6 +36,11 @@ def start_worker(client: Client, database_url: str, queues: tuple[str, str], log
         task_queue=queues[0],
         llm_task_queue=queues[1],
     )
+
+
+def ids_of(handles: list[WorkflowHandle[Any, ClaimState]]) -> list[uuid.UUID]:
+    """The claim ids, from the workflow ids (no query: the worker may be dead)."""
+    return [uuid.UUID(h.id.removeprefix("claim-")) for h in handles]
 
 
 async def counts(engine: AsyncEngine, claim_ids: list[uuid.UUID]) -> tuple[int, int, int]:
@@ -59,20 +67,30 @@ async def test_killed_worker_is_replaced_and_every_claim_pays_once(
 ):
     settings = stack_settings(database_url)
     queues = (settings.task_queue, settings.llm_task_queue)
-    llm = LlmConfig(model="openai/slow-0.4", api_base=fake_llm.api_base, api_key="sk-test")
+    llm = LlmConfig(model=f"openai/{MODEL}", api_base=fake_llm.api_base, api_key="sk-test")
     first = start_worker(client, database_url, queues, tmp_path / "worker-1.log")
     second = None
     try:
         async with running_llm_worker(client, engine, settings, llm) as stack:
             policy = await stack.add_policy(f.policy())
-            handles = [await stack.start(f.submission(policy.policy_number)) for _ in range(CLAIMS)]
-            claim_ids = [(await h.query("state", result_type=ClaimState)).claim_id for h in handles]
-            # Kill the worker once some claims are paid and the rest are still in flight.
+
+            async def start(count: int) -> list[WorkflowHandle[Any, ClaimState]]:
+                return [await stack.start(f.submission(policy.policy_number)) for _ in range(count)]
+
+            # A first few claims paid by the first worker, then the rest started; the worker
+            # is killed while those wait for their assessments (the model holds each for 1 s),
+            # their submissions and policy checks recorded by its local activities.
+            handles = await start(PAID_FIRST)
             async with asyncio.timeout(120):
-                while (await counts(engine, claim_ids))[0] < 3:
+                while (await counts(engine, ids_of(handles)))[0] < PAID_FIRST:
                     await asyncio.sleep(0.1)
+            handles += await start(CLAIMS - PAID_FIRST)
+            async with asyncio.timeout(60):
+                while fake_llm.stats.in_flight[MODEL] == 0:
+                    await asyncio.sleep(0.05)
             first.send_signal(signal.SIGKILL)
             first.wait()
+            claim_ids = ids_of(handles)
             in_flight = CLAIMS - (await counts(engine, claim_ids))[0]
             assert in_flight > 0
             second = start_worker(client, database_url, queues, tmp_path / "worker-2.log")

@@ -10,6 +10,7 @@ import psutil
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
+from temporalio.service import RPCError
 
 from claims.lifecycle import ClaimStatus
 from infra.devstack.processes import free_port
@@ -28,9 +29,16 @@ async def exit_code(process: subprocess.Popen[bytes], timeout_s: float = 90) -> 
 
 async def polling(client: Client, queue: str, process: subprocess.Popen[bytes]) -> None:
     async with asyncio.timeout(60):
-        while not await queue_has_poller(client, queue, process.pid, workflows=False):
+        while not await _has_poller(client, queue, process):
             assert process.poll() is None, "the worker exited before polling"
             await asyncio.sleep(0.2)
+
+
+async def _has_poller(client: Client, queue: str, process: subprocess.Popen[bytes]) -> bool:
+    try:
+        return await queue_has_poller(client, queue, process.pid, workflows=False)
+    except RPCError:
+        return False  # a busy server cancelling the call is not an answer; ask again
 
 
 @pytest.mark.parametrize(
