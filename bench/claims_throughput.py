@@ -28,7 +28,8 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,9 +39,11 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from bench.workflow import BareOneActivity, noop
+from infra.devstack.readiness import queue_has_poller
 from infra.encryption import data_converter, dev_key_ring, parse_key_ring
 from tests.support import factories as f
 from tests.support.devstack import DevStackProcess, dev_stack
+from tests.support.processes import stop, worker_process
 
 ADMIN = {"Authorization": "Bearer dev-admin-key"}
 SUBMITTER = {"Authorization": "Bearer dev-submitter-key"}
@@ -289,6 +292,31 @@ def report_parked(run: ParkedRun, ceiling: float) -> None:
     print(f"\nparked at {run.park_rate:.2f} claims/s; review p50 {ms(percentile(run.reviews, 50))}")
 
 
+@asynccontextmanager
+async def extra_claims_workers(
+    stack: DevStackProcess, client: Client, count: int, logs: Path
+) -> AsyncIterator[None]:
+    """`count` more `claims worker --queue claims` processes on the stack, polling before use."""
+    workers = [
+        worker_process(
+            "claims",
+            client=client,
+            log=logs / f"extra-claims-worker-{i}.log",
+            database_url=stack.database_url,
+            encryption_keys=dev_key_ring(stack.data_dir),
+        )
+        for i in range(count)
+    ]
+    try:
+        async with asyncio.timeout(60):
+            for worker in workers:
+                while not await queue_has_poller(client, "claims", worker.pid, workflows=True):
+                    await asyncio.sleep(0.2)
+        yield
+    finally:
+        stop(*workers)
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
@@ -314,10 +342,11 @@ async def main(args: argparse.Namespace) -> None:
                 return
             print(
                 f"claims: {args.claims} auto-approved claims through REST, {args.clients} "
-                "clients ...",
+                f"clients, {args.claims_workers} claims worker process(es) ...",
                 flush=True,
             )
-            run = await claims_run(stack, client, args.claims, args.clients, args.readers)
+            async with extra_claims_workers(stack, client, args.claims_workers - 1, Path(tmp)):
+                run = await claims_run(stack, client, args.claims, args.clients, args.readers)
             await stack.stop()
     report(run, ceiling, starts)
 
@@ -360,6 +389,13 @@ if __name__ == "__main__":
         default=0,
         metavar="N",
         help="instead of the claims run: park N claims in review, then approve them all",
+    )
+    parser.add_argument(
+        "--claims-workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="claims worker processes for the claims run (the stack's own, plus N-1 more)",
     )
     parser.add_argument(
         "--cache-size",
