@@ -59,6 +59,11 @@ class ClaimConfig(Frozen):
     # Attempts of a failing database step before the claim is flagged as retrying (it keeps
     # retrying: an outage pauses claims, it never fails them).
     step_alert_attempts: int = 10
+    # The claims worker's Postgres steps run as local activities (issue 11). Claims submitted
+    # before lack the field and replay their regular activities unchanged. Versioned by the
+    # input rather than workflow.patched, which adds a marker and a TemporalChangeVersion
+    # search-attribute upsert (a visibility write on the server) to every claim.
+    local_records: bool = False
 
 
 class ClaimWorkflowInput(Frozen):

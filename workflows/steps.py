@@ -54,8 +54,6 @@ _REVIEW_OUTCOME = {
 
 # The failure handling of every recorded step (workflows/parking.py).
 _PARKED_AND_RETRIED = object()
-# workflow.patched id: Postgres steps run as local activities (claims started from then on).
-RECORDS_AS_LOCAL_ACTIVITIES = "records-as-local-activities"
 
 
 class ClaimSteps:
@@ -66,20 +64,17 @@ class ClaimSteps:
         self._claim = state
         self._parking = parking
         self._db_retry = policies.db_retry(input.config.step_alert_attempts)
-        self._local_records: bool | None = None
 
     def _db_step(self, activity: str, arg: Any, **options: Any) -> Awaitable[Any]:
-        """Run a Postgres step: as a local activity for claims started since the patch.
+        """Run a Postgres step: as a local activity for claims submitted since issue 11.
 
         A local activity runs in the claims worker's own workflow task: no task-queue round
-        trip and 2 history events instead of 3 plus a workflow task per step (issue 11). The
-        timeout, retry policy and Web UI summary are the same; claims started before the patch
-        replay their regular activities unchanged.
+        trip and 2 history events instead of 3 plus a workflow task per step. The timeout,
+        retry policy and Web UI summary are the same; claims submitted before (their input
+        says `local_records=False`) replay their regular activities unchanged.
         """
-        if self._local_records is None:
-            # Decided once, at the claim's first step, so every step of a claim agrees.
-            self._local_records = workflow.patched(RECORDS_AS_LOCAL_ACTIVITIES)
-        run = workflow.execute_local_activity if self._local_records else workflow.execute_activity
+        local = self._input.config.local_records
+        run = workflow.execute_local_activity if local else workflow.execute_activity
         return run(activity, arg, **options)
 
     def wait_on(self, what: str | None) -> None:
