@@ -49,7 +49,6 @@ ADMIN = {"Authorization": "Bearer dev-admin-key"}
 SUBMITTER = {"Authorization": "Bearer dev-submitter-key"}
 ADJUSTER = {"Authorization": "Bearer dev-adjuster-key"}
 TERMINAL = {"paid", "rejected", "cancelled", "failed"}
-THEFT = "My bicycle was stolen from outside the office."
 REVIEWERS = 20  # adjusters approving parked claims at once (issue 11)
 
 
@@ -247,8 +246,8 @@ async def parked_run(stack: DevStackProcess, client: Client, count: int, clients
         claim_ids: list[str] = []
 
         async def park(_: int) -> None:
-            # A theft always goes to an adjuster (claims/routing.py).
-            claim = f.submission_json(policy.policy_number, description=THEFT)
+            # A red-flag description always goes to an adjuster (claims/routing.py).
+            claim = f.submission_json(policy.policy_number, description=f.RED_FLAG_DESCRIPTION)
             answered = await http.post("/v1/claims", json=claim, headers=SUBMITTER)
             answered.raise_for_status()
             claim_ids.append(answered.json()["claim_id"])

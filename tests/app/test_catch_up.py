@@ -13,17 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from activities.assessment import LlmConfig, PostgresDocuments
 from infra.tables import claim
+from tests.support import factories as f
 from tests.support.api import TERMINAL, create_policy, review, submit, wait_for_claim
 from tests.support.stack import Stack, StackFactory
 from workers.llm_worker import build_llm_worker
-
-THEFT = "My bicycle was stolen from outside the office."
 
 
 async def _assessing_with_row_ahead(stack: Stack) -> str:
     """A claim waiting on the llm queue whose row already says awaiting_review."""
     number = await create_policy(stack.http)
-    claim_id: str = (await submit(stack.http, number, description=THEFT))["claim_id"]
+    # A red-flag description always goes to an adjuster.
+    submitted = await submit(stack.http, number, description=f.RED_FLAG_DESCRIPTION)
+    claim_id: str = submitted["claim_id"]
     await wait_for_claim(stack.http, claim_id, {"assessing"})
     async with stack.engine.begin() as conn:
         await conn.execute(
