@@ -35,6 +35,10 @@ ASSESS_CLAIM = "assess_claim"
 PAY_CLAIM = "pay_claim"
 RELEASE_PAYMENT = "release_payment"
 NOTIFY = "notify"
+# Claims submitted since issue 11's batching: submission and policy check in one step, and the
+# events and notifications of one workflow task written together (workflows/steps.py).
+ADMIT_CLAIM = "admit_claim"
+RECORD_STEPS = "record_steps"
 
 
 class SubmissionRecord(Contract):
@@ -127,3 +131,11 @@ class NotificationInput(Contract):
     step: int
     kind: NotificationKind
     payload: dict[str, Any]
+
+
+class StepsInput(Contract):
+    """Consecutive steps of one claim, written in one transaction (each idempotent by step)."""
+
+    claim_id: uuid.UUID
+    transitions: list[TransitionInput] = []
+    notifications: list[NotificationInput] = []

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from temporalio import activity
 
 from activities import contracts as c
 from activities.failures import classified
+from claims.models import ClaimSubmission
 from claims.rules import check_policy
 from infra.store import claims as claim_store
 from infra.store import notifications, policies
@@ -22,60 +23,101 @@ class RecordActivities:
     async def record_submission(self, record: c.SubmissionRecord) -> None:
         """Create the claim row and its `submitted` event (idempotent)."""
         async with classified(c.RECORD_SUBMISSION), self._engine.begin() as conn:
-            await claim_store.record_submission(
-                conn=conn,
-                claim_id=record.claim_id,
-                workflow_id=record.workflow_id,
-                submission=record.submission,
-                submitted_at=record.submitted_at,
-                submitted_by=record.submitted_by,
-            )
+            await _record_submission(conn, record)
 
     @activity.defn(name=c.CHECK_POLICY)
     async def check_policy(self, request: c.PolicyCheckInput) -> c.PolicyCheckResult:
         """Load the policy and apply the hard and risk rules (read-only)."""
-        async with classified(c.CHECK_POLICY):
-            async with self._engine.connect() as conn:
-                policy = await policies.get(
-                    conn=conn, policy_number=request.submission.policy_number
-                )
-            return c.PolicyCheckResult(
-                check=check_policy(policy, request.submission), policy=policy
-            )
+        async with classified(c.CHECK_POLICY), self._engine.connect() as conn:
+            return await _check_policy(conn, request.submission)
+
+    @activity.defn(name=c.ADMIT_CLAIM)
+    async def admit_claim(self, record: c.SubmissionRecord) -> c.PolicyCheckResult:
+        """Record the submission and check it against its policy, in one transaction.
+
+        The first step of a claim submitted since issue 11's batching: one local activity where
+        there were two. Idempotent as `record_submission` is; the check only reads.
+        """
+        async with classified(c.ADMIT_CLAIM), self._engine.begin() as conn:
+            await _record_submission(conn, record)
+            return await _check_policy(conn, record.submission)
 
     @activity.defn(name=c.RECORD_TRANSITION)
     async def record_transition(self, transition: c.TransitionInput) -> None:
         """Write one step: audit event, optional decision, claim row (idempotent)."""
         async with classified(c.RECORD_TRANSITION), self._engine.begin() as conn:
-            await claim_store.apply_transition(
-                conn=conn,
-                claim_id=transition.claim_id,
-                step=transition.step,
-                event_type=transition.event_type,
-                at=transition.at,
-                detail=transition.detail,
-                status=transition.status,
-                payable_amount=transition.payable_amount,
-                approved_amount=transition.approved_amount,
-                escalated=transition.escalated,
-                decision=transition.decision,
-            )
-        # Ids and event names only: claimant data never goes to the logs.
-        activity.logger.info(
-            "recorded %s (step %d, status %s)",
-            transition.event_type,
-            transition.step,
-            transition.status or "unchanged",
-        )
+            await _apply(conn, transition)
+        _log_transition(transition)
 
     @activity.defn(name=c.NOTIFY)
     async def notify(self, message: c.NotificationInput) -> None:
         """Queue a notification in the outbox (idempotent per step)."""
         async with classified(c.NOTIFY), self._engine.begin() as conn:
-            await notifications.enqueue(
-                conn=conn,
-                claim_id=message.claim_id,
-                step=message.step,
-                kind=message.kind,
-                payload=message.payload,
-            )
+            await _enqueue(conn, message)
+
+    @activity.defn(name=c.RECORD_STEPS)
+    async def record_steps(self, steps: c.StepsInput) -> None:
+        """Write consecutive steps (events, row moves, notifications) in one transaction.
+
+        What one workflow task decided is recorded at once: all of it or none, each part
+        idempotent by its step, so a retry after a commit the worker never heard of is a no-op.
+        """
+        async with classified(c.RECORD_STEPS), self._engine.begin() as conn:
+            for transition in steps.transitions:
+                await _apply(conn, transition)
+            for message in steps.notifications:
+                await _enqueue(conn, message)
+        for transition in steps.transitions:
+            _log_transition(transition)
+
+
+async def _record_submission(conn: AsyncConnection, record: c.SubmissionRecord) -> None:
+    await claim_store.record_submission(
+        conn=conn,
+        claim_id=record.claim_id,
+        workflow_id=record.workflow_id,
+        submission=record.submission,
+        submitted_at=record.submitted_at,
+        submitted_by=record.submitted_by,
+    )
+
+
+async def _check_policy(conn: AsyncConnection, submission: ClaimSubmission) -> c.PolicyCheckResult:
+    policy = await policies.get(conn=conn, policy_number=submission.policy_number)
+    return c.PolicyCheckResult(check=check_policy(policy, submission), policy=policy)
+
+
+async def _apply(conn: AsyncConnection, transition: c.TransitionInput) -> None:
+    await claim_store.apply_transition(
+        conn=conn,
+        claim_id=transition.claim_id,
+        step=transition.step,
+        event_type=transition.event_type,
+        at=transition.at,
+        detail=transition.detail,
+        status=transition.status,
+        payable_amount=transition.payable_amount,
+        approved_amount=transition.approved_amount,
+        escalated=transition.escalated,
+        decision=transition.decision,
+    )
+
+
+async def _enqueue(conn: AsyncConnection, message: c.NotificationInput) -> None:
+    await notifications.enqueue(
+        conn=conn,
+        claim_id=message.claim_id,
+        step=message.step,
+        kind=message.kind,
+        payload=message.payload,
+    )
+
+
+def _log_transition(transition: c.TransitionInput) -> None:
+    # Ids and event names only: claimant data never goes to the logs.
+    activity.logger.info(
+        "recorded %s (step %d, status %s)",
+        transition.event_type,
+        transition.step,
+        transition.status or "unchanged",
+    )

@@ -73,6 +73,7 @@ def claim_config(settings: Settings) -> ClaimConfig:
         llm_model=settings.llm_model,
         step_alert_attempts=settings.step_alert_attempts,
         local_records=True,
+        batched_records=True,
     )
 
 

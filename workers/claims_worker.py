@@ -54,8 +54,10 @@ def build_claims_worker(
         activities=[
             records.record_submission,
             records.check_policy,
+            records.admit_claim,
             records.record_transition,
             records.notify,
+            records.record_steps,
             payments.pay_claim,
             payments.release_payment,
         ],

@@ -175,13 +175,13 @@ class ClaimWorkflow:
             self._claim.closing = ClaimStatus.CANCELLED
             with self._cancels.take() as request:
                 await self._steps.record_cancellation(request)
+        await self._steps.flush()  # nothing decided goes unwritten (a no-op on every path today)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._claim
 
     async def _first_assessment(self) -> RoutingDecision | None:
         """Submission, policy rules, then the model; None when a hard rule rejected the claim."""
-        await self._steps.record_submission()
-        checked = await self._steps.check_policy()
+        checked = await self._steps.admit()
         self._checkpoint()
         check = checked.check
         self._claim.payable_amount = check.payable_amount
@@ -196,6 +196,7 @@ class ClaimWorkflow:
             status=ClaimStatus.ASSESSING,
             detail={"payable_amount": str(check.payable_amount), "reasons": check.reasons},
             payable_amount=check.payable_amount,
+            defer=True,  # written as the assessment starts
         )
         return await self._assess()
 
@@ -239,6 +240,8 @@ class ClaimWorkflow:
             else:
                 amount = review.approved_amount or self._claim.payable_amount
                 await self._approve(amount, by=DecidedBy.ADJUSTER)
+            # The review is answered once its steps are written (parked, if they cannot be).
+            await self._steps.flush()
             return review.decision
 
     # --- waiting --------------------------------------------------------------------------
@@ -252,7 +255,7 @@ class ClaimWorkflow:
         claim = self._claim
         self._steps.wait_on("assessment")
         facts = ClaimFacts.of(self._input.submission, claim.policy, claim.payable_amount)
-        handle = self._steps.start_assessment(facts)
+        handle = await self._steps.start_assessment(facts)
         await workflow.wait_condition(lambda: handle.done() or self._cancels.pending is not None)
         if self._cancels.pending is not None and not handle.done():
             handle.cancel()
@@ -321,6 +324,7 @@ class ClaimWorkflow:
             status=ClaimStatus.APPROVED,
             detail={"decided_by": by.value, "approved_amount": str(amount)},
             approved_amount=amount,
+            defer=True,  # written before the payment starts (with the cancel that stops it)
         )
 
     async def _pay(self) -> bool:
@@ -328,6 +332,10 @@ class ClaimWorkflow:
         amount = self._claim.approved_amount
         if amount is None:  # pragma: no cover - every path here went through _approve
             raise ApplicationError("payment without an approved amount", non_retryable=True)
+        # The approval is written before the claim commits to paying: a claim parked on it can
+        # still be cancelled, as one parked on an earlier step can. Its status shows in
+        # visibility as `paying` a moment later: one visibility write on the server, not two.
+        await self._steps.flush(publish_status=False)
         self._checkpoint()
         self._claim.closing = ClaimStatus.PAYING
         try:
@@ -346,5 +354,6 @@ class ClaimWorkflow:
 
     async def _continue_as_new(self) -> None:
         # Updates still answering (a document just added) must finish in this run.
+        await self._steps.flush()
         await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.continue_as_new(self._input.model_copy(update={"state": self._claim}))

@@ -64,6 +64,10 @@ class ClaimConfig(Frozen):
     # input rather than workflow.patched, which adds a marker and a TemporalChangeVersion
     # search-attribute upsert (a visibility write on the server) to every claim.
     local_records: bool = False
+    # What one workflow task decides is recorded in one step (issue 11): the submission with
+    # its policy check, and consecutive events with their notification, each group in one
+    # local activity and one transaction. Claims submitted before replay step by step.
+    batched_records: bool = False
 
 
 class ClaimWorkflowInput(Frozen):

@@ -64,6 +64,15 @@ class ClaimSteps:
         self._claim = state
         self._parking = parking
         self._db_retry = policies.db_retry(input.config.step_alert_attempts)
+        # Batched claims (ClaimConfig.batched_records): steps decided and not yet written, the
+        # status their last transition moved to, and the status before the first of them.
+        self._pending: list[c.TransitionInput | c.NotificationInput] = []
+        self._status_unpublished = False
+        self._pending_resume = state.status
+
+    @property
+    def _batched(self) -> bool:
+        return self._input.config.batched_records
 
     def _db_step(self, activity: str, arg: Any, **options: Any) -> Awaitable[Any]:
         """Run a Postgres step: as a local activity for claims submitted since issue 11.
@@ -237,6 +246,66 @@ class ClaimSteps:
             summary=f"Record {record.event_type.replace('_', ' ')}",
         )
 
+    # --- batched steps (issue 11: one local activity per workflow task, not one per step) --
+
+    def _hold(self, item: c.TransitionInput | c.NotificationInput) -> None:
+        if not self._pending:
+            self._pending_resume = self._claim.status
+        self._pending.append(item)
+        if isinstance(item, c.TransitionInput) and item.status is not None:
+            # The search attribute follows at the flush: one upsert (one visibility write on
+            # the server) for however many statuses the batch passes through.
+            self._claim.status = item.status
+            self._status_unpublished = True
+            self._refresh_details()
+
+    async def flush(self, *, publish_status: bool = True) -> None:
+        """Write the pending steps in one local activity and one transaction (batched claims).
+
+        A permanent failure parks the claim like any step; on the operator's retry the same
+        steps are written under fresh step numbers (the parking events took steps of their own).
+        Without `publish_status` the ClaimStatus search attribute waits for the next step's
+        flush, for a caller whose next step, in the same workflow task, moves the status on.
+        """
+        while self._pending:
+            batch, self._pending = self._pending, []
+            if self._status_unpublished and publish_status:
+                self._status_unpublished = False
+                workflow.upsert_search_attributes(
+                    [sa.CLAIM_STATUS.value_set(self._claim.status.value)]
+                )
+            summary = _batch_summary(batch)
+            outcome = await self._persist(
+                c.RECORD_STEPS,
+                summary,
+                partial(self._record_steps, batch, summary),
+                resume=self._pending_resume,
+            )
+            if outcome is not _PARKED_AND_RETRIED:
+                return
+            publish_status = True  # the retry after parking: the status was put back
+            for item in batch:
+                self._claim.step += 1
+                fresh: dict[str, Any] = {"step": self._claim.step}
+                if isinstance(item, c.TransitionInput):
+                    fresh["at"] = workflow.now()
+                self._hold(item.model_copy(update=fresh))
+
+    async def _record_steps(
+        self, batch: list[c.TransitionInput | c.NotificationInput], summary: str
+    ) -> None:
+        await self._db_step(
+            c.RECORD_STEPS,
+            c.StepsInput(
+                claim_id=self._input.claim_id,
+                transitions=[item for item in batch if isinstance(item, c.TransitionInput)],
+                notifications=[item for item in batch if isinstance(item, c.NotificationInput)],
+            ),
+            start_to_close_timeout=policies.DB_TIMEOUT,
+            retry_policy=self._db_retry,
+            summary=summary,
+        )
+
     async def transition(
         self,
         event_type: EventType,
@@ -248,22 +317,38 @@ class ClaimSteps:
         approved_amount: Decimal | None = None,
         escalated: bool | None = None,
         in_handler: bool = False,
+        defer: bool = False,
     ) -> None:
-        """Append one audit event (and optionally move the status) as the next step."""
+        """Append one audit event (and optionally move the status) as the next step.
+
+        On a batched claim the step joins the pending ones and is written with them: now, or
+        with `defer` at the next step that is not deferred (or `flush()`). A caller defers
+        only where a written step follows before the claim waits for anything outside.
+        An update handler's step is written on its own: the main flow owns the pending ones.
+        """
+        # Built when the step number is taken (and again for a step retried after parking).
+        make_record = partial(
+            self._transition_input,
+            event_type,
+            status,
+            detail,
+            decision=decision,
+            payable_amount=payable_amount,
+            approved_amount=approved_amount,
+            escalated=escalated,
+        )
+        if self._batched and not in_handler:
+            self._claim.step += 1
+            self._hold(make_record())
+            if not defer:
+                await self.flush()
+            return
         while True:
             resume = self._claim.status
             self._claim.step += 1
             if status is not None:
                 self._set_status(status)
-            record = self._transition_input(
-                event_type,
-                status,
-                detail,
-                decision=decision,
-                payable_amount=payable_amount,
-                approved_amount=approved_amount,
-                escalated=escalated,
-            )
+            record = make_record()
             outcome = await self._persist(
                 c.RECORD_TRANSITION,
                 f"Record {event_type.replace('_', ' ')}",
@@ -286,6 +371,16 @@ class ClaimSteps:
         )
 
     async def notify(self, kind: NotificationKind, payload: dict[str, Any]) -> None:
+        """Queue a message to the claimant as the next step (with the pending steps, batched)."""
+        if self._batched:
+            self._claim.step += 1
+            self._hold(
+                c.NotificationInput(
+                    claim_id=self._input.claim_id, step=self._claim.step, kind=kind, payload=payload
+                )
+            )
+            await self.flush()
+            return
         while True:
             self._claim.step += 1
             outcome = await self._persist(
@@ -297,16 +392,43 @@ class ClaimSteps:
             if outcome is not _PARKED_AND_RETRIED:
                 return
 
-    async def record_submission(self) -> None:
-        claim = self._input
+    async def admit(self) -> c.PolicyCheckResult:
+        """Record the submission (step 1) and check the claim against its policy.
+
+        One local activity on a batched claim (`admit_claim`: one transaction), two before.
+        """
+        if not self._batched:
+            await self._record_submission()
+            return await self._check_policy()
         self._claim.step = 1
-        record = c.SubmissionRecord(
+        summary = f"Record submission; check against policy {self._input.submission.policy_number}"
+        call = partial(
+            self._db_step,
+            c.ADMIT_CLAIM,
+            self._submission_record(),
+            result_type=c.PolicyCheckResult,
+            start_to_close_timeout=policies.DB_TIMEOUT,
+            retry_policy=self._db_retry,
+            summary=summary,
+        )
+        while True:
+            result = await self._persist(c.ADMIT_CLAIM, summary, call, resume=ClaimStatus.SUBMITTED)
+            if isinstance(result, c.PolicyCheckResult):
+                return result
+
+    def _submission_record(self) -> c.SubmissionRecord:
+        claim = self._input
+        return c.SubmissionRecord(
             claim_id=claim.claim_id,
             workflow_id=workflow.info().workflow_id,
             submission=claim.submission,
             submitted_at=claim.submitted_at,
             submitted_by=claim.submitted_by,
         )
+
+    async def _record_submission(self) -> None:
+        self._claim.step = 1
+        record = self._submission_record()
         call = partial(
             self._db_step,
             c.RECORD_SUBMISSION,
@@ -324,7 +446,7 @@ class ClaimSteps:
         ):
             pass
 
-    async def check_policy(self) -> c.PolicyCheckResult:
+    async def _check_policy(self) -> c.PolicyCheckResult:
         summary = f"Check claim against policy {self._input.submission.policy_number}"
         call = partial(
             self._db_step,
@@ -345,10 +467,12 @@ class ClaimSteps:
         await self.transition(
             EventType.POLICY_CHECKED,
             detail={"passed": False, "rule": rule, "reasons": check.reasons},
+            defer=True,
         )
         await self.transition(
             EventType.REJECTED,
             status=ClaimStatus.REJECTED,
+            defer=True,
             detail={"decided_by": DecidedBy.RULE.value, "rule": rule, "reasons": check.reasons},
             payable_amount=check.payable_amount,
             decision=DecisionRecord(
@@ -363,7 +487,11 @@ class ClaimSteps:
 
     # --- assessment -----------------------------------------------------------------------
 
-    def start_assessment(self, facts: ClaimFacts) -> workflow.ActivityHandle[c.AssessmentResult]:
+    async def start_assessment(
+        self, facts: ClaimFacts
+    ) -> workflow.ActivityHandle[c.AssessmentResult]:
+        """Ask the model, on the llm queue, once the claim's steps so far are written."""
+        await self.flush()
         config = self._input.config
         return workflow.start_activity(
             c.ASSESS_CLAIM,
@@ -385,8 +513,10 @@ class ClaimSteps:
     ) -> None:
         answer = result.answer if result else None
         approve = routing.route is Route.AUTO_APPROVE
+        # Deferred: the route's next step (approved, review requested) is written with it.
         await self.transition(
             EventType.ASSESSED,
+            defer=True,
             detail={
                 "route": routing.route.value,
                 "reasons": routing.reasons,
@@ -414,7 +544,9 @@ class ClaimSteps:
         workflow.upsert_search_attributes([sa.ESCALATED.value_set(True)])
         self._refresh_details()
         waited = int(sla.total_seconds())
-        await self.transition(EventType.ESCALATED, detail={"waited_s": waited}, escalated=True)
+        await self.transition(
+            EventType.ESCALATED, detail={"waited_s": waited}, escalated=True, defer=True
+        )
         await self.notify(NotificationKind.REVIEW_ESCALATED, {"waited_s": waited})
 
     async def record_review(self, review: ReviewInput) -> None:
@@ -425,8 +557,10 @@ class ClaimSteps:
         if was_escalated:
             self._claim.escalated = False
             workflow.upsert_search_attributes([sa.ESCALATED.value_set(False)])
+        # Deferred: the decision's own step (approved, rejected, ...) is written with it.
         await self.transition(
             EventType.REVIEWED,
+            defer=True,
             detail={
                 "decision": review.decision.value,
                 "approved_amount": str(approved) if approve else None,
@@ -452,6 +586,7 @@ class ClaimSteps:
             EventType.REJECTED,
             status=ClaimStatus.REJECTED,
             detail={"decided_by": DecidedBy.ADJUSTER.value, "note": review.note},
+            defer=True,
         )
         await self.notify(NotificationKind.CLAIM_REJECTED, {"note": review.note})
 
@@ -460,6 +595,7 @@ class ClaimSteps:
             EventType.INFO_REQUESTED,
             status=ClaimStatus.AWAITING_INFO,
             detail={"note": review.note, "adjuster": review.adjuster_name},
+            defer=True,
         )
         await self.notify(NotificationKind.INFORMATION_REQUESTED, {"note": review.note})
 
@@ -468,6 +604,7 @@ class ClaimSteps:
             EventType.CANCELLED,
             status=ClaimStatus.CANCELLED,
             detail={"by": request.by.name, "role": request.by.role, "reason": request.reason},
+            defer=True,
         )
         await self.notify(NotificationKind.CLAIM_CANCELLED, {"reason": request.reason})
 
@@ -522,6 +659,7 @@ class ClaimSteps:
         await self.transition(
             EventType.PAID,
             status=ClaimStatus.PAID,
+            defer=True,
             detail={
                 "payment_id": str(payment.payment_id),
                 "amount": str(payment.amount),
@@ -558,3 +696,12 @@ class ClaimSteps:
             EventType.PAYMENT_FAILED,
             detail={"reason": reason, "attempt": self._claim.payment_attempts},
         )
+
+
+def _batch_summary(batch: list[c.TransitionInput | c.NotificationInput]) -> str:
+    """The Web UI's line for a batch: every event and notification it writes, in order."""
+    events = [i.event_type.replace("_", " ") for i in batch if isinstance(i, c.TransitionInput)]
+    notes = [i.kind.replace("_", " ") for i in batch if isinstance(i, c.NotificationInput)]
+    parts = [f"Record {', '.join(events)}"] if events else []
+    parts += [f"Notify: {', '.join(notes)}"] if notes else []
+    return "; ".join(parts)

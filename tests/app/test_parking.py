@@ -105,7 +105,7 @@ async def test_a_permanently_failing_step_parks_the_claim_until_an_admin_retries
 
         parked = await wait_for_claim(http, claim.claim_id, {"needs_attention"})
         [event] = [e for e in parked["events"] if e["type"] == "needs_attention"]
-        assert event["detail"]["step"] == "Record reviewed"
+        assert event["detail"]["step"] == "Record reviewed, approved"
         assert event["detail"]["error_type"] == "StepFailed"
         assert "CheckViolation" in event["detail"]["error"]
         assert event["detail"]["resume_status"] == "awaiting_review"

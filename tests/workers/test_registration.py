@@ -22,6 +22,8 @@ CALLED = {
     c.PAY_CLAIM,
     c.RELEASE_PAYMENT,
     c.NOTIFY,
+    c.ADMIT_CLAIM,
+    c.RECORD_STEPS,
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from temporalio import workflow
@@ -36,6 +37,13 @@ EXPECTED = {
     "local_records_auto_approve",
     "local_records_review_reject",
     "local_records_parked_then_retried",
+    # Each workflow task's steps written together (claims submitted since batched_records).
+    "batched_auto_approve",
+    "batched_review_reject",
+    "batched_reject_by_rule",
+    "batched_cancel_in_review",
+    "batched_request_info",
+    "batched_parked_then_retried",
 }
 
 
@@ -72,7 +80,7 @@ class ReorderedClaimWorkflow(ClaimWorkflow):
     """ClaimWorkflow with the policy check dropped: a change that must not replay."""
 
     async def _first_assessment(self) -> RoutingDecision | None:
-        await self._steps.record_submission()
+        await self._steps._record_submission()
         self._claim.payable_amount = self._input.submission.amount
         return await self._assess()
 
@@ -104,13 +112,33 @@ async def test_changed_routing_logic_fails_replay(monkeypatch):
     assert result.replay_failure is not None
 
 
-def test_claims_from_before_and_after_the_local_activity_patch_are_both_replayed():
-    def local_markers(name: str) -> int:
-        events = json.loads((HISTORIES / f"{name}.json").read_text())["events"]
-        return sum(
-            e.get("markerRecordedEventAttributes", {}).get("markerName") == "core_local_activity"
-            for e in events
-        )
+def _events(name: str) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = json.loads((HISTORIES / f"{name}.json").read_text())["events"]
+    return events
 
-    assert local_markers("auto_approve") == 0  # regular activities: older claims
-    assert local_markers("local_records_auto_approve") >= 6  # every Postgres step local
+
+def _local_markers(name: str) -> int:
+    return sum(
+        e.get("markerRecordedEventAttributes", {}).get("markerName") == "core_local_activity"
+        for e in _events(name)
+    )
+
+
+def _upserts(name: str) -> int:
+    return sum(
+        e["eventType"] == "EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES" for e in _events(name)
+    )
+
+
+def test_claims_from_before_and_after_the_local_activity_patch_are_both_replayed():
+    assert _local_markers("auto_approve") == 0  # regular activities: older claims
+    assert _local_markers("local_records_auto_approve") >= 6  # every Postgres step local
+
+
+def test_a_batched_claim_writes_each_workflow_tasks_steps_together():
+    """Admission in one step; assessed+approved, payment started, paid+notification (issue 11)."""
+    assert _local_markers("local_records_auto_approve") == 8
+    assert _local_markers("batched_auto_approve") == 5
+    # Approved and paying are one visibility write: the status goes from assessing to paying.
+    assert _upserts("local_records_auto_approve") == 4
+    assert _upserts("batched_auto_approve") == 3
