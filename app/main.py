@@ -45,6 +45,12 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
         # Served from packaged assets instead of a CDN (app/api_docs.py).
         docs_url=None,
         redoc_url=None,
+        # One schema per model, whether read or written: a client generator names its classes
+        # by schema title, and `Claimant-Input` / `Claimant-Output` share one (issue 13).
+        separate_input_output_schemas=False,
+        # Operation ids are the route functions' names (`submit_claim`, not
+        # `submit_claim_v1_claims_post`): the names a generated client's functions take.
+        generate_unique_id_function=lambda route: route.name,
     )
     install_offline_docs(app)
     app.include_router(health.router)
