@@ -1,4 +1,4 @@
-"""Mapping Temporal's answers to HTTP errors."""
+"""Mapping Temporal's answers to HTTP errors, and every error to a problem+json response."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from typing import Any
 from fastapi import HTTPException, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from app.problems import PROBLEM_JSON, invalid_fields, problem
 from claims.lifecycle import ErrorType
 from infra.store import failures
 
@@ -21,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 def field_error(location: str, message: str) -> HTTPException:
-    """A 422 in FastAPI's own shape, naming the offending body field."""
+    """A 422 naming the offending body field (a problem with `errors`, as validation's)."""
     return HTTPException(
         status.HTTP_422_UNPROCESSABLE_CONTENT,
         detail=[{"loc": ["body", location], "msg": message, "type": "value_error"}],
@@ -88,12 +90,42 @@ def concise_validation_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
     return concise
 
 
-async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
-    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+def problem_response(
+    request: Request,
+    status_code: int,
+    detail: str,
+    *,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     return JSONResponse(
-        {"detail": concise_validation_errors(errors)},
-        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        problem(status_code, detail, request.url.path, errors),
+        status_code=status_code,
+        media_type=PROBLEM_JSON,
+        headers=headers,
     )
+
+
+async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    errors = concise_validation_errors(
+        exc.errors() if isinstance(exc, RequestValidationError) else []
+    )
+    return problem_response(
+        request, status.HTTP_422_UNPROCESSABLE_CONTENT, invalid_fields(errors), errors=errors
+    )
+
+
+async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    """Every HTTPException (ours, FastAPI's, Starlette's 404/405) as a problem."""
+    if not isinstance(exc, StarletteHTTPException):  # pragma: no cover - registered for it
+        return await on_unexpected_error(request, exc)
+    headers = getattr(exc, "headers", None)
+    if isinstance(exc.detail, list):  # field_error: a 422 with its fields
+        errors = concise_validation_errors(exc.detail)
+        return problem_response(
+            request, exc.status_code, invalid_fields(errors), errors=errors, headers=headers
+        )
+    return problem_response(request, exc.status_code, str(exc.detail), headers=headers)
 
 
 async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
@@ -107,4 +139,4 @@ async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
         request.url.path,
         frames,
     )
-    return JSONResponse({"detail": "internal error"}, status_code=500)
+    return problem_response(request, 500, "internal error")

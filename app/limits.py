@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import codec_session
 from app.auth import bearer_token_of, known_token
+from app.problems import PROBLEM_JSON, problem
 from infra.settings import Settings
 
 AUTHENTICATED_PREFIXES = ("/v1/", "/codec/")
@@ -76,12 +77,14 @@ class BodyLimitMiddleware:
         path: str = scope["path"]
         headers = dict(scope["headers"])
         if not self._admitted(path, headers):
-            await _respond(send, 401, "missing or invalid API key", {"www-authenticate": "Bearer"})
+            await _respond(
+                scope, send, 401, "missing or invalid API key", {"www-authenticate": "Bearer"}
+            )
             return
         limit = self.limit_for(scope["method"], path)
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
-            await _respond(send, 413, _too_large(limit).detail)
+            await _respond(scope, send, 413, _too_large(limit).detail)
             return
         started = False
         received = 0
@@ -107,14 +110,17 @@ class BodyLimitMiddleware:
             # Reached only when something other than FastAPI's body parsing read the body.
             if exc.status_code != 413 or started:
                 raise
-            await _respond(send, 413, exc.detail)
+            await _respond(scope, send, 413, exc.detail)
 
 
 async def _respond(
-    send: Send, status: int, detail: str, extra: dict[str, str] | None = None
+    scope: Scope, send: Send, status: int, detail: str, extra: dict[str, str] | None = None
 ) -> None:
-    body = json.dumps({"detail": detail}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    body = json.dumps(problem(status, detail, scope.get("path", ""))).encode()
+    headers = [
+        (b"content-type", PROBLEM_JSON.encode()),
+        (b"content-length", str(len(body)).encode()),
+    ]
     headers += [(k.encode(), v.encode()) for k, v in (extra or {}).items()]
     # Connection: close, since the unread body may still be on the wire.
     headers.append((b"connection", b"close"))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.client import Client
 
-from app import errors, observability
+from app import errors, observability, problems
 from app.api_docs import install_offline_docs
 from app.limits import BodyLimitMiddleware
 from app.routes import actions, claims, codec, codec_login, health, policies
@@ -70,8 +72,15 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
         allow_credentials=True,
     )
     app.add_exception_handler(RequestValidationError, errors.on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, errors.on_http_error)
     app.add_exception_handler(Exception, errors.on_unexpected_error)
 
     observability.install(app)
 
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        return problems.document(default_openapi())
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

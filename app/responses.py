@@ -8,17 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
-
-
-class ErrorOut(BaseModel):
-    """Every error but a 422: `{"detail": "what went wrong"}`."""
-
-    detail: str
+from app.problems import Problem
 
 
 def _error(description: str) -> dict[str, Any]:
-    return {"model": ErrorOut, "description": description}
+    # Documented as application/problem+json by app.problems.document.
+    return {"model": Problem, "description": description}
 
 
 AUTHENTICATED: dict[int | str, dict[str, Any]] = {

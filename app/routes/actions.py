@@ -26,13 +26,13 @@ from app import errors, live, metrics
 from app.auth import Adjuster, Admin, Submitter
 from app.deps import ClientDep, EngineDep, SettingsDep
 from app.ownership import may_see
+from app.problems import Problem
 from app.responses import (
     AUTHENTICATED,
     CLAIM_SCOPED,
     ROLE_CHECKED,
     TEMPORAL_NEEDED,
     WITH_BODY,
-    ErrorOut,
 )
 from app.schemas import (
     MAX_DOCUMENT_BYTES,
@@ -212,7 +212,7 @@ def _actor(caller: ApiKey) -> Actor:
     response_model=ClaimOut,
     responses={
         202: _PENDING,
-        409: {"model": ErrorOut, "description": "the claim is not awaiting review"},
+        409: {"model": Problem, "description": "the claim is not awaiting review"},
     },
 )
 async def review_claim(
@@ -246,7 +246,7 @@ async def review_claim(
     response_model=ClaimOut,
     responses={
         409: {
-            "model": ErrorOut,
+            "model": Problem,
             "description": "payment has started or the claim is already settled",
         }
     },
@@ -277,8 +277,8 @@ async def cancel_claim(
             "model": DocumentOut,
             "description": "stored; the claim has not taken it in yet (poll the claim)",
         },
-        409: {"model": ErrorOut, "description": "the claim is settled and takes no more documents"},
-        413: {"model": ErrorOut, "description": "the document is larger than 1 MiB"},
+        409: {"model": Problem, "description": "the claim is settled and takes no more documents"},
+        413: {"model": Problem, "description": "the document is larger than 1 MiB"},
     },
 )
 async def add_document(
@@ -342,7 +342,7 @@ async def add_document(
     responses={
         202: _PENDING,
         409: {
-            "model": ErrorOut,
+            "model": Problem,
             "description": "no step of the claim is parked in needs_attention",
         },
     },

@@ -14,13 +14,13 @@ from app import errors, live, metrics, pagination
 from app.auth import AnyCaller, Submitter
 from app.deps import ClientDep, EngineDep, SettingsDep
 from app.ownership import may_see, owner_filter
+from app.problems import Problem
 from app.responses import (
     AUTHENTICATED,
     CLAIM_SCOPED,
     ROLE_CHECKED,
     TEMPORAL_NEEDED,
     WITH_BODY,
-    ErrorOut,
 )
 from app.schemas import ClaimOut, ClaimPage, SubmitResponse
 from app.submission import StartOutcome, start_claim
@@ -48,7 +48,7 @@ IdempotencyKey = Annotated[
     responses={
         200: {"description": "replay of an earlier request with the same Idempotency-Key"},
         409: {
-            "model": ErrorOut,
+            "model": Problem,
             "description": "the Idempotency-Key was used with a different body",
         },
         **ROLE_CHECKED,

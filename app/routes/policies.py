@@ -6,7 +6,8 @@ from fastapi import APIRouter, HTTPException, Path, Response, status
 
 from app.auth import Admin, AnyCaller
 from app.deps import EngineDep
-from app.responses import AUTHENTICATED, ROLE_CHECKED, WITH_BODY, ErrorOut
+from app.problems import Problem
+from app.responses import AUTHENTICATED, ROLE_CHECKED, WITH_BODY
 from app.schemas import PolicyOut
 from claims.models import POLICY_NUMBER_PATTERN, Policy
 from infra.settings import Role
@@ -37,7 +38,7 @@ async def put_policy(policy: Policy, response: Response, _: Admin, engine: Engin
 @router.get(
     "/{policy_number}",
     response_model=PolicyOut,
-    responses={404: {"model": ErrorOut, "description": "no such policy"}},
+    responses={404: {"model": Problem, "description": "no such policy"}},
 )
 async def get_policy(
     caller: AnyCaller,

@@ -72,7 +72,7 @@ async def test_unknown_claim_and_policy_are_404(http: httpx.AsyncClient):
 
 
 def field_of(response: httpx.Response) -> list[str]:
-    return [".".join(str(p) for p in error["loc"]) for error in response.json()["detail"]]
+    return [".".join(str(p) for p in error["loc"]) for error in response.json()["errors"]]
 
 
 @pytest.mark.parametrize(

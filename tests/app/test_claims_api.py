@@ -88,7 +88,7 @@ async def test_review_conflicts_and_bad_amounts(http: httpx.AsyncClient):
         json={"decision": "approve", "approved_amount": "1000000.00"},
     )
     assert too_much.status_code == 422
-    [error] = too_much.json()["detail"]
+    [error] = too_much.json()["errors"]
     assert error["loc"] == ["body", "approved_amount"]
     assert "payable" in error["msg"]
     rejected = await http.post(

@@ -134,6 +134,12 @@ async def test_the_generated_client_pays_a_claim_and_reviews_another(
     assert isinstance(reviewed.parsed, models.ClaimOut)
     assert reviewed.parsed.decision.decided_by == "adjuster"
 
-    missing = await get_claim.asyncio_detailed(client=admin, claim_id=uuid.uuid4())
+    # Errors come typed too: RFC 9457 problem details.
+    unknown = uuid.uuid4()
+    missing = await get_claim.asyncio_detailed(client=admin, claim_id=unknown)
     assert missing.status_code == 404
-    assert isinstance(missing.parsed, models.ErrorOut)
+    assert missing.headers["content-type"] == "application/problem+json"
+    problem = missing.parsed
+    assert isinstance(problem, models.Problem)
+    assert (problem.status, problem.title) == (404, "Not Found")
+    assert problem.instance == f"/v1/claims/{unknown}"

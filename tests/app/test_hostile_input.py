@@ -43,7 +43,7 @@ async def _post_raw(
 
 
 def _fields_named(response: httpx.Response) -> list[list[Any]]:
-    return [error["loc"] for error in response.json()["detail"]]
+    return [error["loc"] for error in response.json()["errors"]]
 
 
 async def _no_workflow_for(client: Client, key: str) -> bool:
@@ -210,7 +210,7 @@ async def test_a_huge_invalid_body_gives_a_small_422(http: httpx.AsyncClient) ->
     assert response.status_code == 422
     assert len(response.content) < 8_000
     assert "xxxxxxxx" not in response.text
-    assert response.json()["detail"][-1]["type"] == "too_many_errors"
+    assert response.json()["errors"][-1]["type"] == "too_many_errors"
 
 
 async def test_malformed_json_and_bad_utf8_are_4xx(http: httpx.AsyncClient) -> None:

@@ -117,7 +117,7 @@ async def test_the_codec_endpoint_decodes_for_staff_only(
     tampered = dict(stored, data=base64.b64encode(b"\x00" * 40).decode())
     refused = await http.post("/codec/decode", json={"payloads": [tampered]}, headers=ADJUSTER)
     assert refused.status_code == 422
-    assert refused.json()["detail"][0]["loc"] == ["body", "payloads"]
+    assert refused.json()["errors"][0]["loc"] == ["body", "payloads"]
 
 
 async def test_cors_admits_only_the_web_uis_origin(stack: Stack) -> None:
