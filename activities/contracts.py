@@ -139,3 +139,42 @@ class StepsInput(Contract):
     claim_id: uuid.UUID
     transitions: list[TransitionInput] = []
     notifications: list[NotificationInput] = []
+
+
+# The outbox relays (workflows/outbox.py): webhook deliveries and claimant e-mails.
+DUE_WEBHOOKS = "due_webhook_deliveries"
+DELIVER_WEBHOOK = "deliver_webhook"
+DEAD_LETTER_WEBHOOK = "dead_letter_webhook"
+DUE_EMAILS = "due_emails"
+SEND_EMAIL = "send_email"
+DEAD_LETTER_EMAIL = "dead_letter_email"
+# A delivery that can never succeed as things stand (its URL is now refused, the mail server
+# refuses the recipient for good): dead-lettered without waiting out the retry period.
+UNDELIVERABLE = "Undeliverable"
+
+
+class DueInput(Contract):
+    """Which outbox rows to hand out next: oldest first, none already in flight."""
+
+    subscription_id: uuid.UUID | None = None
+    exclude: list[int] = []
+    limit: int
+
+
+class DueResult(Contract):
+    ids: list[int]
+    # False once the subscription is deleted: its relay stops.
+    active: bool = True
+
+
+class OutboxItem(Contract):
+    id: int
+    # The end of the retry period. An attempt starting after it, or failing after it, gives up
+    # (non-retryable) instead of being cut off by a server-side timeout mid-send: so a
+    # relay's slot frees only once its last attempt is over.
+    give_up_at: dt.datetime | None = None
+
+
+class DeadLetterInput(Contract):
+    id: int
+    reason: str

@@ -15,7 +15,7 @@ from temporalio.client import Client
 from app import errors, observability, problems
 from app.api_docs import install_offline_docs
 from app.limits import BodyLimitMiddleware
-from app.routes import actions, claims, codec, codec_login, health, policies
+from app.routes import actions, claims, codec, codec_login, health, policies, webhooks
 from infra.db import create_engine
 from infra.settings import Settings
 from infra.telemetry import tracing_interceptor
@@ -59,6 +59,7 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
     app.include_router(policies.router)
     app.include_router(claims.router)
     app.include_router(actions.router)
+    app.include_router(webhooks.router)
     app.include_router(codec.router)
     app.include_router(codec_login.router)
 

@@ -35,6 +35,9 @@ KEY_ID = "encryption-key-id"
 _NONCE_BYTES = 12
 _KEY_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
+# (key id, 32-byte key) pairs, the encrypting key first.
+KeyRing = Sequence[tuple[str, bytes]]
+
 
 class KeyRingError(ValueError):
     """The configured key ring cannot be used (the message never holds key material)."""

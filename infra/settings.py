@@ -110,6 +110,27 @@ class Settings(BaseSettings):
     worker_health_interval_s: float = Field(default=10.0, gt=0)
     connect_timeout_s: float = Field(default=60.0, gt=0)
 
+    # Outbox relays (issue 13): webhook deliveries and claimant e-mails, run by the claims
+    # worker on their own task queue so a slow receiver never takes a claim's worker slots.
+    outbox_task_queue: str = "claims-outbox"
+    # Deliveries in flight at once per webhook subscription (and for the mail relay).
+    outbox_max_in_flight: int = Field(default=4, ge=1, le=100)
+    # How often an idle relay looks for new rows.
+    outbox_poll_s: float = Field(default=2.0, gt=0)
+    outbox_attempt_timeout_s: float = Field(default=10.0, gt=0)
+    # Retries back off exponentially (first_retry doubling up to max_retry) for this long,
+    # then the delivery is dead-lettered: GET /v1/webhooks/{id}/deliveries?status=failed.
+    outbox_retry_period_s: float = Field(default=86_400.0, gt=0)
+    outbox_first_retry_s: float = Field(default=1.0, gt=0)
+    outbox_max_retry_s: float = Field(default=3_600.0, gt=0)
+    # The SMTP relay claimant e-mails go through; unset: e-mails stay in the outbox.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_sender: str = "claims@localhost"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+
     # Observability: OTLP/HTTP collector for traces (e.g. http://otel-collector:4318); unset: none.
     otlp_endpoint: str | None = None
 
@@ -158,6 +179,17 @@ class Settings(BaseSettings):
         if self.env == "prod":
             raise KeyRingError("CLAIMS_ENCRYPTION_KEYS is unset")
         return parse_key_ring(dev_key_ring(self.data_dir))
+
+    def outbox_pacing(self) -> dict[str, float | int]:
+        """The pacing every relay starts with (fields of workflows.contracts.OutboxRelayInput)."""
+        return {
+            "max_in_flight": self.outbox_max_in_flight,
+            "poll_s": self.outbox_poll_s,
+            "attempt_timeout_s": self.outbox_attempt_timeout_s,
+            "retry_period_s": self.outbox_retry_period_s,
+            "first_retry_s": self.outbox_first_retry_s,
+            "max_retry_s": self.outbox_max_retry_s,
+        }
 
     def production_problems(self, *, needs_keys: bool, needs_database: bool) -> list[str]:
         """What keeps this process from running in prod on dev defaults (empty in dev)."""

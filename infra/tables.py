@@ -172,5 +172,64 @@ notification = sa.Table(
     sa.Column("payload", JSONB, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
     sa.Column("sent_at", sa.DateTime(timezone=True)),
+    # The mail relay's progress (issue 13): attempts made, and when it gave up (dead letter).
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text),
+    sa.Column("failed_at", sa.DateTime(timezone=True)),
     sa.UniqueConstraint("claim_id", "step", name="uq_notification_claim_id_step"),
+    # What the relay still has to send, oldest first.
+    sa.Index(
+        "ix_notification_unsent",
+        "id",
+        postgresql_where=sa.text("sent_at IS NULL AND failed_at IS NULL"),
+    ),
+)
+
+# A client's subscription to claim events (issue 13). The signing secret is sealed with the key
+# ring (infra/sealing.py); `sees_all` is whether the owner's role sees every claim (adjusters,
+# admins) or only the claims it submitted.
+webhook_subscription = sa.Table(
+    "webhook_subscription",
+    metadata,
+    sa.Column("subscription_id", sa.Uuid, primary_key=True),
+    sa.Column("owner", sa.Text, nullable=False, index=True),
+    sa.Column("sees_all", sa.Boolean, nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("events", sa.ARRAY(sa.Text), nullable=False),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("sealed_secret", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.Column("secret_rotated_at", sa.DateTime(timezone=True)),
+    sa.Column("deleted_at", sa.DateTime(timezone=True)),
+)
+
+# The webhook outbox: one row per (subscription, event), written in the transaction that
+# records the event, so an event is never lost nor queued twice. Delivery moves it from pending
+# to delivered, or to failed (dead-lettered) when the retry period runs out.
+webhook_delivery = sa.Table(
+    "webhook_delivery",
+    metadata,
+    sa.Column("delivery_id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column(
+        "subscription_id",
+        sa.Uuid,
+        sa.ForeignKey("webhook_subscription.subscription_id"),
+        nullable=False,
+    ),
+    sa.Column("event_id", sa.Text, nullable=False),
+    sa.Column("event_type", sa.Text, nullable=False),
+    sa.Column("claim_id", sa.Uuid, sa.ForeignKey("claim.claim_id"), nullable=False),
+    sa.Column("step", sa.Integer, nullable=False),
+    sa.Column("claim_status", sa.Text, nullable=False),
+    sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("status", sa.Text, nullable=False, server_default="pending"),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.Column("delivered_at", sa.DateTime(timezone=True)),
+    sa.Column("failed_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint(
+        "subscription_id", "event_id", name="uq_webhook_delivery_subscription_id_event_id"
+    ),
+    sa.Index("ix_webhook_delivery_subscription_status", "subscription_id", "status", "delivery_id"),
 )

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +31,7 @@ from infra.temporal import connect_with_retry
 from workers.claims_worker import build_claims_worker
 from workers.health import keep_heartbeat
 from workers.llm_worker import build_llm_worker, llm_config
+from workers.outbox_worker import build_outbox_worker, start_mail_relay, start_webhook_relays
 
 log = logging.getLogger("claims.worker")
 
@@ -52,12 +54,19 @@ async def _postgres_ready(engine: AsyncEngine, settings: Settings) -> None:
                 await conn.execute(sa.text("SELECT 1"))
 
 
-async def _run_until_signalled(worker: Worker, settings: Settings) -> None:
+async def _run_until_signalled(
+    worker: Worker, settings: Settings, *, beside: Sequence[Worker] = ()
+) -> None:
+    """Run `worker` (and the workers `beside` it, in the same process) until signalled."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with worker:
+    async with contextlib.AsyncExitStack() as running:
+        for other in beside:
+            await running.enter_async_context(other)
+            log.info("worker ready on task queue %s", other.task_queue)
+        await running.enter_async_context(worker)
         log.info("worker ready on task queue %s", worker.task_queue)
         heartbeat = None
         if settings.worker_health_file is not None:
@@ -149,7 +158,18 @@ async def _run_claims_worker(settings: Settings) -> None:
             max_cached_workflows=settings.workflow_cache_size,
             **_capacity(settings),
         )
-        await _run_until_signalled(worker, settings)
+        outbox = build_outbox_worker(
+            client,
+            engine=engine,
+            settings=settings,
+            key_ring=settings.key_ring(),
+            **_capacity(settings),
+        )
+        if settings.smtp_host is not None:
+            await start_mail_relay(client, settings)
+        live = await start_webhook_relays(client, engine, settings)
+        log.info("webhook relays checked: %d live subscriptions", live)
+        await _run_until_signalled(worker, settings, beside=[outbox])
     finally:
         await engine.dispose()
 

@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from claims.decisions import DecisionRecord
 from claims.lifecycle import ClaimStatus, EventType
 from claims.models import ClaimSubmission
+from claims.webhooks import event_id
+from infra.store import webhooks
 from infra.tables import claim, claim_event
 from infra.tables import decision as decision_table
 
@@ -67,6 +69,22 @@ async def record_submission(
             at=submitted_at,
         )
         .on_conflict_do_nothing(constraint="uq_claim_event_claim_id_step")
+    )
+    await _publish(conn, claim_id, SUBMITTED_STEP, EventType.SUBMITTED, submitted_at)
+
+
+async def _publish(
+    conn: AsyncConnection, claim_id: uuid.UUID, step: int, event_type: EventType, at: dt.datetime
+) -> None:
+    # The webhook outbox is written in the step's own transaction: an event is queued exactly
+    # when it is recorded (issue 13).
+    await webhooks.fan_out(
+        conn=conn,
+        claim_id=claim_id,
+        step=step,
+        event_type=event_type,
+        event_id=event_id(claim_id, step),
+        at=at,
     )
 
 
@@ -143,18 +161,18 @@ async def apply_transition(
         )
         if value is not None
     }
-    if not changes:
-        # An event-only step (possibly written by an update handler beside the main flow)
-        # leaves the row, and its step guard, alone.
-        return
-    changes |= {"last_step": step, "updated_at": sa.func.now()}
-    # `last_step < step` makes the write monotonic: a zombie attempt of an older step that
-    # commits late can never move the claim backwards.
-    await conn.execute(
-        sa.update(claim)
-        .where(claim.c.claim_id == claim_id, claim.c.last_step < step)
-        .values(**changes)
-    )
+    # An event-only step (possibly written by an update handler beside the main flow) leaves
+    # the row, and its step guard, alone.
+    if changes:
+        changes |= {"last_step": step, "updated_at": sa.func.now()}
+        # `last_step < step` makes the write monotonic: a zombie attempt of an older step that
+        # commits late can never move the claim backwards.
+        await conn.execute(
+            sa.update(claim)
+            .where(claim.c.claim_id == claim_id, claim.c.last_step < step)
+            .values(**changes)
+        )
+    await _publish(conn, claim_id, step, event_type, at)
 
 
 async def get(*, conn: AsyncConnection, claim_id: uuid.UUID) -> RowMapping | None:

@@ -2,7 +2,8 @@
 
 `openapi-python-client` (a dev dependency) generates a client package from `app.openapi()`;
 the generation must report nothing (a duplicate model name makes it drop responses), and the
-generated functions drive a claim to paid and review another, with typed results.
+generated functions subscribe to webhooks, drive a claim to paid and review another, with typed
+results.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import pytest
 
 from tests.support import factories as f
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER
+from tests.support.webhook_receiver import WebhookReceiver
 
 PACKAGE = "generated_claims_client"
 
@@ -84,8 +86,16 @@ async def test_generation_reports_nothing_and_every_model_name_is_unique(
     assert len(titles) == len(set(titles))
 
 
+@pytest.fixture
+async def receiver() -> Any:
+    server = WebhookReceiver()
+    await server.start()
+    yield server
+    await server.stop()
+
+
 async def test_the_generated_client_pays_a_claim_and_reviews_another(
-    generated: tuple[ModuleType, str], http: httpx.AsyncClient
+    generated: tuple[ModuleType, str], http: httpx.AsyncClient, receiver: WebhookReceiver
 ) -> None:
     package, _ = generated
     models = _sub(package, "models")
@@ -103,6 +113,14 @@ async def test_the_generated_client_pays_a_claim_and_reviews_another(
         return client
 
     admin, submitter, adjuster = as_(ADMIN), as_(SUBMITTER), as_(ADJUSTER)
+    create_webhook = _sub(package, "api.webhooks.create_webhook")
+    list_deliveries = _sub(package, "api.webhooks.list_webhook_deliveries")
+    hook = await create_webhook.asyncio(
+        client=submitter,
+        body=models.WebhookIn(url=receiver.url, events=[models.WebhookEvent.CLAIM_PAID]),
+    )
+    assert isinstance(hook, models.WebhookCreated), hook
+    assert hook.secret.startswith("whsec_")
     policy = models.Policy.from_dict(f.policy().model_dump(mode="json"))
     created = await put_policy.asyncio_detailed(client=admin, body=policy)
     assert created.status_code == 201, created.content
@@ -124,6 +142,18 @@ async def test_the_generated_client_pays_a_claim_and_reviews_another(
     assert isinstance(paid, models.ClaimOut)
     assert paid.payment.status == "settled"
     assert [event.type_ for event in paid.events][-1] == "paid"
+    # The subscription heard about it; the client reads the delivery back, typed.
+    delivered = await _until(
+        lambda: list_deliveries.asyncio(client=submitter, subscription_id=hook.id),
+        lambda found: any(
+            d.claim_id == paid.claim_id and d.status == models.DeliveryStatus.DELIVERED
+            for d in found.items
+        ),
+    )
+    [delivery] = [d for d in delivered.items if d.claim_id == paid.claim_id]
+    assert delivery.event_type == models.WebhookEvent.CLAIM_PAID
+    assert delivery.status == models.DeliveryStatus.DELIVERED
+    assert delivery.event_id in receiver.accepted_ids()
 
     waiting = await claim_reaching("awaiting_review", description=f.RED_FLAG_DESCRIPTION)
     decision = models.ReviewRequest(decision=models.ReviewDecision.APPROVE, note="checked")

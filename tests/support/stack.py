@@ -27,6 +27,7 @@ from infra.store import policies
 from tests.support.api import api_client
 from workers.claims_worker import build_claims_worker
 from workers.llm_worker import build_llm_worker
+from workers.outbox_worker import build_outbox_worker, start_mail_relay
 from workflows.claim import ClaimWorkflow
 from workflows.contracts import ClaimState, ClaimWorkflowInput, workflow_id_for
 
@@ -105,6 +106,7 @@ def stack_settings(database_url: str, **overrides: object) -> Settings:
         "database_url": database_url,
         "task_queue": f"claims-{suffix}",
         "llm_task_queue": f"llm-{suffix}",
+        "outbox_task_queue": f"outbox-{suffix}",
         "auto_approve_limit": Decimal("5000"),
     }
     values.update(overrides)
@@ -130,6 +132,14 @@ async def running_stack(
                 client, engine=engine, task_queue=settings.task_queue, rail=rail, records=records
             )
         )
+        # Webhook deliveries (and e-mails, when the settings name an SMTP server).
+        await workers.enter_async_context(
+            build_outbox_worker(
+                client, engine=engine, settings=settings, key_ring=settings.key_ring()
+            )
+        )
+        if settings.smtp_host is not None:
+            await start_mail_relay(client, settings)
         if llm_worker:
             default = LlmConfig(model=settings.llm_model, timeout_s=settings.llm_timeout_s)
             await workers.enter_async_context(

@@ -1,0 +1,57 @@
+"""The claimant's e-mails: subject and plain-text body of each outbox notification.
+
+Written from the notification's kind and payload (ids, amounts, an adjuster's note), never
+from anything else of the claim; the address comes from the outbox row itself.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from claims.lifecycle import NotificationKind
+
+# Notices for operators rather than claimants: the relay leaves them to the operators' tools
+# (GET /v1/claims?status=needs_attention, the Web UI) instead of mailing the claimant.
+OPERATOR_KINDS = frozenset({NotificationKind.CLAIM_NEEDS_ATTENTION})
+CLAIMANT_KINDS = frozenset(NotificationKind) - OPERATOR_KINDS
+
+
+def _line(label: str, value: Any) -> str:
+    return f"{label}: {value}\n" if value not in (None, "", []) else ""
+
+
+def render(kind: NotificationKind, payload: dict[str, Any], claim_id: uuid.UUID) -> tuple[str, str]:
+    """(subject, body) of the message for one notification."""
+    reference = f"Claim reference: {claim_id}\n"
+    if kind is NotificationKind.CLAIM_PAID:
+        amount = f"{payload.get('amount', '')} {payload.get('currency', '')}".strip()
+        return (
+            "Your claim has been paid",
+            f"We have paid your claim.\n\n{_line('Amount', amount)}{reference}",
+        )
+    if kind is NotificationKind.CLAIM_REJECTED:
+        reasons = "; ".join(str(r) for r in payload.get("reasons", []))
+        return (
+            "Your claim has been declined",
+            "We are sorry: we cannot pay this claim.\n\n"
+            f"{_line('Reasons', reasons)}{_line('Note', payload.get('note'))}{reference}",
+        )
+    if kind is NotificationKind.CLAIM_CANCELLED:
+        return (
+            "Your claim has been cancelled",
+            f"Your claim was cancelled.\n\n{_line('Reason', payload.get('reason'))}{reference}",
+        )
+    if kind is NotificationKind.INFORMATION_REQUESTED:
+        return (
+            "We need more information about your claim",
+            "An adjuster needs more information before deciding your claim.\n\n"
+            f"{_line('Request', payload.get('note'))}{reference}",
+        )
+    if kind is NotificationKind.REVIEW_ESCALATED:
+        return (
+            "Your claim is with a senior adjuster",
+            "Your claim's review is taking longer than usual and has been escalated.\n\n"
+            f"{reference}",
+        )
+    return ("Update on your claim", f"There is an update on your claim.\n\n{reference}")

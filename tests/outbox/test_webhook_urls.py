@@ -1,0 +1,51 @@
+"""SSRF: in prod a webhook reaches public https endpoints only; dev allows loopback."""
+
+from __future__ import annotations
+
+import pytest
+
+from infra.webhook_urls import UrlRefusedError, check_url
+
+REFUSED_IN_PROD = [
+    ("http://93.184.215.14/hooks", "https"),
+    ("https://127.0.0.1/hooks", "loopback"),
+    ("https://[::1]/hooks", "loopback"),
+    ("https://10.1.2.3/hooks", "private"),
+    ("https://192.168.0.10/hooks", "private"),
+    ("https://172.16.5.4/hooks", "private"),
+    ("https://169.254.169.254/latest/meta-data", "link-local"),
+    ("https://[fe80::1]/hooks", "link-local"),
+    ("https://[::ffff:10.0.0.1]/hooks", "private"),
+    ("https://100.64.0.1/hooks", "reserved"),
+    ("https://0.0.0.0/hooks", "reserved"),
+    ("https://224.0.0.1/hooks", "reserved"),
+    ("https://localhost/hooks", "loopback"),
+    ("https://user:pw@93.184.215.14/hooks", "credentials"),
+    ("ftp://93.184.215.14/hooks", "https"),
+    ("https:///hooks", "host"),
+    ("https://93.184.215.14:99999/", "valid"),
+]
+
+
+@pytest.mark.parametrize(("url", "why"), REFUSED_IN_PROD)
+async def test_prod_refuses(url: str, why: str) -> None:
+    with pytest.raises(UrlRefusedError, match=why.split("-", maxsplit=1)[0]):
+        await check_url(url, allow_loopback=False)
+
+
+async def test_prod_accepts_a_public_https_address() -> None:
+    await check_url("https://93.184.215.14:8443/hooks?tenant=1", allow_loopback=False)
+
+
+async def test_dev_allows_loopback_and_plain_http_but_not_private_networks() -> None:
+    await check_url("http://127.0.0.1:9000/hooks", allow_loopback=True)
+    await check_url("http://localhost:9000/hooks", allow_loopback=True)
+    with pytest.raises(UrlRefusedError):
+        await check_url("http://10.0.0.5/hooks", allow_loopback=True)
+    with pytest.raises(UrlRefusedError):
+        await check_url("http://169.254.169.254/", allow_loopback=True)
+
+
+async def test_a_host_that_does_not_resolve_is_refused() -> None:
+    with pytest.raises(UrlRefusedError, match="does not resolve"):
+        await check_url("https://no-such-host.invalid/hooks", allow_loopback=False)
