@@ -1,8 +1,9 @@
 """`claims dev`: the whole stack in the foreground, each service a supervised child process.
 
-Order: Postgres, Temporal, migrations, claims worker, llm worker, API. It waits until every
-piece is ready, prints where to look, then watches: a child that dies takes the stack down
-with a message naming it (never a silent half-stack); SIGINT/SIGTERM stops every child.
+Order: Postgres, Temporal, migrations, the mail sink, claims worker, llm worker, API. It waits
+until every piece is ready, prints where to look, then watches: a child that dies takes the
+stack down with a message naming it (never a silent half-stack); SIGINT/SIGTERM stops every
+child.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import signal
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
 
 from infra.devstack import postgres as pg
 from infra.devstack import temporal as tdev
+from infra.devstack.mail import MailSink
 from infra.devstack.processes import Child, PidFile, child_env
 from infra.encryption import dev_key_ring
 from infra.migrate import upgrade
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
 
 DATABASE = "claims"
 DEFAULT_METRICS_PORT = 9464
+DEFAULT_MAIL_PORT = 2525
 
 
 def say(message: str) -> None:
@@ -47,6 +51,8 @@ class DevStack:
         self.pidfile = PidFile(self.data_dir / "dev.pids")
         self._worker_queues: dict[str, str] = {}
         self.metrics_ports: dict[str, int] = {}
+        # Claimant e-mails in dev: a local sink, unless CLAIMS_SMTP_HOST names a real relay.
+        self.mail_sink: MailSink | None = None
 
     def _start(self, child: Child) -> Child:
         child.start()
@@ -118,6 +124,13 @@ class DevStack:
             # The embedded server is plaintext on loopback: a shell's TLS or Cloud settings
             # (TEMPORAL_*) are not for it.
             env = {k: v for k, v in env.items() if not k.startswith("TEMPORAL_")}
+        if s.smtp_host is None:
+            self.mail_sink = start_mail_sink(self.data_dir / "mail")
+            env |= {
+                "CLAIMS_SMTP_HOST": self.mail_sink.host,
+                "CLAIMS_SMTP_PORT": str(self.mail_sink.port),
+            }
+            say(f"mail sink on smtp://127.0.0.1:{self.mail_sink.port}")
         # The model's API key reaches the llm worker alone: the API and the claims worker
         # never call a model, so they never hold a provider's key (Temporal's key they need).
         without_llm_keys = {
@@ -201,6 +214,13 @@ class DevStack:
             lines.append(
                 f"                  http://127.0.0.1:{port}/metrics ({name}, Temporal SDK)"
             )
+        if self.mail_sink is not None:
+            lines.append(
+                f"    Mail          smtp://127.0.0.1:{self.mail_sink.port}, kept as .eml files: "
+                f"ls {self.mail_sink.directory}/"
+            )
+        else:
+            lines.append(f"    Mail          via smtp://{s.smtp_host}:{s.smtp_port}")
         lines += [f"    Logs          {self.logs}/", ""]
         lines.append("  API keys (Authorization: Bearer <key>):")
         for key in s.api_key_list:
@@ -254,7 +274,19 @@ class DevStack:
     def stop(self) -> None:
         for child in reversed(self.children):
             child.stop()
+        if self.mail_sink is not None:
+            self.mail_sink.stop()
         self.pidfile.path.unlink(missing_ok=True)
+
+
+def start_mail_sink(directory: Path) -> MailSink:
+    """The local SMTP sink on DEFAULT_MAIL_PORT, or a free port when that is taken."""
+    from infra.devstack.processes import free_port, port_in_use
+
+    port = DEFAULT_MAIL_PORT if not port_in_use("127.0.0.1", DEFAULT_MAIL_PORT) else free_port()
+    sink = MailSink(port=port, directory=directory)
+    sink.start()
+    return sink
 
 
 def worker_metrics_ports(base: int | None) -> dict[str, int]:

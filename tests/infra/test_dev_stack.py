@@ -53,6 +53,13 @@ async def test_dev_stack_runs_claims_end_to_end_and_survives_sigkill(tmp_path: P
             assert (await wait_for_claim(http, auto_id, TERMINAL))["status"] == "paid"
             await wait_for_claim(http, flagged_id, {"awaiting_review"})
 
+        # The claimant's e-mail went to the local sink the banner names, kept as a file.
+        mail_dir = tmp_path / "data" / "mail"
+        assert f"ls {mail_dir.resolve()}/" in banner
+        async with asyncio.timeout(60):
+            while not any(auto_id in p.read_text() for p in mail_dir.glob("*.eml")):
+                await asyncio.sleep(0.2)
+
         # Crash everything at once, Temporal and Postgres included, with a claim in flight.
         stack.kill_group()
         stack.mark_restart()
