@@ -31,7 +31,7 @@ from infra.encryption import KeyRing
 from infra.sealing import unseal
 from infra.store import notifications
 from infra.store import webhooks as store
-from infra.webhook_urls import UrlRefusedError, check_url
+from infra.webhook_urls import CheckedUrl, UrlRefusedError, check_url
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ class WebhookActivities:
             await self._settle(item.id, DeliveryStatus.CANCELLED)
             return
         try:
-            await check_url(row["url"], allow_loopback=self._config.allow_loopback)
+            checked = await check_url(row["url"], allow_loopback=self._config.allow_loopback)
         except UrlRefusedError as refused:
             await self._attempted(item.id, str(refused), delivered=False)
             raise _failed("webhook", str(refused), permanent=True) from None
@@ -127,14 +127,29 @@ class WebhookActivities:
         headers = signed_headers(
             secret, msg_id=row["event_id"], timestamp=int(time.time()), body=body
         )
-        error = await self._post(row["url"], body, headers)
+        error = await self._post(checked, body, headers)
         await self._attempted(item.id, error, delivered=error is None)
         if error is not None:
             raise _failed("webhook", error, permanent=_period_over(item))
         activity.logger.info("delivered %s (delivery %d)", row["event_type"], item.id)
 
-    async def _post(self, url: str, body: bytes, headers: dict[str, str]) -> str | None:
-        """The error of one POST, or None on 2xx. Redirects are not followed (SSRF)."""
+    async def _post(self, url: CheckedUrl, body: bytes, headers: dict[str, str]) -> str | None:
+        """The error of one POST, or None on 2xx. Redirects are not followed (SSRF).
+
+        It connects to the addresses just checked, in turn, never to a fresh lookup of the name.
+        """
+        error = "no address"
+        for address in url.addresses:
+            target, host, extensions = url.pinned(address)
+            error = await self._post_to(target, body, headers | host, extensions)
+            if error != "ConnectError":
+                break
+        return error or None
+
+    async def _post_to(
+        self, target: str, body: bytes, headers: dict[str, str], extensions: dict[str, Any]
+    ) -> str:
+        """One POST's error, or "" on 2xx."""
         try:
             # httpx's timeout is per read; the attempt as a whole is bounded too (a receiver
             # trickling bytes must not hold a slot).
@@ -147,13 +162,15 @@ class WebhookActivities:
                     trust_env=False,
                 ) as http,
             ):
-                response = await http.post(url, content=body, headers=headers)
+                response = await http.post(
+                    target, content=body, headers=headers, extensions=extensions
+                )
         except (httpx.TimeoutException, TimeoutError):
             return f"no answer within {self._config.attempt_timeout_s:g} s"
         except httpx.HTTPError as exc:
             return type(exc).__name__
         if 200 <= response.status_code < 300:
-            return None
+            return ""
         if 300 <= response.status_code < 400:
             return f"HTTP {response.status_code} (redirects are not followed)"
         return f"HTTP {response.status_code}"

@@ -3,7 +3,9 @@
 A subscription URL is a request the service makes on a client's behalf, so it must not reach
 the service's own network (SSRF): private, loopback, link-local, multicast and reserved
 addresses are refused, whether written as literals or reached through DNS. The check runs when
-a subscription is made and again before every delivery, since DNS can change in between.
+a subscription is made and again before every delivery, since DNS can change in between; a
+delivery then connects to the address that was checked (`CheckedUrl.pinned`), so a name that
+resolves differently a moment later (DNS rebinding) cannot steer it elsewhere.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 MAX_URL_LENGTH = 2048
 # A name that takes longer to resolve is refused rather than holding the request (or delivery).
@@ -22,6 +26,25 @@ IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 class UrlRefusedError(ValueError):
     """The URL may not receive webhooks; the message says why (and is safe to show)."""
+
+
+@dataclass(frozen=True)
+class CheckedUrl:
+    url: str
+    host: str
+    port: int
+    # Every address the host resolved to, each of them checked, in resolver order.
+    addresses: tuple[IpAddress, ...]
+
+    def pinned(self, address: IpAddress) -> tuple[str, dict[str, str], dict[str, Any]]:
+        """(URL naming a checked address, Host header, httpx extensions for TLS SNI).
+
+        The certificate is still verified against the host name (`sni_hostname`).
+        """
+        parts = urlsplit(self.url)
+        literal = f"[{address}]" if address.version == 6 else str(address)
+        target = urlunsplit(parts._replace(netloc=f"{literal}:{self.port}"))
+        return target, {"host": parts.netloc}, {"sni_hostname": self.host}
 
 
 def _allowed_address(address: IpAddress, *, allow_loopback: bool) -> bool:
@@ -53,7 +76,7 @@ def check_shape(url: str, *, allow_loopback: bool) -> tuple[str, int]:
     return parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
-async def check_url(url: str, *, allow_loopback: bool) -> None:
+async def check_url(url: str, *, allow_loopback: bool) -> CheckedUrl:
     """Refuse `url` unless every address it reaches is a public one (or loopback in dev).
 
     Plain http is accepted only with loopback (dev): in prod a webhook's signed body must not
@@ -81,3 +104,5 @@ async def check_url(url: str, *, allow_loopback: bool) -> None:
                 f"url host {host} reaches {address}, a private, loopback, link-local or "
                 "reserved address"
             )
+    unique = tuple(dict.fromkeys(addresses))
+    return CheckedUrl(url=url, host=host, port=port, addresses=unique)

@@ -49,3 +49,21 @@ async def test_dev_allows_loopback_and_plain_http_but_not_private_networks() -> 
 async def test_a_host_that_does_not_resolve_is_refused() -> None:
     with pytest.raises(UrlRefusedError, match="does not resolve"):
         await check_url("https://no-such-host.invalid/hooks", allow_loopback=False)
+
+
+async def test_a_delivery_is_pinned_to_the_addresses_that_were_checked() -> None:
+    checked = await check_url("https://93.184.215.14/hooks?x=1", allow_loopback=False)
+    assert checked.pinned(checked.addresses[0]) == (
+        "https://93.184.215.14:443/hooks?x=1",
+        {"host": "93.184.215.14"},
+        {"sni_hostname": "93.184.215.14"},
+    )
+    v6 = await check_url("https://[2606:4700::1111]:8443/h", allow_loopback=False)
+    assert v6.pinned(v6.addresses[0])[0] == "https://[2606:4700::1111]:8443/h"
+    # A name: connect to what it resolved to, name the host in Host and in TLS (SNI).
+    named = await check_url("http://localhost:9000/h", allow_loopback=True)
+    assert all(a.is_loopback for a in named.addresses)
+    target, host, extensions = named.pinned(named.addresses[0])
+    assert "localhost" not in target
+    assert host == {"host": "localhost:9000"}
+    assert extensions == {"sni_hostname": "localhost"}
