@@ -60,7 +60,9 @@ async def expected_events(stack: Stack, claim_id: str) -> set[str]:
 async def test_each_subscriber_hears_what_it_may_see_signed_and_without_personal_data(
     webhook_stack: Stack, receiver: WebhookReceiver
 ) -> None:
-    mine = await subscribe(webhook_stack, SUBMITTER, receiver.url_for("mine"))
+    # By name: the delivery connects to the address checked, naming the host in `Host`.
+    by_name = receiver.url_for("mine").replace("127.0.0.1", "localhost")
+    mine = await subscribe(webhook_stack, SUBMITTER, by_name)
     other = await subscribe(webhook_stack, OTHER_SUBMITTER, receiver.url_for("other"))
     adjuster = await subscribe(
         webhook_stack, ADJUSTER, receiver.url_for("adjuster"), ["claim.paid", "claim.rejected"]
@@ -83,6 +85,7 @@ async def test_each_subscriber_hears_what_it_may_see_signed_and_without_personal
     # Each owner hears only its own claims; the adjuster hears every claim, only what it asked.
     assert ids("mine") == expected_paid
     assert ids("other") == expected_rejected
+    assert {r.headers["host"] for r in receiver.accepted_at("mine")} == {by_name.split("/")[2]}
     types = {r.json()["type"] for r in receiver.accepted_at("mine")}
     assert {"claim.submitted", "claim.assessed", "claim.approved", "claim.paid"} <= types
     adjuster_seen = {
@@ -105,10 +108,10 @@ async def test_each_subscriber_hears_what_it_may_see_signed_and_without_personal
             assert personal not in text
     last = next(r for r in receiver.accepted_at("mine") if r.json()["type"] == "claim.paid")
     assert last.json()["data"]["status"] == "paid"
-    print(
-        "\nsigned delivery:",
-        {k: last.headers[k] for k in ("webhook-id", "webhook-timestamp", "webhook-signature")},
-    )
+    signed = {k: last.headers[k] for k in ("webhook-id", "webhook-timestamp", "webhook-signature")}
+    verified = Webhook(mine["secret"]).verify(last.body, last.headers)
+    print(f"\nsigned delivery: {signed}\nbody: {last.body.decode()}")
+    print(f"standardwebhooks.Webhook(secret).verify(body, headers) -> {verified}")
 
     listed = await webhook_stack.http.get(
         f"/v1/webhooks/{mine['id']}/deliveries?status=delivered", headers=SUBMITTER
@@ -119,9 +122,10 @@ async def test_each_subscriber_hears_what_it_may_see_signed_and_without_personal
 async def test_faults_are_retried_and_duplicates_carry_the_same_id(
     webhook_stack: Stack, receiver: WebhookReceiver
 ) -> None:
-    # 500, a hang past the 1 s attempt timeout, a dropped connection: then it recovers.
-    receiver.misbehave(["500", "hang", "close", "500", "close"])
-    await subscribe(webhook_stack, SUBMITTER, receiver.url)
+    # 500, a hang past the 1 s attempt timeout, a dropped connection, a redirect (never
+    # followed: it could point anywhere): then it recovers.
+    receiver.misbehave(["500", "hang", "close", "redirect", "500", "close"])
+    hook = await subscribe(webhook_stack, SUBMITTER, receiver.url)
     number = await create_policy(webhook_stack.http)
     claim = await submit(webhook_stack.http, number)
     await wait_for_claim(webhook_stack.http, claim["claim_id"], {"paid"})
@@ -132,6 +136,20 @@ async def test_faults_are_retried_and_duplicates_carry_the_same_id(
     assert not receiver.plan, "every fault was met"
     failed_ids = {r.webhook_id for r in receiver.requests if r.answered != "ok"}
     assert failed_ids <= expected  # a retry repeats the event's own id
+    assert all(r.path == "/hooks" for r in receiver.requests)
+    async with webhook_stack.engine.connect() as conn:
+        errors = set(
+            (
+                await conn.execute(
+                    sa.text(
+                        "SELECT status, last_error FROM webhook_delivery WHERE subscription_id = :s"
+                    ),
+                    {"s": uuid.UUID(hook["id"])},
+                )
+            ).all()
+        )
+    # Every delivery settled; the last attempt's error is cleared.
+    assert errors == {("delivered", None)}
 
 
 async def test_a_dead_receiver_never_holds_up_a_claim_and_its_events_are_dead_lettered(

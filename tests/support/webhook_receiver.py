@@ -1,11 +1,11 @@
 """A webhook receiver of our own: a bare HTTP/1.1 server that can misbehave on purpose.
 
-Each request takes the next fault from its plan (`ok`, `500`, `hang`, `close`), then answers
-200 once the plan runs out. `hang` holds the connection past the sender's timeout; `close`
-drops the connection without a response. `kill` calls `on_kill` (a test SIGKILLs the sending
-worker) having taken the event in, as a receiver that stored it before answering. Every request
-is kept (headers, body), so tests count distinct `webhook-id`s and the duplicates a real
-receiver would drop.
+Each request takes the next fault from its plan (`ok`, `500`, `hang`, `close`, `redirect`),
+then answers 200 once the plan runs out. `redirect` answers 307 to `/elsewhere` on this
+server. `hang` holds the connection past the sender's timeout; `close` drops the connection
+without a response. `kill` calls `on_kill` (a test SIGKILLs the sending worker) having taken
+the event in, as a receiver that stored it before answering. Every request is kept (headers,
+body), so tests count distinct `webhook-id`s and the duplicates a real receiver would drop.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-FAULTS = ("ok", "500", "hang", "close", "kill")
+FAULTS = ("ok", "500", "hang", "close", "kill", "redirect")
 
 
 @dataclass
@@ -113,8 +113,7 @@ class WebhookReceiver:
                     finally:
                         self._open[held] -= 1
                     return
-                status = "500 Internal Server Error" if fault == "500" else "200 OK"
-                writer.write(f"HTTP/1.1 {status}\r\ncontent-length: 0\r\n\r\n".encode("ascii"))
+                writer.write(_answer(fault))
                 await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError):
             return
@@ -137,3 +136,10 @@ async def _read_request(
     body = await reader.readexactly(int(headers.get("content-length", "0")))
     path = lines[0].split(" ")[1] if " " in lines[0] else "/"
     return path, headers, body
+
+
+def _answer(fault: str) -> bytes:
+    status = {"500": "500 Internal Server Error", "redirect": "307 Temporary Redirect"}
+    location = "location: /elsewhere\r\n" if fault == "redirect" else ""
+    head = f"HTTP/1.1 {status.get(fault, '200 OK')}\r\n{location}content-length: 0\r\n\r\n"
+    return head.encode("ascii")
