@@ -1,0 +1,110 @@
+"""Recording a step queues its webhook event, in the same transaction, for whoever may see it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from claims.lifecycle import EventType
+from claims.webhooks import WEBHOOK_EVENT_OF, WebhookEvent
+from infra.store import claims as claim_store
+from infra.store import webhooks
+from infra.tables import webhook_delivery
+from tests.support import factories as f
+
+NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
+ALL = [str(e) for e in WebhookEvent]
+
+
+async def _subscription(
+    conn: AsyncConnection, owner: str, *, sees_all: bool = False, events: list[str] = ALL
+) -> uuid.UUID:
+    subscription_id = uuid.uuid4()
+    await webhooks.create(
+        conn=conn,
+        subscription_id=subscription_id,
+        owner=owner,
+        sees_all=sees_all,
+        url="https://93.184.215.14/hooks",
+        events=events,
+        description="",
+        sealed_secret="k:unused",
+    )
+    return subscription_id
+
+
+async def _queued(conn: AsyncConnection, subscription_id: uuid.UUID) -> list[tuple[str, str, int]]:
+    rows = await conn.execute(
+        sa.select(
+            webhook_delivery.c.event_type, webhook_delivery.c.claim_status, webhook_delivery.c.step
+        )
+        .where(webhook_delivery.c.subscription_id == subscription_id)
+        .order_by(webhook_delivery.c.step)
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+async def test_every_client_event_is_queued_once_for_those_who_may_see_it(
+    conn: AsyncConnection,
+) -> None:
+    owner = f"submitter-{uuid.uuid4().hex[:6]}"
+    mine = await _subscription(conn, owner)
+    stranger = await _subscription(conn, f"other-{uuid.uuid4().hex[:6]}")
+    adjuster = await _subscription(conn, "adjuster-x", sees_all=True, events=["claim.paid"])
+    claim_id = uuid.uuid4()
+    submission: dict[str, Any] = {
+        "claim_id": claim_id,
+        "workflow_id": f"claim-{claim_id}",
+        "submission": f.submission("P-1"),
+        "submitted_at": NOW,
+        "submitted_by": owner,
+    }
+    await claim_store.record_submission(conn=conn, **submission)
+    await claim_store.record_submission(conn=conn, **submission)  # a retried attempt
+    # Every other audit event, one step each (event-only steps included), each written twice.
+    steps = [e for e in EventType if e is not EventType.SUBMITTED]
+    for step, event_type in enumerate(steps, start=2):
+        for _ in range(2):
+            await claim_store.apply_transition(
+                conn=conn, claim_id=claim_id, step=step, event_type=event_type, at=NOW, detail={}
+            )
+
+    queued = await _queued(conn, mine)
+    assert [event for event, _, _ in queued] == [
+        str(WEBHOOK_EVENT_OF[e]) for e in [EventType.SUBMITTED, *steps] if e in WEBHOOK_EVENT_OF
+    ]
+    assert {status for _, status, _ in queued} == {"submitted"}  # event-only steps: row as is
+    assert await _queued(conn, stranger) == []
+    assert [event for event, _, _ in await _queued(conn, adjuster)] == ["claim.paid"]
+
+
+async def test_a_deleted_subscription_queues_nothing_and_its_pending_rows_are_cancelled(
+    conn: AsyncConnection,
+) -> None:
+    owner = f"submitter-{uuid.uuid4().hex[:6]}"
+    subscription_id = await _subscription(conn, owner)
+    claim_id = uuid.uuid4()
+    await claim_store.record_submission(
+        conn=conn,
+        claim_id=claim_id,
+        workflow_id=f"claim-{claim_id}",
+        submission=f.submission("P-1"),
+        submitted_at=NOW,
+        submitted_by=owner,
+    )
+    await webhooks.delete(conn=conn, subscription_id=subscription_id)
+    await claim_store.apply_transition(
+        conn=conn, claim_id=claim_id, step=2, event_type=EventType.CANCELLED, at=NOW, detail={}
+    )
+    statuses = (
+        await conn.execute(
+            sa.select(webhook_delivery.c.event_type, webhook_delivery.c.status).where(
+                webhook_delivery.c.subscription_id == subscription_id
+            )
+        )
+    ).all()
+    assert [tuple(s) for s in statuses] == [("claim.submitted", "cancelled")]
