@@ -26,7 +26,7 @@ from temporalio.exceptions import ApplicationError
 from activities import contracts as c
 from claims.lifecycle import NotificationKind
 from claims.messages import render
-from claims.webhooks import DeliveryStatus, event_body, signed_headers
+from claims.webhooks import ROTATION_OVERLAP, DeliveryStatus, event_body, signed_headers
 from infra.encryption import KeyRing
 from infra.sealing import unseal
 from infra.store import notifications
@@ -64,8 +64,12 @@ def _failed(what: str, error: str, *, permanent: bool = False) -> ApplicationErr
     )
 
 
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 def _period_over(item: c.OutboxItem) -> bool:
-    return item.give_up_at is not None and dt.datetime.now(dt.UTC) >= item.give_up_at
+    return item.give_up_at is not None and _now() >= item.give_up_at
 
 
 def _unless_period_over(item: c.OutboxItem, what: str) -> None:
@@ -116,7 +120,12 @@ class WebhookActivities:
         except UrlRefusedError as refused:
             await self._attempted(item.id, str(refused), delivered=False)
             raise _failed("webhook", str(refused), permanent=True) from None
-        secret = unseal(self._ring, row["sealed_secret"], context=str(row["subscription_id"]))
+        context = str(row["subscription_id"])
+        secret = unseal(self._ring, row["sealed_secret"], context=context)
+        previous = None
+        rotated_at = row["secret_rotated_at"]
+        if row["previous_sealed_secret"] and rotated_at > _now() - ROTATION_OVERLAP:
+            previous = unseal(self._ring, row["previous_sealed_secret"], context=context)
         body = event_body(
             event=row["event_type"],
             claim_id=row["claim_id"],
@@ -125,7 +134,7 @@ class WebhookActivities:
             occurred_at=row["occurred_at"],
         )
         headers = signed_headers(
-            secret, msg_id=row["event_id"], timestamp=int(time.time()), body=body
+            secret, msg_id=row["event_id"], timestamp=int(time.time()), body=body, also=previous
         )
         error = await self._post(checked, body, headers)
         await self._attempted(item.id, error, delivered=error is None)

@@ -41,7 +41,10 @@ class WebhookCreated(Webhook):
 
 class WebhookSecret(BaseModel):
     id: uuid.UUID
-    secret: str = Field(description="The new signing secret; the old one stops signing now.")
+    secret: str = Field(
+        description="The new signing secret. For 24 hours deliveries carry the old secret's "
+        "signature beside the new one, so a receiver can switch without dropping any."
+    )
 
 
 class WebhookDelivery(BaseModel):

@@ -103,18 +103,30 @@ def format_secret(key: bytes) -> str:
     return SECRET_PREFIX + base64.b64encode(key).decode()
 
 
+# After a rotation, deliveries carry the old secret's signature beside the new one this long.
+ROTATION_OVERLAP = dt.timedelta(hours=24)
+
+
 def signature(secret: str, *, msg_id: str, timestamp: int, body: bytes) -> str:
-    """The `webhook-signature` header value for one attempt."""
+    """One `v1,<base64>` signature of an attempt."""
     signed = f"{msg_id}.{timestamp}.".encode() + body
     digest = hmac.new(secret_key(secret), signed, hashlib.sha256).digest()
     return f"{SIGNATURE_VERSION},{base64.b64encode(digest).decode()}"
 
 
-def signed_headers(secret: str, *, msg_id: str, timestamp: int, body: bytes) -> dict[str, str]:
-    """The three Standard Webhooks headers, plus the content type."""
+def signed_headers(
+    secret: str, *, msg_id: str, timestamp: int, body: bytes, also: str | None = None
+) -> dict[str, str]:
+    """The three Standard Webhooks headers, plus the content type.
+
+    `also`: a second secret (the one before a rotation) whose signature is added, space
+    separated, so a receiver verifying with either secret accepts the delivery.
+    """
+    secrets = [secret] if also is None else [secret, also]
+    signatures = [signature(s, msg_id=msg_id, timestamp=timestamp, body=body) for s in secrets]
     return {
         "webhook-id": msg_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": signature(secret, msg_id=msg_id, timestamp=timestamp, body=body),
+        "webhook-signature": " ".join(signatures),
         "content-type": "application/json",
     }

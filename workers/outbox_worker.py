@@ -45,7 +45,7 @@ def build_outbox_worker(
     **options: Any,
 ) -> Worker:
     """Webhook delivery always; e-mail only when an SMTP relay is configured."""
-    webhooks = WebhookActivities(
+    hooks = WebhookActivities(
         engine,
         key_ring,
         WebhookConfig(
@@ -53,7 +53,7 @@ def build_outbox_worker(
             attempt_timeout_s=settings.outbox_attempt_timeout_s,
         ),
     )
-    activities: list[Any] = [webhooks.due, webhooks.deliver, webhooks.dead_letter]
+    activities: list[Any] = [hooks.due, hooks.deliver, hooks.dead_letter]
     smtp = smtp_config(settings)
     if smtp is not None:
         mail = MailActivities(engine, smtp)

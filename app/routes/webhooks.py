@@ -173,7 +173,7 @@ async def delete_webhook(
 async def rotate_webhook_secret(
     subscription_id: uuid.UUID, caller: AnyCaller, engine: EngineDep, settings: SettingsDep
 ) -> WebhookSecret:
-    """Replace the signing secret: deliveries from now on are signed with the new one."""
+    """Replace the signing secret; for a day, deliveries are signed with the old one too."""
     await _subscription(engine, caller, subscription_id)
     secret = _new_secret()
     async with engine.begin() as conn:

@@ -106,7 +106,11 @@ async def rotate_secret(
     await conn.execute(
         sa.update(webhook_subscription)
         .where(_subscription.subscription_id == subscription_id)
-        .values(sealed_secret=sealed_secret, secret_rotated_at=sa.func.now())
+        .values(
+            previous_sealed_secret=_subscription.sealed_secret,
+            sealed_secret=sealed_secret,
+            secret_rotated_at=sa.func.now(),
+        )
     )
 
 
@@ -188,6 +192,8 @@ async def delivery_with_subscription(
             webhook_delivery,
             _subscription.url,
             _subscription.sealed_secret,
+            _subscription.previous_sealed_secret,
+            _subscription.secret_rotated_at,
             _subscription.deleted_at,
         )
         .join(webhook_subscription, _subscription.subscription_id == _delivery.subscription_id)

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("events", sa.ARRAY(sa.Text), nullable=False),
         sa.Column("description", sa.Text, nullable=False, server_default=""),
         sa.Column("sealed_secret", sa.Text, nullable=False),
+        sa.Column("previous_sealed_secret", sa.Text),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
         sa.Column("secret_rotated_at", sa.DateTime(timezone=True)),
         sa.Column("deleted_at", sa.DateTime(timezone=True)),

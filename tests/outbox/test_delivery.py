@@ -232,3 +232,23 @@ async def test_a_relays_history_replays_deterministically(
         if e.HasField("activity_task_scheduled_event_attributes")
     ]
     assert scheduled.count("deliver_webhook") == len(expected)
+
+
+async def test_after_a_rotation_deliveries_verify_with_the_old_secret_and_the_new(
+    webhook_stack: Stack, receiver: WebhookReceiver
+) -> None:
+    hook = await subscribe(webhook_stack, SUBMITTER, receiver.url)
+    rotated = await webhook_stack.http.post(
+        f"/v1/webhooks/{hook['id']}/rotate-secret", headers=SUBMITTER
+    )
+    new_secret = rotated.json()["secret"]
+    number = await create_policy(webhook_stack.http)
+    claim = await submit(webhook_stack.http, number)
+    await wait_for_claim(webhook_stack.http, claim["claim_id"], {"paid"})
+    expected = await expected_events(webhook_stack, claim["claim_id"])
+    await until(lambda: receiver.accepted_ids() >= expected, "every event")
+
+    for request in receiver.accepted:
+        Webhook(new_secret).verify(request.body, request.headers)
+        Webhook(hook["secret"]).verify(request.body, request.headers)
+        assert len(request.headers["webhook-signature"].split()) == 2

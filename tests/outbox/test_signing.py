@@ -81,3 +81,15 @@ def test_a_sealed_secret_opens_only_on_its_own_row() -> None:
             sealed,
             context="row-1",
         )
+
+
+def test_after_a_rotation_either_secret_verifies_and_no_other() -> None:
+    msg_id, body = _body()
+    new = format_secret(b"the-new-secret-24-bytes!")
+    headers = signed_headers(new, msg_id=msg_id, timestamp=int(time.time()), body=body, also=SECRET)
+
+    assert len(headers["webhook-signature"].split()) == 2
+    Webhook(new).verify(body, headers)
+    Webhook(SECRET).verify(body, headers)
+    with pytest.raises(WebhookVerificationError):
+        Webhook(format_secret(b"neither-of-the-two-24byt")).verify(body, headers)
