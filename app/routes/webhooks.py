@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 from temporalio.service import RPCError
 
@@ -67,7 +68,9 @@ def _owner_filter(caller: ApiKey) -> str | None:
     return None if caller.role is Role.ADMIN else caller.name
 
 
-async def _subscription(engine: Any, caller: ApiKey, subscription_id: uuid.UUID) -> RowMapping:
+async def _subscription(
+    engine: AsyncEngine, caller: ApiKey, subscription_id: uuid.UUID
+) -> RowMapping:
     async with engine.connect() as conn:
         row = await store.get(
             conn=conn, subscription_id=subscription_id, owner=_owner_filter(caller)

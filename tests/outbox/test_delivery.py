@@ -57,6 +57,14 @@ async def expected_events(stack: Stack, claim_id: str) -> set[str]:
         }
 
 
+async def paid_claim_events(stack: Stack) -> set[str]:
+    """Submit a claim as the submitter and wait until it is paid; its webhook event ids."""
+    number = await create_policy(stack.http)
+    claim = await submit(stack.http, number)
+    await wait_for_claim(stack.http, claim["claim_id"], {"paid"})
+    return await expected_events(stack, claim["claim_id"])
+
+
 async def test_each_subscriber_hears_what_it_may_see_signed_and_without_personal_data(
     webhook_stack: Stack, receiver: WebhookReceiver
 ) -> None:
@@ -126,10 +134,7 @@ async def test_faults_are_retried_and_duplicates_carry_the_same_id(
     # followed: it could point anywhere): then it recovers.
     receiver.misbehave(["500", "hang", "close", "redirect", "500", "close"])
     hook = await subscribe(webhook_stack, SUBMITTER, receiver.url)
-    number = await create_policy(webhook_stack.http)
-    claim = await submit(webhook_stack.http, number)
-    await wait_for_claim(webhook_stack.http, claim["claim_id"], {"paid"})
-    expected = await expected_events(webhook_stack, claim["claim_id"])
+    expected = await paid_claim_events(webhook_stack)
 
     await until(lambda: receiver.accepted_ids() >= expected, "every event through the faults")
     assert receiver.accepted_ids() == expected
@@ -167,11 +172,8 @@ async def test_a_dead_receiver_never_holds_up_a_claim_and_its_events_are_dead_le
     }
     async with make_stack(**fast_giving_up) as stack:
         subscription = await subscribe(stack, SUBMITTER, receiver.url)
-        number = await create_policy(stack.http)
-        claim = await submit(stack.http, number)
         # The claim is paid while its receiver answers nothing.
-        await wait_for_claim(stack.http, claim["claim_id"], {"paid"})
-        expected = await expected_events(stack, claim["claim_id"])
+        expected = await paid_claim_events(stack)
         failed_url = f"/v1/webhooks/{subscription['id']}/deliveries?status=failed"
 
         async def dead_letters() -> list[dict[str, Any]]:
@@ -211,10 +213,7 @@ async def test_a_relays_history_replays_deterministically(
     # Faults on the way, so the history holds retried deliveries as well as polls and wakes.
     receiver.misbehave(["500", "close"])
     hook = await subscribe(webhook_stack, SUBMITTER, receiver.url)
-    number = await create_policy(webhook_stack.http)
-    claim = await submit(webhook_stack.http, number)
-    await wait_for_claim(webhook_stack.http, claim["claim_id"], {"paid"})
-    expected = await expected_events(webhook_stack, claim["claim_id"])
+    expected = await paid_claim_events(webhook_stack)
     await until(lambda: receiver.accepted_ids() >= expected, "every event")
 
     handle = webhook_stack.client.get_workflow_handle(f"webhook-{hook['id']}")
@@ -242,10 +241,7 @@ async def test_after_a_rotation_deliveries_verify_with_the_old_secret_and_the_ne
         f"/v1/webhooks/{hook['id']}/rotate-secret", headers=SUBMITTER
     )
     new_secret = rotated.json()["secret"]
-    number = await create_policy(webhook_stack.http)
-    claim = await submit(webhook_stack.http, number)
-    await wait_for_claim(webhook_stack.http, claim["claim_id"], {"paid"})
-    expected = await expected_events(webhook_stack, claim["claim_id"])
+    expected = await paid_claim_events(webhook_stack)
     await until(lambda: receiver.accepted_ids() >= expected, "every event")
 
     for request in receiver.accepted:
