@@ -141,40 +141,34 @@ class StepsInput(Contract):
     notifications: list[NotificationInput] = []
 
 
-# The outbox relays (workflows/outbox.py): webhook deliveries and claimant e-mails.
+# The outbox dispatchers (workflows/outbox.py): webhook deliveries and claimant e-mails.
 DUE_WEBHOOKS = "due_webhook_deliveries"
 DELIVER_WEBHOOK = "deliver_webhook"
-DEAD_LETTER_WEBHOOK = "dead_letter_webhook"
 DUE_EMAILS = "due_emails"
 SEND_EMAIL = "send_email"
-DEAD_LETTER_EMAIL = "dead_letter_email"
-# A delivery that can never succeed as things stand (its URL is now refused, the mail server
-# refuses the recipient for good): dead-lettered without waiting out the retry period.
-UNDELIVERABLE = "Undeliverable"
 
 
 class DueInput(Contract):
-    """Which outbox rows to hand out next: oldest first, none already in flight."""
+    """Which outbox rows to hand out next: due now, none already in flight, fairly shared."""
 
-    subscription_id: uuid.UUID | None = None
+    # The dispatcher asking (its outbox task queue): it serves the subscriptions made there.
+    relay: str = ""
     exclude: list[int] = []
     limit: int
+    # At most this many in flight for one principal (webhooks); None: no per-principal cap.
+    per_principal: int | None = None
 
 
 class DueResult(Contract):
     ids: list[int]
-    # False once the subscription is deleted: its relay stops.
-    active: bool = True
+    # More rows are due than were handed out (slots or a principal's cap were full): look
+    # again as soon as a delivery ends.
+    capped: bool = False
+    # Seconds until the next row waiting for a retry (or behind an open breaker) is due.
+    next_due_in_s: float | None = None
 
 
 class OutboxItem(Contract):
-    id: int
-    # The end of the retry period. An attempt starting after it, or failing after it, gives up
-    # (non-retryable) instead of being cut off by a server-side timeout mid-send: so a
-    # relay's slot frees only once its last attempt is over.
-    give_up_at: dt.datetime | None = None
+    """One attempt at one row; the attempt itself records its outcome and schedules the next."""
 
-
-class DeadLetterInput(Contract):
     id: int
-    reason: str

@@ -1,19 +1,22 @@
 """Outbox activities: webhook deliveries and claimant e-mails, run by the outbox worker.
 
-Each delivery activity reads its row, does nothing if the row is already settled (a retry after
-a success the worker never reported), sends, and records the attempt. A crash between sending
-and recording repeats the send with the same id (`webhook-id`, `Message-ID`): a receiver drops
-the duplicate by it. Activity inputs are row ids only: no URL, secret or address passes through
-Temporal.
+Each attempt reads its row, does nothing if the row is already settled (a retry after a success
+the worker never reported), sends once, and records the outcome on the row in one transaction:
+delivered; dead-lettered at once when the failure is permanent (claims/delivery.py); or
+scheduled for a later attempt. Delivery failures are outcomes, not exceptions, so no attempt
+sleeps in a retry holding a slot, and each is logged as one line. A crash between sending and
+recording repeats the send with the same id (`webhook-id`, `Message-ID`): a receiver drops the
+duplicate by it. Activity inputs are row ids only: no URL, secret or address passes Temporal.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import ssl
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
 
@@ -21,17 +24,28 @@ import aiosmtplib
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
 from activities import contracts as c
+from claims.delivery import (
+    UNRESOLVABLE_AFTER_ATTEMPTS,
+    Outcome,
+    Pacing,
+    Verdict,
+    after_failure,
+    http_failure_is_permanent,
+    smtp_failure_is_permanent,
+)
 from claims.lifecycle import NotificationKind
 from claims.messages import render
+from claims.text import mailbox_problem
 from claims.webhooks import ROTATION_OVERLAP, DeliveryStatus, event_body, signed_headers
 from infra.encryption import KeyRing
 from infra.sealing import unseal
 from infra.store import notifications
 from infra.store import webhooks as store
-from infra.webhook_urls import CheckedUrl, UrlRefusedError, check_url
+from infra.webhook_urls import CheckedUrl, UnresolvableError, UrlRefusedError, check_url
+
+log = logging.getLogger("claims.outbox")
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,10 @@ class WebhookConfig:
     # Dev lets webhooks reach loopback (a receiver on the same machine); prod never.
     allow_loopback: bool = False
     attempt_timeout_s: float = 10.0
+    pacing: Pacing = field(default_factory=Pacing)
+    # A receiver host failing this many attempts in a row pauses its subscriptions this long.
+    breaker_failures: int = 5
+    breaker_cooldown_s: float = 300.0
 
 
 @dataclass(frozen=True)
@@ -50,32 +68,37 @@ class SmtpConfig:
     password: str | None = None
     starttls: bool = False
     timeout_s: float = 30.0
+    pacing: Pacing = field(default_factory=Pacing)
 
     @property
     def message_domain(self) -> str:
         return self.sender.rpartition("@")[2] or "localhost"
 
 
-def _failed(what: str, error: str, *, permanent: bool = False) -> ApplicationError:
-    return ApplicationError(
-        f"{what}: {error}",
-        type=c.UNDELIVERABLE if permanent else "DeliveryFailed",
-        non_retryable=permanent,
-    )
-
-
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _period_over(item: c.OutboxItem) -> bool:
-    return item.give_up_at is not None and _now() >= item.give_up_at
+@dataclass(frozen=True)
+class _Failure:
+    error: str
+    permanent: bool
+    # Whether the receiver itself failed (no answer, 5xx): what its circuit breaker counts.
+    receiver_at_fault: bool = True
 
 
-def _unless_period_over(item: c.OutboxItem, what: str) -> None:
-    """An attempt due after the retry period gives up without sending."""
-    if _period_over(item):
-        raise _failed(what, "retry period over", permanent=True)
+def _log_outcome(what: str, item: int, attempts: int, outcome: Outcome) -> None:
+    """One line per attempt; no traceback (an expected failure is not a bug)."""
+    if outcome.verdict is Verdict.DELIVERED:
+        log.info("%s %d delivered (attempt %d)", what, item, attempts)
+    elif outcome.verdict is Verdict.DEAD:
+        log.warning("%s %d dead-lettered (attempt %d): %s", what, item, attempts, outcome.error)
+    else:
+        assert outcome.next_attempt_at is not None
+        wait = (outcome.next_attempt_at - _now()).total_seconds()
+        log.warning(
+            "%s %d attempt %d failed: %s; next in %.1f s", what, item, attempts, outcome.error, wait
+        )
 
 
 class WebhookActivities:
@@ -90,36 +113,94 @@ class WebhookActivities:
 
     @activity.defn(name=c.DUE_WEBHOOKS)
     async def due(self, request: c.DueInput) -> c.DueResult:
-        if request.subscription_id is None:
-            raise ApplicationError("a webhook relay needs its subscription", non_retryable=True)
         async with self._engine.connect() as conn:
-            live = await store.get(conn=conn, subscription_id=request.subscription_id)
-            if live is None:
-                return c.DueResult(ids=[], active=False)
-            ids = await store.due(
+            ids, capped = await store.due(
                 conn=conn,
-                subscription_id=request.subscription_id,
+                relay=request.relay,
                 exclude=request.exclude,
                 limit=request.limit,
+                per_principal=request.per_principal,
             )
-        return c.DueResult(ids=ids)
+            next_due = await store.next_due_in_s(conn=conn, relay=request.relay)
+        return c.DueResult(ids=ids, capped=capped, next_due_in_s=next_due)
 
     @activity.defn(name=c.DELIVER_WEBHOOK)
     async def deliver(self, item: c.OutboxItem) -> None:
-        """POST one event, signed; 2xx settles it, anything else is retried."""
+        """POST one event, signed, once; record what came of it."""
         async with self._engine.connect() as conn:
             row = await store.delivery_with_subscription(conn=conn, delivery_id=item.id)
         if row is None or row["status"] != DeliveryStatus.PENDING:
             return
-        _unless_period_over(item, "webhook")
-        if row["deleted_at"] is not None:
-            await self._settle(item.id, DeliveryStatus.CANCELLED)
+        refusal = self._refusal(row)
+        if refusal is not None:
+            async with self._engine.begin() as conn:
+                await store.settle(
+                    conn=conn, delivery_id=item.id, status=DeliveryStatus.CANCELLED, reason=refusal
+                )
+            log.info("webhook %d cancelled: %s", item.id, refusal)
             return
+        if not row["owner_active"]:
+            return  # paused with its owner; the dispatcher does not hand these out
+        failure = await self._send(row)
+        attempts = row["attempts"] + 1
+        if failure is None:
+            outcome = Outcome(Verdict.DELIVERED)
+        else:
+            outcome = after_failure(
+                error=failure.error,
+                permanent=failure.permanent,
+                attempts=attempts,
+                now=_now(),
+                period_started_at=row["period_started_at"],
+                pacing=self._config.pacing,
+            )
+        async with self._engine.begin() as conn:
+            await store.record_outcome(conn=conn, delivery_id=item.id, outcome=outcome)
+            opened = await self._breaker(conn, row["host"], failure)
+        _log_outcome("webhook", item.id, attempts, outcome)
+        if opened:
+            log.warning(
+                "receiver %s paused for %g s after %d failures in a row",
+                row["host"],
+                self._config.breaker_cooldown_s,
+                self._config.breaker_failures,
+            )
+
+    @staticmethod
+    def _refusal(row: Any) -> str | None:
+        """Why this delivery must not be made any more (None: it may)."""
+        if row["deleted_at"] is not None:
+            return "subscription deleted"
+        if row["owner_active"] and not store.may_see(
+            row["owner_role"], row["owner"], row["submitted_by"]
+        ):
+            # Decided at use: the owner's role now, not the one it had when it subscribed.
+            return "the subscription's owner may no longer see this claim"
+        return None
+
+    async def _breaker(self, conn: Any, host: str, failure: _Failure | None) -> bool:
+        if failure is None or not failure.receiver_at_fault:
+            await store.receiver_answered(conn=conn, host=host)
+            return False
+        return await store.receiver_failed(
+            conn=conn,
+            host=host,
+            error=failure.error,
+            threshold=self._config.breaker_failures,
+            cooldown_s=self._config.breaker_cooldown_s,
+        )
+
+    async def _send(self, row: Any) -> _Failure | None:
         try:
             checked = await check_url(row["url"], allow_loopback=self._config.allow_loopback)
+        except UnresolvableError as unresolved:
+            # A name that keeps failing to resolve is taken to be gone, not slow.
+            streak = row["attempts"] + 1 >= UNRESOLVABLE_AFTER_ATTEMPTS and str(
+                row["last_error"] or ""
+            ).startswith(str(unresolved))
+            return _Failure(str(unresolved), permanent=streak)
         except UrlRefusedError as refused:
-            await self._attempted(item.id, str(refused), delivered=False)
-            raise _failed("webhook", str(refused), permanent=True) from None
+            return _Failure(str(refused), permanent=True, receiver_at_fault=False)
         context = str(row["subscription_id"])
         secret = unseal(self._ring, row["sealed_secret"], context=context)
         previous = None
@@ -136,29 +217,24 @@ class WebhookActivities:
         headers = signed_headers(
             secret, msg_id=row["event_id"], timestamp=int(time.time()), body=body, also=previous
         )
-        error = await self._post(checked, body, headers)
-        await self._attempted(item.id, error, delivered=error is None)
-        if error is not None:
-            raise _failed("webhook", error, permanent=_period_over(item))
-        activity.logger.info("delivered %s (delivery %d)", row["event_type"], item.id)
+        return await self._post(checked, body, headers)
 
-    async def _post(self, url: CheckedUrl, body: bytes, headers: dict[str, str]) -> str | None:
-        """The error of one POST, or None on 2xx. Redirects are not followed (SSRF).
+    async def _post(self, url: CheckedUrl, body: bytes, headers: dict[str, str]) -> _Failure | None:
+        """The failure of one POST, or None on 2xx. Redirects are not followed (SSRF).
 
         It connects to the addresses just checked, in turn, never to a fresh lookup of the name.
         """
-        error = "no address"
+        failure: _Failure | None = _Failure("no address", permanent=False)
         for address in url.addresses:
             target, host, extensions = url.pinned(address)
-            error = await self._post_to(target, body, headers | host, extensions)
-            if error != "ConnectError":
+            failure = await self._post_to(target, body, headers | host, extensions)
+            if failure is None or failure.error != "ConnectError":
                 break
-        return error or None
+        return failure
 
     async def _post_to(
         self, target: str, body: bytes, headers: dict[str, str], extensions: dict[str, Any]
-    ) -> str:
-        """One POST's error, or "" on 2xx."""
+    ) -> _Failure | None:
         try:
             # httpx's timeout is per read; the attempt as a whole is bounded too (a receiver
             # trickling bytes must not hold a slot).
@@ -175,32 +251,17 @@ class WebhookActivities:
                     target, content=body, headers=headers, extensions=extensions
                 )
         except (httpx.TimeoutException, TimeoutError):
-            return f"no answer within {self._config.attempt_timeout_s:g} s"
+            return _Failure(f"no answer within {self._config.attempt_timeout_s:g} s", False)
         except httpx.HTTPError as exc:
-            return type(exc).__name__
-        if 200 <= response.status_code < 300:
-            return ""
-        if 300 <= response.status_code < 400:
-            return f"HTTP {response.status_code} (redirects are not followed)"
-        return f"HTTP {response.status_code}"
-
-    async def _attempted(self, delivery_id: int, error: str | None, *, delivered: bool) -> None:
-        async with self._engine.begin() as conn:
-            await store.record_attempt(
-                conn=conn,
-                delivery_id=delivery_id,
-                status=DeliveryStatus.DELIVERED if delivered else None,
-                error=error,
-            )
-
-    async def _settle(self, delivery_id: int, status: DeliveryStatus) -> None:
-        async with self._engine.begin() as conn:
-            await store.settle(conn=conn, delivery_id=delivery_id, status=status)
-
-    @activity.defn(name=c.DEAD_LETTER_WEBHOOK)
-    async def dead_letter(self, request: c.DeadLetterInput) -> None:
-        await self._settle(request.id, DeliveryStatus.FAILED)
-        activity.logger.warning("webhook delivery %d dead-lettered: %s", request.id, request.reason)
+            return _Failure(type(exc).__name__, permanent=False)
+        code = response.status_code
+        if 200 <= code < 300:
+            return None
+        if 300 <= code < 400:
+            return _Failure(f"HTTP {code} (redirects are not followed)", permanent=False)
+        if http_failure_is_permanent(code):
+            return _Failure(f"HTTP {code}", permanent=True, receiver_at_fault=False)
+        return _Failure(f"HTTP {code}", permanent=False, receiver_at_fault=code >= 500)
 
 
 class MailActivities:
@@ -211,30 +272,55 @@ class MailActivities:
     @activity.defn(name=c.DUE_EMAILS)
     async def due(self, request: c.DueInput) -> c.DueResult:
         async with self._engine.connect() as conn:
-            ids = await notifications.due(conn=conn, exclude=request.exclude, limit=request.limit)
-        return c.DueResult(ids=ids)
+            ids, capped = await notifications.due(
+                conn=conn, exclude=request.exclude, limit=request.limit
+            )
+            next_due = await notifications.next_due_in_s(conn=conn)
+        return c.DueResult(ids=ids, capped=capped, next_due_in_s=next_due)
 
     @activity.defn(name=c.SEND_EMAIL)
     async def send(self, item: c.OutboxItem) -> None:
-        """Send one notification to its claimant through the SMTP relay, once."""
+        """Send one notification to its claimant through the SMTP relay, once; record it."""
         async with self._engine.connect() as conn:
             row = await notifications.unsent(conn=conn, notification_id=item.id)
         if row is None:
             return
-        _unless_period_over(item, "email")
-        message = self._message(row)
+        failure = await self._send(row)
+        attempts = row["attempts"] + 1
+        if failure is None:
+            outcome = Outcome(Verdict.DELIVERED)
+        else:
+            outcome = after_failure(
+                error=failure.error,
+                permanent=failure.permanent,
+                attempts=attempts,
+                now=_now(),
+                period_started_at=row["period_started_at"],
+                pacing=self._smtp.pacing,
+            )
+        async with self._engine.begin() as conn:
+            await notifications.record_outcome(conn=conn, notification_id=item.id, outcome=outcome)
+        _log_outcome(f"e-mail ({row['kind']})", item.id, attempts, outcome)
+
+    async def _send(self, row: Any) -> _Failure | None:
+        problem = mailbox_problem(row["recipient"])
+        if problem is not None:
+            # Written before addresses were checked at submission: it can never be sent.
+            return _Failure("recipient address is invalid", permanent=True)
         try:
-            await aiosmtplib.send(message, **self._connection())
+            await aiosmtplib.send(self._message(row), **self._connection())
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            codes = [r.code for r in exc.recipients]
+            permanent = all(smtp_failure_is_permanent(code) for code in codes)
+            return _Failure(f"SMTP {'/'.join(map(str, codes))} (recipient refused)", permanent)
         except aiosmtplib.SMTPResponseException as exc:
-            # 5xx is the server's final answer (unknown mailbox, refused sender): no retry.
-            await self._attempted(item.id, f"SMTP {exc.code}", sent=False)
-            permanent = exc.code >= 500 or _period_over(item)
-            raise _failed("email", f"SMTP {exc.code}", permanent=permanent) from None
+            return _Failure(f"SMTP {exc.code}", permanent=smtp_failure_is_permanent(exc.code))
+        except ValueError:
+            # aiosmtplib refuses an address it cannot put in an envelope.
+            return _Failure("recipient address is invalid", permanent=True)
         except (aiosmtplib.SMTPException, OSError) as exc:
-            await self._attempted(item.id, type(exc).__name__, sent=False)
-            raise _failed("email", type(exc).__name__, permanent=_period_over(item)) from None
-        await self._attempted(item.id, None, sent=True)
-        activity.logger.info("sent %s e-mail (notification %d)", row["kind"], item.id)
+            return _Failure(type(exc).__name__, permanent=False)
+        return None
 
     def _message(self, row: Any) -> EmailMessage:
         subject, text = render(NotificationKind(row["kind"]), row["payload"], row["claim_id"])
@@ -257,15 +343,3 @@ class MailActivities:
             "start_tls": smtp.starttls,
             "timeout": smtp.timeout_s,
         }
-
-    async def _attempted(self, notification_id: int, error: str | None, *, sent: bool) -> None:
-        async with self._engine.begin() as conn:
-            await notifications.record_attempt(
-                conn=conn, notification_id=notification_id, sent=sent, error=error
-            )
-
-    @activity.defn(name=c.DEAD_LETTER_EMAIL)
-    async def dead_letter(self, request: c.DeadLetterInput) -> None:
-        async with self._engine.begin() as conn:
-            await notifications.dead_letter(conn=conn, notification_id=request.id)
-        activity.logger.warning("e-mail %d dead-lettered: %s", request.id, request.reason)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from temporalio import activity
 
@@ -12,18 +14,29 @@ from claims.rules import check_policy
 from infra.store import claims as claim_store
 from infra.store import notifications, policies
 
+# Told, after a commit, how many webhook deliveries and e-mails the step queued: the worker
+# wakes the outbox dispatchers with it, so an idle dispatcher needs no polling. It must not
+# block (a signal is sent beside the activity, never awaited by it).
+OutboxWake = Callable[[int, int], None]
+
+
+def _no_wake(webhooks: int, emails: int) -> None:
+    return None
+
 
 class RecordActivities:
     """Activities bound to one engine; the worker builds this with its dependencies."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, wake: OutboxWake | None = None) -> None:
         self._engine = engine
+        self._wake = wake or _no_wake
 
     @activity.defn(name=c.RECORD_SUBMISSION)
     async def record_submission(self, record: c.SubmissionRecord) -> None:
         """Create the claim row and its `submitted` event (idempotent)."""
         async with classified(c.RECORD_SUBMISSION), self._engine.begin() as conn:
-            await _record_submission(conn, record)
+            queued = await _record_submission(conn, record)
+        self._wake(queued, 0)
 
     @activity.defn(name=c.CHECK_POLICY)
     async def check_policy(self, request: c.PolicyCheckInput) -> c.PolicyCheckResult:
@@ -39,21 +52,25 @@ class RecordActivities:
         there were two. Idempotent as `record_submission` is; the check only reads.
         """
         async with classified(c.ADMIT_CLAIM), self._engine.begin() as conn:
-            await _record_submission(conn, record)
-            return await _check_policy(conn, record.submission)
+            queued = await _record_submission(conn, record)
+            result = await _check_policy(conn, record.submission)
+        self._wake(queued, 0)
+        return result
 
     @activity.defn(name=c.RECORD_TRANSITION)
     async def record_transition(self, transition: c.TransitionInput) -> None:
         """Write one step: audit event, optional decision, claim row (idempotent)."""
         async with classified(c.RECORD_TRANSITION), self._engine.begin() as conn:
-            await _apply(conn, transition)
+            queued = await _apply(conn, transition)
+        self._wake(queued, 0)
         _log_transition(transition)
 
     @activity.defn(name=c.NOTIFY)
     async def notify(self, message: c.NotificationInput) -> None:
         """Queue a notification in the outbox (idempotent per step)."""
         async with classified(c.NOTIFY), self._engine.begin() as conn:
-            await _enqueue(conn, message)
+            queued = await _enqueue(conn, message)
+        self._wake(0, queued)
 
     @activity.defn(name=c.RECORD_STEPS)
     async def record_steps(self, steps: c.StepsInput) -> None:
@@ -62,17 +79,19 @@ class RecordActivities:
         What one workflow task decided is recorded at once: all of it or none, each part
         idempotent by its step, so a retry after a commit the worker never heard of is a no-op.
         """
+        webhooks = emails = 0
         async with classified(c.RECORD_STEPS), self._engine.begin() as conn:
             for transition in steps.transitions:
-                await _apply(conn, transition)
+                webhooks += await _apply(conn, transition)
             for message in steps.notifications:
-                await _enqueue(conn, message)
+                emails += await _enqueue(conn, message)
+        self._wake(webhooks, emails)
         for transition in steps.transitions:
             _log_transition(transition)
 
 
-async def _record_submission(conn: AsyncConnection, record: c.SubmissionRecord) -> None:
-    await claim_store.record_submission(
+async def _record_submission(conn: AsyncConnection, record: c.SubmissionRecord) -> int:
+    return await claim_store.record_submission(
         conn=conn,
         claim_id=record.claim_id,
         workflow_id=record.workflow_id,
@@ -87,8 +106,8 @@ async def _check_policy(conn: AsyncConnection, submission: ClaimSubmission) -> c
     return c.PolicyCheckResult(check=check_policy(policy, submission), policy=policy)
 
 
-async def _apply(conn: AsyncConnection, transition: c.TransitionInput) -> None:
-    await claim_store.apply_transition(
+async def _apply(conn: AsyncConnection, transition: c.TransitionInput) -> int:
+    return await claim_store.apply_transition(
         conn=conn,
         claim_id=transition.claim_id,
         step=transition.step,
@@ -103,8 +122,8 @@ async def _apply(conn: AsyncConnection, transition: c.TransitionInput) -> None:
     )
 
 
-async def _enqueue(conn: AsyncConnection, message: c.NotificationInput) -> None:
-    await notifications.enqueue(
+async def _enqueue(conn: AsyncConnection, message: c.NotificationInput) -> int:
+    return await notifications.enqueue(
         conn=conn,
         claim_id=message.claim_id,
         step=message.step,

@@ -18,6 +18,7 @@ from app.limits import BodyLimitMiddleware
 from app.routes import actions, claims, codec, codec_login, health, policies, webhooks
 from infra.db import create_engine
 from infra.settings import Settings
+from infra.store import principals
 from infra.telemetry import tracing_interceptor
 from infra.temporal import connect_with_retry
 
@@ -31,6 +32,10 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
             raise RuntimeError("the API needs CLAIMS_DATABASE_URL")
         app.state.settings = settings
         app.state.engine = create_engine(settings.database_url)
+        # The principals this API accepts, with their roles now: what deliveries are checked
+        # against (authorization at use). Every API replica is configured with the same keys.
+        async with app.state.engine.begin() as conn:
+            await principals.sync(conn=conn, keys=settings.api_key_list)
         app.state.temporal = temporal or await connect_with_retry(
             settings, interceptors=[tracing_interceptor()]
         )

@@ -31,6 +31,14 @@ class Webhook(BaseModel):
     owner: str
     created_at: dt.datetime
     secret_rotated_at: dt.datetime | None = None
+    paused_until: dt.datetime | None = Field(
+        default=None,
+        description="Deliveries are paused until then: the receiver failed repeatedly (its "
+        "circuit breaker is open). `POST /v1/webhooks/{id}/resume` tries again now.",
+    )
+    paused_reason: str | None = Field(
+        default=None, description="Why deliveries are paused; null while they are not."
+    )
 
 
 class WebhookCreated(Webhook):

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 # C0 and C1 control characters, DEL, and the UTF-16 surrogate range.
@@ -60,7 +61,38 @@ FreeText = Annotated[str, _refuse(_CONTROL_IN_FREE_TEXT), _FREE_TEXT_SCHEMA]
 # \uXXXX escapes: the one spelling Python, pydantic's Rust regex and JSON Schema all read alike.
 _EMAIL_PART = r"[^@\s\u0000-\u001f\u007f-\u009f]+"
 EMAIL_PATTERN = rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$"
-Email = Annotated[str, _refuse(_CONTROL_OR_SURROGATE), Field(max_length=254, pattern=EMAIL_PATTERN)]
+
+
+def mailbox_problem(value: str) -> str | None:
+    """Why `value` is not one deliverable RFC 5321 mailbox (None when it is).
+
+    The pattern above only shapes the schema; this is the check that counts. A maintained
+    parser (email-validator, no DNS look-up) refuses lists (`a@x.com,postmaster`), quoted or
+    bracketed local parts, empty labels (`a@x..com`) and domain literals: every address the
+    relay would be refused for later, at which point the claimant would simply never hear.
+    """
+    try:
+        validate_email(
+            value, check_deliverability=False, allow_quoted_local=False, allow_domain_literal=False
+        )
+    except EmailNotValidError as exc:
+        return f"is not a valid e-mail address ({exc})"
+    return None
+
+
+def _one_mailbox(value: str) -> str:
+    problem = mailbox_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+Email = Annotated[
+    str,
+    _refuse(_CONTROL_OR_SURROGATE),
+    Field(max_length=254, pattern=EMAIL_PATTERN),
+    AfterValidator(_one_mailbox),
+]
 
 
 def _iso_date(value: object) -> object:

@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from claims.delivery import Pacing
 from claims.routing import DEFAULT_AUTO_APPROVE_MIN_CONFIDENCE
 from infra.api_keys import ApiKey, Role, find_key, parse_api_keys, production_key_problems
 from infra.encryption import KeyRingError, dev_key_ring, parse_key_ring
@@ -110,19 +111,30 @@ class Settings(BaseSettings):
     worker_health_interval_s: float = Field(default=10.0, gt=0)
     connect_timeout_s: float = Field(default=60.0, gt=0)
 
-    # Outbox relays (issue 13): webhook deliveries and claimant e-mails, run by the claims
-    # worker on their own task queue so a slow receiver never takes a claim's worker slots.
+    # The outbox: webhook deliveries and claimant e-mails, run by the claims worker on a task
+    # queue of its own so a slow receiver never takes a claim's worker slots.
     outbox_task_queue: str = "claims-outbox"
-    # Deliveries in flight at once per webhook subscription (and for the mail relay).
-    outbox_max_in_flight: int = Field(default=4, ge=1, le=100)
-    # How often an idle relay looks for new rows.
-    outbox_poll_s: float = Field(default=2.0, gt=0)
+    # Attempts in flight at once per dispatcher (webhooks; e-mails), and for any one principal:
+    # whoever's receivers hang holds at most its share. A row waiting to retry holds none.
+    outbox_max_in_flight: int = Field(default=16, ge=1, le=100)
+    outbox_max_in_flight_per_principal: int = Field(default=4, ge=1, le=100)
+    # Dispatchers wake on a signal when rows are queued and by timer when a retry is due; this
+    # is only the safety sweep of an idle one.
+    outbox_sweep_s: float = Field(default=60.0, gt=0)
     outbox_attempt_timeout_s: float = Field(default=10.0, gt=0)
-    # Retries back off exponentially (first_retry doubling up to max_retry) for this long,
-    # then the delivery is dead-lettered: GET /v1/webhooks/{id}/deliveries?status=failed.
+    # Transient failures back off exponentially (first_retry doubling up to max_retry) for this
+    # long, then the delivery is dead-lettered: GET /v1/webhooks/{id}/deliveries?status=failed.
+    # A permanent failure (HTTP 4xx but 408/429, SMTP 5xx, an invalid address) dead-letters at once.
     outbox_retry_period_s: float = Field(default=86_400.0, gt=0)
     outbox_first_retry_s: float = Field(default=1.0, gt=0)
     outbox_max_retry_s: float = Field(default=3_600.0, gt=0)
+    # A receiver host failing this many attempts in a row pauses its subscriptions this long
+    # (its owners see it, and may resume them sooner).
+    outbox_breaker_failures: int = Field(default=5, ge=1)
+    outbox_breaker_cooldown_s: float = Field(default=300.0, gt=0)
+    # Live webhook subscriptions a principal may hold.
+    webhook_max_per_submitter: int = Field(default=10, ge=0)
+    webhook_max_per_staff: int = Field(default=50, ge=0)
     # The SMTP relay claimant e-mails go through; unset: e-mails stay in the outbox.
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, ge=1, le=65535)
@@ -181,15 +193,21 @@ class Settings(BaseSettings):
         return parse_key_ring(dev_key_ring(self.data_dir))
 
     def outbox_pacing(self) -> dict[str, float | int]:
-        """The pacing every relay starts with (fields of workflows.contracts.OutboxRelayInput)."""
+        """What a dispatcher starts with (fields of workflows.contracts.OutboxRelayInput)."""
         return {
             "max_in_flight": self.outbox_max_in_flight,
-            "poll_s": self.outbox_poll_s,
+            "max_in_flight_per_principal": self.outbox_max_in_flight_per_principal,
+            "sweep_s": self.outbox_sweep_s,
             "attempt_timeout_s": self.outbox_attempt_timeout_s,
-            "retry_period_s": self.outbox_retry_period_s,
-            "first_retry_s": self.outbox_first_retry_s,
-            "max_retry_s": self.outbox_max_retry_s,
         }
+
+    def retry_pacing(self) -> Pacing:
+        """Back-off of a delivery's transient failures (claims/delivery.py)."""
+        return Pacing(
+            first_retry_s=self.outbox_first_retry_s,
+            max_retry_s=self.outbox_max_retry_s,
+            retry_period_s=self.outbox_retry_period_s,
+        )
 
     def production_problems(self, *, needs_keys: bool, needs_database: bool) -> list[str]:
         """What keeps this process from running in prod on dev defaults (empty in dev)."""

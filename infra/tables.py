@@ -176,6 +176,9 @@ notification = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("last_error", sa.Text),
     sa.Column("failed_at", sa.DateTime(timezone=True)),
+    # A message waiting to retry is not due before this, and holds no relay slot meanwhile.
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.Column("period_started_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
     sa.UniqueConstraint("claim_id", "step", name="uq_notification_claim_id_step"),
     # What the relay still has to send, oldest first.
     sa.Index(
@@ -185,15 +188,17 @@ notification = sa.Table(
     ),
 )
 
-# A client's subscription to claim events (issue 13). The signing secret is sealed with the key
-# ring (infra/sealing.py); `sees_all` is whether the owner's role sees every claim (adjusters,
-# admins) or only the claims it submitted.
+# A client's subscription to claim events. The signing secret is sealed with the key ring
+# (infra/sealing.py). What it may hear is decided at delivery from its owner's current role
+# (`principal`), never fixed when it was made. `relay` names the dispatcher that serves it (its
+# API's outbox queue); `host` is its receiver's host, whose circuit breaker it shares.
 webhook_subscription = sa.Table(
     "webhook_subscription",
     metadata,
     sa.Column("subscription_id", sa.Uuid, primary_key=True),
     sa.Column("owner", sa.Text, nullable=False, index=True),
-    sa.Column("sees_all", sa.Boolean, nullable=False),
+    sa.Column("relay", sa.Text, nullable=False, server_default="claims-outbox"),
+    sa.Column("host", sa.Text, nullable=False),
     sa.Column("url", sa.Text, nullable=False),
     sa.Column("events", sa.ARRAY(sa.Text), nullable=False),
     sa.Column("description", sa.Text, nullable=False, server_default=""),
@@ -231,8 +236,53 @@ webhook_delivery = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
     sa.Column("delivered_at", sa.DateTime(timezone=True)),
     sa.Column("failed_at", sa.DateTime(timezone=True)),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.Column("period_started_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
     sa.UniqueConstraint(
         "subscription_id", "event_id", name="uq_webhook_delivery_subscription_id_event_id"
     ),
     sa.Index("ix_webhook_delivery_subscription_status", "subscription_id", "status", "delivery_id"),
+    sa.Index(
+        "ix_webhook_delivery_due",
+        "next_attempt_at",
+        "delivery_id",
+        postgresql_where=sa.text("status = 'pending'"),
+    ),
+)
+
+# One circuit breaker per receiver host: after repeated failures its subscriptions pause until
+# `open_until` (or until their owner resumes them), so a dead receiver stops taking attempts.
+webhook_receiver = sa.Table(
+    "webhook_receiver",
+    metadata,
+    sa.Column("host", sa.Text, primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("open_until", sa.DateTime(timezone=True)),
+    sa.Column("last_error", sa.Text),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+)
+
+# The principals of the configured API keys with their current roles, written by the API at
+# start. Authorization at use (webhook deliveries) reads it; a principal whose keys are gone
+# is inactive, and its subscriptions pause.
+principal = sa.Table(
+    "principal",
+    metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("role", sa.Text, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+)
+
+# Browser sign-in sessions (the codec's Web UI sign-in): the cookie holds a random token, this
+# table its SHA-256. Sign-out sets `revoked_at`, which every API replica sees at once.
+ui_session = sa.Table(
+    "ui_session",
+    metadata,
+    sa.Column("digest", sa.Text, primary_key=True),
+    sa.Column("principal", sa.Text, nullable=False),
+    sa.Column("key_digest", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
 )

@@ -25,7 +25,24 @@ IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class UrlRefusedError(ValueError):
-    """The URL may not receive webhooks; the message says why (and is safe to show)."""
+    """The URL may not receive webhooks; the message says why (and is safe to show).
+
+    It never names what the host resolved to: that would map internal names for a caller.
+    """
+
+
+class UnresolvableError(UrlRefusedError):
+    """The host did not resolve (now): transient for a delivery, a refusal for a new URL."""
+
+
+# Ways to write an IPv4 address inside IPv6 that `is_global` does not unwrap: IPv4-compatible
+# (::a.b.c.d, deprecated), IPv4-translated (::ffff:0:a.b.c.d), NAT64 (64:ff9b::/96 and the
+# local-use 64:ff9b:1::/48) and 6to4 (2002::/16). A receiver there could be any IPv4 host, the
+# service's own network included, so none of them is accepted.
+_EMBEDS_IPV4 = tuple(
+    ipaddress.ip_network(n)
+    for n in ("::/96", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "2002::/16")
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +52,12 @@ class CheckedUrl:
     port: int
     # Every address the host resolved to, each of them checked, in resolver order.
     addresses: tuple[IpAddress, ...]
+
+    @property
+    def receiver(self) -> str:
+        """`host:port`: what a circuit breaker counts failures of (one service, one breaker)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host.lower()}:{self.port}"
 
     def pinned(self, address: IpAddress) -> tuple[str, dict[str, str], dict[str, Any]]:
         """(URL naming a checked address, Host header, httpx extensions for TLS SNI).
@@ -50,6 +73,9 @@ class CheckedUrl:
 def _allowed_address(address: IpAddress, *, allow_loopback: bool) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
+    embeds_ipv4 = isinstance(address, ipaddress.IPv6Address) and not address.is_loopback
+    if embeds_ipv4 and any(address in network for network in _EMBEDS_IPV4):
+        return False
     if address.is_loopback:
         return allow_loopback
     return address.is_global and not address.is_multicast
@@ -69,11 +95,30 @@ def check_shape(url: str, *, allow_loopback: bool) -> tuple[str, int]:
         raise UrlRefusedError(f"url must use {' or '.join(sorted(schemes))}")
     if not parts.hostname:
         raise UrlRefusedError("url has no host")
+    _check_host_name(parts.hostname)
     if parts.username is not None or parts.password is not None:
         raise UrlRefusedError("url must not carry credentials")
     if parts.fragment:
         raise UrlRefusedError("url must not have a fragment")
     return parts.hostname, port or (443 if parts.scheme == "https" else 80)
+
+
+def _check_host_name(host: str) -> None:
+    """Refuse a name no resolver would take (empty or over-long labels, bad IDNA)."""
+    if host.startswith("[") or ":" in host:
+        return  # an IPv6 literal, checked as an address
+    try:
+        ipaddress.ip_address(host)
+        return
+    except ValueError:
+        pass
+    try:
+        encoded = host.encode("idna")
+    except UnicodeError:
+        raise UrlRefusedError("url host is not a valid host name") from None
+    labels = encoded.rstrip(b".").split(b".")
+    if len(encoded) > 253 or any(not 0 < len(label) <= 63 for label in labels):
+        raise UrlRefusedError("url host is not a valid host name")
 
 
 async def check_url(url: str, *, allow_loopback: bool) -> CheckedUrl:
@@ -95,14 +140,16 @@ async def check_url(url: str, *, allow_loopback: bool) -> CheckedUrl:
                 infos = await asyncio.get_running_loop().getaddrinfo(
                     host, port, type=socket.SOCK_STREAM
                 )
-        except (OSError, TimeoutError) as exc:
-            raise UrlRefusedError(f"url host {host} does not resolve") from exc
-        addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+        except (OSError, TimeoutError, UnicodeError) as exc:
+            raise UnresolvableError("url host does not resolve") from exc
+        # A scoped IPv6 address (fe80::1%eth0) drops its scope, then is refused as link-local.
+        addresses = [ipaddress.ip_address(str(info[4][0]).partition("%")[0]) for info in infos]
     for address in addresses:
         if not _allowed_address(address, allow_loopback=allow_loopback):
+            # Which address, and even whether it was the literal or the name's, is not said.
             raise UrlRefusedError(
-                f"url host {host} reaches {address}, a private, loopback, link-local or "
-                "reserved address"
+                "url host is or resolves to a private, loopback, link-local or reserved "
+                "address; webhooks go to public addresses only"
             )
     unique = tuple(dict.fromkeys(addresses))
     return CheckedUrl(url=url, host=host, port=port, addresses=unique)

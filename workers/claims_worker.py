@@ -12,7 +12,7 @@ from temporalio.worker import Worker
 
 import workflows
 from activities.payment import LedgerRail, PaymentActivities, PaymentRail
-from activities.records import RecordActivities
+from activities.records import OutboxWake, RecordActivities
 from workflows.claim import ClaimWorkflow
 from workflows.sandbox import claim_workflow_runner
 
@@ -37,6 +37,7 @@ def build_claims_worker(
     task_queue: str,
     rail: PaymentRail | None = None,
     records: RecordActivities | None = None,
+    wake: OutboxWake | None = None,
     **options: Any,
 ) -> Worker:
     """A worker serving ClaimWorkflow and every activity that touches Postgres.
@@ -44,7 +45,7 @@ def build_claims_worker(
     `options` are Worker options from configuration (concurrency, cache size, shutdown grace).
     """
     compile_sandboxed_modules()
-    records = records or RecordActivities(engine)
+    records = records or RecordActivities(engine, wake)
     payments = PaymentActivities(engine, rail or LedgerRail())
     return Worker(
         client,

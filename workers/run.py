@@ -31,7 +31,12 @@ from infra.temporal import connect_with_retry
 from workers.claims_worker import build_claims_worker
 from workers.health import keep_heartbeat
 from workers.llm_worker import build_llm_worker, llm_config
-from workers.outbox_worker import build_outbox_worker, start_mail_relay, start_webhook_relays
+from workers.outbox_worker import (
+    OutboxWaker,
+    build_outbox_worker,
+    end_legacy_relays,
+    start_dispatchers,
+)
 
 log = logging.getLogger("claims.worker")
 
@@ -153,6 +158,7 @@ async def _run_claims_worker(settings: Settings) -> None:
             engine=engine,
             task_queue=settings.task_queue,
             rail=rail,
+            wake=OutboxWaker(client, settings),
             max_concurrent_activities=settings.worker_max_concurrent_activities,
             max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
             max_cached_workflows=settings.workflow_cache_size,
@@ -165,10 +171,10 @@ async def _run_claims_worker(settings: Settings) -> None:
             key_ring=settings.key_ring(),
             **_capacity(settings),
         )
-        if settings.smtp_host is not None:
-            await start_mail_relay(client, settings)
-        live = await start_webhook_relays(client, engine, settings)
-        log.info("webhook relays checked: %d live subscriptions", live)
+        await start_dispatchers(client, settings)
+        ended = await end_legacy_relays(client)
+        if ended:
+            log.info("ended %d per-subscription relays of the earlier outbox design", ended)
         await _run_until_signalled(worker, settings, beside=[outbox])
     finally:
         await engine.dispose()

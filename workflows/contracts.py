@@ -171,7 +171,10 @@ class ClaimState(BaseModel):
 ClaimWorkflowInput.model_rebuild()
 
 
-OUTBOX_WORKFLOW_NAME = "OutboxRelayWorkflow"
+# The relays of an earlier design (one per subscription, retries slept inside activities):
+# workers end any still running when they start (workers/outbox_worker.py).
+LEGACY_OUTBOX_WORKFLOW_NAME = "OutboxRelayWorkflow"
+OUTBOX_WORKFLOW_NAME = "OutboxDispatcher"
 WAKE_SIGNAL = "wake"
 
 
@@ -180,51 +183,37 @@ class OutboxChannel(StrEnum):
     EMAIL = "email"
 
 
-def webhook_workflow_id(subscription_id: uuid.UUID) -> str:
-    return f"webhook-{subscription_id}"
+def dispatcher_id(channel: OutboxChannel, outbox_task_queue: str) -> str:
+    """One dispatcher per channel and outbox queue: `outbox-webhook-<queue>`, `outbox-email-…`."""
+    return f"outbox-{channel}-{outbox_task_queue}"
 
 
-def mail_relay_id(outbox_task_queue: str) -> str:
-    """The one mail relay of a deployment (named by its queue: one relay per outbox queue)."""
-    return f"mail-relay-{outbox_task_queue}"
-
-
-def relay_start(
-    channel: OutboxChannel,
-    *,
-    task_queue: str,
-    pacing: dict[str, Any],
-    subscription_id: uuid.UUID | None = None,
+def dispatcher_start(
+    channel: OutboxChannel, *, task_queue: str, pacing: dict[str, Any]
 ) -> dict[str, Any]:
-    """`Client.start_workflow` arguments of a relay: the API and the workers start the same."""
-    if subscription_id is None:
-        workflow_id = mail_relay_id(task_queue)
-    else:
-        workflow_id = webhook_workflow_id(subscription_id)
-    relay = OutboxRelayInput(channel=channel, subscription_id=subscription_id, **pacing)
+    """`Client.start_workflow` arguments of a dispatcher: the API and the workers start the same."""
+    relay = OutboxRelayInput(channel=channel, relay=task_queue, **pacing)
     return {
         "workflow": OUTBOX_WORKFLOW_NAME,
         "arg": relay,
-        "id": workflow_id,
+        "id": dispatcher_id(channel, task_queue),
         "task_queue": task_queue,
     }
 
 
 class OutboxRelayInput(Frozen):
-    """One relay: a webhook subscription's deliveries, or the claimant e-mails.
+    """One dispatcher: every webhook delivery of its queue's subscriptions, or the e-mails.
 
     Its pacing is fixed when it starts and carried across continue-as-new.
     """
 
     channel: OutboxChannel
-    subscription_id: uuid.UUID | None = None
-    # Deliveries in flight at once: a slow receiver holds at most this many.
-    max_in_flight: int = Field(default=4, ge=1)
-    # How often an idle relay looks for new rows (a wake signal cuts the wait short).
-    poll_s: float = Field(default=2.0, gt=0)
+    relay: str = ""
+    # Deliveries in flight at once, and for any one principal (webhooks): a principal whose
+    # receivers hang holds at most its own share of the slots.
+    max_in_flight: int = Field(default=16, ge=1)
+    max_in_flight_per_principal: int = Field(default=4, ge=1)
+    # An idle dispatcher waits this long between looks: new rows wake it with a signal and a
+    # retry's due time by a timer, so this is only the safety sweep.
+    sweep_s: float = Field(default=60.0, gt=0)
     attempt_timeout_s: float = Field(default=10.0, gt=0)
-    # Attempts go on, backing off exponentially, until this much time has passed since the
-    # first; then the row is dead-lettered.
-    retry_period_s: float = Field(default=86_400.0, gt=0)
-    first_retry_s: float = Field(default=1.0, gt=0)
-    max_retry_s: float = Field(default=3_600.0, gt=0)

@@ -1,14 +1,18 @@
-"""OutboxRelayWorkflow: drains one outbox (a webhook subscription's, or the claimant e-mails).
+"""OutboxDispatcher: hands out an outbox's due rows to delivery attempts, fairly.
 
 Claims never wait for a receiver: their steps only write outbox rows, in the step's own
-transaction (infra/store/webhooks.py). This relay, one per subscription (`webhook-<id>`) and
-one for mail (`mail-relay-<outbox queue>`), hands the rows out to a delivery activity, at most
-`max_in_flight` at a time. Each delivery retries with exponential backoff for the retry period;
-when that runs out the row is dead-lettered, where an operator sees it and may redeliver it.
+transaction. One dispatcher per channel and outbox queue (`outbox-webhook-<queue>`,
+`outbox-email-<queue>`) gives due rows to one-attempt activities, at most `max_in_flight` at a
+time and at most `max_in_flight_per_principal` for any one principal (webhooks).
 
-Rows are found by polling (`poll_s`) or on a `wake` signal; an idle relay costs one query per
-poll. History stays bounded: the relay continues as new every few hundred rounds, with nothing
-in flight.
+Each attempt records its own outcome: delivered; dead-lettered at once when the failure is
+permanent; or scheduled for later (`next_attempt_at`) when it is transient. A row waiting for
+its retry is not in flight, so it holds no slot: a receiver that keeps failing can never take
+the capacity that other rows need.
+
+Idle costs nothing: the dispatcher sleeps until a signal (the worker that committed new rows
+sends `wake`), the next scheduled retry, or the slow safety sweep, whichever is first.
+History stays bounded by continuing as new, with nothing in flight.
 """
 
 from __future__ import annotations
@@ -23,111 +27,105 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 from activities import contracts as c
-from workflows.contracts import (
-    OUTBOX_WORKFLOW_NAME,
-    WAKE_SIGNAL,
-    OutboxChannel,
-    OutboxRelayInput,
-)
+from workflows.contracts import OUTBOX_WORKFLOW_NAME, WAKE_SIGNAL, OutboxChannel, OutboxRelayInput
 
 ROUNDS_PER_RUN = 500
 BOOKKEEPING_TIMEOUT = timedelta(seconds=30)
-# Reading and settling outbox rows: Postgres may be down for a while; keep trying.
+# Reading the outbox: Postgres may be down for a while; keep trying, visibly, at most every 30 s.
 BOOKKEEPING_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))
+# One attempt's own failures are recorded on its row; these retries only cover a worker that
+# died or a database that blinked mid-attempt. After them the row keeps its schedule and the
+# next look hands it out again.
+ATTEMPT_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    maximum_interval=timedelta(seconds=10),
+    maximum_attempts=3,
+)
+# Never sleep less than this between looks (a row due "now" is handed out at the next look).
+MIN_WAIT_S = 0.05
 
 
 @dataclass(frozen=True)
 class _Activities:
     due: str
     deliver: str
-    dead_letter: str
+    per_principal: bool
 
 
 ACTIVITIES = {
-    OutboxChannel.WEBHOOK: _Activities(c.DUE_WEBHOOKS, c.DELIVER_WEBHOOK, c.DEAD_LETTER_WEBHOOK),
-    OutboxChannel.EMAIL: _Activities(c.DUE_EMAILS, c.SEND_EMAIL, c.DEAD_LETTER_EMAIL),
+    OutboxChannel.WEBHOOK: _Activities(c.DUE_WEBHOOKS, c.DELIVER_WEBHOOK, per_principal=True),
+    OutboxChannel.EMAIL: _Activities(c.DUE_EMAILS, c.SEND_EMAIL, per_principal=False),
 }
 
 
 @workflow.defn(name=OUTBOX_WORKFLOW_NAME)
-class OutboxRelayWorkflow:
+class OutboxDispatcher:
     def __init__(self) -> None:
         self._in_flight: set[int] = set()
         self._woken = False
+        self._freed = False
+        # The last look left due rows behind (slots or a principal's cap were full).
+        self._capped = False
 
     @workflow.signal(name=WAKE_SIGNAL)
     def wake(self) -> None:
-        """New or redelivered rows: look now instead of at the next poll."""
+        """New or redelivered rows: look now instead of at the next timer."""
         self._woken = True
 
     @workflow.run
     async def run(self, relay: OutboxRelayInput) -> None:
         names = ACTIVITIES[relay.channel]
         for _ in range(ROUNDS_PER_RUN):
-            self._woken = False
-            free = relay.max_in_flight - len(self._in_flight)
-            found = 0
-            if free > 0:
-                due = await workflow.execute_activity(
-                    names.due,
-                    c.DueInput(
-                        subscription_id=relay.subscription_id,
-                        exclude=sorted(self._in_flight),
-                        limit=free,
-                    ),
-                    result_type=c.DueResult,
-                    start_to_close_timeout=BOOKKEEPING_TIMEOUT,
-                    retry_policy=BOOKKEEPING_RETRY,
-                )
-                if not due.active:
-                    await workflow.wait_condition(lambda: not self._in_flight)
-                    return
-                for item in due.ids:
-                    self._in_flight.add(item)
-                    asyncio.create_task(self._deliver(relay, names, item))  # noqa: RUF006
-                found = len(due.ids)
-            if found == free:
-                # Slots are full (free 0), or there may be more rows than there were slots.
+            self._woken = self._freed = False
+            wait_s, self._capped = await self._hand_out(relay, names)
+            with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
-                    lambda: len(self._in_flight) < relay.max_in_flight or self._woken
+                    lambda: self._woken or (self._capped and self._freed),
+                    timeout=timedelta(seconds=wait_s),
                 )
-            else:
-                with contextlib.suppress(TimeoutError):
-                    await workflow.wait_condition(
-                        lambda: self._woken, timeout=timedelta(seconds=relay.poll_s)
-                    )
+            if workflow.info().is_continue_as_new_suggested():
+                break
         await workflow.wait_condition(lambda: not self._in_flight)
         workflow.continue_as_new(relay)
 
-    async def _deliver(self, relay: OutboxRelayInput, names: _Activities, item: int) -> None:
+    async def _hand_out(self, relay: OutboxRelayInput, names: _Activities) -> tuple[float, bool]:
+        """Start attempts for the rows due now; return (seconds to sleep, whether capped)."""
+        free = relay.max_in_flight - len(self._in_flight)
+        if free <= 0:
+            return relay.sweep_s, True
+        due = await workflow.execute_activity(
+            names.due,
+            c.DueInput(
+                relay=relay.relay,
+                exclude=sorted(self._in_flight),
+                limit=free,
+                per_principal=relay.max_in_flight_per_principal if names.per_principal else None,
+            ),
+            result_type=c.DueResult,
+            start_to_close_timeout=BOOKKEEPING_TIMEOUT,
+            retry_policy=BOOKKEEPING_RETRY,
+        )
+        for item in due.ids:
+            self._in_flight.add(item)
+            asyncio.create_task(self._attempt(relay, names, item))  # noqa: RUF006
+        wait_s = relay.sweep_s
+        if due.next_due_in_s is not None:
+            wait_s = min(wait_s, max(due.next_due_in_s, MIN_WAIT_S))
+        return wait_s, due.capped
+
+    async def _attempt(self, relay: OutboxRelayInput, names: _Activities, item: int) -> None:
         try:
-            give_up_at = workflow.now() + timedelta(seconds=relay.retry_period_s)
             await workflow.execute_activity(
                 names.deliver,
-                c.OutboxItem(id=item, give_up_at=give_up_at),
+                c.OutboxItem(id=item),
                 # The attempt bounds itself (attempt_timeout_s); this catches a worker that died.
-                start_to_close_timeout=timedelta(seconds=relay.attempt_timeout_s + 5),
-                retry_policy=RetryPolicy(
-                    initial_interval=timedelta(seconds=relay.first_retry_s),
-                    backoff_coefficient=2.0,
-                    maximum_interval=timedelta(seconds=relay.max_retry_s),
-                    non_retryable_error_types=[c.UNDELIVERABLE],
-                ),
-                summary=f"deliver {relay.channel} {item}",
+                start_to_close_timeout=timedelta(seconds=relay.attempt_timeout_s + 15),
+                retry_policy=ATTEMPT_RETRY,
+                summary=f"{relay.channel} {item}",
             )
-        except ActivityError as failure:
-            await workflow.execute_activity(
-                names.dead_letter,
-                c.DeadLetterInput(id=item, reason=_reason(failure)),
-                start_to_close_timeout=BOOKKEEPING_TIMEOUT,
-                retry_policy=BOOKKEEPING_RETRY,
-            )
+        except ActivityError:
+            # The row is still pending with its schedule: a later look takes it again.
+            workflow.logger.warning("%s %d: attempt did not complete", relay.channel, item)
         finally:
             self._in_flight.discard(item)
-
-
-def _reason(failure: ActivityError) -> str:
-    cause = failure.cause
-    if cause is None:
-        return "delivery failed"
-    return f"{type(cause).__name__}: {cause}"
+            self._freed = True

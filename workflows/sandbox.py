@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-PASSTHROUGH_MODULES = ("claims", "activities.contracts", "workflows.contracts")
+PASSTHROUGH_MODULES = (
+    "claims",
+    "activities.contracts",
+    "workflows.contracts",
+    # The claimant's address is parsed (never looked up) by email-validator when a contract is
+    # validated inside a workflow; it imports parts of itself and idna lazily, on first use.
+    "email_validator",
+    "idna",
+)
 
 
 def claim_workflow_runner() -> SandboxedWorkflowRunner:

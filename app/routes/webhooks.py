@@ -1,13 +1,14 @@
 """Webhook subscriptions: claim events pushed to a client's URL, signed, delivered durably.
 
-A subscription belongs to the API key's principal. A submitter's hears about its own claims;
+A subscription belongs to the API key's principal, up to a quota per principal. What it hears
+is decided at delivery from its owner's current role: a submitter's hears about its own claims,
 an adjuster's or admin's about every claim. Admins may read anyone's subscriptions and
 redeliver dead-lettered deliveries.
 """
 
 from __future__ import annotations
 
-import contextlib
+import datetime as dt
 import os
 import uuid
 from typing import Annotated, Any
@@ -37,7 +38,7 @@ from infra.sealing import seal
 from infra.settings import Settings
 from infra.store import webhooks as store
 from infra.webhook_urls import UrlRefusedError, check_url
-from workflows.contracts import WAKE_SIGNAL, OutboxChannel, relay_start, webhook_workflow_id
+from workflows.contracts import WAKE_SIGNAL, OutboxChannel, dispatcher_start
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"], responses=AUTHENTICATED)
 
@@ -45,13 +46,26 @@ SUBSCRIPTION_SCOPED: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "no such subscription (or not yours)"}
 }
 SEES_ALL = frozenset({Role.ADJUSTER, Role.ADMIN})
+OVER_QUOTA: dict[int | str, dict[str, Any]] = {
+    409: {"model": Problem, "description": "the principal holds its quota of subscriptions"}
+}
 
 
 def _new_secret() -> str:
     return format_secret(os.urandom(SECRET_BYTES))
 
 
+def _pause(row: RowMapping) -> tuple[dt.datetime | None, str | None]:
+    if row["owner_active"] is not True:
+        return None, "the subscription's owner is no longer a configured principal"
+    until = row["breaker_open_until"]
+    if until is not None and until > dt.datetime.now(dt.UTC):
+        return until, f"the receiver failed repeatedly (last: {row['breaker_error']})"
+    return None, None
+
+
 def _shown(row: RowMapping) -> Webhook:
+    paused_until, paused_reason = _pause(row)
     return Webhook(
         id=row["subscription_id"],
         url=row["url"],
@@ -60,6 +74,8 @@ def _shown(row: RowMapping) -> Webhook:
         owner=row["owner"],
         created_at=row["created_at"],
         secret_rotated_at=row["secret_rotated_at"],
+        paused_until=paused_until,
+        paused_reason=paused_reason,
     )
 
 
@@ -82,57 +98,66 @@ async def _subscription(
     return row
 
 
-async def _wake_relay(client: Client, settings: Settings, subscription_id: uuid.UUID) -> None:
-    """Start the subscription's relay, or wake it if it runs (one signal-with-start)."""
-    start = relay_start(
+async def _wake_dispatcher(client: Client, settings: Settings) -> None:
+    """Wake the webhook dispatcher, starting it if it is not running (one signal-with-start)."""
+    start = dispatcher_start(
         OutboxChannel.WEBHOOK,
         task_queue=settings.outbox_task_queue,
         pacing=settings.outbox_pacing(),
-        subscription_id=subscription_id,
     )
     await client.start_workflow(**start, start_signal=WAKE_SIGNAL)
+
+
+def _quota(settings: Settings, caller: ApiKey) -> int:
+    if caller.role in SEES_ALL:
+        return settings.webhook_max_per_staff
+    return settings.webhook_max_per_submitter
 
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=WebhookCreated,
-    responses={**WITH_BODY, **TEMPORAL_NEEDED},
+    responses={**WITH_BODY, **OVER_QUOTA},
 )
 async def create_webhook(
     body: WebhookIn,
     caller: AnyCaller,
     engine: EngineDep,
-    client: ClientDep,
     settings: SettingsDep,
 ) -> WebhookCreated:
-    """Subscribe a URL to claim events. The signing secret is in this response only."""
+    """Subscribe a URL to claim events. The signing secret is in this response only.
+
+    A principal holds at most `CLAIMS_WEBHOOK_MAX_PER_SUBMITTER` subscriptions (staff:
+    `CLAIMS_WEBHOOK_MAX_PER_STAFF`); past that, 409 until one is deleted.
+    """
     try:
-        await check_url(body.url, allow_loopback=settings.env == "dev")
+        checked = await check_url(body.url, allow_loopback=settings.env == "dev")
     except UrlRefusedError as refused:
         raise field_error("url", str(refused)) from None
     subscription_id = uuid.uuid4()
     secret = _new_secret()
+    quota = _quota(settings, caller)
     async with engine.begin() as conn:
-        row = await store.create(
+        if await store.count_live(conn=conn, owner=caller.name) >= quota:
+            raise HTTPException(
+                status.HTTP_409_CONFLICT,
+                detail=f"you hold the most webhook subscriptions allowed ({quota}); "
+                "delete one before making another",
+            )
+        await store.create(
             conn=conn,
             subscription_id=subscription_id,
             owner=caller.name,
-            sees_all=caller.role in SEES_ALL,
+            relay=settings.outbox_task_queue,
+            host=checked.receiver,
             url=body.url,
             events=sorted(set(body.events)),
             description=body.description,
             sealed_secret=seal(settings.key_ring(), secret, context=str(subscription_id)),
         )
-    try:
-        await _wake_relay(client, settings, subscription_id)
-    except RPCError:
-        # Without its relay the subscription would queue events nobody delivers: undo it.
-        async with engine.begin() as conn:
-            await store.delete(conn=conn, subscription_id=subscription_id)
-        raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE, detail="Temporal is unavailable"
-        ) from None
+        row = await store.get(conn=conn, subscription_id=subscription_id)
+    assert row is not None
     return WebhookCreated(**_shown(row).model_dump(), secret=secret)
 
 
@@ -156,16 +181,50 @@ async def get_webhook(subscription_id: uuid.UUID, caller: AnyCaller, engine: Eng
     responses=SUBSCRIPTION_SCOPED,
 )
 async def delete_webhook(
-    subscription_id: uuid.UUID, caller: AnyCaller, engine: EngineDep, client: ClientDep
+    subscription_id: uuid.UUID, caller: AnyCaller, engine: EngineDep
 ) -> Response:
     """Stop deliveries: pending ones are cancelled, the delivery history is kept."""
     await _subscription(engine, caller, subscription_id)
     async with engine.begin() as conn:
         await store.delete(conn=conn, subscription_id=subscription_id)
-    # The relay notices at its next look; the signal only makes that now.
-    with contextlib.suppress(RPCError):
-        await client.get_workflow_handle(webhook_workflow_id(subscription_id)).signal(WAKE_SIGNAL)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{subscription_id}/resume",
+    response_model=Webhook,
+    responses={**SUBSCRIPTION_SCOPED, **TEMPORAL_NEEDED},
+)
+async def resume_webhook(
+    subscription_id: uuid.UUID,
+    caller: AnyCaller,
+    engine: EngineDep,
+    client: ClientDep,
+    settings: SettingsDep,
+) -> Webhook:
+    """Close the receiver's circuit breaker now and try its waiting deliveries again.
+
+    A receiver that fails repeatedly pauses its subscriptions (`paused_until`); they resume by
+    themselves when that time comes, or now, when their owner says the receiver is back.
+    """
+    row = await _subscription(engine, caller, subscription_id)
+    async with engine.begin() as conn:
+        await store.resume(conn=conn, host=row["host"])
+        resumed = await store.get(conn=conn, subscription_id=subscription_id)
+    assert resumed is not None
+    await _wake_or_503(client, settings, "resumed")
+    return _shown(resumed)
+
+
+async def _wake_or_503(client: Client, settings: Settings, done: str) -> None:
+    try:
+        await _wake_dispatcher(client, settings)
+    except RPCError:
+        # Done all the same: the dispatcher picks it up at its next look.
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            detail=f"{done}, but Temporal is unavailable to deliver it now",
+        ) from None
 
 
 @router.post(
@@ -204,7 +263,12 @@ async def list_webhook_deliveries(
     await _subscription(engine, caller, subscription_id)
     async with engine.connect() as conn:
         rows = await store.list_deliveries(
-            conn=conn, subscription_id=subscription_id, status=delivery_status, limit=limit
+            conn=conn,
+            subscription_id=subscription_id,
+            status=delivery_status,
+            limit=limit,
+            # What the caller may see now: a demoted principal no longer reads others' claims.
+            claims_of=None if caller.role in SEES_ALL else caller.name,
         )
     return WebhookDeliveryList(items=[_delivery(row) for row in rows])
 
@@ -253,11 +317,4 @@ async def redeliver_webhook(
             status.HTTP_409_CONFLICT,
             detail=f"delivery {delivery_id} of this subscription is not dead-lettered",
         )
-    try:
-        await _wake_relay(client, settings, subscription_id)
-    except RPCError:
-        # Queued all the same: the relay picks it up at its next look.
-        raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-            detail="queued again, but Temporal is unavailable to deliver it now",
-        ) from None
+    await _wake_or_503(client, settings, "queued again")

@@ -36,8 +36,11 @@ async def record_submission(
     submission: ClaimSubmission,
     submitted_at: dt.datetime,
     submitted_by: str | None = None,
-) -> None:
-    """Insert the claim row and its `submitted` event unless they already exist."""
+) -> int:
+    """Insert the claim row and its `submitted` event unless they already exist.
+
+    Returns how many webhook deliveries the event queued (the worker wakes the dispatcher).
+    """
     sub = submission
     await conn.execute(
         insert(claim)
@@ -70,15 +73,15 @@ async def record_submission(
         )
         .on_conflict_do_nothing(constraint="uq_claim_event_claim_id_step")
     )
-    await _publish(conn, claim_id, SUBMITTED_STEP, EventType.SUBMITTED, submitted_at)
+    return await _publish(conn, claim_id, SUBMITTED_STEP, EventType.SUBMITTED, submitted_at)
 
 
 async def _publish(
     conn: AsyncConnection, claim_id: uuid.UUID, step: int, event_type: EventType, at: dt.datetime
-) -> None:
+) -> int:
     # The webhook outbox is written in the step's own transaction: an event is queued exactly
-    # when it is recorded (issue 13).
-    await webhooks.fan_out(
+    # when it is recorded.
+    return await webhooks.fan_out(
         conn=conn,
         claim_id=claim_id,
         step=step,
@@ -138,8 +141,11 @@ async def apply_transition(
     approved_amount: Decimal | None = None,
     escalated: bool | None = None,
     decision: DecisionRecord | None = None,
-) -> None:
-    """Append the step's event (and decision), and move the claim row forward to this step."""
+) -> int:
+    """Append the step's event (and decision), and move the claim row forward to this step.
+
+    Returns how many webhook deliveries the event queued.
+    """
     await conn.execute(
         insert(claim_event)
         .values(claim_id=claim_id, step=step, type=str(event_type), detail=detail, at=at)
@@ -172,7 +178,7 @@ async def apply_transition(
             .where(claim.c.claim_id == claim_id, claim.c.last_step < step)
             .values(**changes)
         )
-    await _publish(conn, claim_id, step, event_type, at)
+    return await _publish(conn, claim_id, step, event_type, at)
 
 
 async def get(*, conn: AsyncConnection, claim_id: uuid.UUID) -> RowMapping | None:

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from claims.delivery import Outcome, Verdict
 from claims.messages import CLAIMANT_KINDS
 from infra.tables import claim, notification
 
@@ -26,10 +27,10 @@ async def enqueue(
     step: int,
     kind: str,
     payload: dict[str, Any],
-) -> None:
-    """Queue a message to the claimant unless this step already queued one."""
+) -> int:
+    """Queue a message to the claimant unless this step already queued one; 1 if queued."""
     recipient = sa.select(claim.c.claimant_email).where(claim.c.claim_id == claim_id)
-    await conn.execute(
+    result = await conn.execute(
         insert(notification)
         .from_select(
             ["claim_id", "step", "kind", "recipient", "payload"],
@@ -43,23 +44,41 @@ async def enqueue(
         )
         .on_conflict_do_nothing(constraint="uq_notification_claim_id_step")
     )
+    return int(result.rowcount or 0)
 
 
 MAX_ERROR_LENGTH = 500
 _unsent = (notification.c.sent_at.is_(None), notification.c.failed_at.is_(None))
 
 
-async def due(*, conn: AsyncConnection, exclude: Sequence[int], limit: int) -> list[int]:
-    """Claimant messages not yet sent nor given up on, oldest first, leaving out those in flight."""
+_claimant_kinds = notification.c.kind.in_(sorted(CLAIMANT_KINDS))
+
+
+async def due(
+    *, conn: AsyncConnection, exclude: Sequence[int], limit: int
+) -> tuple[list[int], bool]:
+    """(claimant messages due now, oldest first, none in flight; whether more are due)."""
     query = (
         sa.select(notification.c.id)
-        .where(*_unsent, notification.c.kind.in_(sorted(CLAIMANT_KINDS)))
-        .order_by(notification.c.id)
-        .limit(limit)
+        .where(*_unsent, _claimant_kinds, notification.c.next_attempt_at <= sa.func.now())
+        .order_by(notification.c.next_attempt_at, notification.c.id)
+        .limit(limit + 1)
     )
     if exclude:
         query = query.where(notification.c.id.not_in(list(exclude)))
-    return list((await conn.execute(query)).scalars())
+    ids = list((await conn.execute(query)).scalars())
+    return ids[:limit], len(ids) > limit
+
+
+async def next_due_in_s(*, conn: AsyncConnection) -> float | None:
+    """Seconds until the next message waiting for a retry is due."""
+    result = await conn.execute(
+        sa.select(
+            sa.func.extract("epoch", sa.func.min(notification.c.next_attempt_at) - sa.func.now())
+        ).where(*_unsent, _claimant_kinds, notification.c.next_attempt_at > sa.func.now())
+    )
+    seconds = result.scalar_one_or_none()
+    return float(seconds) if seconds is not None else None
 
 
 async def unsent(*, conn: AsyncConnection, notification_id: int) -> RowMapping | None:
@@ -70,25 +89,20 @@ async def unsent(*, conn: AsyncConnection, notification_id: int) -> RowMapping |
     return result.mappings().one_or_none()
 
 
-async def record_attempt(
-    *, conn: AsyncConnection, notification_id: int, sent: bool, error: str | None
-) -> None:
+async def record_outcome(*, conn: AsyncConnection, notification_id: int, outcome: Outcome) -> None:
+    """Record one attempt: sent, dead-lettered, or scheduled for `next_attempt_at`."""
     values: dict[str, object] = {
         "attempts": notification.c.attempts + 1,
-        "last_error": error[:MAX_ERROR_LENGTH] if error else None,
+        "last_error": outcome.error[:MAX_ERROR_LENGTH] if outcome.error else None,
     }
-    if sent:
+    if outcome.verdict is Verdict.DELIVERED:
         values["sent_at"] = sa.func.now()
+    elif outcome.verdict is Verdict.DEAD:
+        values["failed_at"] = sa.func.now()
+    else:
+        values["next_attempt_at"] = outcome.next_attempt_at
     await conn.execute(
         sa.update(notification)
         .where(notification.c.id == notification_id, *_unsent)
         .values(**values)
-    )
-
-
-async def dead_letter(*, conn: AsyncConnection, notification_id: int) -> None:
-    await conn.execute(
-        sa.update(notification)
-        .where(notification.c.id == notification_id, *_unsent)
-        .values(failed_at=sa.func.now())
     )

@@ -11,9 +11,11 @@ from tests.support.stack import Stack, StackFactory
 from tests.support.webhook_receiver import WebhookReceiver
 
 OTHER_SUBMITTER = {"Authorization": "Bearer other-submitter-key"}
-# Relays look every 0.2 s and retry from 0.1 s up to 0.5 s, for 20 s, each attempt 1 s.
+# Dispatchers sweep every 2 s and retry from 0.1 s up to 0.5 s, for 20 s, each attempt 1 s; a
+# receiver's breaker opens after 5 failures in a row, for 1 s.
 FAST_OUTBOX = {
-    "outbox_poll_s": 0.2,
+    "outbox_sweep_s": 2.0,
+    "outbox_breaker_cooldown_s": 1.0,
     "outbox_first_retry_s": 0.1,
     "outbox_max_retry_s": 0.5,
     "outbox_attempt_timeout_s": 1.0,

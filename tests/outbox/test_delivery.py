@@ -17,7 +17,8 @@ from tests.outbox.conftest import OTHER_SUBMITTER
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, create_policy, submit, wait_for_claim
 from tests.support.stack import Stack
 from tests.support.webhook_receiver import WebhookReceiver
-from workflows.outbox import OutboxRelayWorkflow
+from workflows.contracts import OutboxChannel, dispatcher_id
+from workflows.outbox import OutboxDispatcher
 from workflows.sandbox import claim_workflow_runner
 
 ALL_EVENTS = [str(e) for e in WEBHOOK_EVENT_OF.values()]
@@ -163,12 +164,12 @@ async def test_a_dead_receiver_never_holds_up_a_claim_and_its_events_are_dead_le
     # Every request hangs past the sender's 0.5 s timeout: a receiver that is there but dead.
     receiver.default = "hang"
     fast_giving_up = {
-        "outbox_poll_s": 0.2,
         "outbox_first_retry_s": 0.1,
         "outbox_max_retry_s": 0.3,
         "outbox_attempt_timeout_s": 0.5,
         "outbox_retry_period_s": 3.0,
-        "outbox_max_in_flight": 2,
+        "outbox_max_in_flight_per_principal": 2,
+        "outbox_breaker_failures": 1000,
     }
     async with make_stack(**fast_giving_up) as stack:
         subscription = await subscribe(stack, SUBMITTER, receiver.url)
@@ -188,9 +189,11 @@ async def test_a_dead_receiver_never_holds_up_a_claim_and_its_events_are_dead_le
         letters = await dead_letters()
         assert {d["event_id"] for d in letters} == expected
         assert all(
-            d["attempts"] >= 2 and d["last_error"] == "no answer within 0.5 s" for d in letters
+            d["attempts"] >= 2
+            and d["last_error"] == "no answer within 0.5 s (retry period over)"
+            for d in letters
         )
-        # The subscription never had more than max_in_flight deliveries outstanding.
+        # The principal never had more than its cap of deliveries outstanding.
         assert len(expected) > 2
 
         assert receiver.peak_open == 2
@@ -207,7 +210,7 @@ async def test_a_dead_receiver_never_holds_up_a_claim_and_its_events_are_dead_le
         assert again.headers["content-type"] == "application/problem+json"
 
 
-async def test_a_relays_history_replays_deterministically(
+async def test_a_dispatchers_history_replays_deterministically(
     webhook_stack: Stack, receiver: WebhookReceiver
 ) -> None:
     # Faults on the way, so the history holds retried deliveries as well as polls and wakes.
@@ -216,10 +219,11 @@ async def test_a_relays_history_replays_deterministically(
     expected = await paid_claim_events(webhook_stack)
     await until(lambda: receiver.accepted_ids() >= expected, "every event")
 
-    handle = webhook_stack.client.get_workflow_handle(f"webhook-{hook['id']}")
+    queue = webhook_stack.settings.outbox_task_queue
+    handle = webhook_stack.client.get_workflow_handle(dispatcher_id(OutboxChannel.WEBHOOK, queue))
     history = await handle.fetch_history()
     replayer = Replayer(
-        workflows=[OutboxRelayWorkflow],
+        workflows=[OutboxDispatcher],
         data_converter=webhook_stack.client.data_converter,
         workflow_runner=claim_workflow_runner(),
     )
@@ -230,7 +234,9 @@ async def test_a_relays_history_replays_deterministically(
         for e in history.events
         if e.HasField("activity_task_scheduled_event_attributes")
     ]
-    assert scheduled.count("deliver_webhook") == len(expected)
+    # One activity per attempt: each event once, and the two failed attempts once more each.
+    assert scheduled.count("deliver_webhook") == len(expected) + 2
+    assert hook["id"]
 
 
 async def test_after_a_rotation_deliveries_verify_with_the_old_secret_and_the_new(

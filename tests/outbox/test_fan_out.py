@@ -7,28 +7,43 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from claims.lifecycle import EventType
 from claims.webhooks import WEBHOOK_EVENT_OF, WebhookEvent
 from infra.store import claims as claim_store
 from infra.store import webhooks
-from infra.tables import webhook_delivery
+from infra.tables import principal, webhook_delivery
 from tests.support import factories as f
 
 NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
 ALL = [str(e) for e in WebhookEvent]
 
 
+async def set_principal(
+    conn: AsyncConnection, name: str, role: str = "submitter", *, active: bool = True
+) -> None:
+    """The principal as the API would have written it from its keys."""
+    statement = insert(principal).values(name=name, role=role, active=active)
+    await conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[principal.c.name], set_={"role": role, "active": active}
+        )
+    )
+
+
 async def _subscription(
-    conn: AsyncConnection, owner: str, *, sees_all: bool = False, events: list[str] = ALL
+    conn: AsyncConnection, owner: str, *, role: str = "submitter", events: list[str] = ALL
 ) -> uuid.UUID:
+    await set_principal(conn, owner, role)
     subscription_id = uuid.uuid4()
     await webhooks.create(
         conn=conn,
         subscription_id=subscription_id,
         owner=owner,
-        sees_all=sees_all,
+        relay="claims-outbox",
+        host="93.184.215.14",
         url="https://93.184.215.14/hooks",
         events=events,
         description="",
@@ -54,7 +69,7 @@ async def test_every_client_event_is_queued_once_for_those_who_may_see_it(
     owner = f"submitter-{uuid.uuid4().hex[:6]}"
     mine = await _subscription(conn, owner)
     stranger = await _subscription(conn, f"other-{uuid.uuid4().hex[:6]}")
-    adjuster = await _subscription(conn, "adjuster-x", sees_all=True, events=["claim.paid"])
+    adjuster = await _subscription(conn, "adjuster-x", role="adjuster", events=["claim.paid"])
     claim_id = uuid.uuid4()
     submission: dict[str, Any] = {
         "claim_id": claim_id,
@@ -108,3 +123,41 @@ async def test_a_deleted_subscription_queues_nothing_and_its_pending_rows_are_ca
         )
     ).all()
     assert [tuple(s) for s in statuses] == [("claim.submitted", "cancelled")]
+
+
+async def _submitted(conn: AsyncConnection, owner: str) -> uuid.UUID:
+    claim_id = uuid.uuid4()
+    await claim_store.record_submission(
+        conn=conn,
+        claim_id=claim_id,
+        workflow_id=f"claim-{claim_id}",
+        submission=f.submission("P-1"),
+        submitted_at=NOW,
+        submitted_by=owner,
+    )
+    return claim_id
+
+
+async def test_what_a_subscription_hears_follows_its_owners_role_now(
+    conn: AsyncConnection,
+) -> None:
+    """Authorization at use: a demoted adjuster stops hearing about others' claims at once,
+    and a principal no longer configured hears nothing, without the subscription changing."""
+    staff = f"adjuster-{uuid.uuid4().hex[:6]}"
+    subscription_id = await _subscription(conn, staff, role="adjuster")
+    someone_else = f"submitter-{uuid.uuid4().hex[:6]}"
+    before = await _submitted(conn, someone_else)
+    await set_principal(conn, staff, "submitter")  # restarted with the key demoted
+    await _submitted(conn, someone_else)  # not heard: no longer staff
+    own = await _submitted(conn, staff)
+    await set_principal(conn, staff, "submitter", active=False)  # its key removed
+    await _submitted(conn, staff)  # not heard: no longer a principal
+
+    heard = (
+        await conn.execute(
+            sa.select(webhook_delivery.c.claim_id).where(
+                webhook_delivery.c.subscription_id == subscription_id
+            )
+        )
+    ).scalars()
+    assert set(heard) == {before, own}

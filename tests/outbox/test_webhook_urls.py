@@ -24,6 +24,16 @@ REFUSED_IN_PROD = [
     ("ftp://93.184.215.14/hooks", "https"),
     ("https:///hooks", "host"),
     ("https://93.184.215.14:99999/", "valid"),
+    # IPv4 inside IPv6, each a way to reach 127.0.0.1 that `is_global` alone lets through.
+    ("https://[::7f00:1]/hooks", "reserved"),
+    ("https://[::ffff:0:7f00:1]/hooks", "reserved"),
+    ("https://[64:ff9b::7f00:1]/hooks", "reserved"),
+    ("https://[64:ff9b:1::7f00:1]/hooks", "reserved"),
+    ("https://[2002:7f00:1::]/hooks", "reserved"),
+    # Names no resolver takes: refused as such, never a crash inside the idna codec.
+    ("https://a..b/hooks", "valid host name"),
+    (f"https://{'a' * 64}.example.com/hooks", "valid host name"),
+    (f"https://{'a.' * 130}com/hooks", "valid host name"),
 ]
 
 
@@ -67,3 +77,11 @@ async def test_a_delivery_is_pinned_to_the_addresses_that_were_checked() -> None
     assert "localhost" not in target
     assert host == {"host": "localhost:9000"}
     assert extensions == {"sni_hostname": "localhost"}
+
+
+async def test_a_refusal_never_says_what_a_name_resolved_to() -> None:
+    """The reason is safe to show a caller: it maps no internal name to an address."""
+    with pytest.raises(UrlRefusedError) as refused:
+        await check_url("https://localhost/hooks", allow_loopback=False)
+    assert "127.0.0.1" not in str(refused.value)
+    assert "::1" not in str(refused.value)

@@ -9,12 +9,11 @@ import sqlalchemy as sa
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.service import RPCError
 
-from infra.sealing import seal
-from infra.store import webhooks
 from tests.outbox.conftest import OTHER_SUBMITTER
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER
 from tests.support.stack import Stack
-from workers.outbox_worker import start_webhook_relays
+from workers.outbox_worker import end_legacy_relays, start_dispatchers
+from workflows.contracts import LEGACY_OUTBOX_WORKFLOW_NAME, OutboxChannel, dispatcher_id
 
 HOOK: dict[str, object] = {
     "url": "http://127.0.0.1:9/hooks",
@@ -82,16 +81,16 @@ async def test_subscriptions_belong_to_their_principal(webhook_stack: Stack) -> 
     assert mine["id"] not in adjusters
 
 
-async def test_deleting_stops_the_subscription_and_its_relay(webhook_stack: Stack) -> None:
+async def test_deleting_stops_the_subscription(webhook_stack: Stack) -> None:
     http = webhook_stack.http
     created = await _subscribe(webhook_stack, SUBMITTER)
-    handle = webhook_stack.client.get_workflow_handle(f"webhook-{created['id']}")
-    assert (await handle.describe()).status is not None
+    # No workflow per subscription: an idle one costs the server nothing.
+    with pytest.raises(RPCError):
+        await webhook_stack.client.get_workflow_handle(f"webhook-{created['id']}").describe()
 
     response = await http.delete(f"/v1/webhooks/{created['id']}", headers=SUBMITTER)
     assert response.status_code == 204
     assert (await http.get(f"/v1/webhooks/{created['id']}", headers=SUBMITTER)).status_code == 404
-    await handle.result()  # the relay ends once it sees the subscription gone
 
 
 async def test_bad_subscriptions_are_422s_naming_the_field(webhook_stack: Stack) -> None:
@@ -101,6 +100,14 @@ async def test_bad_subscriptions_are_422s_naming_the_field(webhook_stack: Stack)
         ({"url": "http://169.254.169.254/latest"}, "url"),
         ({"url": "http://user:pw@127.0.0.1/x"}, "url"),
         ({"url": "x" * 3000}, "url"),
+        # Parse errors are 422s too, never 500s (an empty label, a 64-character label).
+        ({"url": "http://a..b/"}, "url"),
+        ({"url": f"https://{'a' * 64}.example.com/"}, "url"),
+        # IPv4 written inside IPv6: compatible, translated, NAT64, 6to4 (all 127.0.0.1).
+        ({"url": "http://[::7f00:1]/"}, "url"),
+        ({"url": "http://[::ffff:0:7f00:1]/"}, "url"),
+        ({"url": "http://[64:ff9b::7f00:1]/"}, "url"),
+        ({"url": "http://[2002:7f00:1::]/"}, "url"),
         ({"events": []}, "events"),
         ({"events": ["claim.exploded"]}, "events"),
         ({"description": "a\x00b"}, "description"),
@@ -130,31 +137,23 @@ async def test_unknown_ids_are_404s(webhook_stack: Stack) -> None:
     assert (await http.get("/v1/webhooks/not-a-uuid", headers=ADMIN)).status_code == 422
 
 
-async def test_a_worker_starting_up_gives_every_live_subscription_its_relay(
+async def test_a_worker_starting_up_runs_the_dispatchers_and_ends_the_old_relays(
     webhook_stack: Stack,
 ) -> None:
-    # A subscription whose relay never started (an API that died between the two writes).
-    orphan = uuid.uuid4()
-    async with webhook_stack.engine.begin() as conn:
-        await webhooks.create(
-            conn=conn,
-            subscription_id=orphan,
-            owner="dev-submitter",
-            sees_all=False,
-            url="http://127.0.0.1:9/hooks",
-            events=["claim.paid"],
-            description="",
-            sealed_secret=seal(
-                webhook_stack.settings.key_ring(), "whsec_AAAA", context=str(orphan)
-            ),
-        )
-    handle = webhook_stack.client.get_workflow_handle(f"webhook-{orphan}")
-    with pytest.raises(RPCError):
-        await handle.describe()
-
-    live = await start_webhook_relays(
-        webhook_stack.client, webhook_stack.engine, webhook_stack.settings
+    """One dispatcher per channel serves every subscription (an idle one costs nothing); the
+    per-subscription relays of the earlier design are ended, not left failing in the Web UI."""
+    client, settings = webhook_stack.client, webhook_stack.settings
+    legacy = await client.start_workflow(
+        LEGACY_OUTBOX_WORKFLOW_NAME,
+        id=f"webhook-{uuid.uuid4()}",
+        task_queue=f"nobody-polls-{uuid.uuid4().hex[:6]}",
     )
+    await start_dispatchers(client, settings)  # a second replica starting: nothing new
+    ended = await end_legacy_relays(client)
 
-    assert live >= 1
-    assert (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
+    assert ended >= 1
+    assert (await legacy.describe()).status == WorkflowExecutionStatus.TERMINATED
+    dispatcher = client.get_workflow_handle(
+        dispatcher_id(OutboxChannel.WEBHOOK, settings.outbox_task_queue)
+    )
+    assert (await dispatcher.describe()).status == WorkflowExecutionStatus.RUNNING

@@ -27,7 +27,7 @@ from infra.store import policies
 from tests.support.api import api_client
 from workers.claims_worker import build_claims_worker
 from workers.llm_worker import build_llm_worker
-from workers.outbox_worker import build_outbox_worker, start_mail_relay
+from workers.outbox_worker import OutboxWaker, build_outbox_worker, start_dispatchers
 from workflows.claim import ClaimWorkflow
 from workflows.contracts import ClaimState, ClaimWorkflowInput, workflow_id_for
 
@@ -129,7 +129,12 @@ async def running_stack(
     async with AsyncExitStack() as workers:
         await workers.enter_async_context(
             build_claims_worker(
-                client, engine=engine, task_queue=settings.task_queue, rail=rail, records=records
+                client,
+                engine=engine,
+                task_queue=settings.task_queue,
+                rail=rail,
+                records=records,
+                wake=OutboxWaker(client, settings),
             )
         )
         # Webhook deliveries (and e-mails, when the settings name an SMTP server).
@@ -138,8 +143,7 @@ async def running_stack(
                 client, engine=engine, settings=settings, key_ring=settings.key_ring()
             )
         )
-        if settings.smtp_host is not None:
-            await start_mail_relay(client, settings)
+        await start_dispatchers(client, settings)
         if llm_worker:
             default = LlmConfig(model=settings.llm_model, timeout_s=settings.llm_timeout_s)
             await workers.enter_async_context(
