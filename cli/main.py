@@ -1,4 +1,4 @@
-"""The `claims` command: dev, api, worker, migrate."""
+"""The `claims` command: dev, api, worker, migrate, healthcheck, keys."""
 
 from __future__ import annotations
 
@@ -130,6 +130,20 @@ def _healthcheck(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_key(args: argparse.Namespace) -> int:
+    """Print a strong key for a named principal: the plaintext once, and its digest entry."""
+    from infra.api_keys import Role, new_key
+
+    try:
+        token_entry, digest_entry = new_key(Role(args.role), args.name)
+    except ValueError as exc:
+        raise SystemExit(f"claims keys new: {exc}") from None
+    print(f"token (give it to the caller; shown once):\n  {token_entry.split(':', 1)[0]}")
+    print(f"CLAIMS_API_KEYS entry, plaintext:\n  {token_entry}")
+    print(f"CLAIMS_API_KEYS entry, digest only (preferred):\n  {digest_entry}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="claims", description="Durable insurance-claims service")
     commands = root.add_subparsers(dest="command", required=True)
@@ -148,6 +162,11 @@ def parser() -> argparse.ArgumentParser:
         "--live", action="store_true", help="a worker: only that it runs (liveness probe)"
     )
     health.set_defaults(run=_healthcheck)
+    keys = commands.add_parser("keys", help="API keys").add_subparsers(dest="keys", required=True)
+    new = keys.add_parser("new", help="print a new strong key and its sha256: entry")
+    new.add_argument("--role", choices=["submitter", "adjuster", "admin"], required=True)
+    new.add_argument("--name", required=True, help="the principal the key acts as")
+    new.set_defaults(run=_new_key)
     return root
 
 

@@ -3,8 +3,9 @@
 An entry is `token:role[:name]`, or `sha256:<64 hex>:role[:name]` so that the plaintext never
 sits in configuration. Only the SHA-256 of a token is kept in memory; a presented token is hashed
 and compared with every key by `hmac.compare_digest`. The name is the principal: it owns the
-claims the key submits and identifies the caller in audit events. It never derives from the
-token: an unnamed key is `<role>-<position>`.
+claims the key submits and identifies the caller in audit events, so it must not move when the
+key list changes: prod requires every key to name its principal, and dev names an unnamed key
+after a prefix of its token's SHA-256 (`submitter-1a2b3c4d5e6f`), never after its position.
 """
 
 from __future__ import annotations
@@ -12,12 +13,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import secrets
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
 # Keys anyone could guess: the README's and the dev stack's examples.
 KNOWN_EXAMPLES = frozenset({"s3cret", "secret", "changeme", "password", "admin"})
+# The dev stack's published keys: never valid in prod, whether given in plaintext or as digests.
+DEV_TOKENS = ("dev-submitter-key", "dev-adjuster-key", "dev-admin-key")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
+UNNAMED_DIGEST_PREFIX = 12
 MIN_KEY_LENGTH = 32
 MIN_DISTINCT_CHARACTERS = 12
 _HASHED = re.compile(r"^sha256:([0-9a-fA-F]{64})$")
@@ -39,6 +45,8 @@ class ApiKey(BaseModel):
     digest: str
     # Whether the configuration held the plaintext (which can be checked for strength).
     plaintext: str | None = None
+    # Whether the entry named its principal (prod requires it).
+    named: bool = True
 
 
 def digest_of(token: str) -> str:
@@ -70,10 +78,41 @@ def parse_api_keys(raw: str) -> list[ApiKey]:
             raise ValueError(
                 f"unknown role {role_text!r}; roles are submitter, adjuster, admin"
             ) from exc
+        if name and not _NAME.match(name):
+            raise ValueError(
+                f"API key entry {position}: the name may hold letters, digits and . _ @ - only"
+            )
         keys.append(
-            ApiKey(role=role, name=name or f"{role}-{position}", digest=digest, plaintext=plaintext)
+            ApiKey(
+                role=role,
+                name=name or f"{role}-{digest[:UNNAMED_DIGEST_PREFIX]}",
+                digest=digest,
+                plaintext=plaintext,
+                named=bool(name),
+            )
         )
+    _one_role_per_name(keys)
     return keys
+
+
+def _one_role_per_name(keys: list[ApiKey]) -> None:
+    """Several keys may name one principal (a rotation), but never with different roles."""
+    roles: dict[str, Role] = {}
+    for key in keys:
+        if roles.setdefault(key.name, key.role) is not key.role:
+            raise ValueError(f"API keys name principal {key.name!r} with two different roles")
+
+
+def new_key(role: Role, name: str) -> tuple[str, str]:
+    """(a strong token entry `token:role:name`, its digest entry `sha256:<hex>:role:name`)."""
+    if not _NAME.match(name):
+        raise ValueError("the name may hold letters, digits and . _ @ - only")
+    token = secrets.token_urlsafe(32)
+    return f"{token}:{role}:{name}", f"sha256:{digest_of(token)}:{role}:{name}"
+
+
+# Digests of every published key: a prod entry given as `sha256:` of one of these is refused.
+_PUBLISHED_DIGESTS = frozenset(digest_of(t) for t in (*KNOWN_EXAMPLES, *DEV_TOKENS))
 
 
 def find_key(keys: list[ApiKey], token: str | None) -> ApiKey | None:
@@ -106,6 +145,13 @@ def production_key_problems(keys: list[ApiKey]) -> list[str]:
     problems = []
     for position, key in enumerate(keys, 1):
         reason = weakness(key.plaintext) if key.plaintext is not None else None
+        if key.plaintext is None and key.digest in _PUBLISHED_DIGESTS:
+            reason = "is the digest of a published example or dev key"
         if reason:
             problems.append(f"CLAIMS_API_KEYS entry {position} ({key.name}) {reason}")
+        if not key.named:
+            problems.append(
+                f"CLAIMS_API_KEYS entry {position} names no principal: write token:role:name "
+                "(or sha256:<hex>:role:name), so ownership never moves when keys change"
+            )
     return problems

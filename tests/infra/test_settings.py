@@ -22,10 +22,10 @@ def test_dev_keys_are_the_default_in_dev():
 def test_keys_parse_with_optional_names_never_derived_from_the_token():
     keys = parse_api_keys("t1:adjuster:alice, t2:submitter")
     assert (keys[0].name, keys[0].role) == ("alice", Role.ADJUSTER)
-    assert keys[1].name == "submitter-2"
-    # Only the hash is kept; the name says nothing about the token.
+    # Unnamed (dev only): named after a prefix of the token's digest, never its position.
+    assert keys[1].name == "submitter-" + hashlib.sha256(b"t2").hexdigest()[:12]
     assert keys[1].digest == hashlib.sha256(b"t2").hexdigest()
-    assert hashlib.sha256(b"t2").hexdigest()[:8] not in keys[1].name
+    assert "t2" not in keys[1].name.removeprefix("submitter-")
 
 
 def test_a_key_may_be_configured_as_its_hash():
@@ -85,12 +85,12 @@ GOOD_DB = "postgresql+asyncpg://claims:Xk29vQm7Lp4Ra8Tz@db/claims"
 @pytest.mark.parametrize(
     ("keys", "reason"),
     [
-        ("a:admin", "shorter than 32"),
-        ("s3cret:admin", "published example"),
-        ("Dev-admin-key:admin", "published example"),
+        ("a:admin:ops", "shorter than 32"),
+        ("s3cret:admin:ops", "published example"),
+        ("Dev-admin-key:admin:ops", "published example"),
         (",", "holds no keys"),
-        ("a" * 40 + ":admin", "low entropy"),
-        ("ab" * 20 + ":admin", "low entropy"),
+        ("a" * 40 + ":admin:ops", "low entropy"),
+        ("ab" * 20 + ":admin:ops", "low entropy"),
     ],
 )
 def test_prod_refuses_weak_keys_with_the_reason(keys, reason):
@@ -110,7 +110,7 @@ def test_prod_refuses_weak_keys_with_the_reason(keys, reason):
     ],
 )
 def test_prod_refuses_a_database_url_with_an_empty_or_default_password(url):
-    settings = Settings(**PROD, api_keys=f"{STRONG}:admin", database_url=url)
+    settings = Settings(**PROD, api_keys=f"{STRONG}:admin:ops", database_url=url)
     [problem] = settings.production_problems(needs_keys=True, needs_database=True)
     assert "password" in problem
 

@@ -1,0 +1,64 @@
+"""A key's principal never moves when the key list changes, and prod insists on names."""
+
+from __future__ import annotations
+
+import pytest
+
+from infra.api_keys import Role, digest_of, new_key, parse_api_keys
+from infra.settings import Settings
+from tests.infra.test_settings import GOOD_DB, PROD, claims_cli
+
+A = "a-token-held-by-the-first-portal-0000"
+B = "b-token-held-by-the-other-portal-1111"
+
+
+def _names(raw: str) -> dict[str, str]:
+    return {key.digest: key.name for key in parse_api_keys(raw)}
+
+
+def test_reordering_or_removing_keys_never_moves_a_principal():
+    both = _names(f"{A}:submitter,{B}:submitter")
+    assert _names(f"{B}:submitter,{A}:submitter") == both
+    only_b = _names(f"{B}:submitter")
+    assert only_b[digest_of(B)] == both[digest_of(B)]
+    assert both[digest_of(A)] != both[digest_of(B)]
+
+
+def test_one_principal_may_hold_two_keys_but_never_two_roles():
+    keys = parse_api_keys(f"{A}:adjuster:alice,{B}:adjuster:alice")
+    assert {k.name for k in keys} == {"alice"}
+    with pytest.raises(ValueError, match="two different roles"):
+        parse_api_keys(f"{A}:adjuster:alice,{B}:admin:alice")
+
+
+def test_prod_refuses_an_unnamed_key_with_the_reason():
+    token, _ = new_key(Role.SUBMITTER, "portal")
+    unnamed = token.rsplit(":", 1)[0]
+    settings = Settings(**PROD, api_keys=unnamed, database_url=GOOD_DB)
+    [problem] = settings.production_problems(needs_keys=True, needs_database=True)
+    assert "names no principal" in problem
+    assert "token:role:name" in problem
+
+
+@pytest.mark.parametrize("published", ["dev-adjuster-key", "dev-admin-key", "s3cret", "changeme"])
+def test_prod_refuses_the_digest_of_a_published_key(published):
+    entry = f"sha256:{digest_of(published)}:adjuster:ops"
+    settings = Settings(**PROD, api_keys=entry, database_url=GOOD_DB)
+    [problem] = settings.production_problems(needs_keys=True, needs_database=True)
+    assert "digest of a published example or dev key" in problem
+
+
+def test_claims_keys_new_prints_entries_prod_accepts():
+    result = claims_cli(["keys", "new", "--role", "adjuster", "--name", "alice.adjuster"])
+    assert result.returncode == 0, result.stderr
+    lines = [line.strip() for line in result.stdout.splitlines() if line.startswith("  ")]
+    token, plaintext_entry, digest_entry = lines
+    assert plaintext_entry == f"{token}:adjuster:alice.adjuster"
+    assert digest_entry == f"sha256:{digest_of(token)}:adjuster:alice.adjuster"
+    for entry in (plaintext_entry, digest_entry):
+        settings = Settings(**PROD, api_keys=entry, database_url=GOOD_DB)
+        assert settings.production_problems(needs_keys=True, needs_database=True) == []
+        key = settings.key_for(token)
+        assert key is not None
+        assert (key.name, key.role) == ("alice.adjuster", Role.ADJUSTER)
+    print(f"\nclaims keys new --role adjuster --name alice.adjuster\n{result.stdout}")
