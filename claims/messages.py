@@ -38,9 +38,12 @@ def render(kind: NotificationKind, payload: dict[str, Any], claim_id: uuid.UUID)
             f"{_line('Reasons', reasons)}{_line('Note', payload.get('note'))}{reference}",
         )
     if kind is NotificationKind.CLAIM_CANCELLED:
+        # The reason is whatever the canceller typed, and a submitter may cancel: mailed from
+        # our sender to an address the submitter chose, it would make us a relay for any text.
         return (
             "Your claim has been cancelled",
-            f"Your claim was cancelled.\n\n{_line('Reason', payload.get('reason'))}{reference}",
+            "Your claim was cancelled. If you did not expect this, reply quoting the "
+            f"reference below.\n\n{reference}",
         )
     if kind is NotificationKind.INFORMATION_REQUESTED:
         return (

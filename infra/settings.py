@@ -236,6 +236,11 @@ class Settings(BaseSettings):
             )
         if needs_database and not self.database_url:
             problems.append("CLAIMS_DATABASE_URL is unset (prod never embeds Postgres)")
+        if (self.smtp_username or self.smtp_password) and not self.smtp_starttls:
+            problems.append(
+                "CLAIMS_SMTP_USERNAME/PASSWORD are set without CLAIMS_SMTP_STARTTLS=true: the "
+                "credentials would cross the network in the clear"
+            )
         return problems
 
     def _plaintext_remote(self) -> bool:

@@ -62,3 +62,13 @@ def test_claims_keys_new_prints_entries_prod_accepts():
         assert key is not None
         assert (key.name, key.role) == ("alice.adjuster", Role.ADJUSTER)
     print(f"\nclaims keys new --role adjuster --name alice.adjuster\n{result.stdout}")
+
+
+def test_prod_refuses_smtp_credentials_without_tls():
+    keys = f"{new_key(Role.ADMIN, 'ops')[0]}"
+    base = {**PROD, "api_keys": keys, "database_url": GOOD_DB, "smtp_host": "mail.example.com"}
+    plain = Settings(**base, smtp_username="claims", smtp_password="pw-of-the-relay")
+    [problem] = plain.production_problems(needs_keys=True, needs_database=True)
+    assert "CLAIMS_SMTP_STARTTLS" in problem
+    tls = Settings(**base, smtp_username="claims", smtp_password="pw", smtp_starttls=True)
+    assert tls.production_problems(needs_keys=True, needs_database=True) == []

@@ -189,8 +189,7 @@ async def test_a_dead_receiver_never_holds_up_a_claim_and_its_events_are_dead_le
         letters = await dead_letters()
         assert {d["event_id"] for d in letters} == expected
         assert all(
-            d["attempts"] >= 2
-            and d["last_error"] == "no answer within 0.5 s (retry period over)"
+            d["attempts"] >= 2 and d["last_error"] == "no answer within 0.5 s (retry period over)"
             for d in letters
         )
         # The principal never had more than its cap of deliveries outstanding.
