@@ -68,7 +68,9 @@ async def codec_decoder(
         caller = await authenticate(request, credentials)
         return await require(*codec_session.DECODERS)(caller)
     settings: Settings = request.app.state.settings
-    key = codec_session.decoder_of(settings, request.cookies.get(codec_session.COOKIE))
+    key = await codec_session.decoder_of(
+        request.app.state.engine, settings, request.cookies.get(codec_session.COOKIE)
+    )
     if key is None:
         raise _unauthorized("missing or invalid API key (or codec sign-in)")
     return key

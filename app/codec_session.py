@@ -1,67 +1,86 @@
-"""An operator's browser login to the codec: a signed HttpOnly cookie instead of a bearer key.
+"""An operator's browser sign-in to the codec: a server-side session instead of a bearer key.
 
 The Temporal Web UI decodes payloads by calling our /codec/decode from the operator's browser.
 A browser cannot attach an `Authorization` header to those calls, but it sends cookies when the
 UI is told to include credentials. So an adjuster or admin signs in once at /codec/login with
 their API key, and gets a cookie that:
-- is HttpOnly (page scripts, the UI's included, never read it), SameSite=Lax (no other site's
-  page can make the browser send it), limited to /codec, and Secure over https;
-- names the key only by a prefix of its SHA-256 and expires after SESSION_S; it is signed with a
-  secret derived from the payload encryption key, which every API replica shares;
-- is honoured for /codec/decode alone, and only while its key is still configured with a role
-  that may decode.
+- holds a random token; Postgres keeps only its SHA-256 (`ui_session`), with the principal,
+  the key's digest and the expiry. Sign-out revokes the row: the cookie is dead for every
+  API replica at once, and after a restart too;
+- is HttpOnly (page scripts, the UI's included, never read it), SameSite=Lax, limited to
+  /codec, and Secure over https and always in prod;
+- expires after SESSION_S, and is honoured for /codec/decode alone, only while its key is
+  still configured with a role that may decode.
 """
 
 from __future__ import annotations
 
-import base64
+import datetime as dt
 import hashlib
-import hmac
-import time
+import secrets
 from http.cookies import SimpleCookie
 
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from infra.settings import ApiKey, Role, Settings
+from infra.tables import ui_session
 
 COOKIE = "claims_codec_session"
 COOKIE_PATH = "/codec"
 SESSION_S = 8 * 3600
 DECODERS = (Role.ADJUSTER, Role.ADMIN)
-_DIGEST_PREFIX = 16
 
 
-def _secret(settings: Settings) -> bytes:
-    _, key = settings.key_ring()[0]
-    return hmac.new(key, b"claims codec session v1", hashlib.sha256).digest()
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _sign(settings: Settings, body: str) -> str:
-    mac = hmac.new(_secret(settings), body.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+async def issue(engine: AsyncEngine, key: ApiKey, *, lifetime_s: float = SESSION_S) -> str:
+    """A new session for `key`: the cookie's value (the row keeps only its digest)."""
+    token = secrets.token_urlsafe(32)
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=lifetime_s)
+    async with engine.begin() as conn:
+        await conn.execute(
+            sa.insert(ui_session).values(
+                digest=_digest(token), principal=key.name, key_digest=key.digest, expires_at=expires
+            )
+        )
+    return token
 
 
-def issue(settings: Settings, key: ApiKey, now: float | None = None) -> str:
-    """A session value for `key`, valid for SESSION_S."""
-    expires = int((time.time() if now is None else now) + SESSION_S)
-    body = f"{key.digest[:_DIGEST_PREFIX]}.{expires}"
-    return f"{body}.{_sign(settings, body)}"
-
-
-def decoder_of(settings: Settings, value: str | None, now: float | None = None) -> ApiKey | None:
-    """The key a session value stands for, if it is genuine, unexpired and may still decode."""
-    if not value:
+async def decoder_of(engine: AsyncEngine, settings: Settings, value: str | None) -> ApiKey | None:
+    """The key a session stands for, if it is live (not revoked nor expired) and may decode."""
+    if not value or len(value) > 128:
         return None
-    prefix, _, rest = value.partition(".")
-    expires, _, signature = rest.partition(".")
-    if not (prefix and expires.isdigit() and signature):
-        return None
-    if not hmac.compare_digest(_sign(settings, f"{prefix}.{expires}"), signature):
-        return None
-    if int(expires) < (time.time() if now is None else now):
+    async with engine.connect() as conn:
+        key_digest = (
+            await conn.execute(
+                sa.select(ui_session.c.key_digest).where(
+                    ui_session.c.digest == _digest(value),
+                    ui_session.c.revoked_at.is_(None),
+                    ui_session.c.expires_at > sa.func.now(),
+                )
+            )
+        ).scalar_one_or_none()
+    if key_digest is None:
         return None
     for key in settings.api_key_list:
-        if key.digest.startswith(prefix) and key.role in DECODERS:
+        if key.digest == key_digest and key.role in DECODERS:
             return key
     return None
+
+
+async def revoke(engine: AsyncEngine, value: str | None) -> None:
+    """End a session everywhere (sign-out)."""
+    if not value or len(value) > 128:
+        return
+    async with engine.begin() as conn:
+        await conn.execute(
+            sa.update(ui_session)
+            .where(ui_session.c.digest == _digest(value), ui_session.c.revoked_at.is_(None))
+            .values(revoked_at=sa.func.now())
+        )
 
 
 def cookie_value(cookie_header: str) -> str | None:

@@ -3,7 +3,8 @@
 A `Content-Length` check alone is no limit: a chunked body has none. This ASGI middleware counts
 bytes as they arrive and stops reading at the route's limit with a 413, so no request can make
 the API hold more than that limit in memory. Routes under /v1 refuse a missing or unknown key
-with 401 before a single body byte is read.
+with 401 before a single body byte is read; a client that keeps failing to authenticate gets
+429 (app/sign_in_limits.py) before its credentials are even looked at.
 """
 
 from __future__ import annotations
@@ -18,11 +19,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import codec_session
 from app.auth import bearer_token_of, known_token
 from app.problems import PROBLEM_JSON, problem
+from app.sign_in_limits import FailureLimiter
 from infra.settings import Settings
 
 AUTHENTICATED_PREFIXES = ("/v1/", "/codec/")
 # The codec sign-in form takes the key in its body: it cannot be asked for one up front.
 SIGN_IN_PATHS = frozenset({"/codec/login", "/codec/logout"})
+# The sign-in form holds one key: anything bigger is not a sign-in, and it is read (and parsed)
+# before anyone is authenticated.
+SIGN_IN_BODY_BYTES = 4 * 1024
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class RouteLimit:
 
 def route_limits(settings: Settings) -> list[RouteLimit]:
     return [
+        RouteLimit("POST", re.compile(r"^/codec/log(in|out)/?$"), SIGN_IN_BODY_BYTES),
         RouteLimit("POST", re.compile(r"^/v1/claims/?$"), settings.max_claim_body_bytes),
         RouteLimit(
             "POST", re.compile(r"^/v1/claims/[^/]+/documents/?$"), settings.max_document_body_bytes
@@ -59,15 +65,16 @@ class BodyLimitMiddleware:
                 return limit.max_bytes
         return self.settings.max_other_body_bytes
 
-    def _admitted(self, path: str, headers: dict[bytes, bytes]) -> bool:
+    async def _admitted(self, scope: Scope, path: str, headers: dict[bytes, bytes]) -> bool:
         """Whether a caller may send a body here at all (before a byte of it is read)."""
-        if not path.startswith(AUTHENTICATED_PREFIXES) or path in SIGN_IN_PATHS:
+        if path in SIGN_IN_PATHS:
             return True
         if known_token(self.settings, bearer_token_of(headers.get(b"authorization", b""))):
             return True
         if path == "/codec/decode":
             session = codec_session.cookie_value(headers.get(b"cookie", b"").decode("latin-1"))
-            return codec_session.decoder_of(self.settings, session) is not None
+            engine = scope["app"].state.engine
+            return await codec_session.decoder_of(engine, self.settings, session) is not None
         return False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -76,11 +83,24 @@ class BodyLimitMiddleware:
             return
         path: str = scope["path"]
         headers = dict(scope["headers"])
-        if not self._admitted(path, headers):
-            await _respond(
-                scope, send, 401, "missing or invalid API key", {"www-authenticate": "Bearer"}
+        if path.startswith(AUTHENTICATED_PREFIXES):
+            limiter: FailureLimiter = scope["app"].state.sign_in_limiter
+            client = scope.get("client")
+            tried = limiter.keys(
+                client[0] if client else None,
+                bearer_token_of(headers.get(b"authorization", b"")),
             )
-            return
+            wait = limiter.retry_after(tried)
+            if wait is not None:
+                detail = f"too many failed sign-ins; try again in {wait} s"
+                await _respond(scope, send, 429, detail, {"retry-after": str(wait)})
+                return
+            if not await self._admitted(scope, path, headers):
+                limiter.failed(tried)
+                await _respond(
+                    scope, send, 401, "missing or invalid API key", {"www-authenticate": "Bearer"}
+                )
+                return
         limit = self.limit_for(scope["method"], path)
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:

@@ -16,6 +16,7 @@ from app import errors, observability, problems
 from app.api_docs import install_offline_docs
 from app.limits import BodyLimitMiddleware
 from app.routes import actions, claims, codec, codec_login, health, policies, webhooks
+from app.sign_in_limits import FailureLimiter
 from infra.db import create_engine
 from infra.settings import Settings
 from infra.store import principals
@@ -58,6 +59,11 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
         # Operation ids are the route functions' names (`submit_claim`, not
         # `submit_claim_v1_claims_post`): the names a generated client's functions take.
         generate_unique_id_function=lambda route: route.name,
+    )
+    # Failed sign-ins and 401s per client (app/sign_in_limits.py); read by the middleware and
+    # the sign-in form.
+    app.state.sign_in_limiter = FailureLimiter(
+        settings.sign_in_max_failures, settings.sign_in_window_s
     )
     install_offline_docs(app)
     app.include_router(health.router)

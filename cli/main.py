@@ -59,6 +59,8 @@ def _api(_: argparse.Namespace) -> int:
         port=settings.api_port,
         log_config=None,
         access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxies,
     )
     return 0
 

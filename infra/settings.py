@@ -44,6 +44,13 @@ class Settings(BaseSettings):
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # Addresses whose X-Forwarded-For / -Proto the API believes (comma separated, or "*"): the
+    # reverse proxy or ingress in front of it. Anyone else's forwarded headers are ignored.
+    trusted_proxies: str = "127.0.0.1"
+    # Failed sign-ins and 401s a client (address, or key prefix) may have in the window before
+    # it is answered 429 with Retry-After.
+    sign_in_max_failures: int = Field(default=10, ge=1)
+    sign_in_window_s: float = Field(default=60.0, gt=0)
 
     # Where Temporal is: TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE (and TLS, API key) as the
     # `temporal` CLI reads them (infra/temporal_profile.py); CLAIMS_TEMPORAL_ADDRESS and

@@ -1,6 +1,10 @@
 """Sign-in for the Web UI's codec calls: /codec/login sets the session cookie, /codec/logout
-clears it (app/codec_session.py). Plain HTML forms: an operator uses them in the browser that
+revokes it (app/codec_session.py). Plain HTML forms: an operator uses them in the browser that
 runs the Temporal Web UI, so the cookie lands where the UI's calls come from.
+
+The form is the one unauthenticated POST that takes a credential, so it is kept small: a body of
+at most a few KiB (app/limits.py), failed tries limited per client and key prefix (429), and
+posts from another site's page refused (no login CSRF: nobody can sign a browser in as them).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from fastapi.responses import HTMLResponse
 
 from app import codec_session
 from app.deps import SettingsDep
+from app.sign_in_limits import FailureLimiter
 
 router = APIRouter(prefix="/codec", include_in_schema=False)
 
@@ -45,12 +50,33 @@ async def login_form() -> HTMLResponse:
     return _page(_FORM)
 
 
+def _cross_site(request: Request) -> bool:
+    """A post made by another site's page (the browser says so in Origin / Sec-Fetch-Site)."""
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("origin")
+    return origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}"
+
+
 @router.post("/login")
 async def login(request: Request, settings: SettingsDep) -> HTMLResponse:
+    if _cross_site(request):
+        return _page("<p>Sign in from this page.</p>" + _FORM, status.HTTP_403_FORBIDDEN)
     form = parse_qs((await request.body()).decode("utf-8", errors="replace"))
     token = (form.get("key") or [""])[0].strip()
+    limiter: FailureLimiter = request.app.state.sign_in_limiter
+    tried = limiter.keys(request.client.host if request.client else None, token)
+    wait = limiter.retry_after(tried)
+    if wait is not None:
+        response = _page(
+            f"<p>Too many failed sign-ins: try again in {wait} s.</p>",
+            status.HTTP_429_TOO_MANY_REQUESTS,
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
     key = settings.key_for(token)
     if key is None:
+        limiter.failed(tried)
         return _page("<p>That key is not valid.</p>" + _FORM, status.HTTP_401_UNAUTHORIZED)
     if key.role not in codec_session.DECODERS:
         return _page(
@@ -65,18 +91,21 @@ async def login(request: Request, settings: SettingsDep) -> HTMLResponse:
     )
     response.set_cookie(
         codec_session.COOKIE,
-        codec_session.issue(settings, key),
+        await codec_session.issue(request.app.state.engine, key),
         max_age=codec_session.SESSION_S,
         path=codec_session.COOKIE_PATH,
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        # Behind a TLS-terminating proxy the scheme is https only when the proxy is trusted
+        # (CLAIMS_TRUSTED_PROXIES); prod never sends the cookie in the clear regardless.
+        secure=request.url.scheme == "https" or settings.env == "prod",
     )
     return response
 
 
 @router.post("/logout")
-async def logout() -> HTMLResponse:
+async def logout(request: Request) -> HTMLResponse:
+    await codec_session.revoke(request.app.state.engine, request.cookies.get(codec_session.COOKIE))
     response = _page("<p>Signed out.</p>" + _FORM)
     response.delete_cookie(codec_session.COOKIE, path=codec_session.COOKIE_PATH, httponly=True)
     return response

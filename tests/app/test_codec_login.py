@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import base64
-import time
 
 import httpx
 
 from app import codec_session
-from tests.support.api import ADJUSTER
-from tests.support.stack import Stack
+from tests.support.api import ADJUSTER, api_client
+from tests.support.stack import Stack, StackFactory
 
 NAMESPACE = {"X-Namespace": "default"}
 PLAIN = {
@@ -67,6 +66,9 @@ async def test_an_adjuster_signs_in_and_the_cookie_decodes(stack: Stack) -> None
     assert (await http.get("/v1/claims", headers=cookies)).status_code == 401
     signed_out = await http.post("/codec/logout", headers=cookies)
     assert f'{codec_session.COOKIE}=""' in signed_out.headers["set-cookie"]
+    # Revoked on the server: the same cookie, replayed (or kept by another browser), is dead.
+    again = await http.post("/codec/decode", json=body, headers=NAMESPACE | cookies)
+    assert again.status_code == 401
 
 
 async def test_without_a_valid_sign_in_the_codec_refuses(stack: Stack) -> None:
@@ -81,9 +83,9 @@ async def test_without_a_valid_sign_in_the_codec_refuses(stack: Stack) -> None:
     assert codec_session.COOKIE not in submitter.headers.get("set-cookie", "")
     adjuster = stack.settings.key_for("dev-adjuster-key")
     assert adjuster is not None
-    genuine = codec_session.issue(stack.settings, adjuster)
+    genuine = await codec_session.issue(stack.engine, adjuster)
     forged = genuine[:-2] + ("AA" if not genuine.endswith("AA") else "BB")
-    expired = codec_session.issue(stack.settings, adjuster, now=time.time() - 9 * 3600)
+    expired = await codec_session.issue(stack.engine, adjuster, lifetime_s=-1)
     for value in (forged, expired, "garbage", "a.b.c", ""):
         answered = await http.post("/codec/decode", json=body, headers=NAMESPACE | cookie(value))
         assert answered.status_code == 401, value
@@ -102,3 +104,40 @@ async def test_the_web_uis_origin_may_send_the_cookie_and_no_other(stack: Stack)
         "/codec/decode", headers=preflight | {"Origin": "http://127.0.0.1:9"}
     )
     assert "access-control-allow-origin" not in other.headers
+
+
+async def test_the_sign_in_form_takes_a_few_kib_at_most(stack: Stack) -> None:
+    """It is read before anyone is authenticated: a big body is refused, never parsed."""
+    huge = "key=" + "x" * (64 * 1024)
+    answered = await stack.http.post(
+        "/codec/login",
+        content=huge,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert answered.status_code == 413
+
+
+async def test_another_sites_page_cannot_sign_a_browser_in(stack: Stack) -> None:
+    for header in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
+        answered = await stack.http.post(
+            "/codec/login",
+            content="key=dev-adjuster-key",
+            headers={"Content-Type": "application/x-www-form-urlencoded"} | header,
+        )
+        assert answered.status_code == 403, header
+        assert codec_session.COOKIE not in answered.headers.get("set-cookie", "")
+    same_origin = await stack.http.post(
+        "/codec/login",
+        content="key=dev-adjuster-key",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": "http://api"},
+    )
+    assert same_origin.status_code == 200
+
+
+async def test_prod_session_cookies_are_always_secure(make_stack: StackFactory) -> None:
+    async with make_stack() as stack:
+        prod = stack.settings.model_copy(update={"env": "prod"})
+        async with api_client(prod, stack.client) as http:
+            signed_in = await sign_in(http, "dev-adjuster-key")
+    assert signed_in.status_code == 200
+    assert "Secure" in signed_in.headers["set-cookie"]  # though this request came over http

@@ -108,6 +108,9 @@ def stack_settings(database_url: str, **overrides: object) -> Settings:
         "llm_task_queue": f"llm-{suffix}",
         "outbox_task_queue": f"outbox-{suffix}",
         "auto_approve_limit": Decimal("5000"),
+        # Tests share one API client address and make many 401s on purpose: the sign-in limit
+        # is tested where it is meant (tests/app/test_sign_in_limits.py).
+        "sign_in_max_failures": 1_000_000,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

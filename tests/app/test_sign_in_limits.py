@@ -1,0 +1,41 @@
+"""Guessing keys costs a wait: failed sign-ins and 401s are limited per client and key prefix."""
+
+from __future__ import annotations
+
+from app.sign_in_limits import MAX_FAILURES, WINDOW_S, FailureLimiter
+from tests.support.stack import StackFactory
+
+
+def test_the_limit_applies_per_address_and_per_key_prefix_and_lifts_after_the_window():
+    limiter = FailureLimiter()
+    tries = limiter.keys("10.0.0.1", "guess-000")
+    for _ in range(MAX_FAILURES):
+        assert limiter.retry_after(tries, now=0.0) is None
+        limiter.failed(tries, now=0.0)
+    assert limiter.retry_after(tries, now=1.0) == WINDOW_S - 1
+    # Another address with the same key prefix is held too; an unrelated client is not.
+    assert limiter.retry_after(limiter.keys("10.0.0.2", "guess-999"), now=1.0) is not None
+    assert limiter.retry_after(limiter.keys("10.0.0.3", "other-1"), now=1.0) is None
+    assert limiter.retry_after(tries, now=WINDOW_S + 0.1) is None
+
+
+async def test_repeated_401s_get_429_with_retry_after_and_good_keys_still_work(
+    make_stack: StackFactory,
+) -> None:
+    async with make_stack(sign_in_max_failures=MAX_FAILURES) as stack:
+        answers = [
+            (await stack.http.get("/v1/claims", headers={"Authorization": f"Bearer wrong-{n}"}))
+            for n in range(MAX_FAILURES + 1)
+        ]
+        assert [a.status_code for a in answers[:MAX_FAILURES]] == [401] * MAX_FAILURES
+        limited = answers[-1]
+        assert limited.status_code == 429
+        assert int(limited.headers["retry-after"]) > 0
+        assert limited.headers["content-type"] == "application/problem+json"
+        # The sign-in form is held as well: the same client guessing there waits too.
+        form = await stack.http.post(
+            "/codec/login",
+            content="key=another-guess",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        assert form.status_code == 429
