@@ -42,6 +42,8 @@ class WebhookReceiver:
     requests: list[Received] = field(default_factory=list)
     # Every request answers with this once the plan is used up ("ok" or "500": a dead receiver).
     default: str = "ok"
+    # Per path (`url_for(name)`): how that receiver always answers ("410": gone for good, "503").
+    answers: dict[str, str] = field(default_factory=dict)
     hang_s: float = 30.0
     on_kill: Callable[[], None] | None = None
     # The most distinct deliveries (webhook-ids) held open at once: a sender's in-flight bound.
@@ -97,6 +99,7 @@ class WebhookReceiver:
                     return
                 path, headers, body = request
                 fault = self.plan.popleft() if self.plan else self.default
+                fault = self.answers.get(path.lstrip("/"), fault)
                 self.requests.append(Received(path, headers, body, fault))
                 if fault == "close":
                     return
@@ -139,7 +142,12 @@ async def _read_request(
 
 
 def _answer(fault: str) -> bytes:
-    status = {"500": "500 Internal Server Error", "redirect": "307 Temporary Redirect"}
+    status = {
+        "500": "500 Internal Server Error",
+        "503": "503 Service Unavailable",
+        "410": "410 Gone",
+        "redirect": "307 Temporary Redirect",
+    }
     location = "location: /elsewhere\r\n" if fault == "redirect" else ""
     head = f"HTTP/1.1 {status.get(fault, '200 OK')}\r\n{location}content-length: 0\r\n\r\n"
     return head.encode("ascii")
