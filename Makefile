@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test test-fast lint typecheck pytest pytest-fast install clean bench bench-claims bench-parked histories
+.PHONY: dev test test-fast lint typecheck pytest pytest-fast install clean bench bench-claims bench-parked bench-outbox histories
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -55,6 +55,11 @@ bench-claims: $(STAMP)
 # REST at 20 clients against the same ceiling, and the review latency (issue 11).
 bench-parked: $(STAMP)
 	$(BIN)/python -m bench.claims_throughput --parked 2000
+
+# Principal Y's webhook and e-mail p95 with and without principal X's 100 hanging subscriptions,
+# the stack's idle CPU with 200 idle subscriptions against none, and the log volume meanwhile.
+bench-outbox: $(STAMP)
+	$(BIN)/python -m bench.outbox_fairness
 
 # Re-record the ClaimWorkflow histories that `make test` replays (see tests/support/record_histories.py);
 # `make histories ONLY=name` records one scenario and keeps the others.

@@ -87,6 +87,21 @@ class _Failure:
     receiver_at_fault: bool = True
 
 
+def _outcome(
+    failure: _Failure | None, attempts: int, period_started_at: dt.datetime, pacing: Pacing
+) -> Outcome:
+    if failure is None:
+        return Outcome(Verdict.DELIVERED)
+    return after_failure(
+        error=failure.error,
+        permanent=failure.permanent,
+        attempts=attempts,
+        now=_now(),
+        period_started_at=period_started_at,
+        pacing=pacing,
+    )
+
+
 def _log_outcome(what: str, item: int, attempts: int, outcome: Outcome) -> None:
     """One line per attempt; no traceback (an expected failure is not a bug)."""
     if outcome.verdict is Verdict.DELIVERED:
@@ -143,17 +158,7 @@ class WebhookActivities:
             return  # paused with its owner; the dispatcher does not hand these out
         failure = await self._send(row)
         attempts = row["attempts"] + 1
-        if failure is None:
-            outcome = Outcome(Verdict.DELIVERED)
-        else:
-            outcome = after_failure(
-                error=failure.error,
-                permanent=failure.permanent,
-                attempts=attempts,
-                now=_now(),
-                period_started_at=row["period_started_at"],
-                pacing=self._config.pacing,
-            )
+        outcome = _outcome(failure, attempts, row["period_started_at"], self._config.pacing)
         async with self._engine.begin() as conn:
             await store.record_outcome(conn=conn, delivery_id=item.id, outcome=outcome)
             opened = await self._breaker(conn, row["host"], failure)
@@ -287,17 +292,7 @@ class MailActivities:
             return
         failure = await self._send(row)
         attempts = row["attempts"] + 1
-        if failure is None:
-            outcome = Outcome(Verdict.DELIVERED)
-        else:
-            outcome = after_failure(
-                error=failure.error,
-                permanent=failure.permanent,
-                attempts=attempts,
-                now=_now(),
-                period_started_at=row["period_started_at"],
-                pacing=self._smtp.pacing,
-            )
+        outcome = _outcome(failure, attempts, row["period_started_at"], self._smtp.pacing)
         async with self._engine.begin() as conn:
             await notifications.record_outcome(conn=conn, notification_id=item.id, outcome=outcome)
         _log_outcome(f"e-mail ({row['kind']})", item.id, attempts, outcome)

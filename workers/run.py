@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
+from temporalio.service import RPCError
 from temporalio.worker import Worker
 from tenacity import AsyncRetrying, before_sleep_log, stop_after_delay, wait_exponential
 
@@ -172,9 +173,14 @@ async def _run_claims_worker(settings: Settings) -> None:
             **_capacity(settings),
         )
         await start_dispatchers(client, settings)
-        ended = await end_legacy_relays(client)
-        if ended:
-            log.info("ended %d per-subscription relays of the earlier outbox design", ended)
+        try:
+            ended = await end_legacy_relays(client)
+        except RPCError as exc:
+            # Housekeeping only: a namespace whose visibility cannot list them keeps them.
+            log.warning("could not list relays of the earlier outbox design: %s", exc)
+        else:
+            if ended:
+                log.info("ended %d per-subscription relays of the earlier outbox design", ended)
         await _run_until_signalled(worker, settings, beside=[outbox])
     finally:
         await engine.dispose()

@@ -39,3 +39,22 @@ async def test_repeated_401s_get_429_with_retry_after_and_good_keys_still_work(
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
         assert form.status_code == 429
+
+
+def test_the_api_believes_forwarded_headers_only_from_its_trusted_proxies(monkeypatch):
+    """Client addresses (for these limits) and https (for Secure cookies) come from a proxy's
+    X-Forwarded-* only when it is one of CLAIMS_TRUSTED_PROXIES; compose and Kubernetes set it."""
+    import uvicorn
+
+    from cli.main import main
+
+    served: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(options))
+    # Only the server's options are under test: leave this process's logging and tracing alone.
+    monkeypatch.setattr("infra.logging.configure", lambda *args, **kwargs: None)
+    monkeypatch.setattr("infra.telemetry.configure_tracing", lambda *args, **kwargs: None)
+    monkeypatch.setenv("CLAIMS_TRUSTED_PROXIES", "10.1.2.3")
+    monkeypatch.setenv("CLAIMS_DATABASE_URL", "postgresql+asyncpg://claims:pw@db/claims")
+    assert main(["api"]) == 0
+    assert served["proxy_headers"] is True
+    assert served["forwarded_allow_ips"] == "10.1.2.3"

@@ -102,15 +102,7 @@ async def test_a_deleted_subscription_queues_nothing_and_its_pending_rows_are_ca
 ) -> None:
     owner = f"submitter-{uuid.uuid4().hex[:6]}"
     subscription_id = await _subscription(conn, owner)
-    claim_id = uuid.uuid4()
-    await claim_store.record_submission(
-        conn=conn,
-        claim_id=claim_id,
-        workflow_id=f"claim-{claim_id}",
-        submission=f.submission("P-1"),
-        submitted_at=NOW,
-        submitted_by=owner,
-    )
+    claim_id = await _submitted(conn, owner)
     await webhooks.delete(conn=conn, subscription_id=subscription_id)
     await claim_store.apply_transition(
         conn=conn, claim_id=claim_id, step=2, event_type=EventType.CANCELLED, at=NOW, detail={}
