@@ -67,8 +67,6 @@ class BodyLimitMiddleware:
 
     async def _admitted(self, scope: Scope, path: str, headers: dict[bytes, bytes]) -> bool:
         """Whether a caller may send a body here at all (before a byte of it is read)."""
-        if path in SIGN_IN_PATHS:
-            return True
         if known_token(self.settings, bearer_token_of(headers.get(b"authorization", b""))):
             return True
         if path == "/codec/decode":
@@ -83,20 +81,23 @@ class BodyLimitMiddleware:
             return
         path: str = scope["path"]
         headers = dict(scope["headers"])
-        if path.startswith(AUTHENTICATED_PREFIXES):
+        if path.startswith(AUTHENTICATED_PREFIXES) and path not in SIGN_IN_PATHS:
+            token = bearer_token_of(headers.get(b"authorization", b""))
+            session = codec_session.cookie_value(headers.get(b"cookie", b"").decode("latin-1"))
+            # Only a presented credential can be a guess: a call with none (the Web UI before
+            # its operator signs in) is refused, but never counted against the address.
             limiter: FailureLimiter = scope["app"].state.sign_in_limiter
             client = scope.get("client")
-            tried = limiter.keys(
-                client[0] if client else None,
-                bearer_token_of(headers.get(b"authorization", b"")),
-            )
-            wait = limiter.retry_after(tried)
-            if wait is not None:
-                detail = f"too many failed sign-ins; try again in {wait} s"
-                await _respond(scope, send, 429, detail, {"retry-after": str(wait)})
-                return
+            tried = limiter.keys(client[0] if client else None, token or session)
+            if token or session:
+                wait = limiter.retry_after(tried)
+                if wait is not None:
+                    detail = f"too many failed sign-ins; try again in {wait} s"
+                    await _respond(scope, send, 429, detail, {"retry-after": str(wait)})
+                    return
             if not await self._admitted(scope, path, headers):
-                limiter.failed(tried)
+                if token or session:
+                    limiter.failed(tried)
                 await _respond(
                     scope, send, 401, "missing or invalid API key", {"www-authenticate": "Bearer"}
                 )

@@ -1,8 +1,10 @@
 """Failed sign-ins and 401s, counted per client address and per presented key prefix.
 
-Past the limit a client gets 429 with `Retry-After` before its credentials are even looked at,
-so guessing keys costs a wait per few tries, whoever sends them and from wherever. Counts live
-in the API process (each replica limits on its own), in a sliding window.
+Past the limit a client gets 429 with `Retry-After` before its credentials are even looked at
+(so a right guess is not told apart from a wrong one), and guessing keys costs a wait per few
+tries, whoever sends them and from wherever. Only requests that present a credential (a bearer
+key, a session cookie, the sign-in form's key) count: one with none cannot be a guess. Counts
+live in the API process (each replica limits on its own), in a sliding window.
 """
 
 from __future__ import annotations

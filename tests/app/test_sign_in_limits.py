@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.sign_in_limits import MAX_FAILURES, WINDOW_S, FailureLimiter
+from tests.support.api import ADMIN
 from tests.support.stack import StackFactory
 
 
@@ -23,6 +24,11 @@ async def test_repeated_401s_get_429_with_retry_after_and_good_keys_still_work(
     make_stack: StackFactory,
 ) -> None:
     async with make_stack(sign_in_max_failures=MAX_FAILURES) as stack:
+        # Calls with no credential at all (the Web UI before its operator signs in) are refused
+        # but never counted: they cannot be guesses, and must not lock the operator out.
+        for _ in range(3 * MAX_FAILURES):
+            assert (await stack.http.post("/codec/decode", json={})).status_code == 401
+        assert (await stack.http.get("/v1/claims", headers=ADMIN)).status_code == 200
         answers = [
             (await stack.http.get("/v1/claims", headers={"Authorization": f"Bearer wrong-{n}"}))
             for n in range(MAX_FAILURES + 1)

@@ -62,6 +62,7 @@ def api_process(
         "CLAIMS_TASK_QUEUE": settings.task_queue,
         "CLAIMS_LLM_TASK_QUEUE": settings.llm_task_queue,
         "CLAIMS_API_PORT": str(port),
+        "CLAIMS_SIGN_IN_MAX_FAILURES": str(settings.sign_in_max_failures),
     }
     variables = of_settings | _variables(client, env)
     with log.open("ab") as out:

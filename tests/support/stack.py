@@ -111,6 +111,10 @@ def stack_settings(database_url: str, **overrides: object) -> Settings:
         # Tests share one API client address and make many 401s on purpose: the sign-in limit
         # is tested where it is meant (tests/app/test_sign_in_limits.py).
         "sign_in_max_failures": 1_000_000,
+        # Principals (dev-submitter above all) keep their subscriptions across the session's
+        # tests in the one database: the quota is tested where it is meant (test_fairness).
+        "webhook_max_per_submitter": 1_000_000,
+        "webhook_max_per_staff": 1_000_000,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
