@@ -30,6 +30,10 @@ COOKIE = "claims_codec_session"
 COOKIE_PATH = "/codec"
 SESSION_S = 8 * 3600
 DECODERS = (Role.ADJUSTER, Role.ADMIN)
+# Live sessions one principal may hold (browsers, machines): signing in again past this ends
+# its oldest. Expired and revoked rows are deleted a day on, so the table stays small.
+MAX_SESSIONS_PER_PRINCIPAL = 20
+KEEP_ENDED_FOR = dt.timedelta(days=1)
 
 
 def _digest(token: str) -> str:
@@ -44,6 +48,29 @@ async def issue(engine: AsyncEngine, key: ApiKey, *, lifetime_s: float = SESSION
         await conn.execute(
             sa.insert(ui_session).values(
                 digest=_digest(token), principal=key.name, key_digest=key.digest, expires_at=expires
+            )
+        )
+        live = (
+            sa.select(ui_session.c.digest)
+            .where(
+                ui_session.c.principal == key.name,
+                ui_session.c.revoked_at.is_(None),
+                ui_session.c.expires_at > sa.func.now(),
+            )
+            .order_by(ui_session.c.created_at.desc(), ui_session.c.digest)
+            .offset(MAX_SESSIONS_PER_PRINCIPAL)
+        )
+        await conn.execute(
+            sa.update(ui_session)
+            .where(ui_session.c.digest.in_(live.scalar_subquery()))
+            .values(revoked_at=sa.func.now())
+        )
+        ended_before = sa.func.now() - KEEP_ENDED_FOR
+        await conn.execute(
+            sa.delete(ui_session).where(
+                sa.or_(
+                    ui_session.c.expires_at < ended_before, ui_session.c.revoked_at < ended_before
+                )
             )
         )
     return token

@@ -142,3 +142,14 @@ async def test_prod_session_cookies_are_always_secure(make_stack: StackFactory) 
             signed_in = await sign_in(http, "dev-adjuster-key")
     assert signed_in.status_code == 200
     assert "Secure" in signed_in.headers["set-cookie"]  # though this request came over http
+
+
+async def test_a_principal_holds_a_bounded_number_of_live_sessions(stack: Stack) -> None:
+    adjuster = stack.settings.key_for("dev-adjuster-key")
+    assert adjuster is not None
+    first = await codec_session.issue(stack.engine, adjuster)
+    for _ in range(codec_session.MAX_SESSIONS_PER_PRINCIPAL):
+        newest = await codec_session.issue(stack.engine, adjuster)
+    # The oldest session ended when the limit was passed; the newest decodes.
+    assert await codec_session.decoder_of(stack.engine, stack.settings, first) is None
+    assert await codec_session.decoder_of(stack.engine, stack.settings, newest) == adjuster
