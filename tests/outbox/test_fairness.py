@@ -19,12 +19,11 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from infra.devstack.processes import free_port
-from infra.store import claims as claim_store
 from infra.tables import notification
 from tests.outbox.conftest import OTHER_SUBMITTER
 from tests.outbox.test_delivery import subscribe, until
-from tests.support import factories as f
 from tests.support.api import SUBMITTER, create_policy, submit, wait_for_claim
+from tests.support.records import committed_claim
 from tests.support.stack import Stack, StackFactory
 from tests.support.webhook_receiver import WebhookReceiver
 from workflows.contracts import WAKE_SIGNAL, OutboxChannel, dispatcher_id
@@ -75,17 +74,9 @@ def smtp_relay() -> Iterator[tuple[_Relay, int]]:
 
 async def _queue_mail(stack: Stack, recipients: list[str]) -> dict[str, int]:
     """One claim, one notification per recipient (written as an old row would be: unchecked)."""
-    claim_id = uuid.uuid4()
+    claim_id = await committed_claim(stack.engine)
     ids: dict[str, int] = {}
     async with stack.engine.begin() as conn:
-        await claim_store.record_submission(
-            conn=conn,
-            claim_id=claim_id,
-            workflow_id=f"claim-{claim_id}",
-            submission=f.submission("P-POISON"),
-            submitted_at=dt.datetime.now(dt.UTC),
-            submitted_by="dev-submitter",
-        )
         for step, recipient in enumerate(recipients, start=100):
             inserted = await conn.execute(
                 sa.insert(notification)
