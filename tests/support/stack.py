@@ -83,11 +83,20 @@ class Stack:
         return dict(row)
 
     async def event(self, claim_id: uuid.UUID, event_type: str) -> dict[str, Any]:
-        """The claim's only audit event of this type."""
-        async with self.engine.connect() as conn:
-            events = await claim_store.list_events(conn=conn, claim_id=claim_id)
-        [found] = [dict(e) for e in events if e["type"] == event_type]
-        return found
+        """The claim's only audit event of this type, once it is written.
+
+        The query shows a status as soon as the workflow decides it; the step that records it
+        commits a moment later (in the same workflow task's local activity), so this waits.
+        """
+        async with asyncio.timeout(30):
+            while True:
+                async with self.engine.connect() as conn:
+                    events = await claim_store.list_events(conn=conn, claim_id=claim_id)
+                found = [dict(e) for e in events if e["type"] == event_type]
+                if found:
+                    [only] = found
+                    return only
+                await asyncio.sleep(0.1)
 
     async def event_types(self, claim_id: uuid.UUID) -> list[str]:
         async with self.engine.connect() as conn:
