@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -28,17 +29,26 @@ class Contract(BaseModel):
 
 # Activity names, so the workflow can call activities served by another worker (the llm worker)
 # without importing its implementation.
-RECORD_SUBMISSION = "record_submission"
-CHECK_POLICY = "check_policy"
-RECORD_TRANSITION = "record_transition"
+ADMIT_CLAIM = "admit_claim"
+RECORD_STEPS = "record_steps"
 ASSESS_CLAIM = "assess_claim"
 PAY_CLAIM = "pay_claim"
 RELEASE_PAYMENT = "release_payment"
-NOTIFY = "notify"
-# Claims submitted since issue 11's batching: submission and policy check in one step, and the
-# events and notifications of one workflow task written together (workflows/steps.py).
-ADMIT_CLAIM = "admit_claim"
-RECORD_STEPS = "record_steps"
+
+In = TypeVar("In", bound=BaseModel)
+Out = TypeVar("Out")
+
+
+@dataclass(frozen=True)
+class ActivityRef(Generic[In, Out]):
+    """An activity's name typed with its input and result, so a workflow's call is checked.
+
+    The workflow calls activities by name (their implementations do I/O and stay out of the
+    sandbox); this pairs each name with its types, so mypy sees what goes in and comes out.
+    """
+
+    name: str
+    result_type: type[Out]
 
 
 class SubmissionRecord(Contract):
@@ -48,11 +58,6 @@ class SubmissionRecord(Contract):
     submitted_at: dt.datetime
     # The principal (API key name) that submitted the claim; None from older workflows.
     submitted_by: str | None = None
-
-
-class PolicyCheckInput(Contract):
-    claim_id: uuid.UUID
-    submission: ClaimSubmission
 
 
 class PolicyCheckResult(Contract):
@@ -72,6 +77,9 @@ class TransitionInput(Contract):
     payable_amount: Decimal | None = None
     approved_amount: Decimal | None = None
     escalated: bool | None = None
+    # The approval is withdrawn (a refused payment was compensated): the row's amount is
+    # cleared, where `approved_amount=None` means "unchanged".
+    clear_approved_amount: bool = False
     decision: DecisionRecord | None = None
 
 
@@ -139,6 +147,13 @@ class StepsInput(Contract):
     claim_id: uuid.UUID
     transitions: list[TransitionInput] = []
     notifications: list[NotificationInput] = []
+
+
+ADMIT = ActivityRef[SubmissionRecord, PolicyCheckResult](ADMIT_CLAIM, PolicyCheckResult)
+WRITE_STEPS = ActivityRef[StepsInput, None](RECORD_STEPS, type(None))
+ASSESS = ActivityRef[AssessmentInput, AssessmentResult](ASSESS_CLAIM, AssessmentResult)
+PAY = ActivityRef[PaymentInput, PaymentResult](PAY_CLAIM, PaymentResult)
+RELEASE = ActivityRef[ReleaseInput, None](RELEASE_PAYMENT, type(None))
 
 
 # The outbox dispatchers (workflows/outbox.py): webhook deliveries and claimant e-mails.

@@ -31,46 +31,18 @@ class RecordActivities:
         self._engine = engine
         self._wake = wake or _no_wake
 
-    @activity.defn(name=c.RECORD_SUBMISSION)
-    async def record_submission(self, record: c.SubmissionRecord) -> None:
-        """Create the claim row and its `submitted` event (idempotent)."""
-        async with classified(c.RECORD_SUBMISSION), self._engine.begin() as conn:
-            queued = await _record_submission(conn, record)
-        self._wake(queued, 0)
-
-    @activity.defn(name=c.CHECK_POLICY)
-    async def check_policy(self, request: c.PolicyCheckInput) -> c.PolicyCheckResult:
-        """Load the policy and apply the hard and risk rules (read-only)."""
-        async with classified(c.CHECK_POLICY), self._engine.connect() as conn:
-            return await _check_policy(conn, request.submission)
-
     @activity.defn(name=c.ADMIT_CLAIM)
     async def admit_claim(self, record: c.SubmissionRecord) -> c.PolicyCheckResult:
-        """Record the submission and check it against its policy, in one transaction.
+        """Create the claim row and its `submitted` event, and check the claim against its policy.
 
-        The first step of a claim submitted since issue 11's batching: one local activity where
-        there were two. Idempotent as `record_submission` is; the check only reads.
+        One transaction. Idempotent (one row per claim id): a retry writes nothing twice; the
+        check only reads.
         """
         async with classified(c.ADMIT_CLAIM), self._engine.begin() as conn:
             queued = await _record_submission(conn, record)
             result = await _check_policy(conn, record.submission)
         self._wake(queued, 0)
         return result
-
-    @activity.defn(name=c.RECORD_TRANSITION)
-    async def record_transition(self, transition: c.TransitionInput) -> None:
-        """Write one step: audit event, optional decision, claim row (idempotent)."""
-        async with classified(c.RECORD_TRANSITION), self._engine.begin() as conn:
-            queued = await _apply(conn, transition)
-        self._wake(queued, 0)
-        _log_transition(transition)
-
-    @activity.defn(name=c.NOTIFY)
-    async def notify(self, message: c.NotificationInput) -> None:
-        """Queue a notification in the outbox (idempotent per step)."""
-        async with classified(c.NOTIFY), self._engine.begin() as conn:
-            queued = await _enqueue(conn, message)
-        self._wake(0, queued)
 
     @activity.defn(name=c.RECORD_STEPS)
     async def record_steps(self, steps: c.StepsInput) -> None:
@@ -118,6 +90,7 @@ async def _apply(conn: AsyncConnection, transition: c.TransitionInput) -> int:
         payable_amount=transition.payable_amount,
         approved_amount=transition.approved_amount,
         escalated=transition.escalated,
+        clear_approved_amount=transition.clear_approved_amount,
         decision=transition.decision,
     )
 

@@ -72,8 +72,6 @@ def claim_config(settings: Settings) -> ClaimConfig:
         llm_max_attempts=settings.llm_max_attempts,
         llm_model=settings.llm_model,
         step_alert_attempts=settings.step_alert_attempts,
-        local_records=True,
-        batched_records=True,
     )
 
 

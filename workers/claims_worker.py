@@ -53,11 +53,7 @@ def build_claims_worker(
         workflows=[ClaimWorkflow],
         workflow_runner=claim_workflow_runner(),
         activities=[
-            records.record_submission,
-            records.check_policy,
             records.admit_claim,
-            records.record_transition,
-            records.notify,
             records.record_steps,
             payments.pay_claim,
             payments.release_payment,

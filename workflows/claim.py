@@ -13,15 +13,15 @@ the main flow through mailboxes (`workflows/mailbox.py`), which always answer.
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from claims.assessment import ClaimFacts
-from claims.lifecycle import ClaimStatus, ErrorType, EventType
+from claims.lifecycle import ClaimStatus
 from claims.models import DecidedBy
 from claims.routing import ReviewReason, Route, RoutingDecision, route_claim
+from workflows import admission
 from workflows.contracts import (
     ADD_DOCUMENT_UPDATE,
     CANCEL_UPDATE,
@@ -39,7 +39,8 @@ from workflows.contracts import (
 )
 from workflows.mailbox import Mailbox
 from workflows.parking import ClaimCancelledError, Parking
-from workflows.steps import ClaimSteps, PaymentRefusedError
+from workflows.payment import PaymentRefusedError, PaymentSteps
+from workflows.steps import ClaimSteps
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -60,6 +61,7 @@ class ClaimWorkflow:
             )
         )
         self._steps = ClaimSteps(input, self._claim, self._parking)
+        self._payments = PaymentSteps(input, self._claim, self._steps.recorder, self._steps.board)
         # How many documents the claim had when information was last requested (this run).
         self._documents_before_request = 0
 
@@ -77,25 +79,7 @@ class ClaimWorkflow:
 
     @review.validator
     def validate_review(self, review: ReviewInput) -> None:
-        # Raising here refuses the update before anything enters the history.
-        claim = self._claim
-        if claim.status is not ClaimStatus.AWAITING_REVIEW or self._busy:
-            raise ApplicationError(
-                f"claim is {claim.status}, not awaiting review",
-                type=ErrorType.CLAIM_NOT_AWAITING_REVIEW,
-            )
-        amount = review.approved_amount
-        if amount is None:
-            return
-        if review.decision is not ReviewDecision.APPROVE:
-            raise ApplicationError(
-                "approved_amount only goes with decision approve", type=ErrorType.INVALID_REVIEW
-            )
-        if amount <= 0 or amount > claim.payable_amount:
-            raise ApplicationError(
-                f"approved_amount must be above 0 and at most the payable {claim.payable_amount}",
-                type=ErrorType.INVALID_REVIEW,
-            )
+        admission.check_review(self._claim, review, busy=self._busy)
 
     @workflow.update(name=CANCEL_UPDATE)
     async def cancel(self, request: CancelInput) -> ClaimState:
@@ -104,38 +88,17 @@ class ClaimWorkflow:
 
     @cancel.validator
     def validate_cancel(self, request: CancelInput) -> None:
-        claim = self._claim
-        if not claim.status.is_cancellable or claim.closing or self._busy:
-            # Name the outcome the claim is committed to (e.g. paying) before its status shows it.
-            committed = claim.status.is_cancellable and claim.closing is not None
-            status = claim.closing if committed else claim.status
-            raise ApplicationError(
-                f"claim is {status}; it can no longer be cancelled",
-                type=ErrorType.CLAIM_NOT_CANCELLABLE,
-            )
+        admission.check_cancel(self._claim, busy=self._busy)
 
     @workflow.update(name=ADD_DOCUMENT_UPDATE)
     async def add_document(self, document: DocumentAdded) -> ClaimState:
         # Self-contained: it records its own event-only step and needs nothing from the flow.
-        self._claim.document_ids.append(document.document_id)
-        await self._steps.transition(
-            EventType.DOCUMENT_ADDED,
-            detail={
-                "document_id": str(document.document_id),
-                "name": document.name,
-                "by": document.by.name,
-            },
-            in_handler=True,
-        )
+        await self._steps.add_document(document)
         return self._claim.model_copy(deep=True)
 
     @add_document.validator
     def validate_add_document(self, document: DocumentAdded) -> None:
-        claim = self._claim
-        if claim.status.is_terminal or claim.closing or self._cancels.pending:
-            raise ApplicationError(
-                f"claim is {claim.status}; it takes no more documents", type=ErrorType.CLAIM_CLOSED
-            )
+        admission.check_document(self._claim, cancelling=self._cancels.pending is not None)
 
     @workflow.update(name=RETRY_UPDATE)
     async def retry(self, request: RetryInput) -> ClaimState:
@@ -148,11 +111,7 @@ class ClaimWorkflow:
 
     @retry.validator
     def validate_retry(self, request: RetryInput) -> None:
-        if self._parking.parked == 0:
-            raise ApplicationError(
-                f"claim is {self._claim.status}; no step is waiting to be retried",
-                type=ErrorType.CLAIM_NOT_PARKED,
-            )
+        admission.check_retry(self._claim, parked=self._parking.parked)
 
     @property
     def _busy(self) -> bool:
@@ -175,7 +134,7 @@ class ClaimWorkflow:
             self._claim.closing = ClaimStatus.CANCELLED
             with self._cancels.take() as request:
                 await self._steps.record_cancellation(request)
-        await self._steps.flush()  # nothing decided goes unwritten (a no-op on every path today)
+        await self._steps.flush()  # nothing decided goes unwritten
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._claim
 
@@ -191,20 +150,14 @@ class ClaimWorkflow:
             self._claim.closing = ClaimStatus.REJECTED
             await self._steps.reject_by_rule(check)
             return None
-        await self._steps.transition(
-            EventType.POLICY_CHECKED,
-            status=ClaimStatus.ASSESSING,
-            detail={"payable_amount": str(check.payable_amount), "reasons": check.reasons},
-            payable_amount=check.payable_amount,
-            defer=True,  # written as the assessment starts
-        )
+        await self._steps.policy_passed(check)
         return await self._assess()
 
     async def _decide(self, routing: RoutingDecision) -> None:
         """Approve, review, ask for information, pay; loop until the claim is settled."""
         while True:
             if routing.route is Route.AUTO_APPROVE:
-                await self._approve(self._claim.payable_amount, by=DecidedBy.MODEL)
+                await self._steps.approve(self._claim.payable_amount, by=DecidedBy.MODEL)
             else:
                 decision = await self._human_review(routing.reasons)
                 if decision is ReviewDecision.REJECT:
@@ -239,7 +192,7 @@ class ClaimWorkflow:
                 await self._steps.request_information(review)
             else:
                 amount = review.approved_amount or self._claim.payable_amount
-                await self._approve(amount, by=DecidedBy.ADJUSTER)
+                await self._steps.approve(amount, by=DecidedBy.ADJUSTER)
             # The review is answered once its steps are written (parked, if they cannot be).
             await self._steps.flush()
             return review.decision
@@ -287,11 +240,7 @@ class ClaimWorkflow:
     async def _wait_for_review(self, reasons: list[str]) -> None:
         """Until an adjuster's review is in the mailbox (escalating past the SLA)."""
         self._steps.wait_on("adjuster review")
-        await self._steps.transition(
-            EventType.REVIEW_REQUESTED,
-            status=ClaimStatus.AWAITING_REVIEW,
-            detail={"reasons": reasons},
-        )
+        await self._steps.request_review(reasons)
         sla = timedelta(seconds=self._input.config.review_sla_s)
         try:
             await workflow.wait_condition(lambda: self._busy, timeout=sla)
@@ -308,24 +257,9 @@ class ClaimWorkflow:
         )
         self._checkpoint()
         self._steps.wait_on(None)
-        self._claim.info_rounds += 1
-        await self._steps.transition(
-            EventType.INFORMATION_RECEIVED,
-            status=ClaimStatus.ASSESSING,
-            detail={"round": self._claim.info_rounds},
-        )
+        await self._steps.information_received()
 
     # --- outcomes ---------------------------------------------------------------------------
-
-    async def _approve(self, amount: Decimal, *, by: DecidedBy) -> None:
-        self._claim.approved_amount = amount
-        await self._steps.transition(
-            EventType.APPROVED,
-            status=ClaimStatus.APPROVED,
-            detail={"decided_by": by.value, "approved_amount": str(amount)},
-            approved_amount=amount,
-            defer=True,  # written before the payment starts (with the cancel that stops it)
-        )
 
     async def _pay(self) -> bool:
         """Pay the approved amount; False when the rail refused and the reservation was released."""
@@ -339,9 +273,9 @@ class ClaimWorkflow:
         self._checkpoint()
         self._claim.closing = ClaimStatus.PAYING
         try:
-            await self._steps.pay(amount)
+            await self._payments.pay(amount)
         except PaymentRefusedError as refused:
-            await self._steps.compensate_payment(refused.reason)
+            await self._payments.compensate_payment(refused.reason)
             return False
         return True
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from claims.lifecycle import ClaimStatus
 from claims.models import ClaimSubmission, Policy
@@ -59,15 +59,6 @@ class ClaimConfig(Frozen):
     # Attempts of a failing database step before the claim is flagged as retrying (it keeps
     # retrying: an outage pauses claims, it never fails them).
     step_alert_attempts: int = 10
-    # The claims worker's Postgres steps run as local activities (issue 11). Claims submitted
-    # before lack the field and replay their regular activities unchanged. Versioned by the
-    # input rather than workflow.patched, which adds a marker and a TemporalChangeVersion
-    # search-attribute upsert (a visibility write on the server) to every claim.
-    local_records: bool = False
-    # What one workflow task decides is recorded in one step (issue 11): the submission with
-    # its policy check, and consecutive events with their notification, each group in one
-    # local activity and one transaction. Claims submitted before replay step by step.
-    batched_records: bool = False
 
 
 class ClaimWorkflowInput(Frozen):
@@ -79,24 +70,6 @@ class ClaimWorkflowInput(Frozen):
     submitted_by: str | None = None
     # The state a previous run handed over when it continued as new; None on the first run.
     state: ClaimState | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _accept_progress(cls, data: Any) -> Any:
-        """Read a continued run's input written before the state model existed.
-
-        Those runs carried a `progress` object with a subset of the state, always continued
-        while the claim was being assessed again.
-        """
-        if isinstance(data, dict) and data.get("progress") and not data.get("state"):
-            progress = data["progress"]
-            data = {k: v for k, v in data.items() if k != "progress"}
-            data["state"] = {
-                "claim_id": data.get("claim_id"),
-                "status": ClaimStatus.ASSESSING,
-                **progress,
-            }
-        return data
 
 
 class ReviewDecision(StrEnum):

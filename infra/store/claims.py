@@ -140,11 +140,13 @@ async def apply_transition(
     payable_amount: Decimal | None = None,
     approved_amount: Decimal | None = None,
     escalated: bool | None = None,
+    clear_approved_amount: bool = False,
     decision: DecisionRecord | None = None,
 ) -> int:
     """Append the step's event (and decision), and move the claim row forward to this step.
 
-    Returns how many webhook deliveries the event queued.
+    A None field leaves the row's value alone; `clear_approved_amount` empties it (a withdrawn
+    approval). Returns how many webhook deliveries the event queued.
     """
     await conn.execute(
         insert(claim_event)
@@ -167,6 +169,8 @@ async def apply_transition(
         )
         if value is not None
     }
+    if clear_approved_amount:
+        changes["approved_amount"] = None
     # An event-only step (possibly written by an update handler beside the main flow) leaves
     # the row, and its step guard, alone.
     if changes:

@@ -1,11 +1,12 @@
 import datetime as dt
+import uuid
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.contracts import NotificationInput, PolicyCheckInput, TransitionInput
+from activities.contracts import NotificationInput, StepsInput, SubmissionRecord, TransitionInput
 from activities.records import RecordActivities
 from claims.lifecycle import ClaimStatus, ErrorType
 from claims.rules import HardRule
@@ -26,8 +27,9 @@ async def test_record_transition_twice_writes_one_event(engine: AsyncEngine):
         status=ClaimStatus.PAID,
     )
     env = ActivityEnvironment()
-    await env.run(records.record_transition, transition)
-    await env.run(records.record_transition, transition)
+    steps = StepsInput(claim_id=claim_id, transitions=[transition])
+    await env.run(records.record_steps, steps)
+    await env.run(records.record_steps, steps)
     assert await count_rows(engine, claim_event, claim_id) == 2  # submitted + one paid
 
 
@@ -36,29 +38,37 @@ async def test_notify_twice_queues_one_message(engine: AsyncEngine):
     records = RecordActivities(engine)
     message = NotificationInput(claim_id=claim_id, step=5, kind="claim_paid", payload={"a": 1})
     env = ActivityEnvironment()
-    await env.run(records.notify, message)
-    await env.run(records.notify, message)
+    steps = StepsInput(claim_id=claim_id, notifications=[message])
+    await env.run(records.record_steps, steps)
+    await env.run(records.record_steps, steps)
     assert await count_rows(engine, notification, claim_id) == 1
 
 
-async def test_check_policy_reads_the_policy_and_applies_rules(engine: AsyncEngine):
+async def test_admit_claim_records_the_submission_once_and_applies_the_rules(
+    engine: AsyncEngine,
+):
     policy = f.policy()
     async with engine.begin() as conn:
         await policies.upsert(conn=conn, policy=policy)
     records = RecordActivities(engine)
     env = ActivityEnvironment()
-    checked = await env.run(
-        records.check_policy,
-        PolicyCheckInput(
-            claim_id=await committed_claim(engine), submission=f.submission(policy.policy_number)
-        ),
-    )
+
+    def record(policy_number: str) -> SubmissionRecord:
+        claim_id = uuid.uuid4()
+        return SubmissionRecord(
+            claim_id=claim_id,
+            workflow_id=f"claim-{claim_id}",
+            submission=f.submission(policy_number),
+            submitted_at=dt.datetime.now(dt.UTC),
+        )
+
+    admitted = record(policy.policy_number)
+    checked = await env.run(records.admit_claim, admitted)
+    assert (await env.run(records.admit_claim, admitted)) == checked
     assert checked.policy == policy
     assert checked.check.passed
-    missing = await env.run(
-        records.check_policy,
-        PolicyCheckInput(claim_id=await committed_claim(engine), submission=f.submission("P-none")),
-    )
+    assert await count_rows(engine, claim_event, admitted.claim_id) == 1  # one `submitted`
+    missing = await env.run(records.admit_claim, record("P-none"))
     assert missing.check.rule is HardRule.POLICY_NOT_FOUND
 
 
@@ -76,7 +86,10 @@ async def test_a_write_postgres_refuses_is_not_retried_and_does_not_leak_its_dat
         detail={"note": "Jane Doe's secret\u0000"},
     )
     with pytest.raises(ApplicationError) as failed:
-        await ActivityEnvironment().run(RecordActivities(engine).record_transition, transition)
+        await ActivityEnvironment().run(
+            RecordActivities(engine).record_steps,
+            StepsInput(claim_id=claim_id, transitions=[transition]),
+        )
     assert failed.value.non_retryable
     assert failed.value.type == ErrorType.STEP_FAILED
     assert "Jane" not in str(failed.value)

@@ -17,7 +17,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.assessment import AssessmentActivities, LlmConfig
-from activities.contracts import AssessmentInput, TransitionInput
+from activities.contracts import AssessmentInput, StepsInput, TransitionInput
 from activities.records import RecordActivities
 from infra.db import create_engine
 from infra.store import failures
@@ -61,7 +61,10 @@ async def test_a_refused_write_leaks_no_claimant_data(
             detail={"note": f"{CANARY_NAME} said\u0000"},
         )
         with pytest.raises(ApplicationError) as refused:
-            await ActivityEnvironment().run(RecordActivities(engine).record_transition, transition)
+            await ActivityEnvironment().run(
+                RecordActivities(engine).record_steps,
+                StepsInput(claim_id=claim_id, transitions=[transition]),
+            )
     finally:
         await engine.dispose()
     assert refused.value.non_retryable

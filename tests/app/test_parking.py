@@ -13,13 +13,14 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy
+from temporalio.client import WorkflowExecutionStatus
 
 from app.submission import claim_id_for
 from claims.lifecycle import EventType
 from infra.tables import notification
 from tests.support import factories as f
 from tests.support import faults
-from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, review, wait_for_claim
+from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, add_document, review, wait_for_claim
 from tests.support.stack import Stack
 from workflows import search_attributes as sa
 from workflows.contracts import workflow_id_for
@@ -252,3 +253,55 @@ async def test_an_update_answers_in_bounded_time_when_no_worker_runs(
     assert document.status_code == 409, document.text
     assert "not recorded yet" in document.json()["detail"]
     await handle.terminate("test over")
+
+
+async def test_a_parked_document_step_then_a_retry_leaves_the_claim_reviewable(
+    parking_stack: Stack,
+) -> None:
+    """A handler's step that parks holds the claim: the flow does not move on under it."""
+    claim = Submission(parking_stack)
+    http = parking_stack.http
+    await claim.submit(amount=NEEDS_REVIEW)
+    await wait_for_claim(http, claim.claim_id, {"awaiting_review"})
+    asked = await review(http, str(claim.claim_id), decision="request_info", note="receipt?")
+    assert asked.status_code == 200, asked.text
+    await wait_for_claim(http, claim.claim_id, {"awaiting_info"})
+    async with faults.refuse_event(claim.engine, claim.claim_id, EventType.DOCUMENT_ADDED) as fault:
+        added = await add_document(http, str(claim.claim_id), "Receipt: 6000.00 paid in cash.")
+        assert added.status_code == 202, added.text
+        parked = await wait_for_claim(http, claim.claim_id, {"needs_attention"})
+        assert "information_received" not in _types(parked)
+        await fault.fix()
+        assert (await claim.retry()).status_code == 200
+    back = await wait_for_claim(http, claim.claim_id, {"awaiting_review"})
+    assert _types(back).count("document_added") == 1
+    approved = await review(http, str(claim.claim_id), decision="approve")
+    assert approved.status_code == 200, approved.text
+    assert (await wait_for_claim(http, claim.claim_id, {"paid"}))["status"] == "paid"
+
+
+async def test_a_parking_event_that_cannot_be_written_does_not_fail_the_claim(
+    parking_stack: Stack,
+) -> None:
+    """The needs_attention write is best effort: its failure leaves the claim parked, not failed."""
+    claim = Submission(parking_stack)
+    http = parking_stack.http
+    async with (
+        faults.refuse_event(claim.engine, claim.claim_id, EventType.APPROVED) as approved,
+        faults.refuse_event(claim.engine, claim.claim_id, EventType.NEEDS_ATTENTION) as parking,
+    ):
+        await claim.submit()
+
+        async def parked() -> bool:
+            status = await claim.search_attribute(sa.CLAIM_STATUS)
+            return bool(status == "needs_attention")
+
+        await _until(parked)
+        handle = parking_stack.client.get_workflow_handle(workflow_id_for(claim.claim_id))
+        assert (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
+        await approved.fix()
+        await parking.fix()
+        assert (await claim.retry()).status_code == 200
+    paid = await wait_for_claim(http, claim.claim_id, {"paid"})
+    assert "needs_attention" not in _types(paid)
+    assert "retried" in _types(paid)

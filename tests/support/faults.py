@@ -33,8 +33,9 @@ class Fault:
         self.fixed = True
 
 
-def _name(claim_id: uuid.UUID, kind: str) -> str:
-    return f"test_{kind}_{claim_id.hex[:16]}"
+def _name(claim_id: uuid.UUID, kind: str, event_type: EventType) -> str:
+    # One fault per claim, kind and event: a test may refuse two events of one claim.
+    return f"test_{kind}_{claim_id.hex[:16]}_{event_type.value}"
 
 
 @asynccontextmanager
@@ -42,7 +43,7 @@ async def refuse_event(
     engine: AsyncEngine, claim_id: uuid.UUID, event_type: EventType
 ) -> AsyncIterator[Fault]:
     """Writing `event_type` for `claim_id` violates a check constraint until fixed."""
-    name = _name(claim_id, "refuse")
+    name = _name(claim_id, "refuse", event_type)
     async with engine.begin() as conn:
         await conn.execute(
             sa.text(
@@ -62,7 +63,7 @@ async def conflict_on_event(
     engine: AsyncEngine, claim_id: uuid.UUID, event_type: EventType
 ) -> AsyncIterator[Fault]:
     """Writing `event_type` for `claim_id` fails with a serialization failure until fixed."""
-    name = _name(claim_id, "conflict")
+    name = _name(claim_id, "conflict", event_type)
     async with engine.begin() as conn:
         await conn.execute(
             sa.text(

@@ -116,19 +116,6 @@ SCENARIOS: dict[str, Scenario] = {
     "cancel_in_review": cancel_in_review,
     "request_info": request_info,
     "parked_then_retried": parked_then_retried,
-    # Recorded after Postgres steps became local activities (workflows/steps.py); the ones
-    # above were recorded before, and replay the regular-activity path of older claims.
-    "local_records_auto_approve": auto_approve,
-    "local_records_review_reject": review_reject,
-    "local_records_parked_then_retried": parked_then_retried,
-    # Recorded after each workflow task's steps were written together (ClaimConfig.
-    # batched_records): one local activity per group of steps, the admission in one.
-    "batched_auto_approve": auto_approve,
-    "batched_review_reject": review_reject,
-    "batched_reject_by_rule": reject_by_rule,
-    "batched_cancel_in_review": cancel_in_review,
-    "batched_request_info": request_info,
-    "batched_parked_then_retried": parked_then_retried,
 }
 
 

@@ -14,17 +14,7 @@ from workers.claims_worker import build_claims_worker
 from workers.llm_worker import build_llm_worker
 
 # Every activity name the workflow refers to (activities/contracts.py).
-CALLED = {
-    c.RECORD_SUBMISSION,
-    c.CHECK_POLICY,
-    c.RECORD_TRANSITION,
-    c.ASSESS_CLAIM,
-    c.PAY_CLAIM,
-    c.RELEASE_PAYMENT,
-    c.NOTIFY,
-    c.ADMIT_CLAIM,
-    c.RECORD_STEPS,
-}
+CALLED = {c.ADMIT_CLAIM, c.RECORD_STEPS, c.ASSESS_CLAIM, c.PAY_CLAIM, c.RELEASE_PAYMENT}
 
 
 def registered(worker) -> list[str]:

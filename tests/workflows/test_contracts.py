@@ -4,7 +4,6 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from claims.lifecycle import ClaimStatus
 from tests.support import factories as f
 from workflows.contracts import ClaimConfig, ClaimWorkflowInput
 
@@ -22,26 +21,6 @@ def started_input(**extra: object) -> dict[str, object]:
         "config": CONFIG.model_dump(mode="json"),
         **extra,
     }
-
-
-def test_a_run_continued_before_the_state_model_existed_keeps_its_progress():
-    """Older runs handed on `progress` (a subset of the state) while being reassessed."""
-    progress = {
-        "step": 12,
-        "payable_amount": "750.00",
-        "policy": None,
-        "risk_rules": [],
-        "document_ids": [str(uuid.uuid4())],
-        "info_rounds": 3,
-        "payment_attempts": 0,
-        "escalated": True,
-    }
-    loaded = ClaimWorkflowInput.model_validate(started_input(progress=progress))
-    assert loaded.state is not None
-    assert loaded.state.claim_id == loaded.claim_id
-    assert loaded.state.status is ClaimStatus.ASSESSING
-    assert (loaded.state.step, loaded.state.info_rounds, loaded.state.escalated) == (12, 3, True)
-    assert loaded.state.payable_amount == Decimal("750.00")
 
 
 def test_unknown_fields_from_a_newer_release_are_ignored():

@@ -174,6 +174,8 @@ async def test_refused_payment_is_compensated_and_the_second_approval_pays_once(
         requested = [e for e in back["events"] if e["type"] == "review_requested"]
         assert requested[-1]["detail"]["reasons"] == ["payment_failed"]
         assert back["payment"]["status"] == "released"
+        # The refused approval is undone on the row too: nothing is approved until a human is.
+        assert back["approved_amount"] is None
         assert "refused" in back["payment"]["failure_reason"]
         # The payee fixes their account with the rail; an adjuster approves again.
         rail.blocked_payees.clear()

@@ -33,17 +33,6 @@ EXPECTED = {
     "cancel_in_review",
     "request_info",
     "parked_then_retried",
-    # Postgres steps as local activities (claims started since that patch).
-    "local_records_auto_approve",
-    "local_records_review_reject",
-    "local_records_parked_then_retried",
-    # Each workflow task's steps written together (claims submitted since batched_records).
-    "batched_auto_approve",
-    "batched_review_reject",
-    "batched_reject_by_rule",
-    "batched_cancel_in_review",
-    "batched_request_info",
-    "batched_parked_then_retried",
 }
 
 
@@ -77,10 +66,9 @@ async def test_recorded_history_replays_on_current_code(name):
 
 
 class ReorderedClaimWorkflow(ClaimWorkflow):
-    """ClaimWorkflow with the policy check dropped: a change that must not replay."""
+    """ClaimWorkflow with its admission dropped: a change that must not replay."""
 
     async def _first_assessment(self) -> RoutingDecision | None:
-        await self._steps._record_submission()
         self._claim.payable_amount = self._input.submission.amount
         return await self._assess()
 
@@ -90,7 +78,7 @@ class ReorderedClaimWorkflow(ClaimWorkflow):
 
 
 async def test_a_changed_workflow_fails_replay():
-    """The replay test can fail: a workflow that skips the policy check no longer replays."""
+    """The replay test can fail: a workflow that skips its admission no longer replays."""
     reordered = workflow.defn(name="ClaimWorkflow", sandboxed=False)(ReorderedClaimWorkflow)
     replayer = Replayer(workflows=[reordered], data_converter=data_converter(HISTORIES_RING))
     result = await replayer.replay_workflow(load("auto_approve"), raise_on_replay_failure=False)
@@ -130,15 +118,8 @@ def _upserts(name: str) -> int:
     )
 
 
-def test_claims_from_before_and_after_the_local_activity_patch_are_both_replayed():
-    assert _local_markers("auto_approve") == 0  # regular activities: older claims
-    assert _local_markers("local_records_auto_approve") >= 6  # every Postgres step local
-
-
-def test_a_batched_claim_writes_each_workflow_tasks_steps_together():
+def test_each_workflow_tasks_steps_are_written_together():
     """Admission in one step; assessed+approved, payment started, paid+notification (issue 11)."""
-    assert _local_markers("local_records_auto_approve") == 8
-    assert _local_markers("batched_auto_approve") == 5
+    assert _local_markers("auto_approve") == 5
     # Approved and paying are one visibility write: the status goes from assessing to paying.
-    assert _upserts("local_records_auto_approve") == 4
-    assert _upserts("batched_auto_approve") == 3
+    assert _upserts("auto_approve") == 3

@@ -1,0 +1,58 @@
+"""Which updates a claim accepts now: the validators' rules, as plain functions of its state.
+
+A validator that raises refuses the update before anything enters the workflow's history, so
+a refused call costs the claim nothing and the caller hears why (a 409 or 422 at the API).
+"""
+
+from __future__ import annotations
+
+from temporalio.exceptions import ApplicationError
+
+from claims.lifecycle import ClaimStatus, ErrorType
+from workflows.contracts import ClaimState, ReviewDecision, ReviewInput
+
+
+def check_review(claim: ClaimState, review: ReviewInput, *, busy: bool) -> None:
+    if claim.status is not ClaimStatus.AWAITING_REVIEW or busy:
+        raise ApplicationError(
+            f"claim is {claim.status}, not awaiting review",
+            type=ErrorType.CLAIM_NOT_AWAITING_REVIEW,
+        )
+    amount = review.approved_amount
+    if amount is None:
+        return
+    if review.decision is not ReviewDecision.APPROVE:
+        raise ApplicationError(
+            "approved_amount only goes with decision approve", type=ErrorType.INVALID_REVIEW
+        )
+    if amount <= 0 or amount > claim.payable_amount:
+        raise ApplicationError(
+            f"approved_amount must be above 0 and at most the payable {claim.payable_amount}",
+            type=ErrorType.INVALID_REVIEW,
+        )
+
+
+def check_cancel(claim: ClaimState, *, busy: bool) -> None:
+    if not claim.status.is_cancellable or claim.closing or busy:
+        # Name the outcome the claim is committed to (e.g. paying) before its status shows it.
+        committed = claim.status.is_cancellable and claim.closing is not None
+        status = claim.closing if committed else claim.status
+        raise ApplicationError(
+            f"claim is {status}; it can no longer be cancelled",
+            type=ErrorType.CLAIM_NOT_CANCELLABLE,
+        )
+
+
+def check_document(claim: ClaimState, *, cancelling: bool) -> None:
+    if claim.status.is_terminal or claim.closing or cancelling:
+        raise ApplicationError(
+            f"claim is {claim.status}; it takes no more documents", type=ErrorType.CLAIM_CLOSED
+        )
+
+
+def check_retry(claim: ClaimState, *, parked: int) -> None:
+    if parked == 0:
+        raise ApplicationError(
+            f"claim is {claim.status}; no step is waiting to be retried",
+            type=ErrorType.CLAIM_NOT_PARKED,
+        )

@@ -1,0 +1,106 @@
+"""Paying a claim: a saga whose refused payment is compensated, and a human decides again."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from temporalio.exceptions import ActivityError, ApplicationError
+
+from activities import contracts as c
+from claims.lifecycle import ClaimStatus, ErrorType, EventType, NotificationKind
+from workflows import policies
+from workflows.calls import start_remote
+from workflows.contracts import ClaimState, ClaimWorkflowInput
+from workflows.recording import Recorder
+from workflows.status import StatusBoard
+
+
+class PaymentRefusedError(Exception):
+    """The rail refused the payment for a business reason (retrying cannot help)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PaymentSteps:
+    """Pay through the rail (idempotent by claim and attempt), or compensate a refusal."""
+
+    def __init__(
+        self, input: ClaimWorkflowInput, claim: ClaimState, recorder: Recorder, board: StatusBoard
+    ) -> None:
+        self._input = input
+        self._claim = claim
+        self._recorder = recorder
+        self._board = board
+
+    async def pay(self, amount: Decimal) -> c.PaymentResult:
+        """Pay through the rail; raise PaymentRefusedError when the rail refuses the payee."""
+        submission = self._input.submission
+        self._claim.payment_attempts += 1
+        await self._recorder.transition(
+            EventType.PAYMENT_STARTED,
+            status=ClaimStatus.PAYING,
+            detail={
+                "amount": str(amount),
+                "currency": submission.currency,
+                "attempt": self._claim.payment_attempts,
+            },
+        )
+        self._board.wait_on("payment")
+        summary = f"Pay {amount} {submission.currency}"
+        # Idempotent by (claim, attempt): a retried payment lands on the same payment.
+        request = c.PaymentInput(
+            claim_id=self._input.claim_id,
+            attempt=self._claim.payment_attempts,
+            amount=amount,
+            currency=submission.currency,
+            payee=submission.claimant.email,
+        )
+        retry = policies.payment_retry(self._input.config.step_alert_attempts)
+        try:
+            payment = await self._recorder.until_done(
+                c.PAY_CLAIM,
+                summary,
+                lambda _: start_remote(
+                    c.PAY, request, summary=summary, timeout=policies.PAYMENT_TIMEOUT, retry=retry
+                ),
+                resume=ClaimStatus.PAYING,
+            )
+        except ActivityError as err:
+            cause = err.cause
+            if isinstance(cause, ApplicationError) and cause.type == ErrorType.PAYMENT_REFUSED:
+                raise PaymentRefusedError(cause.message) from err
+            raise
+        finally:
+            self._board.wait_on(None)
+        await self._recorder.transition(
+            EventType.PAID,
+            status=ClaimStatus.PAID,
+            defer=True,
+            detail={
+                "payment_id": str(payment.payment_id),
+                "amount": str(payment.amount),
+                "currency": payment.currency,
+                "rail_reference": payment.rail_reference,
+            },
+        )
+        await self._recorder.notify(
+            NotificationKind.CLAIM_PAID,
+            {"amount": str(payment.amount), "currency": payment.currency},
+        )
+        return payment
+
+    async def compensate_payment(self, reason: str) -> None:
+        """Release the refused attempt's reservation, then withdraw the approval it paid."""
+        summary = "Release the refused payment's reservation"
+        release = c.ReleaseInput(
+            claim_id=self._input.claim_id, attempt=self._claim.payment_attempts, reason=reason
+        )
+        await self._recorder.db_step(c.RELEASE, release, summary, resume=self._claim.status)
+        self._claim.approved_amount = None
+        await self._recorder.transition(
+            EventType.PAYMENT_FAILED,
+            detail={"reason": reason, "attempt": self._claim.payment_attempts},
+            clear_approved_amount=True,
+        )
