@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test test-fast lint typecheck pytest pytest-fast install clean bench bench-claims bench-parked bench-outbox histories
+.PHONY: dev test test-fast lint typecheck pytest pytest-fast install clean bench bench-claims bench-parked bench-outbox histories replay
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -60,6 +60,11 @@ bench-parked: $(STAMP)
 # the stack's idle CPU with 200 idle subscriptions against none, and the log volume meanwhile.
 bench-outbox: $(STAMP)
 	$(BIN)/python -m bench.outbox_fairness
+
+# The pre-deploy check: replay the configured namespace's running and recent claims on this code
+# (`claims replay`; the dev stack's namespace unless TEMPORAL_ADDRESS says otherwise).
+replay: $(STAMP)
+	$(BIN)/claims replay $(REPLAY_ARGS)
 
 # Re-record the ClaimWorkflow histories that `make test` replays (see tests/support/record_histories.py);
 # `make histories ONLY=name` records one scenario and keeps the others.

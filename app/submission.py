@@ -72,6 +72,7 @@ def claim_config(settings: Settings) -> ClaimConfig:
         llm_max_attempts=settings.llm_max_attempts,
         llm_model=settings.llm_model,
         step_alert_attempts=settings.step_alert_attempts,
+        version_check_s=settings.version_check_s,
     )
 
 

@@ -1,4 +1,4 @@
-"""The `claims` command: dev, api, worker, migrate, healthcheck, keys."""
+"""The `claims` command: dev, api, worker, migrate, healthcheck, keys, deploy, replay."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import sys
+from typing import NoReturn
 
 from pydantic import ValidationError
 
@@ -72,9 +73,16 @@ def _worker(args: argparse.Namespace) -> int:
     settings = _settings(needs_database=args.queue == "claims")
     claims_logging.configure(settings.env)
     code = asyncio.run(run_worker(settings, args.queue))
-    # The worker has shut down cleanly by now. Leave without interpreter finalization: the
-    # Temporal core's native threads can still call into Python while it tears down and abort
-    # the process (SIGABRT) instead of exiting with our code.
+    # The worker has shut down cleanly by now.
+    _leave(code)
+
+
+def _leave(code: int) -> NoReturn:
+    """Exit without interpreter finalization, for a process that held a Temporal client.
+
+    The Temporal core's native threads can still call into Python while it tears down and
+    abort the process (SIGABRT) instead of exiting with our code.
+    """
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -146,6 +154,22 @@ def _new_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def _deploy(args: argparse.Namespace) -> int:
+    from cli import deploy
+
+    settings = _settings()
+    claims_logging.configure(settings.env, logging.WARNING)
+    _leave(deploy.run(args, settings))
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from cli import replay
+
+    settings = _settings()
+    claims_logging.configure(settings.env, logging.WARNING)
+    _leave(replay.run(args, settings))
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="claims", description="Durable insurance-claims service")
     commands = root.add_subparsers(dest="command", required=True)
@@ -169,6 +193,14 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--role", choices=["submitter", "adjuster", "admin"], required=True)
     new.add_argument("--name", required=True, help="the principal the key acts as")
     new.set_defaults(run=_new_key)
+    from cli.deploy import add_commands
+
+    add_commands(commands)
+    commands.choices["deploy"].set_defaults(run=_deploy)
+    from cli.replay import add_command
+
+    add_command(commands)
+    commands.choices["replay"].set_defaults(run=_replay)
     return root
 
 

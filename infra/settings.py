@@ -102,6 +102,20 @@ class Settings(BaseSettings):
     # comma separated. Empty: the UI of the embedded dev server.
     cors_allowed_origins: str = ""
 
+    # Worker Versioning (docs/decisions/0001-worker-versioning.md): every claims worker joins
+    # this Worker Deployment under its build id. Unset, the build id is derived from the code
+    # that decides a claim's path (workers/builds.py), so an edit to it is a new build.
+    deployment_name: str = Field(default="claims", pattern=r"^[A-Za-z0-9_-]{1,100}$")
+    build_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]{1,100}$")
+    # Whether a starting worker makes its own build current: "first" (only when the deployment
+    # has none yet: the first deploy), "always" (claims dev, tests), "never" (a controller or an
+    # operator promotes with `claims deploy promote`).
+    build_promotion: str = Field(default="first", pattern="^(first|always|never)$")
+    # How often a claim waiting for a person checks whether its build is still the target; a
+    # claim pinned to a build that is no longer current moves to the new one at that check
+    # (`claims deploy promote` wakes them at once). Bounds how long an old build must run.
+    version_check_s: int = Field(default=3_600, ge=1)
+
     # Workers: capacity, shutdown grace, boot-time patience, the SDK's metrics port.
     worker_max_concurrent_activities: int = Field(default=100, ge=1)
     worker_max_concurrent_workflow_tasks: int = Field(default=100, ge=2)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import Worker, WorkerDeploymentConfig
 
 import workflows
 from activities.payment import LedgerRail, PaymentActivities, PaymentRail
@@ -35,6 +35,7 @@ def build_claims_worker(
     *,
     engine: AsyncEngine,
     task_queue: str,
+    deployment: WorkerDeploymentConfig | None,
     rail: PaymentRail | None = None,
     records: RecordActivities | None = None,
     wake: OutboxWake | None = None,
@@ -42,6 +43,8 @@ def build_claims_worker(
 ) -> Worker:
     """A worker serving ClaimWorkflow and every activity that touches Postgres.
 
+    `deployment` is the Worker Deployment version it joins (workers/versioning.py); None runs it
+    unversioned, which only the test showing why versioning matters does.
     `options` are Worker options from configuration (concurrency, cache size, shutdown grace).
     """
     compile_sandboxed_modules()
@@ -51,6 +54,7 @@ def build_claims_worker(
         client,
         task_queue=task_queue,
         workflows=[ClaimWorkflow],
+        deployment_config=deployment,
         workflow_runner=claim_workflow_runner(),
         activities=[
             records.admit_claim,

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
-from temporalio.worker import Worker
+from temporalio.worker import Worker, WorkerDeploymentConfig
 
 from activities.outbox import MailActivities, SmtpConfig, WebhookActivities, WebhookConfig
 from infra.encryption import KeyRing
@@ -67,6 +67,7 @@ def build_outbox_worker(
     engine: AsyncEngine,
     settings: Settings,
     key_ring: KeyRing,
+    deployment: WorkerDeploymentConfig,
     **options: Any,
 ) -> Worker:
     """Webhook delivery always; e-mail only when an SMTP relay is configured."""
@@ -80,6 +81,7 @@ def build_outbox_worker(
         client,
         task_queue=settings.outbox_task_queue,
         workflows=[OutboxDispatcher],
+        deployment_config=deployment,
         workflow_runner=claim_workflow_runner(),
         activities=activities,
         **options,

@@ -12,8 +12,9 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,6 +30,7 @@ from infra.db import create_engine
 from infra.settings import Settings
 from infra.telemetry import configure_tracing, tracing_interceptor, worker_runtime
 from infra.temporal import connect_with_retry
+from workers.builds import build_id
 from workers.claims_worker import build_claims_worker
 from workers.health import keep_heartbeat
 from workers.llm_worker import build_llm_worker, llm_config
@@ -38,6 +40,7 @@ from workers.outbox_worker import (
     end_legacy_relays,
     start_dispatchers,
 )
+from workers.versioning import deployment_config, join_deployment
 
 log = logging.getLogger("claims.worker")
 
@@ -61,9 +64,16 @@ async def _postgres_ready(engine: AsyncEngine, settings: Settings) -> None:
 
 
 async def _run_until_signalled(
-    worker: Worker, settings: Settings, *, beside: Sequence[Worker] = ()
+    worker: Worker,
+    settings: Settings,
+    *,
+    beside: Sequence[Worker] = (),
+    once_polling: Callable[[], Coroutine[Any, Any, None]] | None = None,
 ) -> None:
-    """Run `worker` (and the workers `beside` it, in the same process) until signalled."""
+    """Run `worker` (and the workers `beside` it, in the same process) until signalled.
+
+    `once_polling` runs beside them once they poll (joining the Worker Deployment).
+    """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -74,6 +84,7 @@ async def _run_until_signalled(
             log.info("worker ready on task queue %s", other.task_queue)
         await running.enter_async_context(worker)
         log.info("worker ready on task queue %s", worker.task_queue)
+        joined = asyncio.create_task(once_polling()) if once_polling else None
         heartbeat = None
         if settings.worker_health_file is not None:
             heartbeat = asyncio.create_task(
@@ -82,6 +93,8 @@ async def _run_until_signalled(
                 )
             )
         await stop.wait()
+        if joined is not None and not joined.done():
+            joined.cancel()
         if heartbeat is not None:
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -153,11 +166,15 @@ async def _run_claims_worker(settings: Settings) -> None:
     client = await _connect(settings)
     engine = await _engine(settings.database_url, settings, pool_size=10)
     rail = LedgerRail(settings.payment_blocked_payees.split(","))
+    build = build_id(settings)
+    deployment = deployment_config(settings.deployment_name, build)
+    log.info("claims worker of build %s, deployment %s", build, settings.deployment_name)
     try:
         worker = build_claims_worker(
             client,
             engine=engine,
             task_queue=settings.task_queue,
+            deployment=deployment,
             rail=rail,
             wake=OutboxWaker(client, settings),
             max_concurrent_activities=settings.worker_max_concurrent_activities,
@@ -170,6 +187,7 @@ async def _run_claims_worker(settings: Settings) -> None:
             engine=engine,
             settings=settings,
             key_ring=settings.key_ring(),
+            deployment=deployment,
             **_capacity(settings),
         )
         await start_dispatchers(client, settings)
@@ -181,7 +199,18 @@ async def _run_claims_worker(settings: Settings) -> None:
         else:
             if ended:
                 log.info("ended %d per-subscription relays of the earlier outbox design", ended)
-        await _run_until_signalled(worker, settings, beside=[outbox])
+        await _run_until_signalled(
+            worker,
+            settings,
+            beside=[outbox],
+            once_polling=partial(
+                join_deployment,
+                client,
+                settings.deployment_name,
+                build,
+                settings.build_promotion,
+            ),
+        )
     finally:
         await engine.dispose()
 

@@ -13,18 +13,22 @@ the main flow through mailboxes (`workflows/mailbox.py`), which always answer.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import NoReturn
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.common import VersioningBehavior
+from temporalio.exceptions import ApplicationError
 
-from claims.assessment import ClaimFacts
 from claims.lifecycle import ClaimStatus
 from claims.models import DecidedBy
-from claims.routing import ReviewReason, Route, RoutingDecision, route_claim
+from claims.routing import ReviewReason, Route, RoutingDecision
 from workflows import admission
+from workflows.assessment import Assessment
+from workflows.builds import BuildWatch
 from workflows.contracts import (
     ADD_DOCUMENT_UPDATE,
     CANCEL_UPDATE,
+    CHECK_BUILD_SIGNAL,
     RETRY_UPDATE,
     REVIEW_UPDATE,
     STATE_QUERY,
@@ -43,7 +47,9 @@ from workflows.payment import PaymentRefusedError, PaymentSteps
 from workflows.steps import ClaimSteps
 
 
-@workflow.defn(name=WORKFLOW_NAME)
+# Pinned: a claim runs on the build that started it, and moves to a new build only at a wait
+# for a person (workflows/builds.py); docs/decisions/0001-worker-versioning.md says why.
+@workflow.defn(name=WORKFLOW_NAME, versioning_behavior=VersioningBehavior.PINNED)
 class ClaimWorkflow:
     @workflow.init
     def __init__(self, input: ClaimWorkflowInput) -> None:
@@ -61,15 +67,23 @@ class ClaimWorkflow:
             )
         )
         self._steps = ClaimSteps(input, self._claim, self._parking)
+        self._assessment = Assessment(input, self._claim, self._steps.recorder, self._steps.board)
         self._payments = PaymentSteps(input, self._claim, self._steps.recorder, self._steps.board)
-        # How many documents the claim had when information was last requested (this run).
-        self._documents_before_request = 0
+        self._watch = BuildWatch(
+            timedelta(seconds=input.config.version_check_s),
+            can_move=self._can_move,
+            move=self._continue_as_new_now,
+        )
 
     # --- queries and updates --------------------------------------------------------------
 
     @workflow.query(name=STATE_QUERY)
     def state(self) -> ClaimState:
         return self._claim
+
+    @workflow.signal(name=CHECK_BUILD_SIGNAL)
+    def check_build(self) -> None:
+        self._watch.wake()
 
     @workflow.update(name=REVIEW_UPDATE)
     async def review(self, review: ReviewInput) -> ClaimState:
@@ -126,8 +140,7 @@ class ClaimWorkflow:
             if input.state is None:
                 routing = await self._first_assessment()
             else:
-                # A continued run: the previous one ended with new documents to assess.
-                routing = await self._assess()
+                routing = await self._resume()
             if routing is not None:
                 await self._decide(routing)
         except ClaimCancelledError:
@@ -137,6 +150,15 @@ class ClaimWorkflow:
         await self._steps.flush()  # nothing decided goes unwritten
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._claim
+
+    async def _resume(self) -> RoutingDecision:
+        """A continued run: it moved to a new build at a wait, or bounded its history."""
+        self._steps.board.refresh()
+        if self._claim.status is ClaimStatus.AWAITING_REVIEW:
+            return RoutingDecision(route=Route.HUMAN_REVIEW, reasons=self._claim.review_reasons)
+        if self._claim.status is ClaimStatus.AWAITING_INFO:
+            await self._wait_for_information()
+        return await self._assess()
 
     async def _first_assessment(self) -> RoutingDecision | None:
         """Submission, policy rules, then the model; None when a hard rule rejected the claim."""
@@ -187,7 +209,7 @@ class ClaimWorkflow:
                 await self._steps.reject_by_adjuster(review)
             elif review.decision is ReviewDecision.REQUEST_INFO:
                 # Documents added from here on answer the request.
-                self._documents_before_request = len(self._claim.document_ids)
+                self._claim.documents_before_request = len(self._claim.document_ids)
                 self._steps.wait_on("documents from the claimant")
                 await self._steps.request_information(review)
             else:
@@ -204,55 +226,29 @@ class ClaimWorkflow:
             raise ClaimCancelledError
 
     async def _assess(self) -> RoutingDecision:
-        """Ask the model on the llm queue (cancellable), then route with deterministic code."""
-        claim = self._claim
-        self._steps.wait_on("assessment")
-        facts = ClaimFacts.of(self._input.submission, claim.policy, claim.payable_amount)
-        handle = await self._steps.start_assessment(facts)
-        await workflow.wait_condition(lambda: handle.done() or self._cancels.pending is not None)
-        if self._cancels.pending is not None and not handle.done():
-            handle.cancel()
-            raise ClaimCancelledError
-        self._steps.wait_on(None)
-        unavailable = ReviewReason.ASSESSMENT_UNAVAILABLE
-        try:
-            result = await handle
-        except ActivityError as err:
-            # No provider behaviour may fail the claim: when every attempt is spent, a human
-            # decides instead.
-            workflow.logger.warning("assessment unavailable: %s", err.cause or err)
-            result = None
-        if result is not None and result.answer is None:
-            unavailable = ReviewReason.MODEL_OUTPUT_INVALID
-        self._checkpoint()
-        config = self._input.config
-        routing = route_claim(
-            answer=result.answer if result else None,
-            payable_amount=claim.payable_amount,
-            auto_approve_limit=config.auto_approve_limit,
-            min_confidence=config.auto_approve_min_confidence,
-            risk_rules=claim.risk_rules,
-            unavailable_reason=unavailable,
-        )
-        await self._steps.record_assessment(result, routing)
-        return routing
+        return await self._assessment.assess(lambda: self._cancels.pending is not None)
 
     async def _wait_for_review(self, reasons: list[str]) -> None:
         """Until an adjuster's review is in the mailbox (escalating past the SLA)."""
         self._steps.wait_on("adjuster review")
-        await self._steps.request_review(reasons)
         sla = timedelta(seconds=self._input.config.review_sla_s)
-        try:
-            await workflow.wait_condition(lambda: self._busy, timeout=sla)
-        except TimeoutError:
-            await self._steps.escalate(sla)
-            await workflow.wait_condition(lambda: self._busy)
+        # Already awaiting review on entry only in a run that moved builds: it resumes the wait.
+        if self._claim.status is not ClaimStatus.AWAITING_REVIEW:
+            self._claim.review_reasons = reasons
+            self._claim.review_due_at = workflow.now() + sla
+            await self._steps.request_review(reasons)
+        due = self._claim.review_due_at
+        if not self._claim.escalated and due is not None:
+            left = due - workflow.now()
+            if not await self._watch.wait(lambda: self._busy, within=left):
+                await self._steps.escalate(sla)
+        await self._watch.wait(lambda: self._busy)
         self._checkpoint()
         self._steps.wait_on(None)
 
     async def _wait_for_information(self) -> None:
-        seen = self._documents_before_request
-        await workflow.wait_condition(
+        seen = self._claim.documents_before_request
+        await self._watch.wait(
             lambda: len(self._claim.document_ids) > seen or self._cancels.pending is not None
         )
         self._checkpoint()
@@ -290,4 +286,17 @@ class ClaimWorkflow:
         # Updates still answering (a document just added) must finish in this run.
         await self._steps.flush()
         await workflow.wait_condition(workflow.all_handlers_finished)
-        workflow.continue_as_new(self._input.model_copy(update={"state": self._claim}))
+        self._continue_as_new_now()
+
+    def _can_move(self) -> bool:
+        """Nothing half done: no update on its way, no step parked or held, no handler running."""
+        idle = not self._busy and self._parking.parked == 0 and not self._steps.holding
+        return idle and workflow.all_handlers_finished()
+
+    def _continue_as_new_now(self) -> NoReturn:
+        # The next run starts on the deployment's target build (the same one, unless a new
+        # build was promoted), then is pinned there.
+        workflow.continue_as_new(
+            self._input.model_copy(update={"state": self._claim}),
+            initial_versioning_behavior=workflow.ContinueAsNewVersioningBehavior.AUTO_UPGRADE,
+        )

@@ -59,6 +59,9 @@ class ClaimConfig(Frozen):
     # Attempts of a failing database step before the claim is flagged as retrying (it keeps
     # retrying: an outage pauses claims, it never fails them).
     step_alert_attempts: int = 10
+    # How often a claim waiting for a person checks whether its deployment's target build
+    # changed, and moves to it (workflows/builds.py).
+    version_check_s: int = 3_600
 
 
 class ClaimWorkflowInput(Frozen):
@@ -138,6 +141,11 @@ class ClaimState(BaseModel):
     # The outcome (rejected, or paying) the flow has committed to, which a cancel must not
     # race; None while the claim can still be cancelled.
     closing: ClaimStatus | None = None
+    # Where a wait for a person stands, so a run that moved to a new build resumes it: why the
+    # claim awaits review and when that escalates; the documents it had when info was asked.
+    review_reasons: list[str] = []
+    review_due_at: dt.datetime | None = None
+    documents_before_request: int = 0
 
 
 # The forward reference in ClaimWorkflowInput.state resolves once ClaimState exists.
@@ -149,6 +157,9 @@ ClaimWorkflowInput.model_rebuild()
 LEGACY_OUTBOX_WORKFLOW_NAME = "OutboxRelayWorkflow"
 OUTBOX_WORKFLOW_NAME = "OutboxDispatcher"
 WAKE_SIGNAL = "wake"
+# Sent by `claims deploy promote` to workflows of older builds: look now whether the target build
+# changed (the workflow decides, from the server's deployment data), instead of at the next check.
+CHECK_BUILD_SIGNAL = "check_build"
 
 
 class OutboxChannel(StrEnum):

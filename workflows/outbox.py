@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RetryPolicy, VersioningBehavior
 from temporalio.exceptions import ActivityError
 
 from activities import contracts as c
@@ -58,7 +58,9 @@ ACTIVITIES = {
 }
 
 
-@workflow.defn(name=OUTBOX_WORKFLOW_NAME)
+# Pinned like ClaimWorkflow: it moves to a new build at the end of a round, when the
+# deployment's target changed (within a sweep), by continuing as new.
+@workflow.defn(name=OUTBOX_WORKFLOW_NAME, versioning_behavior=VersioningBehavior.PINNED)
 class OutboxDispatcher:
     def __init__(self) -> None:
         self._in_flight: set[int] = set()
@@ -83,10 +85,16 @@ class OutboxDispatcher:
                     lambda: self._woken or (self._capped and self._freed),
                     timeout=timedelta(seconds=wait_s),
                 )
-            if workflow.info().is_continue_as_new_suggested():
+            info = workflow.info()
+            if (
+                info.is_continue_as_new_suggested()
+                or info.is_target_worker_deployment_version_changed()
+            ):
                 break
         await workflow.wait_condition(lambda: not self._in_flight)
-        workflow.continue_as_new(relay)
+        workflow.continue_as_new(
+            relay, initial_versioning_behavior=workflow.ContinueAsNewVersioningBehavior.AUTO_UPGRADE
+        )
 
     async def _hand_out(self, relay: OutboxRelayInput, names: _Activities) -> tuple[float, bool]:
         """Start attempts for the rows due now; return (seconds to sleep, whether capped)."""

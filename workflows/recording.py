@@ -93,6 +93,10 @@ class Recorder:
 
     # --- writing ----------------------------------------------------------------------------
 
+    @property
+    def holding(self) -> bool:
+        return bool(self._held)
+
     async def settled(self) -> None:
         """Until no handler's step is parked: the flow never moves the claim on under one."""
         if self._parking.parked:

@@ -13,14 +13,10 @@ from decimal import Decimal
 from temporalio import workflow
 
 from activities import contracts as c
-from claims.assessment import ClaimFacts
 from claims.decisions import DecisionRecord
 from claims.lifecycle import ClaimStatus, EventType, NotificationKind
 from claims.models import DecidedBy, DecisionOutcome
-from claims.routing import Route, RoutingDecision
 from claims.rules import PolicyCheck
-from workflows import policies
-from workflows.calls import start_remote
 from workflows.contracts import (
     CancelInput,
     ClaimState,
@@ -56,6 +52,11 @@ class ClaimSteps:
     async def flush(self, *, publish_status: bool = True) -> None:
         """Write every step decided so far (parked, if they cannot be)."""
         await self._recorder.flush(publish_status=publish_status)
+
+    @property
+    def holding(self) -> bool:
+        """Steps are decided and not yet written."""
+        return self._recorder.holding
 
     @property
     def recorder(self) -> Recorder:
@@ -133,56 +134,6 @@ class ClaimSteps:
         # Only now: a document whose step is parked must not move the flow on (it waits for
         # documents while awaiting information).
         self._claim.document_ids.append(document.document_id)
-
-    # --- assessment -------------------------------------------------------------------------
-
-    async def start_assessment(
-        self, facts: ClaimFacts
-    ) -> workflow.ActivityHandle[c.AssessmentResult]:
-        """Ask the model, on the llm queue, once the claim's steps so far are written."""
-        await self.flush()
-        config = self._input.config
-        return start_remote(
-            c.ASSESS,
-            c.AssessmentInput(
-                claim_id=self._input.claim_id, facts=facts, document_ids=self._claim.document_ids
-            ),
-            task_queue=config.llm_task_queue,
-            timeout=timedelta(seconds=config.llm_timeout_s) + policies.LLM_ATTEMPT_HEADROOM,
-            schedule_to_close=policies.LLM_TOTAL_TIMEOUT,
-            heartbeat=policies.LLM_HEARTBEAT_TIMEOUT,
-            retry=policies.llm_retry(config.llm_max_attempts),
-            summary=f"Assess claim with {config.llm_model or 'the LLM'}",
-        )
-
-    async def record_assessment(
-        self, result: c.AssessmentResult | None, routing: RoutingDecision
-    ) -> None:
-        answer = result.answer if result else None
-        approve = routing.route is Route.AUTO_APPROVE
-        # Deferred: the route's next step (approved, review requested) is written with it.
-        await self._recorder.transition(
-            EventType.ASSESSED,
-            defer=True,
-            detail={
-                "route": routing.route.value,
-                "reasons": routing.reasons,
-                "recommendation": answer.recommendation.value if answer else None,
-                "model": result.model.name if result else None,
-                "invalid_reason": result.invalid_reason if result else None,
-                "model_faults": result.model_faults if result else [],
-            },
-            decision=DecisionRecord(
-                outcome=DecisionOutcome.APPROVE if approve else DecisionOutcome.REVIEW,
-                decided_by=DecidedBy.MODEL,
-                reasons=routing.reasons,
-                rules_fired=[r.value for r in self._claim.risk_rules],
-                payable_amount=self._claim.payable_amount,
-                approved_amount=self._claim.payable_amount if approve else None,
-                model=result.model if result else None,
-                answer=answer,
-            ),
-        )
 
     # --- review -----------------------------------------------------------------------------
 

@@ -35,17 +35,31 @@ def worker_process(
     *,
     client: Client,
     log: Path,
+    module: str = "cli",
     **env: str,
 ) -> subprocess.Popen[bytes]:
-    """Start `claims worker --queue <queue>` with CLAIMS_* settings from `env`."""
+    """Start `claims worker --queue <queue>` with CLAIMS_* settings from `env`.
+
+    `module` runs another entry point instead (tests/support/variant_worker.py: build B).
+    """
     variables = _variables(client, env)
+    command = [sys.executable, "-m", module]
+    if module == "cli":
+        command += ["worker", "--queue", queue]
     with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "cli", "worker", "--queue", queue],
-            env=variables,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+        return subprocess.Popen(command, env=variables, stdout=out, stderr=subprocess.STDOUT)
+
+
+def run_claims(*args: str, client: Client, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run a `claims` command to its end (e.g. `deploy status`), its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        env=_variables(client, env),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
 
 
 def api_process(

@@ -68,6 +68,7 @@ async def postgres_server() -> AsyncIterator[str]:
 
 async def temporal_environment(
     ring: Sequence[tuple[str, bytes]] | None = None,
+    dynamic_config: Sequence[str] = (),
 ) -> WorkflowEnvironment:
     """A real Temporal dev server (in-memory store) with our search attributes registered.
 
@@ -82,6 +83,7 @@ async def temporal_environment(
         dev_server_extra_args=[
             "--dynamic-config-value",
             "frontend.WorkflowTimeSkippingEnabled=true",
+            *(arg for value in dynamic_config for arg in ("--dynamic-config-value", value)),
         ],
         dev_server_startup_timeout=timedelta(seconds=60),
     )

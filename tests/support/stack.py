@@ -25,9 +25,12 @@ from infra.settings import Settings
 from infra.store import claims as claim_store
 from infra.store import policies
 from tests.support.api import api_client
+from workers.builds import build_id
 from workers.claims_worker import build_claims_worker
+from workers.deployments import join
 from workers.llm_worker import build_llm_worker
 from workers.outbox_worker import OutboxWaker, build_outbox_worker, start_dispatchers
+from workers.versioning import deployment_config
 from workflows.claim import ClaimWorkflow
 from workflows.contracts import ClaimState, ClaimWorkflowInput, workflow_id_for
 
@@ -124,6 +127,11 @@ def stack_settings(database_url: str, **overrides: object) -> Settings:
         # tests in the one database: the quota is tested where it is meant (test_fairness).
         "webhook_max_per_submitter": 1_000_000,
         "webhook_max_per_staff": 1_000_000,
+        # A deployment per stack, its build made current as it starts: stacks never route each
+        # other's claims. Claims check their build rarely (time-skipping tests pass days).
+        "deployment_name": f"claims-{suffix}",
+        "build_promotion": "always",
+        "version_check_s": 30 * 86_400,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
@@ -142,12 +150,15 @@ async def running_stack(
     llm_worker: bool = True,
 ) -> AsyncIterator[Stack]:
     """Both workers (or only the claims worker) and the API, on this stack's own task queues."""
+    build = build_id(settings)
+    deployment = deployment_config(settings.deployment_name, build)
     async with AsyncExitStack() as workers:
         await workers.enter_async_context(
             build_claims_worker(
                 client,
                 engine=engine,
                 task_queue=settings.task_queue,
+                deployment=deployment,
                 rail=rail,
                 records=records,
                 wake=OutboxWaker(client, settings),
@@ -156,9 +167,14 @@ async def running_stack(
         # Webhook deliveries (and e-mails, when the settings name an SMTP server).
         await workers.enter_async_context(
             build_outbox_worker(
-                client, engine=engine, settings=settings, key_ring=settings.key_ring()
+                client,
+                engine=engine,
+                settings=settings,
+                key_ring=settings.key_ring(),
+                deployment=deployment,
             )
         )
+        await join(client, settings.deployment_name, build, settings.build_promotion)
         await start_dispatchers(client, settings)
         if llm_worker:
             default = LlmConfig(model=settings.llm_model, timeout_s=settings.llm_timeout_s)

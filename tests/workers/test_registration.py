@@ -12,6 +12,7 @@ from activities import contracts as c
 from activities.assessment import LlmConfig
 from workers.claims_worker import build_claims_worker
 from workers.llm_worker import build_llm_worker
+from workers.versioning import deployment_config
 
 # Every activity name the workflow refers to (activities/contracts.py).
 CALLED = {c.ADMIT_CLAIM, c.RECORD_STEPS, c.ASSESS_CLAIM, c.PAY_CLAIM, c.RELEASE_PAYMENT}
@@ -30,7 +31,12 @@ def registered(worker) -> list[str]:
 async def test_every_activity_is_registered_on_exactly_one_worker(
     client: Client, engine: AsyncEngine
 ):
-    claims = build_claims_worker(client, engine=engine, task_queue="registration-claims")
+    claims = build_claims_worker(
+        client,
+        engine=engine,
+        task_queue="registration-claims",
+        deployment=deployment_config("registration", "test"),
+    )
     llm = build_llm_worker(
         client, config=LlmConfig(model="offline/claims-assessor"), task_queue="registration-llm"
     )

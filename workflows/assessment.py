@@ -1,0 +1,122 @@
+"""Asking the model about a claim, on the llm queue, and routing on its answer.
+
+The model runs as a regular activity on the llm worker's queue (its own rate limits and
+slots); the route is decided by deterministic code (`claims/routing.py`) in the workflow, so
+the same answer always takes the same path on replay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError
+
+from activities import contracts as c
+from claims.assessment import ClaimFacts
+from claims.decisions import DecisionRecord
+from claims.lifecycle import EventType
+from claims.models import DecidedBy, DecisionOutcome
+from claims.routing import ReviewReason, Route, RoutingDecision, route_claim
+from workflows import policies
+from workflows.calls import start_remote
+from workflows.contracts import ClaimState, ClaimWorkflowInput
+from workflows.parking import ClaimCancelledError
+from workflows.recording import Recorder
+from workflows.status import StatusBoard
+
+
+class Assessment:
+    """One claim's assessments: each asks the model, routes, and records both."""
+
+    def __init__(
+        self, input: ClaimWorkflowInput, claim: ClaimState, recorder: Recorder, board: StatusBoard
+    ) -> None:
+        self._input = input
+        self._claim = claim
+        self._recorder = recorder
+        self._board = board
+
+    async def assess(self, cancel_requested: Callable[[], bool]) -> RoutingDecision:
+        """Ask the model (cancellable), then route; raises ClaimCancelledError on a cancel."""
+        claim = self._claim
+        self._board.wait_on("assessment")
+        facts = ClaimFacts.of(self._input.submission, claim.policy, claim.payable_amount)
+        handle = await self.start_assessment(facts)
+        await workflow.wait_condition(lambda: handle.done() or cancel_requested())
+        if cancel_requested() and not handle.done():
+            handle.cancel()
+            raise ClaimCancelledError
+        self._board.wait_on(None)
+        unavailable = ReviewReason.ASSESSMENT_UNAVAILABLE
+        try:
+            result = await handle
+        except ActivityError as err:
+            # No provider behaviour may fail the claim: when every attempt is spent, a human
+            # decides instead.
+            workflow.logger.warning("assessment unavailable: %s", err.cause or err)
+            result = None
+        if result is not None and result.answer is None:
+            unavailable = ReviewReason.MODEL_OUTPUT_INVALID
+        if cancel_requested():
+            raise ClaimCancelledError
+        config = self._input.config
+        routing = route_claim(
+            answer=result.answer if result else None,
+            payable_amount=claim.payable_amount,
+            auto_approve_limit=config.auto_approve_limit,
+            min_confidence=config.auto_approve_min_confidence,
+            risk_rules=claim.risk_rules,
+            unavailable_reason=unavailable,
+        )
+        await self.record_assessment(result, routing)
+        return routing
+
+    async def start_assessment(
+        self, facts: ClaimFacts
+    ) -> workflow.ActivityHandle[c.AssessmentResult]:
+        """Ask the model, on the llm queue, once the claim's steps so far are written."""
+        await self._recorder.flush()
+        config = self._input.config
+        return start_remote(
+            c.ASSESS,
+            c.AssessmentInput(
+                claim_id=self._input.claim_id, facts=facts, document_ids=self._claim.document_ids
+            ),
+            task_queue=config.llm_task_queue,
+            timeout=timedelta(seconds=config.llm_timeout_s) + policies.LLM_ATTEMPT_HEADROOM,
+            schedule_to_close=policies.LLM_TOTAL_TIMEOUT,
+            heartbeat=policies.LLM_HEARTBEAT_TIMEOUT,
+            retry=policies.llm_retry(config.llm_max_attempts),
+            summary=f"Assess claim with {config.llm_model or 'the LLM'}",
+        )
+
+    async def record_assessment(
+        self, result: c.AssessmentResult | None, routing: RoutingDecision
+    ) -> None:
+        answer = result.answer if result else None
+        approve = routing.route is Route.AUTO_APPROVE
+        # Deferred: the route's next step (approved, review requested) is written with it.
+        await self._recorder.transition(
+            EventType.ASSESSED,
+            defer=True,
+            detail={
+                "route": routing.route.value,
+                "reasons": routing.reasons,
+                "recommendation": answer.recommendation.value if answer else None,
+                "model": result.model.name if result else None,
+                "invalid_reason": result.invalid_reason if result else None,
+                "model_faults": result.model_faults if result else [],
+            },
+            decision=DecisionRecord(
+                outcome=DecisionOutcome.APPROVE if approve else DecisionOutcome.REVIEW,
+                decided_by=DecidedBy.MODEL,
+                reasons=routing.reasons,
+                rules_fired=[r.value for r in self._claim.risk_rules],
+                payable_amount=self._claim.payable_amount,
+                approved_amount=self._claim.payable_amount if approve else None,
+                model=result.model if result else None,
+                answer=answer,
+            ),
+        )
