@@ -113,3 +113,28 @@ async def _command(client: Client, name: str, args: argparse.Namespace, settings
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_run(args, settings))
+
+
+async def dev_build_report(client: Client, settings: Settings) -> list[str]:
+    """For `claims dev`'s banner: this code's build, and the claims older builds still hold."""
+    build = build_id(settings)
+    name = settings.deployment_name
+    try:
+        status = await deployments.describe(client, name)
+    except RPCError as exc:
+        return [f"  Build         {build} (deployment {name} unreadable: {exc.message})"]
+    lines = [f"  Build         {build}, current in deployment {name} (claims deploy status)"]
+    older = [b for b in (status.builds if status else []) if b.build_id != build and b.claims]
+    if older:
+        waiting = sum(b.claims for b in older)
+        query = (
+            f"TemporalWorkerDeployment='{name}' AND ExecutionStatus='Running'"
+            f" AND TemporalWorkerDeploymentVersion!='{name}:{build}'"
+        )
+        lines += [
+            f"                {waiting} claims run on {len(older)} older builds (workflow code was"
+            " edited). Pinned there,",
+            "                they wait for a worker of their build; none runs now. To drop them:",
+            f'                temporal workflow terminate --query "{query}"',
+        ]
+    return [*lines, ""]

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import sys
+from functools import partial
 from typing import NoReturn
 
 from pydantic import ValidationError
@@ -39,10 +40,12 @@ def _dev(_: argparse.Namespace) -> int:
             f"claims dev needs the development install (`make dev`, or pip install -e '.[dev]'):"
             f" {exc.name} is missing. In a container, run `api`, `worker` or `migrate`."
         ) from None
+    from cli.deploy import dev_build_report
     from workflows.search_attributes import CLI_TYPES
 
     claims_logging.configure(settings.env, logging.WARNING)
-    return asyncio.run(run_dev(settings, search_attributes=CLI_TYPES))
+    report = partial(dev_build_report, settings=settings)
+    return asyncio.run(run_dev(settings, search_attributes=CLI_TYPES, build_report=report))
 
 
 def _api(_: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, PrivateAttr, SecretStr, model_validator
+from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -36,7 +36,7 @@ def _parsed_keys(raw: str) -> list[ApiKey]:
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="CLAIMS_", env_file=".env", extra="ignore", frozen=True
+        env_prefix="CLAIMS_", env_file=".env", extra="ignore", frozen=True, populate_by_name=True
     )
 
     env: str = Field(default="dev", pattern="^(dev|prod)$")
@@ -105,8 +105,18 @@ class Settings(BaseSettings):
     # Worker Versioning (docs/decisions/0001-worker-versioning.md): every claims worker joins
     # this Worker Deployment under its build id. Unset, the build id is derived from the code
     # that decides a claim's path (workers/builds.py), so an edit to it is a new build.
-    deployment_name: str = Field(default="claims", pattern=r"^[A-Za-z0-9_-]{1,100}$")
-    build_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]{1,100}$")
+    # temporal-worker-controller sets TEMPORAL_DEPLOYMENT_NAME (`namespace/name`) and
+    # TEMPORAL_WORKER_BUILD_ID on the pods it runs: read when ours are unset.
+    deployment_name: str = Field(
+        default="claims",
+        pattern=r"^[A-Za-z0-9_./-]{1,200}$",
+        validation_alias=AliasChoices("CLAIMS_DEPLOYMENT_NAME", "TEMPORAL_DEPLOYMENT_NAME"),
+    )
+    build_id: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_.-]{1,100}$",
+        validation_alias=AliasChoices("CLAIMS_BUILD_ID", "TEMPORAL_WORKER_BUILD_ID"),
+    )
     # Whether a starting worker makes its own build current: "first" (only when the deployment
     # has none yet: the first deploy), "always" (claims dev, tests), "never" (a controller or an
     # operator promotes with `claims deploy promote`).

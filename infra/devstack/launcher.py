@@ -13,7 +13,7 @@ import contextlib
 import signal
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -145,6 +145,9 @@ class DevStack:
             port = str(self.metrics_ports[name])
             base = env if queue == "llm" else without_llm_keys
             worker_env = base | {"CLAIMS_WORKER_METRICS_PORT": port}
+            if queue == "claims":
+                # An edit to workflow code is a new build: new claims run it from this start.
+                worker_env["CLAIMS_BUILD_PROMOTION"] = "always"
             args = ["worker", "--queue", queue]
             workers.append(self._start(self._app_child(name, args, worker_env)))
             self._worker_queues[name] = task_queue
@@ -306,7 +309,17 @@ class ChildDiedError(RuntimeError):
         self.code = code
 
 
-async def run_dev(settings: Settings, *, search_attributes: Mapping[str, str]) -> int:
+# Lines about the claims worker's build for the banner, given a client of the stack's Temporal
+# (cli/deploy.py: the launcher itself knows nothing of Worker Deployments).
+BuildReport = Callable[["Client"], Awaitable[list[str]]]
+
+
+async def run_dev(
+    settings: Settings,
+    *,
+    search_attributes: Mapping[str, str],
+    build_report: BuildReport | None = None,
+) -> int:
     stack = DevStack(settings, search_attributes)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -323,6 +336,9 @@ async def run_dev(settings: Settings, *, search_attributes: Mapping[str, str]) -
         stopper.cancel()
         startup.result()
         print(stack.banner(), flush=True)
+        if build_report is not None:
+            for line in await build_report(await stack._temporal_client()):
+                print(line, flush=True)
         code = await stack.watch(stop)
         if code == 0:
             say("stopping")

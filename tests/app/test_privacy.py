@@ -151,6 +151,8 @@ async def test_a_claim_started_under_one_key_finishes_after_rotation(
         queues = {
             "task_queue": before.settings.task_queue,
             "llm_task_queue": before.settings.llm_task_queue,
+            # The same Worker Deployment: the claim is pinned to its build, which restarts.
+            "deployment_name": before.settings.deployment_name,
         }
     # Every worker and the API restart with the new key first; the old one still decrypts.
     async with make_stack(temporal=new_client, **queues) as after:

@@ -182,7 +182,7 @@ def test_our_processes_run_one_image_with_valid_commands(compose):
     for name in OUR_SERVICES:
         service = compose["services"][name]
         assert service["build"] == "."
-        assert service["image"] == "claims-service:latest"
+        assert service["image"] == "claims-service:${CLAIMS_IMAGE_TAG:-latest}"
         commands[name] = service["command"]
         parser().parse_args(service["command"])  # a real `claims` subcommand
     assert commands == {
@@ -191,6 +191,14 @@ def test_our_processes_run_one_image_with_valid_commands(compose):
         "claims-worker": ["worker", "--queue", "claims"],
         "llm-worker": ["worker", "--queue", "llm"],
     }
+
+
+def test_the_claims_worker_builds_are_named_by_the_image_tag(compose):
+    worker = compose["services"]["claims-worker"]
+    shell = {"CLAIMS_IMAGE_TAG": "1.4.2"}
+    assert service_environment(worker, shell)["CLAIMS_BUILD_ID"] == "1.4.2"
+    assert service_environment(worker, {})["CLAIMS_BUILD_ID"] == "latest"
+    assert worker["environment"]["CLAIMS_DEPLOYMENT_NAME"] == "claims"
 
 
 def test_configuration_is_only_environment_known_to_the_settings(compose):

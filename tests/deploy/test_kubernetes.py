@@ -256,3 +256,69 @@ def test_manifests_are_the_files_the_readme_names():
         assert (K8S / layer / "kustomization.yaml").exists()
         assert f"deploy/k8s/{layer}" in readme, layer
     assert Path(K8S / "base" / "autoscaling.yaml").exists()
+
+
+def _yaml(path: Path) -> list[dict[str, Any]]:
+    return [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
+
+
+def _base_image() -> tuple[str, str]:
+    [image] = yaml.safe_load((K8S / "base" / "kustomization.yaml").read_text())["images"]
+    return image["newName"], str(image["newTag"])
+
+
+def test_the_claims_worker_joins_its_deployment_under_the_image_tag():
+    """Read as written (no kubectl needed): the build id is the tag the image is released as."""
+    _, tag = _base_image()
+    [worker] = _yaml(K8S / "base" / "claims-worker.yaml")
+    env = {e["name"]: e.get("value") for e in container(worker)["env"]}
+    assert env["CLAIMS_BUILD_ID"] == tag
+    assert env["CLAIMS_DEPLOYMENT_NAME"] == "claims"
+    scalers = {o["metadata"]["name"]: o for o in _yaml(K8S / "base" / "autoscaling.yaml")}
+    [trigger] = scalers["claims-worker"]["spec"]["triggers"]
+    assert trigger["metadata"]["workerDeploymentName"] == env["CLAIMS_DEPLOYMENT_NAME"]
+    assert trigger["metadata"]["workerDeploymentBuildId"] == tag
+    # The dev overlay's own tag is its build id too: its patch replaces exactly that entry.
+    dev = yaml.safe_load((K8S / "overlays" / "dev" / "kustomization.yaml").read_text())
+    [dev_image] = dev["images"]
+    replaced = {
+        op["path"]: op["value"]
+        for patch in dev["patches"]
+        for op in yaml.safe_load(patch["patch"])
+        if patch["target"].get("name") == "claims-worker"
+    }
+    assert container(worker)["env"][2]["name"] == "CLAIMS_BUILD_ID"
+    assert replaced["/spec/template/spec/containers/0/env/2/value"] == dev_image["newTag"]
+    assert replaced["/spec/triggers/0/metadata/workerDeploymentBuildId"] == dev_image["newTag"]
+
+
+def test_the_worker_controller_overlay_runs_the_same_worker_as_a_progressive_rollout():
+    overlay = K8S / "overlays" / "worker-controller"
+    kustomization = yaml.safe_load((overlay / "kustomization.yaml").read_text())
+    assert "../../base" in kustomization["resources"]
+    deleted = {
+        p["target"]["kind"] for p in kustomization["patches"] if "$patch: delete" in p["patch"]
+    }
+    assert deleted == {"Deployment", "ScaledObject"}  # the controller owns them now
+    [connection] = _yaml(overlay / "connection.yaml")
+    [managed] = _yaml(overlay / "worker-deployment.yaml")
+    assert (managed["apiVersion"], managed["kind"]) == ("temporal.io/v1alpha1", "WorkerDeployment")
+    assert connection["kind"] == "Connection"
+    assert managed["spec"]["workerOptions"]["connection"] == connection["metadata"]["name"]
+    rollout = managed["spec"]["rollout"]
+    assert rollout["strategy"] == "Progressive"
+    ramps = [step["rampPercentage"] for step in rollout["steps"]]
+    assert ramps == sorted(ramps)
+    assert ramps[-1] < 100
+    # The same process as the base's worker; the controller names the build, not the pod.
+    [base] = _yaml(K8S / "base" / "claims-worker.yaml")
+    ours = container(managed)
+    assert ours["args"] == container(base)["args"]
+    assert ours["image"] == ":".join(_base_image())
+    env = {e["name"]: e.get("value", e.get("valueFrom")) for e in ours["env"]}
+    assert env["CLAIMS_BUILD_PROMOTION"] == "never"
+    assert "CLAIMS_BUILD_ID" not in env
+    assert "CLAIMS_DEPLOYMENT_NAME" not in env
+    base_secrets = {e["name"] for e in container(base)["env"] if "valueFrom" in e}
+    assert base_secrets <= set(env)
+    assert pod_spec(managed)["terminationGracePeriodSeconds"] >= 40

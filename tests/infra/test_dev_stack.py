@@ -1,6 +1,7 @@
 """`claims dev` as a user runs it: real child processes, real ports, real signals."""
 
 import asyncio
+import re
 import signal
 from pathlib import Path
 
@@ -52,6 +53,9 @@ async def test_dev_stack_runs_claims_end_to_end_and_survives_sigkill(tmp_path: P
             auto_id, flagged_id = auto.json()["claim_id"], flagged.json()["claim_id"]
             assert (await wait_for_claim(http, auto_id, TERMINAL))["status"] == "paid"
             await wait_for_claim(http, flagged_id, {"awaiting_review"})
+
+        # The claims worker's build is current (each start promotes its own), and said so.
+        assert re.search(r"Build +code-[0-9a-f]{12}, current in deployment claims", stack.output())
 
         # The claimant's e-mail went to the local sink the banner names, kept as a file.
         mail_dir = tmp_path / "data" / "mail"

@@ -7,7 +7,9 @@ ClaimWorkflow"), then refresh the histories with `make histories`.
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +19,16 @@ from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer, WorkflowReplayResult
 
 from claims import routing
+from claims.lifecycle import ClaimStatus
 from claims.routing import Route, RoutingDecision
+from cli import replay as replay_cli
+from cli.replay import duration
 from infra.encryption import data_converter
+from tests.support import factories as f
 from tests.support.keys import HISTORIES_RING
+from tests.support.stack import Stack, StackFactory
+from tests.support.variant_workflow import ScreenedClaimWorkflow
+from workers.builds import build_id
 from workflows.claim import ClaimWorkflow
 from workflows.contracts import ClaimState, ClaimWorkflowInput
 from workflows.sandbox import claim_workflow_runner
@@ -123,3 +132,39 @@ def test_each_workflow_tasks_steps_are_written_together():
     assert _local_markers("auto_approve") == 5
     # Approved and paying are one visibility write: the status goes from assessing to paying.
     assert _upserts("auto_approve") == 3
+
+
+async def _replay_gate(stack: Stack, monkeypatch: pytest.MonkeyPatch, *, build: str) -> int:
+    """`claims replay --build BUILD --since 1h` against the session's server, in-process."""
+    settings = stack.settings.model_copy(
+        update={"temporal_address": stack.client.service_client.config.target_host}
+    )
+    args = argparse.Namespace(since=duration("1h"), limit=50, build=build)
+    return await replay_cli._run(args, settings)
+
+
+async def test_the_replay_gate_passes_the_namespaces_claims_and_names_those_a_change_breaks(
+    make_stack: StackFactory, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    async with make_stack() as stack:
+        policy = await stack.add_policy(f.policy())
+        paid = await stack.start(f.submission(policy.policy_number))
+        waiting = await stack.start(
+            f.submission(policy.policy_number, description=f.RED_FLAG_DESCRIPTION)
+        )
+        await paid.result()
+        await stack.wait_for_status(waiting, ClaimStatus.AWAITING_REVIEW)
+        build = build_id(stack.settings)
+        assert await _replay_gate(stack, monkeypatch, build=build) == 0
+        passed = capsys.readouterr().out
+        # Both claims, and the stack's outbox dispatcher, replay on this code.
+        assert re.search(r"\b([3-9]|\d\d+) replayed, 0 failed", passed), passed
+
+        # The same namespace against code with a new step before every assessment.
+        monkeypatch.setattr(replay_cli, "ClaimWorkflow", ScreenedClaimWorkflow)
+        assert await _replay_gate(stack, monkeypatch, build=build) == 1
+        failed = capsys.readouterr().out
+        assert f"NONDETERMINISTIC {paid.id}" in failed
+        assert f"NONDETERMINISTIC {waiting.id}" in failed
+        assert "ship it as a new build" in failed
+        await waiting.terminate("test done")
