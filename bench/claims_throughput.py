@@ -38,6 +38,7 @@ import psutil
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from bench.cpu import CpuMeter, spent_between
 from bench.workflow import BareOneActivity, noop
 from infra.devstack.readiness import queue_has_poller
 from infra.encryption import data_converter, dev_key_ring, parse_key_ring
@@ -72,8 +73,10 @@ async def concurrently(count: int, clients: int, job: Callable[[int], Awaitable[
     await asyncio.gather(*(client() for _ in range(clients)))
 
 
-async def bare_ceiling(client: Client, count: int, clients: int) -> tuple[float, list[float]]:
-    """Workflows/s of one no-op regular activity end to end, and start_workflow latencies."""
+async def bare_ceiling(
+    client: Client, count: int, clients: int, meter: CpuMeter | None = None
+) -> tuple[float, list[float], dict[str, float]]:
+    """Workflows/s of one no-op regular activity end to end, start_workflow latencies, CPU."""
     queue = f"bench-bare-{uuid.uuid4().hex[:8]}"
     starts: list[float] = []
     async with Worker(client, task_queue=queue, workflows=[BareOneActivity], activities=[noop]):
@@ -88,11 +91,13 @@ async def bare_ceiling(client: Client, count: int, clients: int) -> tuple[float,
             )
             starts.append(time.monotonic() - began)
 
+        cpu_before = meter.snapshot() if meter else {}
         began = time.monotonic()
         await concurrently(count, clients, start)
         await asyncio.gather(*(h.result() for h in handles))
         elapsed = time.monotonic() - began
-    return count / elapsed, starts
+        cpu = spent_between(cpu_before, meter.snapshot()) if meter else {}
+    return count / elapsed, starts, cpu
 
 
 @dataclass
@@ -101,6 +106,8 @@ class ClaimRun:
     get_in_flight: list[float] = field(default_factory=list)
     get_finished: list[float] = field(default_factory=list)
     rate: float = 0.0
+    # CPU seconds per process over the timed batch (claims only, nothing else running).
+    cpu: dict[str, float] = field(default_factory=dict)
 
 
 async def read_in_flight(
@@ -132,7 +139,13 @@ async def read_finished(
 
 
 async def claims_run(
-    stack: DevStackProcess, client: Client, count: int, clients: int, readers: int
+    stack: DevStackProcess,
+    client: Client,
+    count: int,
+    clients: int,
+    readers: int,
+    *,
+    meter: CpuMeter | None = None,
 ) -> ClaimRun:
     """Claims end to end, with GETs of in-flight and of finished claims under the same load."""
     run = ClaimRun()
@@ -166,10 +179,12 @@ async def claims_run(
             run.posts.append(time.monotonic() - began)
             workflow_ids.append(submitted["workflow_id"])
 
+        cpu_before = meter.snapshot() if meter else {}
         began = time.monotonic()
         await concurrently(count, clients, post)
         await asyncio.gather(*(paid(w) for w in workflow_ids))
         run.rate = count / (time.monotonic() - began)
+        run.cpu = spent_between(cpu_before, meter.snapshot()) if meter else {}
 
         # Then reads: a second batch of claims in flight under the same load, read by
         # `readers` clients (half of them reading these, half reading finished claims).
@@ -332,7 +347,9 @@ async def main(args: argparse.Namespace) -> None:
                 f"ceiling: {args.claims} bare one-activity workflows, {args.clients} clients ...",
                 flush=True,
             )
-            ceiling, starts = await bare_ceiling(client, args.claims, args.clients)
+            assert stack.process is not None
+            meter = CpuMeter(stack.process.pid)
+            ceiling, starts, bare_cpu = await bare_ceiling(client, args.claims, args.clients, meter)
             if args.parked:
                 print(f"parking: {args.parked} claims routed to review ...", flush=True)
                 parked = await parked_run(stack, client, args.parked, args.clients)
@@ -345,9 +362,12 @@ async def main(args: argparse.Namespace) -> None:
                 flush=True,
             )
             async with extra_claims_workers(stack, client, args.claims_workers - 1, Path(tmp)):
-                run = await claims_run(stack, client, args.claims, args.clients, args.readers)
+                run = await claims_run(
+                    stack, client, args.claims, args.clients, args.readers, meter=meter
+                )
             await stack.stop()
     report(run, ceiling, starts)
+    report_cpu(run.cpu, bare_cpu, args.claims)
 
 
 def report(run: ClaimRun, ceiling: float, starts: list[float]) -> None:
@@ -373,6 +393,31 @@ def report(run: ClaimRun, ceiling: float, starts: list[float]) -> None:
     ):
         p50, p99 = ms(percentile(samples, 50)), ms(percentile(samples, 99))
         print(f"{name:15} p50 {p50:>8}  p99 {p99:>8}  ({len(samples)} requests)")
+
+
+def report_cpu(claims: dict[str, float], bare: dict[str, float], count: int) -> None:
+    """CPU per claim for each process, against CPU per bare workflow (issues 23 and 27)."""
+    per_claim = {role: seconds / count * 1000 for role, seconds in claims.items()}
+    per_bare = {role: seconds / count * 1000 for role, seconds in bare.items()}
+    # The bench process is the ceiling's worker (and client); during the claims it only polls.
+    stack_claim = sum(v for k, v in per_claim.items() if k != "bench process")
+    stack_bare = per_bare["temporal server"] + per_bare["bench process"]
+    print(f"\nCPU ms per unit of work ({count} each):")
+    print(f"{'process':18} {'per claim':>10} {'per bare wf':>12}")
+    for role in ("api", "claims worker", "llm worker", "postgres", "temporal server"):
+        bare_ms = f"{per_bare[role]:.1f}" if role == "temporal server" else "-"
+        print(f"{role:18} {per_claim[role]:>10.1f} {bare_ms:>12}")
+    print(f"{'bare worker':18} {'-':>10} {per_bare['bench process']:>12.1f}")
+    print(f"{'whole stack':18} {stack_claim:>10.1f} {stack_bare:>12.1f}")
+    rows = [
+        ("claims worker per claim / bare worker per wf", per_claim["claims worker"],
+         per_bare["bench process"]),
+        ("server per claim / server per bare wf", per_claim["temporal server"],
+         per_bare["temporal server"]),
+        ("whole stack per claim / bare per wf", stack_claim, stack_bare),
+    ]  # fmt: skip
+    for name, value, baseline in rows:
+        print(f"{name:46} {value:7.1f} ms / {baseline:6.1f} ms = {value / baseline:5.2f}")
 
 
 if __name__ == "__main__":

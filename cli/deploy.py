@@ -14,15 +14,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from typing import TYPE_CHECKING
 
-from temporalio.client import Client
-from temporalio.service import RPCError
+# Only what parsing needs is imported here: `claims healthcheck` (a container probe) builds the
+# same parser and must start fast. The Temporal client and the deployment logic load on use.
+if TYPE_CHECKING:
+    from temporalio.client import Client
 
-from infra.settings import Settings
-from infra.temporal import connect
-from workers import deployments
-from workers.builds import build_id
-from workers.deployments import DeployError, DeploymentStatus
+    from infra.settings import Settings
+    from workers.deployments import DeploymentStatus
 
 FAILED, REFUSED, NOT_FOUND = 1, 3, 4
 
@@ -68,6 +68,11 @@ def render(status: DeploymentStatus, this_build: str | None = None) -> str:
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from temporalio.service import RPCError
+
+    from infra.temporal import connect
+    from workers.deployments import DeployError
+
     try:
         client = await connect(settings)
     except Exception as exc:
@@ -88,6 +93,9 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _command(client: Client, name: str, args: argparse.Namespace, settings: Settings) -> int:
+    from workers import deployments
+    from workers.builds import build_id
+
     if args.deploy == "status":
         status = await deployments.describe(client, name)
         if status is None:
@@ -117,6 +125,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 async def dev_build_report(client: Client, settings: Settings) -> list[str]:
     """For `claims dev`'s banner: this code's build, and the claims older builds still hold."""
+    from temporalio.service import RPCError
+
+    from workers import deployments
+    from workers.builds import build_id
+
     build = build_id(settings)
     name = settings.deployment_name
     try:

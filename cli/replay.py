@@ -15,18 +15,16 @@ import asyncio
 import datetime as dt
 import re
 import sys
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from temporalio.client import Client, WorkflowHistory
-from temporalio.worker import Replayer
+# Only what parsing needs is imported here (see cli/deploy.py); the workflows load on use.
+if TYPE_CHECKING:
+    from temporalio.client import Client
 
-from infra.settings import Settings
-from infra.temporal import connect
-from workflows.claim import ClaimWorkflow
-from workflows.contracts import OUTBOX_WORKFLOW_NAME, WORKFLOW_NAME
-from workflows.outbox import OutboxDispatcher
-from workflows.sandbox import claim_workflow_runner
+    from infra.settings import Settings
+
+WORKFLOW_TYPES = ("ClaimWorkflow", "OutboxDispatcher")
 
 _UNITS = {"m": 60, "h": 3_600, "d": 86_400}
 
@@ -59,7 +57,7 @@ class ReplayReport:
 def query(since: dt.timedelta, *, deployment: str, build: str | None, now: dt.datetime) -> str:
     cutoff = (now - since).strftime("%Y-%m-%dT%H:%M:%SZ")
     text = (
-        f"WorkflowType IN ('{WORKFLOW_NAME}', '{OUTBOX_WORKFLOW_NAME}') AND "
+        f"WorkflowType IN ('{WORKFLOW_TYPES[0]}', '{WORKFLOW_TYPES[1]}') AND "
         f"(ExecutionStatus = 'Running' OR CloseTime > '{cutoff}')"
     )
     if build:
@@ -69,15 +67,20 @@ def query(since: dt.timedelta, *, deployment: str, build: str | None, now: dt.da
 
 async def replay(client: Client, text: str, limit: int, progress: bool = True) -> ReplayReport:
     """Replay every history the query finds (at most `limit`) on the code here."""
+    from temporalio.worker import Replayer
+
+    from workflows import claim
+    from workflows.outbox import OutboxDispatcher
+    from workflows.sandbox import claim_workflow_runner
+
     report = ReplayReport()
     replayer = Replayer(
-        workflows=[ClaimWorkflow, OutboxDispatcher],
+        # Looked up on use, so a test can put a changed workflow in its place.
+        workflows=[claim.ClaimWorkflow, OutboxDispatcher],
         data_converter=client.data_converter,
         workflow_runner=claim_workflow_runner(),
     )
-    histories: AsyncIterator[WorkflowHistory] = client.list_workflows(
-        text, limit=limit
-    ).map_histories()
+    histories = client.list_workflows(text, limit=limit).map_histories()
     async with replayer.workflow_replay_iterator(histories) as results:
         async for result in results:
             report.replayed += 1
@@ -89,6 +92,8 @@ async def replay(client: Client, text: str, limit: int, progress: bool = True) -
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from infra.temporal import connect
+
     client = await connect(settings)
     text = query(
         args.since,

@@ -106,7 +106,8 @@ async def test_a_claim_is_paid_with_every_process_on_mutual_tls(
         # The worker's heartbeat asks Temporal (through the proxy) every 0.5 s; on a loaded
         # machine one answer can come late and one reading be stale, so read until healthy.
         for _ in range(60):
-            ready = healthcheck(health)
+            # In a thread: the proxy relaying the worker's health check runs on this loop.
+            ready = await asyncio.to_thread(healthcheck, health)
             if ready.returncode == 0:
                 break
             await asyncio.sleep(0.5)
@@ -121,7 +122,7 @@ async def test_a_claim_is_paid_with_every_process_on_mutual_tls(
         # The cluster goes away: the worker turns unready, but stays live (no restart storm).
         await proxy.stop()
         async with asyncio.timeout(30):
-            while (unready := healthcheck(health)).returncode == 0:
+            while (unready := await asyncio.to_thread(healthcheck, health)).returncode == 0:
                 await asyncio.sleep(0.5)
         assert "Temporal has not answered the worker" in unready.stderr
         assert healthcheck(health, "--live").returncode == 0

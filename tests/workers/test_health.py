@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import subprocess
+import sys
 from pathlib import Path
 
 from temporalio.client import Client
@@ -47,3 +49,16 @@ async def test_the_heartbeat_records_temporal_answering_and_is_removed_on_stop(
     with contextlib.suppress(asyncio.CancelledError):
         await task
     assert not path.exists()
+
+
+def test_the_probe_command_loads_no_workflow_or_deployment_code():
+    """`claims healthcheck` runs as a container probe with a timeout: its parser stays light."""
+    probe = (
+        "import sys, cli.main; cli.main.parser(); "
+        "print(sorted(m for m in ('workflows.claim', 'workers.deployments', 'temporalio.worker')"
+        " if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert loaded.stdout.strip() == "[]"

@@ -29,6 +29,7 @@ from tests.support.keys import HISTORIES_RING
 from tests.support.stack import Stack, StackFactory
 from tests.support.variant_workflow import ScreenedClaimWorkflow
 from workers.builds import build_id
+from workflows import claim as claim_module
 from workflows.claim import ClaimWorkflow
 from workflows.contracts import ClaimState, ClaimWorkflowInput
 from workflows.sandbox import claim_workflow_runner
@@ -134,7 +135,7 @@ def test_each_workflow_tasks_steps_are_written_together():
     assert _upserts("auto_approve") == 3
 
 
-async def _replay_gate(stack: Stack, monkeypatch: pytest.MonkeyPatch, *, build: str) -> int:
+async def _replay_gate(stack: Stack, *, build: str) -> int:
     """`claims replay --build BUILD --since 1h` against the session's server, in-process."""
     settings = stack.settings.model_copy(
         update={"temporal_address": stack.client.service_client.config.target_host}
@@ -155,14 +156,14 @@ async def test_the_replay_gate_passes_the_namespaces_claims_and_names_those_a_ch
         await paid.result()
         await stack.wait_for_status(waiting, ClaimStatus.AWAITING_REVIEW)
         build = build_id(stack.settings)
-        assert await _replay_gate(stack, monkeypatch, build=build) == 0
+        assert await _replay_gate(stack, build=build) == 0
         passed = capsys.readouterr().out
         # Both claims, and the stack's outbox dispatcher, replay on this code.
         assert re.search(r"\b([3-9]|\d\d+) replayed, 0 failed", passed), passed
 
         # The same namespace against code with a new step before every assessment.
-        monkeypatch.setattr(replay_cli, "ClaimWorkflow", ScreenedClaimWorkflow)
-        assert await _replay_gate(stack, monkeypatch, build=build) == 1
+        monkeypatch.setattr(claim_module, "ClaimWorkflow", ScreenedClaimWorkflow)
+        assert await _replay_gate(stack, build=build) == 1
         failed = capsys.readouterr().out
         assert f"NONDETERMINISTIC {paid.id}" in failed
         assert f"NONDETERMINISTIC {waiting.id}" in failed
