@@ -322,3 +322,29 @@ def test_the_worker_controller_overlay_runs_the_same_worker_as_a_progressive_rol
     base_secrets = {e["name"] for e in container(base)["env"] if "valueFrom" in e}
     assert base_secrets <= set(env)
     assert pod_spec(managed)["terminationGracePeriodSeconds"] >= 40
+
+
+def test_the_worker_controller_overlay_renders_valid_objects_and_owns_the_claims_worker():
+    objects = render("overlays/worker-controller")
+    assert "claims-worker" not in of_kind(objects, "Deployment")
+    assert set(of_kind(objects, "ScaledObject")) == {"claims-llm-worker"}
+    [managed] = of_kind(objects, "WorkerDeployment").values()
+    for obj in objects:
+        if obj["apiVersion"].startswith(("keda.sh/", "temporal.io/")):
+            continue
+        kubernetes_validate.validate(obj, KUBERNETES_VERSION, strict=True)
+    # The controller makes a Deployment of each build from this template: it must be a valid one.
+    labels = managed["spec"]["template"]["metadata"]["labels"]
+    as_deployment = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "claims-worker-build"},
+        "spec": {"selector": {"matchLabels": labels}, "template": managed["spec"]["template"]},
+    }
+    kubernetes_validate.validate(as_deployment, KUBERNETES_VERSION, strict=True)
+    [budget] = [
+        b
+        for b in of_kind(objects, "PodDisruptionBudget").values()
+        if b["metadata"]["name"] == "claims-worker"
+    ]
+    assert budget["spec"]["selector"]["matchLabels"].items() <= labels.items()

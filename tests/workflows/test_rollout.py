@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.api.enums.v1 import EventType as HistoryEventType
 from temporalio.client import Client
@@ -29,9 +30,11 @@ from activities.assessment import LlmConfig
 from app.submission import claim_id_for
 from claims.lifecycle import EventType
 from infra.settings import Settings
+from infra.tables import webhook_delivery
 from tests.support import faults
 from tests.support.api import (
     ADMIN,
+    SUBMITTER,
     add_document,
     create_policy,
     review,
@@ -48,9 +51,10 @@ from tests.support.variant_workflow import (
     UnpinnedClaimWorkflow,
     UnpinnedScreenedClaimWorkflow,
 )
+from tests.support.webhook_receiver import WebhookReceiver
 from workers import claims_worker, deployments
 from workers.claims_worker import build_claims_worker
-from workflows.contracts import workflow_id_for
+from workflows.contracts import OutboxChannel, dispatcher_id, workflow_id_for
 
 pytestmark = pytest.mark.slow
 
@@ -100,6 +104,10 @@ def worker_env(settings: Settings, build: str) -> dict[str, str]:
         "build_id": build,
         "build_promotion": "first",
         "outbox_sweep_s": "1",
+        # The receiver fails until the rollout, then recovers: retries stay short and it is
+        # never paused by the breaker meanwhile.
+        "outbox_max_retry_s": "2",
+        "outbox_breaker_failures": "1000",
     }
 
 
@@ -120,6 +128,22 @@ async def task_failures(client: Client, name: str) -> list[str]:
         ):
             failed.append(execution.id)
     return failed
+
+
+async def deliveries(engine: AsyncEngine, subscription_id: str) -> dict[str, int]:
+    """The subscription's webhook deliveries by status, and how many attempts they took."""
+    async with engine.connect() as conn:
+        rows = (
+            await conn.execute(
+                sa.select(webhook_delivery.c.status, webhook_delivery.c.attempts).where(
+                    webhook_delivery.c.subscription_id == uuid.UUID(subscription_id)
+                )
+            )
+        ).all()
+    counts: dict[str, int] = {"attempts": sum(r.attempts for r in rows)}
+    for row in rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    return counts
 
 
 async def screened(client: Client, claim_id: str) -> bool:
@@ -151,6 +175,8 @@ async def test_a_rollout_moves_waiting_claims_to_the_new_build_and_drains_the_ol
     a = worker_process("claims", client=client, log=tmp_path / "a.log", **worker_env(settings, "A"))
     b: subprocess.Popen[bytes] | None = None
     figures: dict[str, Any] = {}
+    receiver = WebhookReceiver(default="500")  # down until the rollout
+    await receiver.start()
     try:
         async with running_llm_worker(client, engine, settings, llm) as stack:
             http = stack.http
@@ -160,6 +186,13 @@ async def test_a_rollout_moves_waiting_claims_to_the_new_build_and_drains_the_ol
                 return status is not None and status.current == "A"
 
             await until(a_current)
+            hooks = await http.post(
+                "/v1/webhooks",
+                headers=SUBMITTER,
+                json={"url": receiver.url, "events": ["claim.submitted", "claim.paid"]},
+            )
+            assert hooks.status_code == 201, hooks.text
+            subscription = hooks.json()["id"]
             number = await create_policy(http)
             waiting_review = (await submit(http, number, description=RED_FLAG_DESCRIPTION))[
                 "claim_id"
@@ -191,6 +224,10 @@ async def test_a_rollout_moves_waiting_claims_to_the_new_build_and_drains_the_ol
 
                 await until(b_polls)
                 assessing = (await submit(http, number))["claim_id"]  # mid-assessment on A
+                # The outbox too: deliveries tried on A, waiting for their retry.
+                pending = await deliveries(engine, subscription)
+                assert pending.get("pending", 0) >= 3
+                assert pending["attempts"] >= 1
                 assert (await deploy(client, settings, "retire", "A")).returncode == 3
 
                 started = time.monotonic()
@@ -205,6 +242,7 @@ async def test_a_rollout_moves_waiting_claims_to_the_new_build_and_drains_the_ol
                     return builds == ["B", "B"]
 
                 await until(waiting_claims_moved)
+                receiver.default = "ok"
                 figures["waiting claims moved to B within (s)"] = round(
                     time.monotonic() - started, 1
                 )
@@ -242,6 +280,19 @@ async def test_a_rollout_moves_waiting_claims_to_the_new_build_and_drains_the_ol
                 build: sorted(k for k, v in builds.items() if v == build) for build in ("A", "B")
             }
 
+            # Every delivery arrived, through the dispatcher that moved to B with them.
+            async def delivered() -> bool:
+                counts = await deliveries(engine, subscription)
+                return set(counts) == {"attempts", "delivered"}
+
+            await until(delivered)
+            figures["webhook deliveries"] = await deliveries(engine, subscription)
+            dispatcher = await client.get_workflow_handle(
+                dispatcher_id(OutboxChannel.WEBHOOK, settings.outbox_task_queue)
+            ).describe()
+            moved = dispatcher.raw_description.workflow_execution_info.versioning_info
+            assert moved.deployment_version.build_id == "B"
+
             async def a_drained() -> bool:
                 return await state_of(client, name, "A") == "drained"
 
@@ -260,6 +311,7 @@ async def test_a_rollout_moves_waiting_claims_to_the_new_build_and_drains_the_ol
             figures["workflow task failures"] = 0
     finally:
         stop(a, b)
+        await receiver.stop()
     print("\nrollout figures:")
     for label, value in figures.items():
         print(f"  {label}: {value}")
