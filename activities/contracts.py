@@ -10,7 +10,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -81,6 +81,18 @@ class TransitionInput(Contract):
     # cleared, where `approved_amount=None` means "unchanged".
     clear_approved_amount: bool = False
     decision: DecisionRecord | None = None
+
+
+class RowChange(TypedDict, total=False):
+    """A TransitionInput's changes to the claim row, as keywords (absent or None: unchanged)."""
+
+    status: ClaimStatus | None
+    decision: DecisionRecord | None
+    payable_amount: Decimal | None
+    approved_amount: Decimal | None
+    # The approval is withdrawn (a refused payment was compensated).
+    clear_approved_amount: bool
+    escalated: bool | None
 
 
 class AssessmentInput(Contract):

@@ -20,23 +20,13 @@ from claims.lifecycle import EventType
 from claims.models import DecidedBy, DecisionOutcome
 from claims.routing import ReviewReason, Route, RoutingDecision, route_claim
 from workflows import policies
+from workflows.bound import BoundToClaim
 from workflows.calls import start_remote
-from workflows.contracts import ClaimState, ClaimWorkflowInput
 from workflows.parking import ClaimCancelledError
-from workflows.recording import Recorder
-from workflows.status import StatusBoard
 
 
-class Assessment:
+class Assessment(BoundToClaim):
     """One claim's assessments: each asks the model, routes, and records both."""
-
-    def __init__(
-        self, input: ClaimWorkflowInput, claim: ClaimState, recorder: Recorder, board: StatusBoard
-    ) -> None:
-        self._input = input
-        self._claim = claim
-        self._recorder = recorder
-        self._board = board
 
     async def assess(self, cancel_requested: Callable[[], bool]) -> RoutingDecision:
         """Ask the model (cancellable), then route; raises ClaimCancelledError on a cancel."""

@@ -1,13 +1,11 @@
 """ClaimWorkflow: one claim from submission to a terminal state, however long that takes.
 
-Orchestration only. Every side effect is an activity (`workflows/steps.py`); every decision is
-pure code from the `claims` package. All of it runs in Temporal's sandbox: only the pure domain
-and the data contracts pass through (`workflows/sandbox.py`).
+Orchestration only: side effects are activities (`workflows/steps.py` and its siblings), decisions
+pure code from `claims`; all of it runs in Temporal's sandbox (`workflows/sandbox.py`).
 
-The claim's whole state is one `ClaimState` object: the query returns it, continue-as-new hands
-it to the next run whole. Handlers never change the claim's status: the main flow alone does,
-so status writes are ordered by the step counter and idempotent under retries. Updates reach
-the main flow through mailboxes (`workflows/mailbox.py`), which always answer.
+The claim's whole state is one `ClaimState`: the query returns it, continue-as-new hands it on
+whole. Only the main flow changes the status, so status writes are ordered by the step counter;
+updates reach it through mailboxes (`workflows/mailbox.py`), which always answer.
 """
 
 from __future__ import annotations

@@ -9,10 +9,8 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from activities import contracts as c
 from claims.lifecycle import ClaimStatus, ErrorType, EventType, NotificationKind
 from workflows import policies
+from workflows.bound import BoundToClaim
 from workflows.calls import start_remote
-from workflows.contracts import ClaimState, ClaimWorkflowInput
-from workflows.recording import Recorder
-from workflows.status import StatusBoard
 
 
 class PaymentRefusedError(Exception):
@@ -23,16 +21,8 @@ class PaymentRefusedError(Exception):
         self.reason = reason
 
 
-class PaymentSteps:
+class PaymentSteps(BoundToClaim):
     """Pay through the rail (idempotent by claim and attempt), or compensate a refusal."""
-
-    def __init__(
-        self, input: ClaimWorkflowInput, claim: ClaimState, recorder: Recorder, board: StatusBoard
-    ) -> None:
-        self._input = input
-        self._claim = claim
-        self._recorder = recorder
-        self._board = board
 
     async def pay(self, amount: Decimal) -> c.PaymentResult:
         """Pay through the rail; raise PaymentRefusedError when the rail refuses the payee."""

@@ -10,15 +10,13 @@ step's failures are handled (workflows/parking.py).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from decimal import Decimal
-from typing import Any, TypedDict, TypeVar, Unpack
+from typing import Any, TypeVar, Unpack
 
 from pydantic import BaseModel
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError, FailureError
 
 from activities import contracts as c
-from claims.decisions import DecisionRecord
 from claims.lifecycle import ClaimStatus, ErrorType, EventType, NotificationKind
 from workflows import policies
 from workflows.calls import run_local
@@ -29,18 +27,6 @@ from workflows.status import StatusBoard
 T = TypeVar("T")
 In = TypeVar("In", bound=BaseModel)
 Out = TypeVar("Out")
-
-
-class RowChange(TypedDict, total=False):
-    """What a step changes on the claim row beside its event (absent or None: unchanged)."""
-
-    status: ClaimStatus | None
-    decision: DecisionRecord | None
-    payable_amount: Decimal | None
-    approved_amount: Decimal | None
-    # The approval is withdrawn (a refused payment was compensated).
-    clear_approved_amount: bool
-    escalated: bool | None
 
 
 Step = c.TransitionInput | c.NotificationInput
@@ -71,7 +57,7 @@ class Recorder:
         event_type: EventType,
         *,
         detail: dict[str, Any] | None = None,
-        **row: Unpack[RowChange],
+        **row: Unpack[c.RowChange],
     ) -> c.TransitionInput:
         """The next step: one audit event, and what it changes on the claim row."""
         self._claim.step += 1
@@ -152,7 +138,7 @@ class Recorder:
         *,
         detail: dict[str, Any] | None = None,
         defer: bool = False,
-        **row: Unpack[RowChange],
+        **row: Unpack[c.RowChange],
     ) -> None:
         """Decide one audit event (and what it changes on the row) as the next step.
 

@@ -22,6 +22,7 @@ from claims import routing
 from claims.lifecycle import ClaimStatus
 from claims.routing import Route, RoutingDecision
 from cli import replay as replay_cli
+from cli.deploy import dev_build_report
 from cli.replay import duration
 from infra.encryption import data_converter
 from tests.support import factories as f
@@ -169,3 +170,28 @@ async def test_the_replay_gate_passes_the_namespaces_claims_and_names_those_a_ch
         assert f"NONDETERMINISTIC {waiting.id}" in failed
         assert "ship it as a new build" in failed
         await waiting.terminate("test done")
+
+
+async def test_claims_dev_names_the_claims_an_edit_left_on_an_older_build(
+    make_stack: StackFactory,
+):
+    """After an edit (a new build id), `claims dev`'s banner counts what the old build holds."""
+    async with make_stack() as stack:
+        policy = await stack.add_policy(f.policy())
+        waiting = await stack.start(
+            f.submission(policy.policy_number, description=f.RED_FLAG_DESCRIPTION)
+        )
+        await stack.wait_for_status(waiting, ClaimStatus.AWAITING_REVIEW)
+        unchanged = await dev_build_report(stack.client, stack.settings)
+        edited = await dev_build_report(
+            stack.client, stack.settings.model_copy(update={"build_id": "code-edited"})
+        )
+        await waiting.terminate("test done")
+    assert f"Build         {build_id(stack.settings)}, current" in unchanged[0]
+    assert not any("older builds" in line for line in unchanged)
+    text = "\n".join(edited)
+    assert "1 claims run on 1 older builds" in text
+    assert "temporal workflow terminate --query" in text
+    assert (
+        f"TemporalWorkerDeploymentVersion!='{stack.settings.deployment_name}:code-edited'" in text
+    )
