@@ -120,13 +120,27 @@ def port_in_use(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
+# Below Linux's ephemeral range (32768-60999): the kernel hands those to outgoing connections,
+# so a port picked there can be taken by any client before the server binds it (a chaos test's
+# Temporal failed so, on a restart to the same port). Only another pick can collide here.
+_PICK_FROM, _PICK_TO = 20_000, 32_000
+
+
 def free_port() -> int:
+    """A loopback port that is free now, outside the ephemeral range."""
+    import random
     import socket
 
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    picker = random.SystemRandom()
+    for _ in range(200):
+        port = picker.randrange(_PICK_FROM, _PICK_TO)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port between {_PICK_FROM} and {_PICK_TO}")
 
 
 def child_env(**overrides: str) -> dict[str, str]:
