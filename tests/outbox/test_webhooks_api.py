@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -149,6 +150,10 @@ async def test_a_worker_starting_up_runs_the_dispatchers_and_ends_the_old_relays
         task_queue=f"nobody-polls-{uuid.uuid4().hex[:6]}",
     )
     await start_dispatchers(client, settings)  # a second replica starting: nothing new
+    # Visibility lags a start by a moment: the relay is listed once it shows there.
+    async with asyncio.timeout(30):
+        while not (await client.count_workflows(f"WorkflowId = '{legacy.id}'")).count:
+            await asyncio.sleep(0.2)
     ended = await end_legacy_relays(client)
 
     assert ended >= 1
