@@ -143,17 +143,23 @@ async def test_faults_are_retried_and_duplicates_carry_the_same_id(
     failed_ids = {r.webhook_id for r in receiver.requests if r.answered != "ok"}
     assert failed_ids <= expected  # a retry repeats the event's own id
     assert all(r.path == "/hooks" for r in receiver.requests)
-    async with webhook_stack.engine.connect() as conn:
-        errors = set(
-            (
-                await conn.execute(
-                    sa.text(
-                        "SELECT status, last_error FROM webhook_delivery WHERE subscription_id = :s"
-                    ),
-                    {"s": uuid.UUID(hook["id"])},
-                )
-            ).all()
-        )
+
+    async def outcomes() -> set[tuple[str, str | None]]:
+        async with webhook_stack.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.text(
+                    "SELECT status, last_error FROM webhook_delivery WHERE subscription_id = :s"
+                ),
+                {"s": uuid.UUID(hook["id"])},
+            )
+            return {(r.status, r.last_error) for r in rows}
+
+    # The receiver answers before the sender records the outcome: let the rows settle (30 s).
+    for _ in range(150):
+        errors = await outcomes()
+        if errors == {("delivered", None)}:
+            break
+        await asyncio.sleep(0.2)
     # Every delivery settled; the last attempt's error is cleared.
     assert errors == {("delivered", None)}
 
