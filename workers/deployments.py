@@ -119,6 +119,17 @@ async def describe(client: Client, name: str) -> DeploymentStatus | None:
     )
 
 
+# Not registered yet (NOT_FOUND, FAILED_PRECONDITION), or a busy server's transient error: the
+# calls made here set routing to a value, so sending one again is harmless.
+_WAIT_AND_RETRY = (
+    RPCStatusCode.NOT_FOUND,
+    RPCStatusCode.FAILED_PRECONDITION,
+    RPCStatusCode.UNAVAILABLE,
+    RPCStatusCode.CANCELLED,
+    RPCStatusCode.DEADLINE_EXCEEDED,
+)
+
+
 async def _until_registered(call: Callable[[], Awaitable[None]], what: str) -> None:
     """Run an RPC that names a build, waiting (bounded) until its workers have polled."""
     deadline = asyncio.get_running_loop().time() + REGISTRATION_WAIT.total_seconds()
@@ -127,8 +138,7 @@ async def _until_registered(call: Callable[[], Awaitable[None]], what: str) -> N
             await call()
             return
         except RPCError as exc:
-            unknown = exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION)
-            if not unknown or asyncio.get_running_loop().time() > deadline:
+            if exc.status not in _WAIT_AND_RETRY or asyncio.get_running_loop().time() > deadline:
                 raise DeployError(f"could not {what}: {exc.message}") from exc
             await asyncio.sleep(0.5)
 
@@ -223,12 +233,27 @@ async def wake_older(client: Client, name: str, build_id: str, concurrency: int 
     return woken
 
 
+async def current_build(client: Client, name: str) -> str | None:
+    """The deployment's current build, read with the SDK's retries (a worker's start must not
+    fail on a busy server's transient error); None when there is none yet."""
+    try:
+        response = await client.workflow_service.describe_worker_deployment(
+            DescribeWorkerDeploymentRequest(namespace=client.namespace, deployment_name=name),
+            retry=True,
+        )
+    except RPCError as exc:
+        if exc.status is RPCStatusCode.NOT_FOUND:
+            return None
+        raise
+    routing = response.worker_deployment_info.routing_config
+    return routing.current_deployment_version.build_id or None
+
+
 async def join(client: Client, name: str, build_id: str, policy: str) -> str | None:
     """At a worker's start: promote its own build as `policy` says; returns what was done."""
     if policy == "never":
         return None
-    status = await describe(client, name)
-    current = status.current if status else None
+    current = await current_build(client, name)
     if current == build_id or (policy == "first" and current is not None):
         return None
     await promote(client, name, build_id)
