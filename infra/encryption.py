@@ -19,7 +19,6 @@ import dataclasses
 import os
 import re
 from collections.abc import Sequence
-from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
@@ -66,21 +65,6 @@ def parse_key_ring(raw: str) -> list[tuple[str, bytes]]:
 
 def new_key_entry(key_id: str) -> str:
     return f"{key_id}:{base64.b64encode(os.urandom(32)).decode()}"
-
-
-def dev_key_ring(data_dir: Path) -> str:
-    """The dev stack's key ring, generated once and kept under the data dir (mode 0600)."""
-    path = data_dir / "encryption-keys"
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process of the stack made it first: read theirs
-        else:
-            with os.fdopen(fd, "w") as out:
-                out.write(new_key_entry("dev1") + "\n")
-    return path.read_text().strip()
 
 
 class EncryptionCodec(PayloadCodec):

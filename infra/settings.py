@@ -15,7 +15,7 @@ from sqlalchemy.exc import ArgumentError
 from claims.delivery import Pacing
 from claims.routing import DEFAULT_AUTO_APPROVE_MIN_CONFIDENCE
 from infra.api_keys import ApiKey, Role, find_key, parse_api_keys, production_key_problems
-from infra.encryption import KeyRingError, dev_key_ring, parse_key_ring
+from infra.encryption import KeyRingError, parse_key_ring
 from infra.temporal_profile import TemporalConnection, connection, is_loopback, load_profile
 
 __all__ = ["DEV_API_KEYS", "ApiKey", "Role", "Settings", "get_settings", "parse_api_keys"]
@@ -25,6 +25,8 @@ DEV_API_KEYS = (
     "dev-adjuster-key:adjuster:dev-adjuster,"
     "dev-admin-key:admin:dev-admin"
 )
+# Where a dev process looks for Temporal when told nothing (the `temporal` CLI's default too).
+DEFAULT_TEMPORAL_ADDRESS = "127.0.0.1:7233"
 # Passwords a database URL must not carry in prod: none, or the compose and docs defaults.
 DEFAULT_DB_PASSWORDS = frozenset({"", "postgres", "claims", "password", "temporal", "changeme"})
 
@@ -40,7 +42,6 @@ class Settings(BaseSettings):
     )
 
     env: str = Field(default="dev", pattern="^(dev|prod)$")
-    data_dir: Path = Path(".data")
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
@@ -54,10 +55,8 @@ class Settings(BaseSettings):
 
     # Where Temporal is: TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE (and TLS, API key) as the
     # `temporal` CLI reads them (infra/temporal_profile.py); CLAIMS_TEMPORAL_ADDRESS and
-    # CLAIMS_TEMPORAL_NAMESPACE, when set, take precedence. No address in dev: embedded server.
+    # CLAIMS_TEMPORAL_NAMESPACE, when set, take precedence. Unset in dev: a local server.
     temporal_address: str | None = None
-    temporal_port: int = 7233
-    temporal_ui_port: int = 8233
     temporal_namespace: str = "default"
     # Prod refuses plaintext to a remote Temporal unless this says the network is private.
     temporal_allow_plaintext: bool = False
@@ -65,11 +64,10 @@ class Settings(BaseSettings):
     llm_task_queue: str = "claims-llm"
 
     database_url: str | None = None
-    embedded_postgres_port: int = 55432
 
     api_keys: str | None = None
     # Temporal payload encryption: `id:base64key,…`, the first key encrypts (infra/encryption.py).
-    # Unset in dev: a generated ring kept under the data dir. Required in prod.
+    # Required: `claims dev` passes its processes a ring it generated under its data dir.
     encryption_keys: SecretStr | None = None
 
     llm_model: str = "offline/claims-assessor"
@@ -99,7 +97,7 @@ class Settings(BaseSettings):
     max_other_body_bytes: int = Field(default=64 * 1024, ge=1024)
     update_wait_s: float = Field(default=10.0, gt=0)
     # Browser origins allowed to call the API (the Temporal Web UI, for the codec endpoint);
-    # comma separated. Empty: the UI of the embedded dev server.
+    # comma separated. Empty: no other origin (`claims dev` sets its embedded UI's).
     cors_allowed_origins: str = ""
 
     # Worker Versioning (docs/decisions/0001-worker-versioning.md): every claims worker joins
@@ -216,12 +214,13 @@ class Settings(BaseSettings):
         return self
 
     def key_ring(self) -> list[tuple[str, bytes]]:
-        """The payload encryption keys; in dev without configuration, the data dir's ring."""
-        if self.encryption_keys is not None:
-            return parse_key_ring(self.encryption_keys.get_secret_value())
-        if self.env == "prod":
-            raise KeyRingError("CLAIMS_ENCRYPTION_KEYS is unset")
-        return parse_key_ring(dev_key_ring(self.data_dir))
+        """The payload encryption keys (CLAIMS_ENCRYPTION_KEYS)."""
+        if self.encryption_keys is None:
+            raise KeyRingError(
+                "CLAIMS_ENCRYPTION_KEYS is unset (`claims keys new` makes one; `claims dev` "
+                "passes its own to the processes it starts)"
+            )
+        return parse_key_ring(self.encryption_keys.get_secret_value())
 
     def outbox_pacing(self) -> dict[str, float | int]:
         """What a dispatcher starts with (fields of workflows.contracts.OutboxRelayInput)."""
@@ -306,9 +305,7 @@ class Settings(BaseSettings):
 
     @property
     def cors_origins(self) -> list[str]:
-        given = [o.strip() for o in self.cors_allowed_origins.split(",") if o.strip()]
-        ui = self.temporal_ui_port
-        return given or [f"http://127.0.0.1:{ui}", f"http://localhost:{ui}"]
+        return [o.strip() for o in self.cors_allowed_origins.split(",") if o.strip()]
 
     @property
     def codec_endpoint(self) -> str:
@@ -321,7 +318,7 @@ class Settings(BaseSettings):
 
     @property
     def temporal_target(self) -> str:
-        return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+        return self.temporal_address or DEFAULT_TEMPORAL_ADDRESS
 
 
 def _weak_password(url: str) -> bool:

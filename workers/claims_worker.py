@@ -23,7 +23,7 @@ def compile_sandboxed_modules() -> None:
     The sandbox imports `workflows/` afresh for every new workflow (workflows/sandbox.py).
     With a current .pyc that is a read; without one it is a compile from source each time,
     which PYTHONDONTWRITEBYTECODE with an editable install guarantees: half of a new claim's
-    sandbox cost (issue 11, measured with py-spy). py_compile writes the .pyc regardless of
+    sandbox cost (measured with py-spy). py_compile writes the .pyc regardless of
     that setting; an installed image already has them, and a read-only tree is left as is.
     """
     for package_dir in workflows.__path__:

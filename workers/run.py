@@ -124,8 +124,8 @@ async def _connect(settings: Settings) -> Client:
 
 
 async def _engine(url: str, settings: Settings, pool_size: int) -> AsyncEngine:
-    # Every query of a worker runs in a retried activity: no ping per checkout (issue 11: 4% of
-    # the claims worker's CPU under load); a connection a restart killed fails one attempt.
+    # Every query of a worker runs in a retried activity: no ping per checkout (4% of the
+    # claims worker's CPU under load); a connection a restart killed fails one attempt.
     engine = create_engine(url, pool_size=pool_size, pre_ping=False)
     try:
         await _postgres_ready(engine, settings)

@@ -11,7 +11,7 @@ from activities.assessment import AssessmentActivities, LlmConfig
 from activities.contracts import AssessmentInput, AssessmentResult
 from activities.llm_faults import FaultKind, classify
 from claims.assessment import Recommendation
-from infra.devstack.processes import free_port
+from devstack.processes import free_port
 from tests.support import factories as f
 from tests.support.fake_llm import FakeLlmServer
 

@@ -8,7 +8,7 @@ import httpx
 
 from app import codec_session
 from tests.support.api import ADJUSTER, api_client
-from tests.support.stack import Stack, StackFactory
+from tests.support.stack import WEB_UI_ORIGIN, Stack, StackFactory
 
 NAMESPACE = {"X-Namespace": "default"}
 PLAIN = {
@@ -92,7 +92,7 @@ async def test_without_a_valid_sign_in_the_codec_refuses(stack: Stack) -> None:
 
 
 async def test_the_web_uis_origin_may_send_the_cookie_and_no_other(stack: Stack) -> None:
-    ui = f"http://127.0.0.1:{stack.settings.temporal_ui_port}"
+    ui = WEB_UI_ORIGIN
     preflight = {
         "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "content-type,x-namespace",

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
-from infra.devstack.processes import free_port
+from devstack.processes import free_port
 from infra.tables import webhook_subscription
 from tests.support.processes import api_process, stop, until_up
 from tests.support.stack import stack_settings

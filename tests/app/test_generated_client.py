@@ -1,4 +1,4 @@
-"""A client generated from our OpenAPI document works against the running API (issue 13).
+"""A client generated from our OpenAPI document works against the running API.
 
 `openapi-python-client` (a dev dependency) generates a client package from `app.openapi()`;
 the generation must report nothing (a duplicate model name makes it drop responses), and the

@@ -17,10 +17,10 @@ from temporalio.client import Client
 
 from infra import logging as claims_logging
 from infra.encryption import data_converter
-from infra.settings import Settings
 from infra.telemetry import tracing_interceptor
 from tests.support import factories as f
 from tests.support.api import TERMINAL, create_policy, submit, wait_for_claim
+from tests.support.keys import SESSION_RING
 from tests.support.stack import Stack, StackFactory
 
 
@@ -39,7 +39,7 @@ async def traced_http(
 ) -> AsyncIterator[httpx.AsyncClient]:
     traced = await Client.connect(
         client.service_client.config.target_host,
-        data_converter=data_converter(Settings().key_ring()),
+        data_converter=data_converter(SESSION_RING),
         interceptors=[tracing_interceptor()],
     )
     async with make_stack(temporal=traced) as stack:

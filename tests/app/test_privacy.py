@@ -19,7 +19,7 @@ from infra.encryption import data_converter
 from tests.support import factories as f
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, review, wait_for_claim
 from tests.support.history import decoded_payloads, raw_history
-from tests.support.stack import Stack
+from tests.support.stack import WEB_UI_ORIGIN, Stack
 
 CANARIES = {
     "name": "Quentin Canaryworth",
@@ -121,7 +121,7 @@ async def test_the_codec_endpoint_decodes_for_staff_only(
 
 
 async def test_cors_admits_only_the_web_uis_origin(stack: Stack) -> None:
-    ui = f"http://127.0.0.1:{stack.settings.temporal_ui_port}"
+    ui = WEB_UI_ORIGIN
     preflight = {
         "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "authorization,content-type,x-namespace",

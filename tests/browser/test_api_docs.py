@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from temporalio.client import Client
 
-from infra.devstack.processes import free_port
+from devstack.processes import free_port
 from tests.browser.conftest import OfflineContext
 from tests.support.processes import api_process, stop, until_up
 from tests.support.stack import stack_settings

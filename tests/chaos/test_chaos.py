@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
 from app.submission import claim_id_for
+from devstack.processes import free_port
 from infra.db import create_engine
-from infra.devstack.processes import free_port
 from infra.store import claims as claim_store
 from tests.support import chaos
 from tests.support import factories as f

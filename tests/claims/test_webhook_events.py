@@ -5,7 +5,8 @@ from __future__ import annotations
 from claims.lifecycle import STATUS_EVENT, ClaimStatus, EventType
 from claims.webhooks import WEBHOOK_EVENT_OF, WebhookEvent
 
-# The events issue 13 names as the least a client must be able to hear about.
+# The least a client must be able to hear about: a claim's arrival, the model's verdict, every
+# wait for a person or an operator, and how it ended.
 REQUIRED = {
     "submitted",
     "assessed",

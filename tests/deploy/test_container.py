@@ -3,12 +3,23 @@ and healthcheck, the wheel it installs, the files it ships. The compose file: te
 """
 
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+BUILD_LEFTOVERS = (
+    "build",
+    "dist",
+    "*.egg-info",
+    ".venv",
+    ".data",
+    ".git",
+    "__pycache__",
+    ".*_cache",
+)
 OUR_SERVICES = {"migrate", "api", "claims-worker", "llm-worker"}
 
 
@@ -39,6 +50,9 @@ def test_dockerfile_is_multi_stage_slim_non_root_with_a_healthcheck():
 
 
 def test_the_image_installs_a_wheel_with_migrations_and_without_tests(tmp_path):
+    # Built from a copy without earlier build output, which setuptools would otherwise reuse.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*BUILD_LEFTOVERS))
     subprocess.run(
         [
             sys.executable,
@@ -49,7 +63,7 @@ def test_the_image_installs_a_wheel_with_migrations_and_without_tests(tmp_path):
             "--quiet",
             "-w",
             str(tmp_path),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         capture_output=True,
@@ -65,7 +79,9 @@ def test_the_image_installs_a_wheel_with_migrations_and_without_tests(tmp_path):
         "cli/main.py",
     ):
         assert needed in names
-    assert not [n for n in names if n.startswith(("tests/", "bench/"))]
+    assert not [n for n in names if n.startswith(("tests/", "bench/", "devstack/"))]
+    # Nothing of the dev stack hides inside a product package either.
+    assert not [n for n in names if "devstack" in n or "embedded" in n.lower()]
     metadata = next(n for n in names if n.endswith("METADATA"))
     text = zipfile.ZipFile(wheel).read(metadata).decode()
     requires = [line for line in text.splitlines() if line.startswith("Requires-Dist:")]
@@ -94,9 +110,9 @@ def test_the_build_context_leaves_out_secrets_and_build_output():
 
 
 def test_claims_dev_in_the_image_refuses_clearly_without_the_dev_install():
-    # The image has no psutil (nor embedded servers): `claims dev` must say so, not crash.
+    # The wheel has no devstack package (above): `claims dev` must say so, not crash.
     program = (
-        "import sys; sys.modules['psutil'] = None; "
+        "import sys; sys.modules['devstack'] = None; "
         "from cli.main import main; sys.exit(main(['dev']))"
     )
     done = subprocess.run(
@@ -110,5 +126,7 @@ def test_claims_dev_in_the_image_refuses_clearly_without_the_dev_install():
     )
     assert done.returncode == 1
     assert "claims dev needs the development install" in done.stderr
-    assert "psutil is missing" in done.stderr
+    assert "devstack" in done.stderr
+    assert "is missing" in done.stderr
+    assert "make dev" in done.stderr
     assert "Traceback" not in done.stderr

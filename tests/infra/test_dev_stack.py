@@ -9,7 +9,8 @@ import psutil
 import pytest
 from temporalio.client import Client
 
-from infra.encryption import data_converter, dev_key_ring, parse_key_ring
+from devstack.keys import dev_key_ring
+from infra.encryption import data_converter, parse_key_ring
 from tests.support import factories as f
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, TERMINAL, wait_for_claim
 from tests.support.devstack import children_by_role, dev_stack, llm_worker_child
@@ -201,7 +202,7 @@ async def test_whole_stack_sigkill_mid_flight_loses_nothing_and_pays_once(tmp_pa
 async def test_an_extra_llm_worker_takes_over_when_the_stacks_own_dies(tmp_path: Path):
     from contextlib import AsyncExitStack
 
-    from infra.devstack.readiness import queue_has_poller
+    from devstack.readiness import queue_has_poller
     from tests.support.processes import stop, worker_process
 
     stack_scope = AsyncExitStack()

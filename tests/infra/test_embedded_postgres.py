@@ -8,8 +8,8 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from infra.devstack.postgres import HOST, SUPERUSER, EmbeddedPostgres
-from infra.devstack.processes import free_port
+from devstack.postgres import HOST, SUPERUSER, EmbeddedPostgres
+from devstack.processes import free_port
 
 
 async def test_a_generated_password_is_required(tmp_path: Path) -> None:

@@ -11,12 +11,12 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from temporalio.api.common.v1 import Payload
 
+from devstack.keys import dev_key_ring
 from infra.encryption import (
     ENCODING,
     KEY_ID,
     EncryptionCodec,
     KeyRingError,
-    dev_key_ring,
     parse_key_ring,
 )
 from infra.settings import Settings
@@ -93,13 +93,19 @@ def test_a_bad_key_ring_is_refused_without_echoing_key_material(raw: str, reason
 
 
 def test_prod_refuses_to_run_without_a_key_ring() -> None:
-    settings = Settings(env="prod", temporal_address="temporal:7233")
+    settings = Settings(env="prod", temporal_address="temporal:7233", encryption_keys=None)
     assert any(
         "CLAIMS_ENCRYPTION_KEYS" in p
         for p in settings.production_problems(needs_keys=False, needs_database=False)
     )
     with pytest.raises(KeyRingError):
         settings.key_ring()
+
+
+def test_no_process_invents_a_ring_of_its_own_even_in_dev() -> None:
+    # A process that made its own ring would write payloads no other process could read.
+    with pytest.raises(KeyRingError, match="claims dev"):
+        Settings(env="dev", encryption_keys=None).key_ring()
 
 
 def test_dev_generates_one_ring_under_the_data_dir(tmp_path: Path) -> None:
@@ -109,4 +115,3 @@ def test_dev_generates_one_ring_under_the_data_dir(tmp_path: Path) -> None:
     assert (key_id, len(key)) == ("dev1", 32)
     mode = stat.S_IMODE((tmp_path / "encryption-keys").stat().st_mode)
     assert mode == 0o600
-    assert Settings(data_dir=tmp_path).key_ring() == [(key_id, key)]

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from infra.devstack.processes import free_port
+from devstack.processes import free_port
 from infra.store import failures
 
 # What a failed statement or connection raises through SQLAlchemy's asyncpg dialect.

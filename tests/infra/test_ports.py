@@ -3,7 +3,7 @@
 import socket
 from pathlib import Path
 
-from infra.devstack.processes import free_port
+from devstack.processes import free_port
 
 
 def _ephemeral_range() -> tuple[int, int]:

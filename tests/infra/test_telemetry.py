@@ -6,7 +6,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import ClassVar
 
-from infra.devstack.processes import free_port
+from devstack.processes import free_port
 
 EMIT = """
 from infra.settings import Settings

@@ -20,7 +20,7 @@ import pytest
 from temporalio.client import Client
 from temporalio.service import TLSConfig
 
-from infra.devstack.processes import free_port
+from devstack.processes import free_port
 from tests.support import factories as f
 from tests.support.api import ADMIN, SUBMITTER
 from tests.support.processes import api_process, stop, until_up, worker_process

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from infra.devstack.mail import MailSink
-from infra.devstack.processes import free_port
+from devstack.mail import MailSink
+from devstack.processes import free_port
 from tests.outbox.conftest import FAST_OUTBOX
 from tests.outbox.test_delivery import until
 from tests.support.api import create_policy, submit, wait_for_claim

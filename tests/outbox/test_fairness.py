@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from infra.devstack.processes import free_port
+from devstack.processes import free_port
 from infra.tables import notification
 from tests.outbox.conftest import OTHER_SUBMITTER
 from tests.outbox.test_delivery import subscribe, until

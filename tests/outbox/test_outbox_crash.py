@@ -24,8 +24,8 @@ from standardwebhooks.webhooks import Webhook
 from temporalio.client import Client
 
 from activities.assessment import LlmConfig
-from infra.devstack.mail import MailSink
-from infra.devstack.processes import free_port
+from devstack.mail import MailSink
+from devstack.processes import free_port
 from tests.outbox.conftest import FAST_OUTBOX
 from tests.outbox.test_delivery import expected_events, subscribe, until
 from tests.support import factories as f

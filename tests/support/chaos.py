@@ -22,13 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
 from claims.lifecycle import TERMINAL_STATUSES, ClaimStatus
+from devstack import temporal
+from devstack.postgres import EmbeddedPostgres
+from devstack.processes import Child, free_port
 from infra import migrate
-from infra.devstack import temporal
-from infra.devstack.postgres import EmbeddedPostgres
-from infra.devstack.processes import Child, free_port
 from infra.encryption import data_converter
-from infra.settings import Settings
 from infra.tables import claim, claim_event, payment
+from tests.support.keys import SESSION_RING
 from workflows import search_attributes
 
 DATABASE = "claims_chaos"
@@ -84,7 +84,7 @@ class RestartableServers:
         child.process.wait()
 
     async def client(self) -> Client:
-        converter = data_converter(Settings().key_ring())
+        converter = data_converter(SESSION_RING)
         return await Client.connect(self.temporal_target, data_converter=converter)
 
     def stop(self) -> None:

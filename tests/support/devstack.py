@@ -16,7 +16,7 @@ from urllib.parse import quote
 import httpx
 import psutil
 
-from infra.devstack.processes import free_port
+from devstack.processes import free_port
 
 BANNER = "Claims service is up."
 

@@ -27,7 +27,7 @@ from fastapi.responses import JSONResponse
 
 from claims.assessment import extract_facts
 from claims.offline_assessor import assess
-from infra.devstack.processes import free_port
+from devstack.processes import free_port
 
 
 @dataclass

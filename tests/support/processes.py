@@ -13,6 +13,7 @@ import httpx
 from temporalio.client import Client
 
 from infra.settings import Settings
+from tests.support.keys import SESSION_KEYS
 
 
 def _variables(client: Client, env: Mapping[str, str]) -> dict[str, str]:
@@ -26,7 +27,9 @@ def _variables(client: Client, env: Mapping[str, str]) -> dict[str, str]:
     temporal = {k: v for k, v in env.items() if k.startswith("TEMPORAL_")}
     if not temporal:
         temporal = {"CLAIMS_TEMPORAL_ADDRESS": client.service_client.config.target_host}
-    claims = {f"CLAIMS_{k.upper()}": v for k, v in env.items() if not k.startswith("TEMPORAL_")}
+    claims = {"CLAIMS_ENCRYPTION_KEYS": SESSION_KEYS} | {
+        f"CLAIMS_{k.upper()}": v for k, v in env.items() if not k.startswith("TEMPORAL_")
+    }
     return inherited | temporal | {"LITELLM_LOCAL_MODEL_COST_MAP": "True"} | claims
 
 

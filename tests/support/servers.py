@@ -17,11 +17,11 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
-from infra.devstack.postgres import EmbeddedPostgres
-from infra.devstack.processes import free_port
-from infra.devstack.temporal import temporal_binary
+from devstack.postgres import EmbeddedPostgres
+from devstack.processes import free_port
+from devstack.temporal import temporal_binary
 from infra.encryption import data_converter
-from infra.settings import Settings
+from tests.support.keys import SESSION_RING
 from workflows import search_attributes
 
 TEST_DATABASE = "claims_test"
@@ -77,7 +77,7 @@ async def temporal_environment(
     """
     return await WorkflowEnvironment.start_local(
         dev_server_existing_path=temporal_binary(),
-        data_converter=data_converter(ring or Settings().key_ring()),
+        data_converter=data_converter(ring or SESSION_RING),
         search_attributes=search_attributes.ALL,
         # Per-workflow time skipping (TimeSkipper.fast_forward): days of SLA pass in seconds.
         dev_server_extra_args=[

@@ -25,6 +25,7 @@ from infra.settings import Settings
 from infra.store import claims as claim_store
 from infra.store import policies
 from tests.support.api import api_client
+from tests.support.keys import SESSION_KEYS
 from workers.builds import build_id
 from workers.claims_worker import build_claims_worker
 from workers.deployments import join
@@ -112,6 +113,10 @@ STACK_OPTIONS = ("llm", "rail", "records", "llm_concurrency", "llm_worker")
 StackFactory = Callable[..., AbstractAsyncContextManager["Stack"]]
 
 
+# The Temporal Web UI's origin as tests configure it (the codec's one CORS origin).
+WEB_UI_ORIGIN = "http://127.0.0.1:8233"
+
+
 def stack_settings(database_url: str, **overrides: object) -> Settings:
     suffix = uuid.uuid4().hex[:8]
     values: dict[str, object] = {
@@ -132,6 +137,8 @@ def stack_settings(database_url: str, **overrides: object) -> Settings:
         "deployment_name": f"claims-{suffix}",
         "build_promotion": "always",
         "version_check_s": 30 * 86_400,
+        "encryption_keys": SESSION_KEYS,
+        "cors_allowed_origins": WEB_UI_ORIGIN,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

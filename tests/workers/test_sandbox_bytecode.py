@@ -1,4 +1,4 @@
-"""The claims worker brings the sandboxed modules' bytecode up to date at start (issue 11).
+"""The claims worker brings the sandboxed modules' bytecode up to date at start.
 
 The sandbox imports the workflow modules afresh for every new claim; without a current .pyc
 each of those imports compiles the source again.

@@ -13,8 +13,8 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 
 from claims.lifecycle import ClaimStatus
-from infra.devstack.processes import free_port
-from infra.devstack.readiness import queue_has_poller
+from devstack.processes import free_port
+from devstack.readiness import queue_has_poller
 from tests.support import factories as f
 from tests.support.fake_llm import FakeLlmServer
 from tests.support.processes import stop, worker_process

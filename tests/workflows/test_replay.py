@@ -130,7 +130,7 @@ def _upserts(name: str) -> int:
 
 
 def test_each_workflow_tasks_steps_are_written_together():
-    """Admission in one step; assessed+approved, payment started, paid+notification (issue 11)."""
+    """Admission in one step; assessed+approved, payment started, paid+notification."""
     assert _local_markers("auto_approve") == 5
     # Approved and paying are one visibility write: the status goes from assessing to paying.
     assert _upserts("auto_approve") == 3

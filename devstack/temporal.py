@@ -9,7 +9,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from infra.devstack.processes import Child, port_in_use
+from devstack.processes import Child, port_in_use
 
 
 def temporal_binary() -> str:

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import psutil
 
-from infra.devstack.processes import Child, port_in_use
+from devstack.processes import Child, port_in_use
 
 PG_SYSTEM_USER = "claims_pg"
 SUPERUSER = "postgres"

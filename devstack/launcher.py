@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
+from pydantic import SecretStr
 
-from infra.devstack import postgres as pg
-from infra.devstack import temporal as tdev
-from infra.devstack.mail import MailSink
-from infra.devstack.processes import Child, PidFile, child_env
-from infra.encryption import dev_key_ring
+from devstack import postgres as pg
+from devstack import temporal as tdev
+from devstack.keys import dev_key_ring
+from devstack.mail import MailSink
+from devstack.processes import Child, PidFile, child_env
+from devstack.settings import DevStackSettings
 from infra.migrate import upgrade
 from infra.settings import Settings
 from infra.temporal_profile import PLAINTEXT
@@ -41,11 +43,17 @@ def say(message: str) -> None:
 
 
 class DevStack:
-    def __init__(self, settings: Settings, search_attributes: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        dev: DevStackSettings,
+        search_attributes: Mapping[str, str],
+    ) -> None:
         self.settings = settings
+        self.dev = dev
         # Name -> CLI type of the search attributes the workflow uses, registered at start.
         self.search_attributes = search_attributes
-        self.data_dir = settings.data_dir.resolve()
+        self.data_dir = dev.data_dir.resolve()
         self.logs = self.data_dir / "logs"
         self.children: list[Child] = []
         self.pidfile = PidFile(self.data_dir / "dev.pids")
@@ -53,6 +61,7 @@ class DevStack:
         self.metrics_ports: dict[str, int] = {}
         # Claimant e-mails in dev: a local sink, unless CLAIMS_SMTP_HOST names a real relay.
         self.mail_sink: MailSink | None = None
+        self.keys: SecretStr | None = None
 
     def _start(self, child: Child) -> Child:
         child.start()
@@ -80,7 +89,7 @@ class DevStack:
             started = time.monotonic()
             server = pg.EmbeddedPostgres(
                 self.data_dir / "postgres",
-                port=s.embedded_postgres_port,
+                port=self.dev.embedded_postgres_port,
                 log_path=self.logs / "postgres.log",
             )
             child = self._start(server.child())
@@ -89,14 +98,14 @@ class DevStack:
             database_url = server.url(DATABASE)
             say(f"postgres ready on 127.0.0.1:{server.port} ({time.monotonic() - started:.1f}s)")
 
-        target = s.temporal_target
+        target = s.temporal_address or self.dev.temporal_target
         if s.temporal_address is None:
             started = time.monotonic()
             child = self._start(
                 tdev.dev_server_child(
                     db_file=self.data_dir / "temporal" / "temporal.db",
-                    port=s.temporal_port,
-                    ui_port=s.temporal_ui_port,
+                    port=self.dev.temporal_port,
+                    ui_port=self.dev.temporal_ui_port,
                     namespace=s.temporal_namespace,
                     log_path=self.logs / "temporal.log",
                     search_attributes=self.search_attributes,
@@ -110,15 +119,17 @@ class DevStack:
         await asyncio.to_thread(upgrade, database_url)
         say(f"migrations at head ({time.monotonic() - started:.1f}s)")
 
-        ring = s.encryption_keys.get_secret_value() if s.encryption_keys else None
+        # Every process encrypts with the same ring: the configured one, or the dev ring
+        # generated once under the data dir.
+        self.keys = s.encryption_keys or SecretStr(dev_key_ring(self.data_dir))
         env = child_env(
             CLAIMS_DATABASE_URL=database_url,
             CLAIMS_TEMPORAL_ADDRESS=target,
             CLAIMS_TEMPORAL_NAMESPACE=s.temporal_namespace,
             LITELLM_LOCAL_MODEL_COST_MAP="True",
-            # Every process encrypts with the same ring: the configured one, or the dev ring
-            # generated once under the data dir.
-            CLAIMS_ENCRYPTION_KEYS=ring or dev_key_ring(self.data_dir),
+            CLAIMS_ENCRYPTION_KEYS=self.keys.get_secret_value(),
+            # The embedded Web UI decodes payloads through the API's codec.
+            CLAIMS_CORS_ALLOWED_ORIGINS=s.cors_allowed_origins or self.dev.ui_origins,
         )
         if s.temporal_address is None:
             # The embedded server is plaintext on loopback: a shell's TLS or Cloud settings
@@ -162,14 +173,15 @@ class DevStack:
 
         s = self.settings
         embedded = s.temporal_address is None
+        target = s.temporal_address or self.dev.temporal_target
         return await connect(
-            s.model_copy(update={"temporal_address": s.temporal_target}),
+            s.model_copy(update={"temporal_address": target, "encryption_keys": self.keys}),
             via=PLAINTEXT if embedded else None,
         )
 
     async def _wait_workers(self, workers: list[Child], timeout_s: float = 90.0) -> None:
         """Ready once Temporal sees each worker process polling its task queue."""
-        from infra.devstack.readiness import queue_has_poller
+        from devstack.readiness import queue_has_poller
 
         s = self.settings
         client = await self._temporal_client()
@@ -209,7 +221,7 @@ class DevStack:
             f"    API docs      {api}/docs",
         ]
         if s.temporal_address is None:
-            lines.append(f"    Temporal UI   http://127.0.0.1:{s.temporal_ui_port}")
+            lines.append(f"    Temporal UI   http://127.0.0.1:{self.dev.temporal_ui_port}")
             # Payloads are encrypted: the UI shows them decoded once the browser signs in.
             lines.append(f"    Codec sign-in {api}/codec/login (adjuster key; see README)")
         lines.append(f"    Metrics       {api}/metrics")
@@ -265,7 +277,7 @@ class DevStack:
         queue = self._worker_queues.get(child.name)
         if queue is None:
             return None
-        from infra.devstack.readiness import live_pollers
+        from devstack.readiness import live_pollers
 
         try:
             client = await self._temporal_client()
@@ -284,7 +296,7 @@ class DevStack:
 
 def start_mail_sink(directory: Path) -> MailSink:
     """The local SMTP sink on DEFAULT_MAIL_PORT, or a free port when that is taken."""
-    from infra.devstack.processes import free_port, port_in_use
+    from devstack.processes import free_port, port_in_use
 
     port = DEFAULT_MAIL_PORT if not port_in_use("127.0.0.1", DEFAULT_MAIL_PORT) else free_port()
     sink = MailSink(port=port, directory=directory)
@@ -294,7 +306,7 @@ def start_mail_sink(directory: Path) -> MailSink:
 
 def worker_metrics_ports(base: int | None) -> dict[str, int]:
     """Metrics ports of the two workers: `base` and `base + 1`, or free ones when taken."""
-    from infra.devstack.processes import free_port, port_in_use
+    from devstack.processes import free_port, port_in_use
 
     first = base or DEFAULT_METRICS_PORT
     if port_in_use("127.0.0.1", first) or port_in_use("127.0.0.1", first + 1):
@@ -320,7 +332,7 @@ async def run_dev(
     search_attributes: Mapping[str, str],
     build_report: BuildReport | None = None,
 ) -> int:
-    stack = DevStack(settings, search_attributes)
+    stack = DevStack(settings, DevStackSettings(), search_attributes)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

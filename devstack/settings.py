@@ -1,0 +1,35 @@
+"""What only `claims dev` reads: where the embedded servers keep their data and listen.
+
+The same CLAIMS_* environment as the product's settings (infra/settings.py), which know
+nothing of these: a deployed process is told where Temporal and Postgres are, never starts them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class DevStackSettings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CLAIMS_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    # Postgres's cluster, Temporal's SQLite file, the dev key ring, the mail sink, the logs.
+    data_dir: Path = Path(".data")
+    # The embedded Temporal dev server's frontend and Web UI.
+    temporal_port: int = 7233
+    temporal_ui_port: int = 8233
+    # The embedded Postgres (unless CLAIMS_DATABASE_URL names another).
+    embedded_postgres_port: int = 55432
+
+    @property
+    def temporal_target(self) -> str:
+        return f"127.0.0.1:{self.temporal_port}"
+
+    @property
+    def ui_origins(self) -> str:
+        """The embedded Web UI's origins, allowed to call the API's codec (CORS)."""
+        port = self.temporal_ui_port
+        return f"http://127.0.0.1:{port},http://localhost:{port}"
