@@ -11,12 +11,9 @@ from fastapi import HTTPException, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from temporalio.client import WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
 
+from app.command_errors import CommandError
 from app.problems import PROBLEM_JSON, invalid_fields, problem
-from claims.lifecycle import ErrorType
 from infra.store import failures
 
 log = logging.getLogger(__name__)
@@ -32,26 +29,6 @@ def field_error(location: str, message: str) -> HTTPException:
 
 def not_found(claim_id: object) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, detail=f"claim {claim_id} not found")
-
-
-def from_update_failure(err: WorkflowUpdateFailedError) -> HTTPException:
-    """A refused update: 409 for the wrong state, 422 for a bad review."""
-    cause = err.cause
-    if isinstance(cause, ApplicationError):
-        if cause.type == ErrorType.INVALID_REVIEW:
-            # Every review the validator refuses is about the approved amount.
-            return field_error("approved_amount", cause.message)
-        return HTTPException(status.HTTP_409_CONFLICT, detail=cause.message)
-    return HTTPException(status.HTTP_409_CONFLICT, detail=str(cause or err))
-
-
-def from_rpc_error(err: RPCError, claim_id: object, current_status: str) -> HTTPException:
-    if err.status == RPCStatusCode.NOT_FOUND:
-        # The workflow has finished: no update can reach it any more.
-        return HTTPException(
-            status.HTTP_409_CONFLICT, detail=f"claim {claim_id} is {current_status}"
-        )
-    return HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="Temporal is unavailable")
 
 
 # A 422 names each offending field and says what is wrong with it, and nothing more: echoing
@@ -126,6 +103,21 @@ async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
             request, exc.status_code, invalid_fields(errors), errors=errors, headers=headers
         )
     return problem_response(request, exc.status_code, str(exc.detail), headers=headers)
+
+
+async def on_command_error(request: Request, exc: Exception) -> JSONResponse:
+    """A claim command refused by the service layer (app/command_errors.py)."""
+    if not isinstance(exc, CommandError):  # pragma: no cover - registered for it
+        return await on_unexpected_error(request, exc)
+    headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else None
+    if exc.field is not None:
+        errors = concise_validation_errors(
+            [{"loc": ["body", exc.field], "msg": exc.detail, "type": "value_error"}]
+        )
+        return problem_response(
+            request, exc.status_code, invalid_fields(errors), errors=errors, headers=headers
+        )
+    return problem_response(request, exc.status_code, exc.detail, headers=headers)
 
 
 async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import uuid
 
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowQueryFailedError, WorkflowQueryRejectedError
 from temporalio.service import RPCError
 
 from app.schemas import ClaimOut
@@ -30,8 +30,10 @@ async def query_state(client: Client, claim_id: uuid.UUID) -> ClaimState | None:
         state: ClaimState = await handle.query(
             STATE_QUERY, result_type=ClaimState, rpc_timeout=QUERY_TIMEOUT
         )
-    except Exception as exc:  # no worker, workflow gone, timeout: the row stands
-        log.debug("state query for %s failed: %s", claim_id, exc)
+    except (RPCError, WorkflowQueryFailedError, WorkflowQueryRejectedError) as exc:
+        # No worker polling, the workflow gone, the query timed out: the row stands. A codec
+        # or key-ring failure is not one of these: it propagates and is logged as an error.
+        log.debug("state query for %s unanswered: %s", claim_id, exc)
         return None
     return state
 

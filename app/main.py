@@ -14,6 +14,7 @@ from temporalio.client import Client
 
 from app import errors, observability, problems
 from app.api_docs import install_offline_docs
+from app.command_errors import CommandError
 from app.limits import BodyLimitMiddleware
 from app.routes import actions, claims, codec, codec_login, health, policies, webhooks
 from app.sign_in_limits import FailureLimiter
@@ -54,7 +55,7 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
         docs_url=None,
         redoc_url=None,
         # One schema per model, whether read or written: a client generator names its classes
-        # by schema title, and `Claimant-Input` / `Claimant-Output` share one (issue 13).
+        # by schema title, and `Claimant-Input` / `Claimant-Output` share one.
         separate_input_output_schemas=False,
         # Operation ids are the route functions' names (`submit_claim`, not
         # `submit_claim_v1_claims_post`): the names a generated client's functions take.
@@ -85,6 +86,7 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
     )
     app.add_exception_handler(RequestValidationError, errors.on_validation_error)
     app.add_exception_handler(StarletteHTTPException, errors.on_http_error)
+    app.add_exception_handler(CommandError, errors.on_command_error)
     app.add_exception_handler(Exception, errors.on_unexpected_error)
 
     observability.install(app)

@@ -147,7 +147,8 @@ payment_ledger = sa.Table(
     ),
 )
 
-# Claimant documents live here, never in workflow history: only their ids travel.
+# Claimant documents live here, never in workflow history: only their ids travel. A document
+# counts once the claim took it: `attached_at` is set with its `document_added` event.
 document = sa.Table(
     "document",
     metadata,
@@ -159,6 +160,7 @@ document = sa.Table(
     sa.Column("size_bytes", sa.Integer, nullable=False),
     sa.Column("added_by", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.Column("attached_at", sa.DateTime(timezone=True)),
 )
 
 notification = sa.Table(
@@ -172,7 +174,7 @@ notification = sa.Table(
     sa.Column("payload", JSONB, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
     sa.Column("sent_at", sa.DateTime(timezone=True)),
-    # The mail relay's progress (issue 13): attempts made, and when it gave up (dead letter).
+    # The mail relay's progress: attempts made, and when it gave up (dead letter).
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("last_error", sa.Text),
     sa.Column("failed_at", sa.DateTime(timezone=True)),

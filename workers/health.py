@@ -22,6 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from temporalio.client import Client
+from temporalio.service import RPCError
 
 log = logging.getLogger("claims.worker.health")
 
@@ -66,7 +67,9 @@ def _write(path: Path, beat: Heartbeat) -> None:
 async def _temporal_answers(client: Client, timeout_s: float) -> bool:
     try:
         return await client.service_client.check_health(timeout=timedelta(seconds=timeout_s))
-    except Exception:  # unreachable, refused, TLS failure: all mean "not connected"
+    except (RPCError, TimeoutError, ConnectionError) as exc:
+        # Unreachable, refused, timed out: "not connected", said by the caller's warning.
+        log.info("Temporal health check failed: %s", exc)
         return False
 
 

@@ -10,10 +10,13 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Response, status
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import SQLAlchemyError
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
+from temporalio.service import RPCError
 
 from app import metrics
 from app.deps import ClientDep, EngineDep
+from infra.store import failures
 from infra.store.stats import business_stats
 
 router = APIRouter(tags=["operations"])
@@ -28,38 +31,70 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-async def _postgres_ok(engine: EngineDep) -> bool:
+# What readiness reports: the reason stays in the log, the caller sees only a word.
+OK, UNREACHABLE, FAILING = "ok", "unreachable", "failing"
+
+
+async def _postgres(engine: EngineDep) -> str:
     try:
         async with asyncio.timeout(PROBE_TIMEOUT_S), engine.connect() as conn:
             await conn.execute(sa.text("SELECT 1"))
-    except Exception:  # any failure means not ready; the reason is not the caller's business
-        return False
-    return True
+    except (OSError, TimeoutError, SQLAlchemyError) as exc:
+        log.warning("readiness: Postgres unreachable: %s", failures.describe(exc))
+        return UNREACHABLE
+    return OK
 
 
-async def _temporal_ok(client: ClientDep) -> bool:
+async def _temporal(client: ClientDep) -> str:
     try:
         await client.workflow_service.get_system_info(
             GetSystemInfoRequest(), timeout=timedelta(seconds=PROBE_TIMEOUT_S)
         )
-    except Exception:  # as above
-        return False
-    return True
+    except (RPCError, TimeoutError) as exc:
+        log.warning("readiness: Temporal unreachable: %s", failures.describe(exc))
+        return UNREACHABLE
+    return OK
+
+
+async def _codec(client: ClientDep) -> str:
+    """The payload codec round-trips: a broken key ring is an error, not "no live state"."""
+    try:
+        payloads = await client.data_converter.encode([_PROBE])
+        [decoded] = await client.data_converter.decode(payloads, [str])
+    except Exception:  # whatever breaks the codec breaks every claim: log it whole
+        log.exception("readiness: the payload codec fails (CLAIMS_ENCRYPTION_KEYS?)")
+        return FAILING
+    if decoded != _PROBE:
+        log.error("readiness: the payload codec does not round-trip")
+        return FAILING
+    return OK
+
+
+_PROBE = "readiness-probe"
 
 
 @router.get(
     "/readyz",
-    responses={503: {"description": "Temporal or Postgres is unreachable (same body)"}},
+    responses={
+        503: {
+            "description": "Temporal or Postgres is unreachable, or the payload codec fails "
+            "(same body)"
+        }
+    },
 )
 async def readyz(response: Response, engine: EngineDep, client: ClientDep) -> dict[str, str]:
-    """Temporal and Postgres are reachable."""
-    postgres, temporal = await asyncio.gather(_postgres_ok(engine), _temporal_ok(client))
-    if not (postgres and temporal):
+    """Temporal and Postgres are reachable, and payloads encrypt and decrypt."""
+    postgres, temporal, codec = await asyncio.gather(
+        _postgres(engine), _temporal(client), _codec(client)
+    )
+    ready = postgres == temporal == codec == OK
+    if not ready:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     return {
-        "status": "ready" if postgres and temporal else "not ready",
-        "postgres": "ok" if postgres else "unreachable",
-        "temporal": "ok" if temporal else "unreachable",
+        "status": "ready" if ready else "not ready",
+        "postgres": postgres,
+        "temporal": temporal,
+        "codec": codec,
     }
 
 
@@ -73,6 +108,7 @@ async def prometheus_metrics(engine: EngineDep) -> Response:
     try:
         async with asyncio.timeout(PROBE_TIMEOUT_S), engine.connect() as conn:
             metrics.BUSINESS.snapshot = await business_stats(conn=conn)
-    except Exception:  # a scrape must still answer; the last snapshot stands
-        log.warning("business metrics not refreshed: Postgres unavailable", exc_info=True)
+    except (OSError, TimeoutError, SQLAlchemyError) as exc:
+        # A scrape must still answer; the last snapshot stands.
+        log.warning("business metrics not refreshed: %s", failures.describe(exc))
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -21,7 +21,7 @@ from claims.decisions import DecisionRecord
 from claims.lifecycle import ClaimStatus, EventType
 from claims.models import ClaimSubmission
 from claims.webhooks import event_id
-from infra.store import webhooks
+from infra.store import documents, webhooks
 from infra.tables import claim, claim_event
 from infra.tables import decision as decision_table
 
@@ -171,6 +171,13 @@ async def apply_transition(
     }
     if clear_approved_amount:
         changes["approved_amount"] = None
+    # The document a claim took is attached with the event that records it; at the claim's end
+    # what it never took goes (documents.add: the API stores first, the claim then decides).
+    if event_type is EventType.DOCUMENT_ADDED:
+        document_id = uuid.UUID(str(detail["document_id"]))
+        await documents.attach(conn=conn, claim_id=claim_id, document_id=document_id)
+    if status is not None and status.is_terminal:
+        await documents.discard_unattached(conn=conn, claim_id=claim_id)
     # An event-only step (possibly written by an update handler beside the main flow) leaves
     # the row, and its step guard, alone.
     if changes:

@@ -21,7 +21,7 @@ async def add(
     text: str,
     added_by: str,
 ) -> uuid.UUID:
-    """Store a document for a claim; return its new id."""
+    """Store a document for a claim, not yet attached (its update decides); return its id."""
     document_id = uuid.uuid4()
     await conn.execute(
         sa.insert(document).values(
@@ -37,6 +37,26 @@ async def add(
     return document_id
 
 
+async def attach(*, conn: AsyncConnection, claim_id: uuid.UUID, document_id: uuid.UUID) -> None:
+    """Mark the document as taken by its claim (idempotent: a step's retry sets it again)."""
+    await conn.execute(
+        sa.update(document)
+        .where(
+            document.c.document_id == document_id,
+            document.c.claim_id == claim_id,
+            document.c.attached_at.is_(None),
+        )
+        .values(attached_at=sa.func.now())
+    )
+
+
+async def discard_unattached(*, conn: AsyncConnection, claim_id: uuid.UUID) -> None:
+    """Delete the documents a claim never took: at its end nothing can take them any more."""
+    await conn.execute(
+        sa.delete(document).where(document.c.claim_id == claim_id, document.c.attached_at.is_(None))
+    )
+
+
 async def get(*, conn: AsyncConnection, document_id: uuid.UUID) -> RowMapping | None:
     """Return the document (without its text), or None."""
     columns = [c for c in document.c if c.name != "text"]
@@ -50,10 +70,12 @@ async def remove(*, conn: AsyncConnection, document_id: uuid.UUID) -> None:
 
 
 async def list_for_claim(*, conn: AsyncConnection, claim_id: uuid.UUID) -> Sequence[RowMapping]:
-    """Return the claim's documents (without their text), oldest first."""
+    """Return the documents the claim took (without their text), oldest first."""
     columns = [c for c in document.c if c.name != "text"]
     result = await conn.execute(
-        sa.select(*columns).where(document.c.claim_id == claim_id).order_by(document.c.created_at)
+        sa.select(*columns)
+        .where(document.c.claim_id == claim_id, document.c.attached_at.is_not(None))
+        .order_by(document.c.created_at)
     )
     return result.mappings().all()
 

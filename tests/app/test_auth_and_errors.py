@@ -1,14 +1,20 @@
 """401, 403, 404 and 422: refused requests start nothing and write nothing."""
 
+import logging
 import uuid
+from collections.abc import Sequence
 
 import httpx
 import pytest
 import sqlalchemy as sa
+from temporalio.api.common.v1 import Payload
+from temporalio.client import Client
+from temporalio.converter import DataConverter, PayloadCodec
 
+from infra.encryption import KeyRingError
 from infra.tables import claim
 from tests.support import factories as f
-from tests.support.api import ADJUSTER, ADMIN, SUBMITTER
+from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, api_client
 from tests.support.stack import Stack
 
 
@@ -53,12 +59,35 @@ async def test_operational_routes_need_no_token(http: httpx.AsyncClient, path):
     assert response.status_code == 200
 
 
-async def test_readyz_reports_both_dependencies(http: httpx.AsyncClient):
+async def test_readyz_reports_its_dependencies_and_the_codec(http: httpx.AsyncClient):
     assert (await http.get("/readyz")).json() == {
         "status": "ready",
         "postgres": "ok",
         "temporal": "ok",
+        "codec": "ok",
     }
+
+
+class _KeyRingGone(PayloadCodec):
+    async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
+        raise KeyRingError("the encryption key ring is empty")
+
+    async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
+        raise KeyRingError("the encryption key ring is empty")
+
+
+async def test_a_broken_key_ring_is_an_error_in_the_log_and_in_readyz(
+    stack: Stack, client: Client, caplog: pytest.LogCaptureFixture
+):
+    config = client.config()
+    config["data_converter"] = DataConverter(payload_codec=_KeyRingGone())
+    broken = Client(**config)
+    async with api_client(stack.settings, broken) as http:
+        answered = await http.get("/readyz")
+    assert answered.status_code == 503
+    assert answered.json()["codec"] == "failing"
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("payload codec fails" in r.getMessage() for r in errors)
 
 
 async def test_unknown_claim_and_policy_are_404(http: httpx.AsyncClient):

@@ -1,11 +1,11 @@
-"""A review that meets a workflow still catching up with its own row is sent again, briefly.
+"""A review that meets a workflow still catching up with its own row: 409 with Retry-After.
 
 Postgres steps run as local activities, so after a crash the row can show a step the replaying
 workflow has not re-run yet. The row is put ahead here by hand, the way a killed worker leaves
-it, while the claim really waits in assessment for an llm worker that is not there yet.
+it, while the claim really waits in assessment for an llm worker that is not there yet. The
+API answers at once and says when to ask again; it never re-sends behind the caller's back.
 """
 
-import asyncio
 import uuid
 
 import sqlalchemy as sa
@@ -16,6 +16,7 @@ from infra.tables import claim
 from tests.support import factories as f
 from tests.support.api import TERMINAL, create_policy, review, submit, wait_for_claim
 from tests.support.stack import Stack, StackFactory
+from tests.support.waiting import wait_for
 from workers.llm_worker import build_llm_worker
 
 
@@ -35,14 +36,15 @@ async def _assessing_with_row_ahead(stack: Stack) -> str:
     return claim_id
 
 
-async def test_a_review_waits_for_the_workflow_to_reach_the_state_its_row_shows(
+async def test_a_review_ahead_of_the_workflow_is_told_to_come_back_and_then_taken(
     make_stack: StackFactory, engine: AsyncEngine
 ):
-    async with make_stack(llm_worker=False, update_wait_s=20.0) as stack:
+    async with make_stack(llm_worker=False) as stack:
         claim_id = await _assessing_with_row_ahead(stack)
-        sent = asyncio.create_task(review(stack.http, claim_id, decision="approve"))
-        await asyncio.sleep(1.0)  # refused at least once: the workflow is assessing
-        assert not sent.done()
+        early = await review(stack.http, claim_id, decision="approve")
+        assert early.status_code == 409, early.text
+        assert early.headers["Retry-After"] == "1"
+        assert "catching up" in early.json()["detail"]
         settings = stack.settings
         llm = LlmConfig(model=settings.llm_model, timeout_s=settings.llm_timeout_s)
         worker = build_llm_worker(
@@ -52,17 +54,24 @@ async def test_a_review_waits_for_the_workflow_to_reach_the_state_its_row_shows(
             documents=PostgresDocuments(engine),
         )
         async with worker:
-            answered = await sent
+            # What a client does with Retry-After: ask again until the claim takes it.
+            answered = await wait_for(
+                lambda: review(stack.http, claim_id, decision="approve"),
+                lambda r: r.status_code != 409,
+                what="the review to be taken once the assessment is done",
+                every_s=float(early.headers["Retry-After"]),
+            )
             assert answered.status_code == 200, answered.text
             paid = await wait_for_claim(stack.http, claim_id, TERMINAL)
     assert paid["status"] == "paid"
     assert paid["decision"]["decided_by"] == "adjuster"
 
 
-async def test_a_refusal_stands_once_the_catch_up_window_is_over(make_stack: StackFactory):
-    async with make_stack(llm_worker=False, update_wait_s=2.0) as stack:
-        claim_id = await _assessing_with_row_ahead(stack)
-        refused = await review(stack.http, claim_id, decision="approve")
-    # A refusal, not a 202 "pending": the update was never taken.
+async def test_a_refusal_the_row_does_not_contradict_stands(stack: Stack):
+    number = await create_policy(stack.http)
+    claim_id = (await submit(stack.http, number))["claim_id"]
+    await wait_for_claim(stack.http, claim_id, TERMINAL)
+    refused = await review(stack.http, claim_id, decision="approve")
+    # A refusal, not "come back": nothing will make a paid claim await review.
     assert refused.status_code == 409, refused.text
-    assert "assessing, not awaiting review" in refused.json()["detail"]
+    assert "Retry-After" not in refused.headers

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +14,7 @@ from app.main import create_app
 from claims.lifecycle import TERMINAL_STATUSES, ClaimStatus
 from infra.settings import Settings
 from tests.support import factories as f
+from tests.support.waiting import wait_for
 
 SUBMITTER = {"Authorization": "Bearer dev-submitter-key"}
 ADJUSTER = {"Authorization": "Bearer dev-adjuster-key"}
@@ -35,16 +35,18 @@ async def wait_for_claim(
     http: httpx.AsyncClient, claim_id: str | uuid.UUID, statuses: set[str]
 ) -> dict[str, Any]:
     """Poll GET /v1/claims/{id} until the claim reaches and records one of `statuses`."""
-    async with asyncio.timeout(60):
-        while True:
-            response = await http.get(f"/v1/claims/{claim_id}", headers=ADMIN)
-            if response.status_code == 200:
-                body: dict[str, Any] = response.json()
-                status = body["status"]
-                recorded = {e["type"] for e in body["events"]}
-                if status in statuses and ClaimStatus(status).recorded_by in recorded:
-                    return body
-            await asyncio.sleep(0.1)
+
+    async def read() -> dict[str, Any]:
+        response = await http.get(f"/v1/claims/{claim_id}", headers=ADMIN)
+        body: dict[str, Any] = response.json()
+        return body if response.status_code == 200 else {"status": None, "http": body}
+
+    def reached(body: dict[str, Any]) -> bool:
+        status = body["status"]
+        recorded = {e["type"] for e in body.get("events", ())}
+        return status in statuses and ClaimStatus(status).recorded_by in recorded
+
+    return await wait_for(read, reached, what=f"claim {claim_id} to be {sorted(statuses)}")
 
 
 async def create_policy(http: httpx.AsyncClient, **overrides: Any) -> str:

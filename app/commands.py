@@ -1,0 +1,262 @@
+"""The claim commands: review, cancel, add a document, retry a parked step.
+
+Each is a Temporal update with a validator, so a request the claim cannot take is refused
+before it enters the workflow's history. This module speaks Temporal and Postgres and raises
+`CommandError`s; the routes (app/routes/actions.py) speak HTTP, and app/errors.py maps the
+errors to problem responses. Nothing here loops or sleeps: when the claim cannot answer yet,
+the caller is told so and when to ask again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.client import (
+    Client,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+    WorkflowUpdateStage,
+)
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from app import live
+from app.command_errors import (
+    CatchingUpError,
+    ClaimNotFoundError,
+    CommandError,
+    ConflictError,
+    InvalidFieldError,
+    TemporalUnavailableError,
+    TooLargeError,
+)
+from app.ownership import may_see
+from app.schemas import MAX_DOCUMENT_BYTES, ClaimOut, DocumentOut
+from app.views import claim_view
+from claims.lifecycle import ClaimStatus, ErrorType
+from infra.settings import ApiKey, Settings
+from infra.store import claims as claim_store
+from infra.store import documents
+from workflows.contracts import (
+    ADD_DOCUMENT_UPDATE,
+    CANCEL_UPDATE,
+    RETRY_UPDATE,
+    REVIEW_UPDATE,
+    Actor,
+    CancelInput,
+    ClaimState,
+    DocumentAdded,
+    RetryInput,
+    ReviewDecision,
+    ReviewInput,
+    workflow_id_for,
+)
+
+# Refusals a workflow gives for a moment after a crash: its Postgres steps run as local
+# activities, so the row can show a step (awaiting review, parked) that the replaying
+# workflow has not reached again yet. The row is ahead; the claim will take the request soon.
+_ROW_AHEAD: dict[str, ClaimStatus] = {
+    ErrorType.CLAIM_NOT_AWAITING_REVIEW: ClaimStatus.AWAITING_REVIEW,
+    ErrorType.CLAIM_NOT_PARKED: ClaimStatus.NEEDS_ATTENTION,
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The claim after the command; `pending` when it has not answered in time (it may
+    still take the command: the update stays with Temporal)."""
+
+    claim: ClaimOut
+    pending: bool
+
+
+@dataclass(frozen=True)
+class DocumentOutcome:
+    document: DocumentOut
+    pending: bool
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What authorizing a command read: the claim's status, and whether its row exists."""
+
+    status: str
+    recorded: bool
+
+
+class ClaimCommands:
+    def __init__(self, client: Client, engine: AsyncEngine, settings: Settings) -> None:
+        self._client = client
+        self._engine = engine
+        self._settings = settings
+
+    async def review(
+        self,
+        caller: ApiKey,
+        claim_id: uuid.UUID,
+        *,
+        decision: ReviewDecision,
+        approved_amount: Decimal | None,
+        note: str | None,
+    ) -> Outcome:
+        """An adjuster's decision: approve (optionally less), reject, or ask for information."""
+        review = ReviewInput(
+            decision=decision,
+            approved_amount=approved_amount,
+            note=note,
+            adjuster_name=caller.name,
+            adjuster_role=caller.role.value,
+        )
+        return await self._command(caller, claim_id, REVIEW_UPDATE, review)
+
+    async def cancel(self, caller: ApiKey, claim_id: uuid.UUID, *, reason: str | None) -> Outcome:
+        """Cancel before the payment starts; an assessment in flight is cancelled too."""
+        return await self._command(
+            caller, claim_id, CANCEL_UPDATE, CancelInput(reason=reason, by=_actor(caller))
+        )
+
+    async def retry(self, caller: ApiKey, claim_id: uuid.UUID) -> Outcome:
+        """Run a parked claim's failed step again, once its data or code is fixed."""
+        return await self._command(caller, claim_id, RETRY_UPDATE, RetryInput(by=_actor(caller)))
+
+    async def add_document(
+        self, caller: ApiKey, claim_id: uuid.UUID, *, name: str, content_type: str, text: str
+    ) -> DocumentOutcome:
+        """Store a document with the claim; a claim awaiting information is assessed again.
+
+        The row is stored unattached, and the claim attaches it in the step that records its
+        `document_added` event (infra/store/claims.py). A refusal deletes it at once; one the
+        claim never took (an update that timed out and was refused later) is deleted when
+        the claim ends. No read shows an unattached document.
+        """
+        size = len(text.encode())
+        if size > MAX_DOCUMENT_BYTES:
+            raise TooLargeError(f"document text is {size} bytes; the limit is {MAX_DOCUMENT_BYTES}")
+        known = await self._authorize(caller, claim_id)
+        if not known.recorded:
+            # Documents hang off the claim row, which the workflow writes just after its start.
+            raise CatchingUpError(f"claim {claim_id} is not recorded yet; retry in a moment")
+        if ClaimStatus(known.status).is_terminal:
+            raise ConflictError(f"claim {claim_id} is {known.status}; no more documents")
+        # Shielded: a client hanging up mid-request must not stop a refusal's clean-up.
+        return await asyncio.shield(
+            self._store_and_send(
+                caller, claim_id, known, name=name, content_type=content_type, text=text
+            )
+        )
+
+    async def _store_and_send(
+        self,
+        caller: ApiKey,
+        claim_id: uuid.UUID,
+        known: _Known,
+        *,
+        name: str,
+        content_type: str,
+        text: str,
+    ) -> DocumentOutcome:
+        async with self._engine.begin() as conn:
+            document_id = await documents.add(
+                conn=conn,
+                claim_id=claim_id,
+                name=name,
+                content_type=content_type,
+                text=text,
+                added_by=caller.name,
+            )
+        added = DocumentAdded(document_id=document_id, name=name, by=_actor(caller))
+        try:
+            state = await self._send(claim_id, known, ADD_DOCUMENT_UPDATE, added)
+        except (ConflictError, InvalidFieldError):
+            async with self._engine.begin() as conn:
+                await documents.remove(conn=conn, document_id=document_id)
+            raise
+        async with self._engine.connect() as conn:
+            row = await documents.get(conn=conn, document_id=document_id)
+        if row is None:  # pragma: no cover - stored above; only the claim's end deletes it
+            raise ClaimNotFoundError(f"claim {claim_id} not found")
+        return DocumentOutcome(DocumentOut.model_validate(dict(row)), pending=state is None)
+
+    async def _command(
+        self, caller: ApiKey, claim_id: uuid.UUID, name: str, argument: Any
+    ) -> Outcome:
+        known = await self._authorize(caller, claim_id)
+        state = await self._send(claim_id, known, name, argument)
+        return Outcome(await self._claim_now(claim_id), pending=state is None)
+
+    async def _authorize(self, caller: ApiKey, claim_id: uuid.UUID) -> _Known:
+        """The claim's status, read once; ClaimNotFoundError when it is not the caller's to see."""
+        async with self._engine.connect() as conn:
+            row = await claim_store.get(conn=conn, claim_id=claim_id)
+        if row is not None:
+            owner, known = row["submitted_by"], _Known(str(row["status"]), recorded=True)
+        else:
+            started = await live.started_input(self._client, claim_id)
+            if started is None:
+                raise ClaimNotFoundError(f"claim {claim_id} not found")
+            owner, known = started.submitted_by, _Known(ClaimStatus.SUBMITTED, recorded=False)
+        if not may_see(caller, owner):
+            raise ClaimNotFoundError(f"claim {claim_id} not found")
+        return known
+
+    async def _send(
+        self, claim_id: uuid.UUID, known: _Known, name: str, argument: Any
+    ) -> ClaimState | None:
+        """Send the update; None when the claim did not answer within `update_wait_s`."""
+        handle = self._client.get_workflow_handle(workflow_id_for(claim_id))
+        try:
+            async with asyncio.timeout(self._settings.update_wait_s):
+                update = await handle.start_update(
+                    name,
+                    argument,
+                    wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+                    result_type=ClaimState,
+                )
+                state: ClaimState = await update.result()
+                return state
+        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+            # The SDK reports our deadline cancelling its wait as its own error type.
+            return None
+        except WorkflowUpdateFailedError as err:
+            raise _refusal(err, claim_id, known) from err
+        except RPCError as err:
+            if err.status is RPCStatusCode.NOT_FOUND:
+                # The workflow has finished: no update can reach it any more.
+                raise ConflictError(f"claim {claim_id} is {known.status}") from err
+            raise TemporalUnavailableError("Temporal is unavailable") from err
+
+    async def _claim_now(self, claim_id: uuid.UUID) -> ClaimOut:
+        async with self._engine.connect() as conn:
+            view = await claim_view(conn=conn, claim_id=claim_id)
+        if view is not None:
+            return view
+        workflow_input = await live.started_input(self._client, claim_id)
+        if workflow_input is None:  # pragma: no cover - the update above found the workflow
+            raise ClaimNotFoundError(f"claim {claim_id} not found")
+        return live.from_workflow(workflow_input, await live.query_state(self._client, claim_id))
+
+
+def _refusal(err: WorkflowUpdateFailedError, claim_id: uuid.UUID, known: _Known) -> CommandError:
+    """The validator's refusal: 409 for the wrong state (or one the row shows is coming),
+    422 for a bad review."""
+    cause = err.cause
+    if not isinstance(cause, ApplicationError):
+        return ConflictError(str(cause or err))
+    if cause.type == ErrorType.INVALID_REVIEW:
+        # Every review the validator refuses is about the approved amount.
+        return InvalidFieldError("approved_amount", cause.message)
+    if _ROW_AHEAD.get(cause.type or "") == known.status:
+        return CatchingUpError(
+            f"claim {claim_id} is {known.status} but its workflow is still catching up "
+            f"after a restart ({cause.message}); retry in a moment"
+        )
+    return ConflictError(cause.message)
+
+
+def _actor(caller: ApiKey) -> Actor:
+    return Actor(name=caller.name, role=caller.role.value)
