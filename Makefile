@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test test-fast lint typecheck pytest pytest-fast install clean bench bench-claims bench-parked bench-outbox histories replay
+.PHONY: dev test test-fast test-unit lint typecheck pytest pytest-fast install clean bench bench-claims bench-parked bench-outbox histories replay
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -34,12 +34,17 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
-# Everyday feedback: the same checks and tests minus the slow process and crash tests
-# (`@pytest.mark.slow`). CI always runs the full `make test`.
+# Everyday feedback: the checks, then the unit tier (no server) and the integration tier (one
+# Temporal dev server and one Postgres for the session). The system tier (processes, chaos,
+# browser, fuzz, deploy) runs in `make test`, as CI does.
 pytest-fast: $(STAMP)
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest tests/unit tests/integration
 
 test-fast: lint typecheck pytest-fast
+
+# Seconds, no server: the domain, routing, text and money rules, settings, signing, URL checks.
+test-unit: $(STAMP)
+	$(BIN)/pytest tests/unit
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

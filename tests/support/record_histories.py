@@ -1,4 +1,4 @@
-"""Record ClaimWorkflow histories for the replay test (tests/workflows/test_replay.py).
+"""Record ClaimWorkflow histories for the replay test (tests/integration/workflows/test_replay.py).
 
     make histories
 

@@ -126,7 +126,7 @@ def stack_settings(database_url: str, **overrides: object) -> Settings:
         "outbox_task_queue": f"outbox-{suffix}",
         "auto_approve_limit": Decimal("5000"),
         # Tests share one API client address and make many 401s on purpose: the sign-in limit
-        # is tested where it is meant (tests/app/test_sign_in_limits.py).
+        # is tested where it is meant (tests/integration/app/test_sign_in_limits.py).
         "sign_in_max_failures": 1_000_000,
         # Principals (dev-submitter above all) keep their subscriptions across the session's
         # tests in the one database: the quota is tested where it is meant (test_fairness).

@@ -1,0 +1,222 @@
+"""Claim events reach subscribers signed, once each, through faults; dead letters and redelivery."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from standardwebhooks.webhooks import Webhook
+from temporalio.worker import Replayer
+
+from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, create_policy, submit, wait_for_claim
+from tests.support.outbox import OTHER_SUBMITTER, expected_events, subscribe, until
+from tests.support.stack import Stack
+from tests.support.webhook_receiver import WebhookReceiver
+from workflows.contracts import OutboxChannel, dispatcher_id
+from workflows.outbox import OutboxDispatcher
+from workflows.sandbox import claim_workflow_runner
+
+
+async def paid_claim_events(stack: Stack) -> set[str]:
+    """Submit a claim as the submitter and wait until it is paid; its webhook event ids."""
+    number = await create_policy(stack.http)
+    claim = await submit(stack.http, number)
+    await wait_for_claim(stack.http, claim["claim_id"], {"paid"})
+    return await expected_events(stack, claim["claim_id"])
+
+
+async def test_each_subscriber_hears_what_it_may_see_signed_and_without_personal_data(
+    webhook_stack: Stack, receiver: WebhookReceiver
+) -> None:
+    # By name: the delivery connects to the address checked, naming the host in `Host`.
+    by_name = receiver.url_for("mine").replace("127.0.0.1", "localhost")
+    mine = await subscribe(webhook_stack, SUBMITTER, by_name)
+    other = await subscribe(webhook_stack, OTHER_SUBMITTER, receiver.url_for("other"))
+    adjuster = await subscribe(
+        webhook_stack, ADJUSTER, receiver.url_for("adjuster"), ["claim.paid", "claim.rejected"]
+    )
+    number = await create_policy(webhook_stack.http)
+    paid = await submit(webhook_stack.http, number)
+    rejected = await submit(webhook_stack.http, "POL-UNKNOWN-1", headers=OTHER_SUBMITTER)
+    await wait_for_claim(webhook_stack.http, paid["claim_id"], {"paid"})
+    await wait_for_claim(webhook_stack.http, rejected["claim_id"], {"rejected"})
+    expected_paid = await expected_events(webhook_stack, paid["claim_id"])
+    expected_rejected = await expected_events(webhook_stack, rejected["claim_id"])
+
+    def ids(name: str) -> set[str]:
+        return {r.webhook_id for r in receiver.accepted_at(name)}
+
+    await until(lambda: ids("mine") >= expected_paid, "the submitter's events")
+    await until(lambda: ids("other") >= expected_rejected, "the other submitter's events")
+    await until(lambda: len(ids("adjuster")) >= 2, "the adjuster's paid and rejected")
+
+    # Each owner hears only its own claims; the adjuster hears every claim, only what it asked.
+    assert ids("mine") == expected_paid
+    assert ids("other") == expected_rejected
+    assert {r.headers["host"] for r in receiver.accepted_at("mine")} == {by_name.split("/")[2]}
+    types = {r.json()["type"] for r in receiver.accepted_at("mine")}
+    assert {"claim.submitted", "claim.assessed", "claim.approved", "claim.paid"} <= types
+    adjuster_seen = {
+        (r.json()["data"]["claim_id"], r.json()["type"]) for r in receiver.accepted_at("adjuster")
+    }
+    assert adjuster_seen == {
+        (paid["claim_id"], "claim.paid"),
+        (rejected["claim_id"], "claim.rejected"),
+    }
+
+    # Signed with each subscription's own secret, checked by an independent implementation.
+    for name, subscription in [("mine", mine), ("other", other), ("adjuster", adjuster)]:
+        for request in receiver.accepted_at(name):
+            Webhook(subscription["secret"]).verify(request.body, request.headers)
+
+    # Ids and statuses only: nothing the claimant wrote or is called.
+    for request in receiver.requests:
+        text = request.body.decode()
+        for personal in ("Ada Lovelace", "ada@example.com", "Rear-ended"):
+            assert personal not in text
+    last = next(r for r in receiver.accepted_at("mine") if r.json()["type"] == "claim.paid")
+    assert last.json()["data"]["status"] == "paid"
+    signed = {k: last.headers[k] for k in ("webhook-id", "webhook-timestamp", "webhook-signature")}
+    verified = Webhook(mine["secret"]).verify(last.body, last.headers)
+    print(f"\nsigned delivery: {signed}\nbody: {last.body.decode()}")
+    print(f"standardwebhooks.Webhook(secret).verify(body, headers) -> {verified}")
+
+    listed = await webhook_stack.http.get(
+        f"/v1/webhooks/{mine['id']}/deliveries?status=delivered", headers=SUBMITTER
+    )
+    assert {d["event_id"] for d in listed.json()["items"]} == expected_paid
+
+
+async def test_faults_are_retried_and_duplicates_carry_the_same_id(
+    webhook_stack: Stack, receiver: WebhookReceiver
+) -> None:
+    # 500, a hang past the 1 s attempt timeout, a dropped connection, a redirect (never
+    # followed: it could point anywhere): then it recovers.
+    receiver.misbehave(["500", "hang", "close", "redirect", "500", "close"])
+    hook = await subscribe(webhook_stack, SUBMITTER, receiver.url)
+    expected = await paid_claim_events(webhook_stack)
+
+    await until(lambda: receiver.accepted_ids() >= expected, "every event through the faults")
+    assert receiver.accepted_ids() == expected
+    assert not receiver.plan, "every fault was met"
+    failed_ids = {r.webhook_id for r in receiver.requests if r.answered != "ok"}
+    assert failed_ids <= expected  # a retry repeats the event's own id
+    assert all(r.path == "/hooks" for r in receiver.requests)
+
+    async def outcomes() -> set[tuple[str, str | None]]:
+        async with webhook_stack.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.text(
+                    "SELECT status, last_error FROM webhook_delivery WHERE subscription_id = :s"
+                ),
+                {"s": uuid.UUID(hook["id"])},
+            )
+            return {(r.status, r.last_error) for r in rows}
+
+    # The receiver answers before the sender records the outcome: let the rows settle (30 s).
+    for _ in range(150):
+        errors = await outcomes()
+        if errors == {("delivered", None)}:
+            break
+        await asyncio.sleep(0.2)
+    # Every delivery settled; the last attempt's error is cleared.
+    assert errors == {("delivered", None)}
+
+
+async def test_a_dead_receiver_never_holds_up_a_claim_and_its_events_are_dead_lettered(
+    make_stack: Any, receiver: WebhookReceiver
+) -> None:
+    # Every request hangs past the sender's 0.5 s timeout: a receiver that is there but dead.
+    receiver.default = "hang"
+    fast_giving_up = {
+        "outbox_first_retry_s": 0.1,
+        "outbox_max_retry_s": 0.3,
+        "outbox_attempt_timeout_s": 0.5,
+        "outbox_retry_period_s": 3.0,
+        "outbox_max_in_flight_per_principal": 2,
+        "outbox_breaker_failures": 1000,
+    }
+    async with make_stack(**fast_giving_up) as stack:
+        subscription = await subscribe(stack, SUBMITTER, receiver.url)
+        # The claim is paid while its receiver answers nothing.
+        expected = await paid_claim_events(stack)
+        failed_url = f"/v1/webhooks/{subscription['id']}/deliveries?status=failed"
+
+        async def dead_letters() -> list[dict[str, Any]]:
+            items: list[dict[str, Any]] = (
+                await stack.http.get(failed_url, headers=SUBMITTER)
+            ).json()["items"]
+            return items
+
+        async with asyncio.timeout(60):
+            while len(await dead_letters()) < len(expected):
+                await asyncio.sleep(0.2)
+        letters = await dead_letters()
+        assert {d["event_id"] for d in letters} == expected
+        assert all(
+            d["attempts"] >= 2 and d["last_error"] == "no answer within 0.5 s (retry period over)"
+            for d in letters
+        )
+        # The principal never had more than its cap of deliveries outstanding.
+        assert len(expected) > 2
+
+        assert receiver.peak_open == 2
+
+        # Only an admin redelivers; once the receiver recovers, the letter is delivered.
+        target = letters[0]
+        redeliver = f"/v1/webhooks/{subscription['id']}/deliveries/{target['id']}/redeliver"
+        assert (await stack.http.post(redeliver, headers=SUBMITTER)).status_code == 403
+        receiver.default = "ok"
+        assert (await stack.http.post(redeliver, headers=ADMIN)).status_code == 202
+        await until(lambda: target["event_id"] in receiver.accepted_ids(), "the redelivery")
+        again = await stack.http.post(redeliver, headers=ADMIN)
+        assert again.status_code == 409
+        assert again.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_dispatchers_history_replays_deterministically(
+    webhook_stack: Stack, receiver: WebhookReceiver
+) -> None:
+    # Faults on the way, so the history holds retried deliveries as well as polls and wakes.
+    receiver.misbehave(["500", "close"])
+    hook = await subscribe(webhook_stack, SUBMITTER, receiver.url)
+    expected = await paid_claim_events(webhook_stack)
+    await until(lambda: receiver.accepted_ids() >= expected, "every event")
+
+    queue = webhook_stack.settings.outbox_task_queue
+    handle = webhook_stack.client.get_workflow_handle(dispatcher_id(OutboxChannel.WEBHOOK, queue))
+    history = await handle.fetch_history()
+    replayer = Replayer(
+        workflows=[OutboxDispatcher],
+        data_converter=webhook_stack.client.data_converter,
+        workflow_runner=claim_workflow_runner(),
+    )
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+    assert result.replay_failure is None
+    scheduled = [
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        for e in history.events
+        if e.HasField("activity_task_scheduled_event_attributes")
+    ]
+    # One activity per attempt: each event once, and the two failed attempts once more each.
+    assert scheduled.count("deliver_webhook") == len(expected) + 2
+    assert hook["id"]
+
+
+async def test_after_a_rotation_deliveries_verify_with_the_old_secret_and_the_new(
+    webhook_stack: Stack, receiver: WebhookReceiver
+) -> None:
+    hook = await subscribe(webhook_stack, SUBMITTER, receiver.url)
+    rotated = await webhook_stack.http.post(
+        f"/v1/webhooks/{hook['id']}/rotate-secret", headers=SUBMITTER
+    )
+    new_secret = rotated.json()["secret"]
+    expected = await paid_claim_events(webhook_stack)
+    await until(lambda: receiver.accepted_ids() >= expected, "every event")
+
+    for request in receiver.accepted:
+        Webhook(new_secret).verify(request.body, request.headers)
+        Webhook(hook["secret"]).verify(request.body, request.headers)
+        assert len(request.headers["webhook-signature"].split()) == 2

@@ -1,0 +1,73 @@
+"""Claimant e-mails leave the outbox through a real SMTP server (aiosmtpd), once each."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from devstack.mail import MailSink
+from devstack.processes import free_port
+from tests.support.api import create_policy, submit, wait_for_claim
+from tests.support.outbox import FAST_OUTBOX, until
+from tests.support.stack import StackFactory
+
+
+@pytest.fixture
+def mail_sink() -> Iterator[MailSink]:
+    sink = MailSink(port=free_port())
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+def mail_about(sink: MailSink, claim_id: str) -> list[str]:
+    """Message-IDs of the messages that name this claim."""
+    return [str(m["Message-ID"]) for m in sink.messages if claim_id in m.get_content()]
+
+
+async def test_paid_and_rejected_claimants_get_one_email_each(
+    make_stack: StackFactory, mail_sink: MailSink
+) -> None:
+    settings = {"smtp_host": "127.0.0.1", "smtp_port": mail_sink.port} | FAST_OUTBOX
+    async with make_stack(**settings, smtp_sender="claims@insurer.example") as stack:
+        number = await create_policy(stack.http)
+        paid = await submit(stack.http, number)
+        rejected = await submit(
+            stack.http, "POL-UNKNOWN-2", claimant={"name": "Bo", "email": "bo@example.org"}
+        )
+        await wait_for_claim(stack.http, paid["claim_id"], {"paid"})
+        await wait_for_claim(stack.http, rejected["claim_id"], {"rejected"})
+
+        await until(lambda: bool(mail_about(mail_sink, paid["claim_id"])), "the paid e-mail")
+        await until(lambda: bool(mail_about(mail_sink, rejected["claim_id"])), "the rejection")
+        async with stack.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    sa.text(
+                        "SELECT id, kind, sent_at, attempts FROM notification "
+                        "WHERE claim_id IN (:a, :b) ORDER BY id"
+                    ),
+                    {"a": uuid.UUID(paid["claim_id"]), "b": uuid.UUID(rejected["claim_id"])},
+                )
+            ).all()
+        assert sorted(r.kind for r in rows) == ["claim_paid", "claim_rejected"]
+        # Sent, each once (the sink below holds one message per claim). An attempt may time out
+        # on a loaded machine before it reaches the sink and be tried again: that is not a copy.
+        assert all(r.sent_at is not None for r in rows)
+        row_of = {r.kind: r for r in rows}
+
+    by_id = {str(m["Message-ID"]): m for m in mail_sink.messages}
+    paid_mail = by_id[f"<notification-{row_of['claim_paid'].id}@insurer.example>"]
+    rejected_mail = by_id[f"<notification-{row_of['claim_rejected'].id}@insurer.example>"]
+    assert mail_about(mail_sink, paid["claim_id"]) == [paid_mail["Message-ID"]]
+    assert mail_about(mail_sink, rejected["claim_id"]) == [rejected_mail["Message-ID"]]
+    assert paid_mail["To"] == "ada@example.com"
+    assert paid_mail["From"] == "claims@insurer.example"
+    assert paid_mail["Subject"] == "Your claim has been paid"
+    assert rejected_mail["To"] == "bo@example.org"
+    assert "declined" in rejected_mail["Subject"]
+    # The e-mail is about the claim, not a copy of it: no story, no name.
+    assert "Rear-ended" not in paid_mail.get_content()
