@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test test-fast test-unit lint typecheck pytest pytest-fast install clean bench bench-claims bench-parked bench-outbox histories replay
+.PHONY: dev docs test test-fast test-unit lint typecheck pytest pytest-fast install clean bench bench-claims bench-parked bench-outbox histories replay
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -41,6 +41,10 @@ pytest-fast: $(STAMP)
 	$(BIN)/pytest tests/unit tests/integration
 
 test-fast: lint typecheck pytest-fast
+
+# docs/configuration.md from the settings models (a unit test fails when it is stale).
+docs: $(STAMP)
+	$(BIN)/python -m tests.support.config_doc > docs/configuration.md
 
 # Seconds, no server: the domain, routing, text and money rules, settings, signing, URL checks.
 test-unit: $(STAMP)

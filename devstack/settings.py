@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -17,12 +18,23 @@ class DevStackSettings(BaseSettings):
     )
 
     # Postgres's cluster, Temporal's SQLite file, the dev key ring, the mail sink, the logs.
-    data_dir: Path = Path(".data")
+    data_dir: Path = Field(
+        default=Path(".data"),
+        description=(
+            "where the embedded stack keeps its state: Postgres, Temporal's SQLite file, the "
+            "dev key ring, the mail sink's e-mails, the logs"
+        ),
+    )
     # The embedded Temporal dev server's frontend and Web UI.
-    temporal_port: int = 7233
-    temporal_ui_port: int = 8233
+    temporal_port: int = Field(
+        default=7233, description="port of the embedded Temporal dev server's frontend"
+    )
+    temporal_ui_port: int = Field(default=8233, description="port of the embedded Temporal Web UI")
     # The embedded Postgres (unless CLAIMS_DATABASE_URL names another).
-    embedded_postgres_port: int = 55432
+    embedded_postgres_port: int = Field(
+        default=55432,
+        description="port of the embedded Postgres (when `CLAIMS_DATABASE_URL` is unset)",
+    )
 
     @property
     def temporal_target(self) -> str:

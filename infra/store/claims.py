@@ -173,7 +173,7 @@ async def apply_transition(
         changes["approved_amount"] = None
     # The document a claim took is attached with the event that records it; at the claim's end
     # what it never took goes (documents.add: the API stores first, the claim then decides).
-    if event_type is EventType.DOCUMENT_ADDED:
+    if event_type is EventType.DOCUMENT_ADDED and "document_id" in detail:
         document_id = uuid.UUID(str(detail["document_id"]))
         await documents.attach(conn=conn, claim_id=claim_id, document_id=document_id)
     if status is not None and status.is_terminal:

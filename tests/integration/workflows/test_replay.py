@@ -1,8 +1,9 @@
 """Replay safety: recorded histories of ClaimWorkflow must replay on the current code.
 
 A change to the workflow that alters its commands for claims already in flight fails here
-instead of in production. Guard such changes with `workflow.patched` (README, "Changing
-ClaimWorkflow"), then refresh the histories with `make histories`.
+instead of in production. Guard such changes with `workflow.patched` or ship them as a new build
+(docs/architecture.md, "Changing ClaimWorkflow"), then refresh the histories with
+`make histories`.
 """
 
 from __future__ import annotations

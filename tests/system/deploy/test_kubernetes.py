@@ -250,8 +250,8 @@ def test_the_base_default_is_temporals_helm_chart_in_the_cluster():
     assert config["TEMPORAL_ADDRESS"] == "temporal-frontend.temporal.svc.cluster.local:7233"
 
 
-def test_manifests_are_the_files_the_readme_names():
-    readme = (ROOT / "README.md").read_text()
+def test_manifests_are_the_files_the_deploying_guide_names():
+    readme = (ROOT / "docs" / "deploying.md").read_text()
     for layer in LAYERS:
         assert (K8S / layer / "kustomization.yaml").exists()
         assert f"deploy/k8s/{layer}" in readme, layer
