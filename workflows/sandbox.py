@@ -4,7 +4,8 @@ Temporal re-imports workflow modules inside a sandbox that refuses non-determini
 (`datetime.now()`, I/O, threads). A module that *passes through* is the host's own copy and is
 not checked, so only code that cannot be non-deterministic may pass: the pure domain
 (`claims`, which imports no I/O) and the data contracts of the workflow and its activities.
-Everything else under `workflows/` is checked on every run (tests/integration/workflows/test_sandbox.py).
+Everything else under `workflows/` is checked on every run
+(tests/integration/workflows/test_sandbox.py).
 """
 
 from __future__ import annotations

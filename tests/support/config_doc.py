@@ -41,11 +41,28 @@ above, override the address and namespace for our processes alone.
 
 | variable | default | meaning |
 |---|---|---|
-| `TEMPORAL_ADDRESS` / `TEMPORAL_NAMESPACE` | unset / `default` | the Temporal frontend and namespace |
-| `TEMPORAL_TLS`, `TEMPORAL_TLS_SERVER_CA_CERT_PATH`, `TEMPORAL_TLS_CLIENT_CERT_PATH`, `TEMPORAL_TLS_CLIENT_KEY_PATH`, `TEMPORAL_TLS_SERVER_NAME` (and `*_DATA` forms) | off | TLS, and mutual TLS with a client certificate |
-| `TEMPORAL_API_KEY` | unset | API-key authentication (Temporal Cloud); implies TLS |
-| `TEMPORAL_CONFIG_FILE` / `TEMPORAL_PROFILE` | `~/.config/temporalio/temporal.toml` / `default` | a TOML profile holding any of the above (`temporal config` writes one); variables override it |
 """
+
+TEMPORAL_ROWS = [
+    (
+        "`TEMPORAL_ADDRESS` / `TEMPORAL_NAMESPACE`",
+        "unset / `default`",
+        "the Temporal frontend and namespace",
+    ),
+    (
+        "`TEMPORAL_TLS`, `TEMPORAL_TLS_SERVER_CA_CERT_PATH`, `TEMPORAL_TLS_CLIENT_CERT_PATH`, "
+        "`TEMPORAL_TLS_CLIENT_KEY_PATH`, `TEMPORAL_TLS_SERVER_NAME` (and `*_DATA` forms)",
+        "off",
+        "TLS, and mutual TLS with a client certificate",
+    ),
+    ("`TEMPORAL_API_KEY`", "unset", "API-key authentication (Temporal Cloud); implies TLS"),
+    (
+        "`TEMPORAL_CONFIG_FILE` / `TEMPORAL_PROFILE`",
+        "`~/.config/temporalio/temporal.toml` / `default`",
+        "a TOML profile holding any of the above (`temporal config` writes one); variables "
+        "override it",
+    ),
+]
 
 DEV = """
 ## The development stack (`devstack/settings.py`, `claims dev` only)
@@ -91,7 +108,10 @@ def _rows(model: type[BaseSettings]) -> str:
 
 
 def render() -> str:
-    return HEADER + _rows(Settings) + TEMPORAL + DEV + _rows(DevStackSettings)
+    temporal = "".join(
+        f"| {names} | {default} | {meaning} |\n" for names, default, meaning in TEMPORAL_ROWS
+    )
+    return HEADER + _rows(Settings) + TEMPORAL + temporal + DEV + _rows(DevStackSettings)
 
 
 if __name__ == "__main__":

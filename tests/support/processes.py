@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from temporalio.client import Client
 
 from infra.settings import Settings
 from tests.support.keys import SESSION_KEYS
+from tests.support.waiting import wait_for
 
 
 def _variables(client: Client, env: Mapping[str, str]) -> dict[str, str]:
@@ -93,14 +93,13 @@ def api_process(
 
 async def until_up(base: str) -> None:
     """Until the API at `base` answers its liveness probe."""
-    async with asyncio.timeout(60), httpx.AsyncClient(base_url=base) as http:
-        while True:
-            try:
-                if (await http.get("/healthz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
+    async with httpx.AsyncClient(base_url=base) as http:
+        await wait_for(
+            lambda: http.get("/healthz"),
+            lambda answered: answered.status_code == 200,
+            what=f"the API at {base} to answer",
+            every_s=0.2,
+        )
 
 
 def stop(*processes: subprocess.Popen[bytes] | None) -> None:

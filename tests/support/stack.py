@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -26,6 +25,7 @@ from infra.store import claims as claim_store
 from infra.store import policies
 from tests.support.api import api_client
 from tests.support.keys import SESSION_KEYS
+from tests.support.waiting import wait_for
 from workers.builds import build_id
 from workers.claims_worker import build_claims_worker
 from workers.deployments import join
@@ -73,12 +73,11 @@ class Stack:
         self, handle: WorkflowHandle[ClaimWorkflow, ClaimState], status: ClaimStatus
     ) -> ClaimState:
         """Poll the workflow's live state (bounded by a generous deadline, not a speed claim)."""
-        async with asyncio.timeout(60):
-            while True:
-                state = await handle.query(ClaimWorkflow.state)
-                if state.status is status:
-                    return state
-                await asyncio.sleep(0.1)
+        return await wait_for(
+            lambda: handle.query(ClaimWorkflow.state),
+            lambda state: state.status is status,
+            what=f"{handle.id} to be {status}",
+        )
 
     async def claim_row(self, claim_id: uuid.UUID) -> dict[str, object]:
         async with self.engine.connect() as conn:
@@ -92,15 +91,14 @@ class Stack:
         The query shows a status as soon as the workflow decides it; the step that records it
         commits a moment later (in the same workflow task's local activity), so this waits.
         """
-        async with asyncio.timeout(30):
-            while True:
-                async with self.engine.connect() as conn:
-                    events = await claim_store.list_events(conn=conn, claim_id=claim_id)
-                found = [dict(e) for e in events if e["type"] == event_type]
-                if found:
-                    [only] = found
-                    return only
-                await asyncio.sleep(0.1)
+
+        async def of_type() -> list[dict[str, Any]]:
+            async with self.engine.connect() as conn:
+                events = await claim_store.list_events(conn=conn, claim_id=claim_id)
+            return [dict(e) for e in events if e["type"] == event_type]
+
+        [only] = await wait_for(of_type, what=f"the {event_type} event of claim {claim_id}")
+        return only
 
     async def event_types(self, claim_id: uuid.UUID) -> list[str]:
         async with self.engine.connect() as conn:

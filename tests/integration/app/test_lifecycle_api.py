@@ -1,6 +1,7 @@
 """Information requests, documents, cancellation and their refusals, over REST."""
 
 import uuid
+from typing import Any
 
 import httpx
 import pytest
@@ -23,6 +24,7 @@ from tests.support.api import (
 )
 from tests.support.history import decoded_payloads
 from tests.support.stack import Stack
+from tests.support.waiting import wait_for
 
 THEFT = "My bicycle was stolen from outside the office."
 
@@ -196,11 +198,10 @@ async def test_adjuster_identity_comes_from_the_api_key(stack: Stack, client: Cl
 
 
 async def wait_for_claim_with(http: httpx.AsyncClient, headers: dict[str, str], claim_id: str):
-    import asyncio
+    async def read() -> dict[str, Any]:
+        body: dict[str, Any] = (await http.get(f"/v1/claims/{claim_id}", headers=headers)).json()
+        return body
 
-    async with asyncio.timeout(60):
-        while True:
-            body = (await http.get(f"/v1/claims/{claim_id}", headers=headers)).json()
-            if body.get("status") == "awaiting_review":
-                return body
-            await asyncio.sleep(0.1)
+    return await wait_for(
+        read, lambda body: body.get("status") == "awaiting_review", what="awaiting_review"
+    )

@@ -16,6 +16,7 @@ from app import live
 from tests.support import factories as f
 from tests.support.api import ADMIN, TERMINAL, create_policy, submit, wait_for_claim
 from tests.support.stack import StackFactory
+from tests.support.waiting import wait_for
 
 
 class HeldRecords(RecordActivities):
@@ -120,15 +121,12 @@ async def test_status_search_attribute_follows_the_claim(http: httpx.AsyncClient
         query = f"PolicyNumber = '{number}' AND ClaimStatus = '{status}'"
         return [w.id async for w in client.list_workflows(query)]
 
-    async with asyncio.timeout(30):
-        while await found("awaiting_review") != [f"claim-{claim_id}"]:
-            await asyncio.sleep(0.2)
+    mine = [f"claim-{claim_id}"]
+    await wait_for(lambda: found("awaiting_review"), mine.__eq__, what="the awaiting_review search")
     await http.post(
         f"/v1/claims/{claim_id}/review",
         headers={"Authorization": "Bearer dev-adjuster-key"},
         json={"decision": "reject"},
     )
-    async with asyncio.timeout(30):
-        while await found("rejected") != [f"claim-{claim_id}"]:
-            await asyncio.sleep(0.2)
+    await wait_for(lambda: found("rejected"), mine.__eq__, what="the rejected search")
     assert await found("awaiting_review") == []

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -20,6 +19,7 @@ from tests.support import faults
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, add_document, review, wait_for_claim
 from tests.support.parking import FAST, NEEDS_REVIEW, Submission
 from tests.support.stack import Stack
+from tests.support.waiting import wait_for
 from workflows import search_attributes as sa
 from workflows.contracts import workflow_id_for
 
@@ -43,10 +43,7 @@ def _types(claim: dict[str, Any]) -> list[str]:
 
 
 async def _until(predicate: Callable[[], Awaitable[bool]]) -> None:
-    """Poll until `predicate` holds (a generous deadline, not a speed claim)."""
-    async with asyncio.timeout(60):
-        while not await predicate():
-            await asyncio.sleep(0.2)
+    await wait_for(predicate, what=getattr(predicate, "__name__", "the condition"))
 
 
 async def test_a_permanently_failing_step_parks_the_claim_until_an_admin_retries(

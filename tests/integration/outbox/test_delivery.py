@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from typing import Any
 
@@ -13,6 +12,7 @@ from temporalio.worker import Replayer
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, create_policy, submit, wait_for_claim
 from tests.support.outbox import OTHER_SUBMITTER, expected_events, subscribe, until
 from tests.support.stack import Stack
+from tests.support.waiting import wait_for
 from tests.support.webhook_receiver import WebhookReceiver
 from workflows.contracts import OutboxChannel, dispatcher_id
 from workflows.outbox import OutboxDispatcher
@@ -115,14 +115,9 @@ async def test_faults_are_retried_and_duplicates_carry_the_same_id(
             )
             return {(r.status, r.last_error) for r in rows}
 
-    # The receiver answers before the sender records the outcome: let the rows settle (30 s).
-    for _ in range(150):
-        errors = await outcomes()
-        if errors == {("delivered", None)}:
-            break
-        await asyncio.sleep(0.2)
-    # Every delivery settled; the last attempt's error is cleared.
-    assert errors == {("delivered", None)}
+    # The receiver answers before the sender records the outcome: let the rows settle. Every
+    # delivery settles, and the last attempt's error is cleared.
+    await wait_for(outcomes, {("delivered", None)}.__eq__, what="every delivery recorded")
 
 
 async def test_a_dead_receiver_never_holds_up_a_claim_and_its_events_are_dead_lettered(
@@ -150,10 +145,9 @@ async def test_a_dead_receiver_never_holds_up_a_claim_and_its_events_are_dead_le
             ).json()["items"]
             return items
 
-        async with asyncio.timeout(60):
-            while len(await dead_letters()) < len(expected):
-                await asyncio.sleep(0.2)
-        letters = await dead_letters()
+        letters = await wait_for(
+            dead_letters, lambda found: len(found) >= len(expected), what="every dead letter"
+        )
         assert {d["event_id"] for d in letters} == expected
         assert all(
             d["attempts"] >= 2 and d["last_error"] == "no answer within 0.5 s (retry period over)"

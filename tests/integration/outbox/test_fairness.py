@@ -24,6 +24,7 @@ from tests.support.api import SUBMITTER, create_policy, submit, wait_for_claim
 from tests.support.outbox import OTHER_SUBMITTER, subscribe, until
 from tests.support.records import committed_claim
 from tests.support.stack import Stack, StackFactory
+from tests.support.waiting import wait_for
 from tests.support.webhook_receiver import WebhookReceiver
 from workflows.contracts import WAKE_SIGNAL, OutboxChannel, dispatcher_id
 
@@ -119,10 +120,11 @@ async def test_poison_and_failing_emails_never_hold_up_a_good_one(
         rows = await _mail_rows(stack, ids)
         # The sink has the good one before its sender records it; and attempts that overlapped
         # the good one's may still be on their way: wait until every row's attempt is recorded.
-        async with asyncio.timeout(60):
-            while any(rows[r].attempts == 0 for r in [*refused, *later, good]):
-                await asyncio.sleep(0.1)
-                rows = await _mail_rows(stack, ids)
+        rows = await wait_for(
+            lambda: _mail_rows(stack, ids),
+            lambda found: all(found[r].attempts for r in [*refused, *later, good]),
+            what="every e-mail's attempt recorded",
+        )
 
     for recipient in [*invalid, *refused]:  # permanent: dead-lettered on the first attempt
         row = rows[recipient]
@@ -166,13 +168,16 @@ async def test_one_principals_failing_receivers_never_hold_up_anothers(
                 "WHERE s.owner = 'other-submitter' AND s.relay = :relay"
             )
             relay = {"relay": stack.settings.outbox_task_queue}
-            async with asyncio.timeout(60):
-                while True:
-                    async with stack.engine.connect() as conn:
-                        rows = (await conn.execute(x_rows, relay)).all()
-                    if len(rows) == 20 and all(attempts >= 1 for _, _, attempts in rows):
-                        break
-                    await asyncio.sleep(0.2)
+
+            async def x_deliveries() -> list[Any]:
+                async with stack.engine.connect() as conn:
+                    return list((await conn.execute(x_rows, relay)).all())
+
+            rows = await wait_for(
+                x_deliveries,
+                lambda found: len(found) == 20 and all(row[2] >= 1 for row in found),
+                what="X's 20 deliveries each tried once",
+            )
     finally:
         await bad.stop()
         await fine.stop()
@@ -212,11 +217,9 @@ async def test_a_failing_receiver_is_paused_visibly_and_its_owner_resumes_it(
                 shown: dict[str, Any] = (await stack.http.get(url, headers=SUBMITTER)).json()
                 return shown
 
-            shown = await paused()
-            async with asyncio.timeout(60):
-                while shown["paused_until"] is None:
-                    await asyncio.sleep(0.2)
-                    shown = await paused()
+            shown = await wait_for(
+                paused, lambda s: s["paused_until"] is not None, what="the receiver paused"
+            )
             assert "failed repeatedly" in shown["paused_reason"]
             assert "HTTP 500" in shown["paused_reason"]
             attempts_when_paused = len(receiver.requests)

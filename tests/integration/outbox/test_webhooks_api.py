@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 
 import pytest
@@ -13,6 +12,7 @@ from temporalio.service import RPCError
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER
 from tests.support.outbox import OTHER_SUBMITTER
 from tests.support.stack import Stack
+from tests.support.waiting import wait_for
 from workers.outbox_worker import end_legacy_relays, start_dispatchers
 from workflows.contracts import LEGACY_OUTBOX_WORKFLOW_NAME, OutboxChannel, dispatcher_id
 
@@ -151,9 +151,11 @@ async def test_a_worker_starting_up_runs_the_dispatchers_and_ends_the_old_relays
     )
     await start_dispatchers(client, settings)  # a second replica starting: nothing new
     # Visibility lags a start by a moment: the relay is listed once it shows there.
-    async with asyncio.timeout(30):
-        while not (await client.count_workflows(f"WorkflowId = '{legacy.id}'")).count:
-            await asyncio.sleep(0.2)
+    await wait_for(
+        lambda: client.count_workflows(f"WorkflowId = '{legacy.id}'"),
+        lambda counted: counted.count > 0,
+        what="the legacy relay listed",
+    )
     ended = await end_legacy_relays(client)
 
     assert ended >= 1

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from temporalio.client import Client
 
+from tests.support.waiting import wait_for
 from workers.health import Heartbeat, keep_heartbeat, read_heartbeat
 
 
@@ -40,9 +41,14 @@ async def test_the_heartbeat_records_temporal_answering_and_is_removed_on_stop(
 ):
     path = tmp_path / "health"
     task = asyncio.create_task(keep_heartbeat(client, path, interval_s=0.1))
-    async with asyncio.timeout(20):
-        while (beat := read_heartbeat(path)) is None or beat.connected_at is None:
-            await asyncio.sleep(0.05)
+
+    async def heartbeat() -> Heartbeat | None:
+        return read_heartbeat(path)
+
+    beat = await wait_for(
+        heartbeat, lambda b: b is not None and b.connected_at is not None, what="a heartbeat"
+    )
+    assert beat is not None
     assert beat.connected_at is not None
     assert beat.live_at >= beat.connected_at
     task.cancel()

@@ -32,6 +32,7 @@ from tests.support.api import (
 )
 from tests.support.fake_llm import FakeLlmServer
 from tests.support.stack import Stack, StackFactory
+from tests.support.waiting import wait_for
 from workflows.claim import ClaimWorkflow
 from workflows.contracts import ClaimState
 
@@ -64,15 +65,17 @@ async def test_review_sla_escalates_after_days_and_keeps_waiting(
     # The default SLA is 48 hours; two days and an hour pass in well under a minute.
     assert stack.settings.review_sla_s == 172_800
     await skipper.fast_forward(handle, timedelta(days=2, hours=1))
-    async with asyncio.timeout(30):
-        while "escalated" not in await events_of(stack.engine, claim_id):
-            await asyncio.sleep(0.1)
+    await wait_for(
+        lambda: events_of(stack.engine, claim_id), lambda e: "escalated" in e, what="escalated"
+    )
     claim = (await http.get(f"/v1/claims/{claim_id}", headers=ADMIN)).json()
     assert (claim["status"], claim["escalated"]) == ("awaiting_review", True)
     query = f"WorkflowId = 'claim-{claim_id}' AND Escalated = true"
-    async with asyncio.timeout(30):
-        while [w.id async for w in client.list_workflows(query)] != [f"claim-{claim_id}"]:
-            await asyncio.sleep(0.2)
+
+    async def escalated() -> list[str]:
+        return [w.id async for w in client.list_workflows(query)]
+
+    await wait_for(escalated, [f"claim-{claim_id}"].__eq__, what="the Escalated search")
     async with stack.engine.connect() as conn:
         kinds = (
             await conn.scalars(
@@ -104,9 +107,11 @@ async def test_cancel_during_assessment_cancels_the_model_call(
     number = await create_policy(http)
     claim_id = (await submit(http, number))["claim_id"]
     handle = client.get_workflow_handle(f"claim-{claim_id}", result_type=ClaimState)
-    async with asyncio.timeout(30):
-        while (await handle.query(ClaimWorkflow.state)).waiting_on != "assessment":
-            await asyncio.sleep(0.1)
+    await wait_for(
+        lambda: handle.query(ClaimWorkflow.state),
+        lambda state: state.waiting_on == "assessment",
+        what="the claim to wait on its assessment",
+    )
     cancelled = await cancel(http, claim_id, reason="sent in error")
     assert cancelled.status_code == 202, cancelled.text
     final = await wait_for_claim(http, claim_id, {"cancelled"})
@@ -116,10 +121,12 @@ async def test_cancel_during_assessment_cancels_the_model_call(
         "cancelled",
     ]
     assert (await handle.result()).status is ClaimStatus.CANCELLED
+
     # The model call itself was abandoned: the HTTP client went away from the hanging server.
-    async with asyncio.timeout(30):
-        while fake_llm.stats.disconnects["hang"] == before:
-            await asyncio.sleep(0.1)
+    async def disconnects() -> int:
+        return int(fake_llm.stats.disconnects["hang"])
+
+    await wait_for(disconnects, lambda n: n > before, what="the model call to be abandoned")
     history = await handle.fetch_history()
     assert any(
         e.HasField("activity_task_cancel_requested_event_attributes") for e in history.events

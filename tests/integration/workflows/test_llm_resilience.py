@@ -1,6 +1,5 @@
 """Claims through a misbehaving provider: decided or in review, never failed, never stuck."""
 
-import asyncio
 import datetime as dt
 import uuid
 from decimal import Decimal
@@ -15,6 +14,7 @@ from tests.support import factories as f
 from tests.support.api import ADMIN, TERMINAL, create_policy, submit, wait_for_claim
 from tests.support.fake_llm import FakeLlmServer
 from tests.support.stack import Stack, StackFactory
+from tests.support.waiting import wait_for
 from workflows.claim import ClaimWorkflow
 
 
@@ -30,13 +30,18 @@ def llm(server: FakeLlmServer, model: str, *fallbacks: str, **extra: Any) -> Llm
 
 async def settle(stack: Stack, handles: list[Any], timeout_s: float = 180) -> list[ClaimStatus]:
     """Wait until every claim is paid or waiting for a human; return their statuses."""
-    async with asyncio.timeout(timeout_s):
-        while True:
-            states = [await h.query(ClaimWorkflow.state) for h in handles]
-            done = all(s.status in {ClaimStatus.PAID, ClaimStatus.AWAITING_REVIEW} for s in states)
-            if done:
-                return [s.status for s in states]
-            await asyncio.sleep(0.3)
+    settled = {ClaimStatus.PAID, ClaimStatus.AWAITING_REVIEW}
+
+    async def statuses() -> list[ClaimStatus]:
+        return [(await h.query(ClaimWorkflow.state)).status for h in handles]
+
+    return await wait_for(
+        statuses,
+        lambda found: all(s in settled for s in found),
+        what="every claim paid or awaiting review",
+        timeout_s=timeout_s,
+        every_s=0.3,
+    )
 
 
 async def test_half_failing_provider_still_decides_every_claim(

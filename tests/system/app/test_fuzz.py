@@ -22,7 +22,8 @@ from infra.tables import webhook_subscription
 from tests.support.processes import api_process, stop, until_up
 from tests.support.stack import stack_settings
 
-MAX_EXAMPLES = 100
+# Bounded so the suite stays within its time budget: the seed is fixed, so a run is repeatable.
+MAX_EXAMPLES = 40
 CHECKS = ",".join(
     [
         "not_a_server_error",

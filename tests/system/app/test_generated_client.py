@@ -8,7 +8,6 @@ results.
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import json
 import os
@@ -25,6 +24,7 @@ import pytest
 
 from tests.support import factories as f
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER
+from tests.support.waiting import wait_for
 from tests.support.webhook_receiver import WebhookReceiver
 
 PACKAGE = "generated_claims_client"
@@ -69,10 +69,7 @@ def _sub(package: ModuleType, name: str) -> Any:
 
 
 async def _until(read: Callable[[], Any], done: Callable[[Any], bool]) -> Any:
-    async with asyncio.timeout(60):
-        while not done(value := await read()):
-            await asyncio.sleep(0.1)
-    return value
+    return await wait_for(read, done, what="the generated client's read")
 
 
 async def test_generation_reports_nothing_and_every_model_name_is_unique(

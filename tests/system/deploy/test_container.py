@@ -2,12 +2,17 @@
 and healthcheck, the wheel it installs, the files it ships. The compose file: test_compose.py.
 """
 
+import io
+import json
 import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
+
+from dockerfile_parse import DockerfileParser
 
 ROOT = Path(__file__).resolve().parents[3]
 BUILD_LEFTOVERS = (
@@ -23,30 +28,49 @@ BUILD_LEFTOVERS = (
 OUR_SERVICES = {"migrate", "api", "claims-worker", "llm-worker"}
 
 
-def stages(dockerfile: str) -> list[list[str]]:
-    result: list[list[str]] = []
-    for line in dockerfile.splitlines():
-        if line.startswith("FROM "):
+def stages() -> list[list[tuple[str, str]]]:
+    """The Dockerfile's instructions, parsed (continuations joined), per build stage."""
+    parser = DockerfileParser(fileobj=io.BytesIO((ROOT / "Dockerfile").read_bytes()))
+    result: list[list[tuple[str, str]]] = []
+    for item in parser.structure:
+        instruction, value = item["instruction"], item["value"]
+        if instruction == "FROM":
             result.append([])
-        if result and line and not line.startswith("#"):
-            result[-1].append(line)
+        if result and instruction != "COMMENT":
+            result[-1].append((instruction, value))
     return result
 
 
-def test_dockerfile_is_multi_stage_slim_non_root_with_a_healthcheck():
-    text = (ROOT / "Dockerfile").read_text()
-    build, final = stages(text)
-    assert "slim" in text.split("ARG PYTHON=")[1].splitlines()[0]
-    final_text = "\n".join(final)
-    assert re.search(r"^USER 10001", final_text, re.MULTILINE)
-    assert "HEALTHCHECK" in final_text
-    assert '"claims", "healthcheck"' in final_text
-    assert 'ENTRYPOINT ["claims"]' in final_text
-    assert "COPY --from=build /opt/claims /opt/claims" in final_text
-    # No extras in the image: no dev tools, no embedded Temporal or Postgres.
-    install = next(line for line in build if "pip install" in line)
+def values(stage: list[tuple[str, str]], instruction: str) -> list[str]:
+    return [value for name, value in stage if name == instruction]
+
+
+def test_the_image_is_multi_stage_slim_non_root_with_a_healthcheck():
+    parser = DockerfileParser(fileobj=io.BytesIO((ROOT / "Dockerfile").read_bytes()))
+    # Both stages start FROM the ARG's image, which the parser substitutes.
+    assert parser.baseimage.endswith("-slim")
+    build, final = stages()
+    assert values(final, "USER") == ["10001:10001"]
+    [healthcheck] = values(final, "HEALTHCHECK")
+    assert json.loads(healthcheck.split(" CMD ", 1)[1]) == ["claims", "healthcheck"]
+    assert json.loads(values(final, "ENTRYPOINT")[0]) == ["claims"]
+    assert "--from=build /opt/claims /opt/claims" in values(final, "COPY")
+    # No extras in the image: no dev tools, no embedded Temporal or Postgres, and no pip run
+    # in the final stage.
+    [install] = [run for run in values(build, "RUN") if "pip install" in run]
     assert "[" not in install
-    assert "pip" not in final_text
+    assert not [run for run in values(final, "RUN") if "pip" in run]
+
+
+def test_the_image_copies_the_product_packages_and_nothing_else():
+    build, _ = stages()
+    copied = {value.split()[0] for value in values(build, "COPY")}
+    packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "packages"
+    ]["find"]["include"]
+    product = {name.rstrip("*") for name in packages}
+    assert product <= copied
+    assert not copied & {"devstack", "tests", "bench", "docs", ".", "deploy"}
 
 
 def test_the_image_installs_a_wheel_with_migrations_and_without_tests(tmp_path):
@@ -90,8 +114,8 @@ def test_the_image_installs_a_wheel_with_migrations_and_without_tests(tmp_path):
 
 
 def test_the_image_ships_an_alembic_ini_that_finds_the_installed_migrations(tmp_path):
-    dockerfile = (ROOT / "Dockerfile").read_text()
-    assert "COPY alembic.ini /opt/claims/alembic.ini" in dockerfile
+    _, final = stages()
+    assert "alembic.ini /opt/claims/alembic.ini" in values(final, "COPY")
     # Run from elsewhere, as in the image (WORKDIR /tmp): the migrations come from the package.
     done = subprocess.run(
         [sys.executable, "-m", "alembic", "-c", str(ROOT / "alembic.ini"), "heads"],

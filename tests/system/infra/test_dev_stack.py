@@ -13,6 +13,7 @@ from infra.encryption import data_converter, parse_key_ring
 from tests.support import factories as f
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, TERMINAL, wait_for_claim
 from tests.support.devstack import children_by_role, dev_stack, llm_worker_child
+from tests.support.waiting import wait_for
 
 LLM_KEY = "sk-canary-llm-key-0000111122223333"
 
@@ -57,9 +58,11 @@ async def test_dev_stack_runs_claims_end_to_end_and_survives_sigkill(tmp_path: P
         # The claimant's e-mail went to the local sink the banner names, kept as a file.
         mail_dir = tmp_path / "data" / "mail"
         assert f"ls {mail_dir.resolve()}/" in banner
-        async with asyncio.timeout(60):
-            while not any(auto_id in p.read_text() for p in mail_dir.glob("*.eml")):
-                await asyncio.sleep(0.2)
+
+        async def mailed() -> bool:
+            return any(auto_id in p.read_text() for p in mail_dir.glob("*.eml"))
+
+        await wait_for(mailed, what="the claimant's e-mail in the sink")
 
         # Crash everything at once, Temporal and Postgres included, with a claim in flight.
         stack.kill_group()

@@ -26,6 +26,7 @@ from tests.support.api import ADMIN, SUBMITTER
 from tests.support.processes import api_process, stop, until_up, worker_process
 from tests.support.stack import stack_settings
 from tests.support.tls import SERVER_NAME, TlsProxy, make_pki, tls_environment
+from tests.support.waiting import wait_for
 
 
 def healthcheck(health_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -47,14 +48,18 @@ def healthcheck(health_file: Path, *args: str) -> subprocess.CompletedProcess[st
 
 async def paid(http: httpx.AsyncClient, claim_id: str) -> dict[str, Any]:
     """The claim once its payment is recorded (its `paid` event, not only its status)."""
-    async with asyncio.timeout(120):
-        while True:
-            claim: dict[str, Any] = (
-                await http.get(f"/v1/claims/{claim_id}", headers=SUBMITTER)
-            ).json()
-            if "paid" in [event["type"] for event in claim["events"]]:
-                return claim
-            await asyncio.sleep(0.3)
+
+    async def read() -> dict[str, Any]:
+        claim: dict[str, Any] = (await http.get(f"/v1/claims/{claim_id}", headers=SUBMITTER)).json()
+        return claim
+
+    return await wait_for(
+        read,
+        lambda claim: "paid" in [event["type"] for event in claim.get("events", ())],
+        what=f"claim {claim_id} paid",
+        timeout_s=120,
+        every_s=0.3,
+    )
 
 
 async def test_a_claim_is_paid_with_every_process_on_mutual_tls(

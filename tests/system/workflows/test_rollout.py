@@ -51,6 +51,7 @@ from tests.support.variant_workflow import (
     UnpinnedClaimWorkflow,
     UnpinnedScreenedClaimWorkflow,
 )
+from tests.support.waiting import wait_for
 from tests.support.webhook_receiver import WebhookReceiver
 from workers import claims_worker, deployments
 from workers.claims_worker import build_claims_worker
@@ -72,9 +73,8 @@ async def rollout_env() -> AsyncIterator[WorkflowEnvironment]:
 
 async def until(predicate: Callable[[], Awaitable[bool]], timeout_s: float = 90) -> None:
     """Poll until `predicate` holds (a generous deadline, not a speed claim)."""
-    async with asyncio.timeout(timeout_s):
-        while not await predicate():
-            await asyncio.sleep(0.3)
+    what = getattr(predicate, "__name__", "the condition")
+    await wait_for(predicate, what=what, timeout_s=timeout_s, every_s=0.3)
 
 
 async def build_of(client: Client, claim_id: str) -> str:
