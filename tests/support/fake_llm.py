@@ -18,6 +18,7 @@ import asyncio
 import json
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -209,3 +210,12 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def calls_in_flight(server: FakeLlmServer, model: str) -> Callable[[], Awaitable[int]]:
+    """A reader for `wait_for`: how many calls of `model` the server holds right now."""
+
+    async def read() -> int:
+        return int(server.stats.in_flight[model])
+
+    return read

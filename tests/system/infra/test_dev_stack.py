@@ -83,12 +83,12 @@ async def test_dev_stack_runs_claims_end_to_end_and_survives_sigkill(tmp_path: P
         # Operators find both claims by their search attributes.
         temporal = await Client.connect(stack.temporal_target)
         query = f"PolicyNumber = '{policy.policy_number}' AND ClaimStatus = 'paid'"
-        async with asyncio.timeout(30):
-            while True:
-                found = {w.id async for w in temporal.list_workflows(query)}
-                if found == {f"claim-{auto_id}", f"claim-{flagged_id}"}:
-                    break
-                await asyncio.sleep(0.5)
+
+        async def found() -> set[str]:
+            return {w.id async for w in temporal.list_workflows(query)}
+
+        both = {f"claim-{auto_id}", f"claim-{flagged_id}"}
+        await wait_for(found, both.__eq__, what="both claims by their search attributes")
 
         assert await stack.stop(signal.SIGTERM) == 0
         assert stack.group_alive() == []
@@ -162,9 +162,12 @@ async def test_whole_stack_sigkill_mid_flight_loses_nothing_and_pays_once(tmp_pa
         assert [r.status_code for r in responses] == [202] * len(bodies)
         submitted = {r.json()["claim_id"] for r in responses}
         # Kill once a few claims have finished, so the rest are caught mid-workflow.
-        async with asyncio.timeout(60):
-            while (before := await claim_figures(database_url))["terminal"] < 3:
-                await asyncio.sleep(0.05)
+        before = await wait_for(
+            lambda: claim_figures(database_url),
+            lambda figures: figures["terminal"] >= 3,
+            what="three claims finished",
+            every_s=0.05,
+        )
 
         stack.kill_group()  # Temporal, Postgres, workers and API, all at once
         stack.mark_restart()
@@ -218,14 +221,17 @@ async def test_an_extra_llm_worker_takes_over_when_the_stacks_own_dies(tmp_path:
             # The stack's own ring, generated under its data dir: the same keys as its workers.
             encryption_keys=dev_key_ring(tmp_path / "data"),
         )
-        async with asyncio.timeout(60):
-            while not await queue_has_poller(temporal, "claims-llm", extra.pid, workflows=False):
-                await asyncio.sleep(0.2)
+        await wait_for(
+            lambda: queue_has_poller(temporal, "claims-llm", extra.pid, workflows=False),
+            what="the extra llm worker polling",
+        )
         assert stack.process is not None
         llm_worker_child(stack).kill()
-        async with asyncio.timeout(30):
-            while "still polls its task queue" not in stack.output():
-                await asyncio.sleep(0.2)
+
+        async def output() -> str:
+            return stack.output()
+
+        await wait_for(output, lambda o: "still polls its task queue" in o, what="the takeover")
         assert stack.process.poll() is None, "the stack carries on"
         async with stack.http() as http:
             policy = f.policy()

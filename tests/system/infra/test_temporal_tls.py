@@ -108,13 +108,14 @@ async def test_a_claim_is_paid_with_every_process_on_mutual_tls(
         assert proxy.client_subjects == {"claims-worker"}
         # The worker's heartbeat asks Temporal (through the proxy) every 0.5 s; on a loaded
         # machine one answer can come late and one reading be stale, so read until healthy.
-        for _ in range(60):
-            # In a thread: the proxy relaying the worker's health check runs on this loop.
-            ready = await asyncio.to_thread(healthcheck, health)
-            if ready.returncode == 0:
-                break
-            await asyncio.sleep(0.5)
-        assert ready.returncode == 0, ready.stderr
+        # In a thread: the proxy relaying the worker's health check runs on this loop.
+        ready = await wait_for(
+            lambda: asyncio.to_thread(healthcheck, health),
+            lambda done: done.returncode == 0,
+            what="the worker's healthcheck to pass",
+            timeout_s=30,
+            every_s=0.5,
+        )
         assert "connected to Temporal" in ready.stdout
         print(
             f"\nTLS round trip: claim {claim['claim_id']} paid through {proxy.address} "
@@ -124,9 +125,13 @@ async def test_a_claim_is_paid_with_every_process_on_mutual_tls(
 
         # The cluster goes away: the worker turns unready, but stays live (no restart storm).
         await proxy.stop()
-        async with asyncio.timeout(30):
-            while (unready := await asyncio.to_thread(healthcheck, health)).returncode == 0:
-                await asyncio.sleep(0.5)
+        unready = await wait_for(
+            lambda: asyncio.to_thread(healthcheck, health),
+            lambda done: done.returncode != 0,
+            what="the worker's healthcheck to fail",
+            timeout_s=30,
+            every_s=0.5,
+        )
         assert "Temporal has not answered the worker" in unready.stderr
         assert healthcheck(health, "--live").returncode == 0
         print(f"after the proxy stopped: {unready.stderr.strip()}; --live still healthy")

@@ -14,9 +14,10 @@ from activities.assessment import LlmConfig
 from claims.lifecycle import ClaimStatus
 from infra.tables import claim_event, payment
 from tests.support import factories as f
-from tests.support.fake_llm import FakeLlmServer
+from tests.support.fake_llm import FakeLlmServer, calls_in_flight
 from tests.support.processes import stop, worker_process
 from tests.support.stack import running_llm_worker, stack_settings
+from tests.support.waiting import wait_for
 from workflows.contracts import ClaimState
 
 CLAIMS = 20
@@ -78,13 +79,16 @@ async def test_killed_worker_is_replaced_and_every_claim_pays_once(
             # is killed while those wait for their assessments (the model holds each for 1 s),
             # their submissions and policy checks recorded by its local activities.
             handles = await start(PAID_FIRST)
-            async with asyncio.timeout(120):
-                while (await counts(engine, ids_of(handles)))[0] < PAID_FIRST:
-                    await asyncio.sleep(0.1)
+            await wait_for(
+                lambda: counts(engine, ids_of(handles)),
+                lambda found: found[0] >= PAID_FIRST,
+                what=f"the first {PAID_FIRST} claims paid",
+                timeout_s=120,
+            )
             handles += await start(CLAIMS - PAID_FIRST)
-            async with asyncio.timeout(60):
-                while fake_llm.stats.in_flight[MODEL] == 0:
-                    await asyncio.sleep(0.05)
+            await wait_for(
+                calls_in_flight(fake_llm, MODEL), lambda n: n > 0, what="an assessment in flight"
+            )
             first.send_signal(signal.SIGKILL)
             first.wait()
             claim_ids = ids_of(handles)

@@ -16,9 +16,10 @@ from claims.lifecycle import ClaimStatus
 from devstack.processes import free_port
 from devstack.readiness import queue_has_poller
 from tests.support import factories as f
-from tests.support.fake_llm import FakeLlmServer
+from tests.support.fake_llm import FakeLlmServer, calls_in_flight
 from tests.support.processes import stop, worker_process
 from tests.support.stack import running_stack, stack_settings
+from tests.support.waiting import wait_for
 
 
 async def exit_code(process: subprocess.Popen[bytes], timeout_s: float = 90) -> int:
@@ -95,9 +96,9 @@ async def test_sigterm_lets_the_in_flight_assessment_finish_then_exits_0(
         async with running_stack(client, engine, settings, llm_worker=False) as stack:
             policy = await stack.add_policy(f.policy())
             handle = await stack.start(f.submission(policy.policy_number))
-            async with asyncio.timeout(30):
-                while fake_llm.stats.in_flight[model] == 0:
-                    await asyncio.sleep(0.05)
+            await wait_for(
+                calls_in_flight(fake_llm, model), lambda n: n > 0, what="an assessment in flight"
+            )
             llm.send_signal(signal.SIGTERM)
             assert await exit_code(llm) == 0
             final = await handle.result()
@@ -162,9 +163,11 @@ async def test_two_llm_workers_share_the_queue_and_one_survives_the_others_death
 
             # Now kill one mid-assessment: the survivor finishes every claim.
             doomed = [await stack.start(f.submission(policy.policy_number)) for _ in range(6)]
-            async with asyncio.timeout(30):
-                while fake_llm.stats.in_flight[model] < 4:
-                    await asyncio.sleep(0.05)
+            await wait_for(
+                calls_in_flight(fake_llm, model),
+                lambda n: n >= 4,
+                what="four assessments in flight",
+            )
             first.send_signal(signal.SIGKILL)
             first.wait()
             results = await asyncio.wait_for(
