@@ -1,4 +1,5 @@
-"""Why a claim command was not done, as the service layer says it (app/commands.py).
+"""Why a command was not done, as the service layer says it (app/commands.py,
+app/subscriptions.py).
 
 Each carries its HTTP status so that app/errors.py can answer it as a problem; the service
 itself never builds a response.
@@ -20,8 +21,8 @@ class CommandError(Exception):
         self.detail = detail
 
 
-class ClaimNotFoundError(CommandError):
-    """No such claim, or not the caller's to see (the two are one answer on purpose)."""
+class NotFoundError(CommandError):
+    """No such claim or subscription, or not the caller's to see (one answer on purpose)."""
 
     status_code = 404
 

@@ -28,10 +28,10 @@ from temporalio.service import RPCError, RPCStatusCode
 from app import live
 from app.command_errors import (
     CatchingUpError,
-    ClaimNotFoundError,
     CommandError,
     ConflictError,
     InvalidFieldError,
+    NotFoundError,
     TemporalUnavailableError,
     TooLargeError,
 )
@@ -179,7 +179,7 @@ class ClaimCommands:
         async with self._engine.connect() as conn:
             row = await documents.get(conn=conn, document_id=document_id)
         if row is None:  # pragma: no cover - stored above; only the claim's end deletes it
-            raise ClaimNotFoundError(f"claim {claim_id} not found")
+            raise NotFoundError(f"claim {claim_id} not found")
         return DocumentOutcome(DocumentOut.model_validate(dict(row)), pending=state is None)
 
     async def _command(
@@ -190,7 +190,7 @@ class ClaimCommands:
         return Outcome(await self._claim_now(claim_id), pending=state is None)
 
     async def _authorize(self, caller: ApiKey, claim_id: uuid.UUID) -> _Known:
-        """The claim's status, read once; ClaimNotFoundError when it is not the caller's to see."""
+        """The claim's status, read once; NotFoundError when it is not the caller's to see."""
         async with self._engine.connect() as conn:
             row = await claim_store.get(conn=conn, claim_id=claim_id)
         if row is not None:
@@ -198,10 +198,10 @@ class ClaimCommands:
         else:
             started = await live.started_input(self._client, claim_id)
             if started is None:
-                raise ClaimNotFoundError(f"claim {claim_id} not found")
+                raise NotFoundError(f"claim {claim_id} not found")
             owner, known = started.submitted_by, _Known(ClaimStatus.SUBMITTED, recorded=False)
         if not may_see(caller, owner):
-            raise ClaimNotFoundError(f"claim {claim_id} not found")
+            raise NotFoundError(f"claim {claim_id} not found")
         return known
 
     async def _send(
@@ -237,7 +237,7 @@ class ClaimCommands:
             return view
         workflow_input = await live.started_input(self._client, claim_id)
         if workflow_input is None:  # pragma: no cover - the update above found the workflow
-            raise ClaimNotFoundError(f"claim {claim_id} not found")
+            raise NotFoundError(f"claim {claim_id} not found")
         return live.from_workflow(workflow_input, await live.query_state(self._client, claim_id))
 
 
