@@ -133,6 +133,8 @@ _WAIT_AND_RETRY = (
 async def _until_registered(call: Callable[[], Awaitable[None]], what: str) -> None:
     """Run an RPC that names a build, waiting (bounded) until its workers have polled."""
     deadline = asyncio.get_running_loop().time() + REGISTRATION_WAIT.total_seconds()
+    # Workers register on their first poll, usually within a few tenths of a second.
+    pause = 0.1
     while True:
         try:
             await call()
@@ -140,7 +142,8 @@ async def _until_registered(call: Callable[[], Awaitable[None]], what: str) -> N
         except RPCError as exc:
             if exc.status not in _WAIT_AND_RETRY or asyncio.get_running_loop().time() > deadline:
                 raise DeployError(f"could not {what}: {exc.message}") from exc
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 1.0)
 
 
 async def promote(client: Client, name: str, build_id: str) -> int:
