@@ -8,33 +8,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class DevStackSettings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="CLAIMS_", env_file=".env", extra="ignore", frozen=True
+        env_prefix="CLAIMS_",
+        env_file=".env",
+        extra="ignore",
+        frozen=True,
+        use_attribute_docstrings=True,
     )
 
     # Postgres's cluster, Temporal's SQLite file, the dev key ring, the mail sink, the logs.
-    data_dir: Path = Field(
-        default=Path(".data"),
-        description=(
-            "where the embedded stack keeps its state: Postgres, Temporal's SQLite file, the "
-            "dev key ring, the mail sink's e-mails, the logs"
-        ),
-    )
+    data_dir: Path = Path(".data")
+    """where the embedded stack keeps its state: Postgres, Temporal's SQLite file, the dev key
+    ring, the mail sink's e-mails, the logs
+    """
     # The embedded Temporal dev server's frontend and Web UI.
-    temporal_port: int = Field(
-        default=7233, description="port of the embedded Temporal dev server's frontend"
-    )
-    temporal_ui_port: int = Field(default=8233, description="port of the embedded Temporal Web UI")
+    temporal_port: int = 7233
+    """port of the embedded Temporal dev server's frontend"""
+    temporal_ui_port: int = 8233
+    """port of the embedded Temporal Web UI"""
     # The embedded Postgres (unless CLAIMS_DATABASE_URL names another).
-    embedded_postgres_port: int = Field(
-        default=55432,
-        description="port of the embedded Postgres (when `CLAIMS_DATABASE_URL` is unset)",
-    )
+    embedded_postgres_port: int = 55432
+    """port of the embedded Postgres (when `CLAIMS_DATABASE_URL` is unset)"""
 
     @property
     def temporal_target(self) -> str:

@@ -23,10 +23,10 @@ works too). In `prod` (`CLAIMS_ENV=prod`) a process refuses to start on a develo
 and names what is missing: API keys, encryption keys, a Temporal address, a database URL, a
 database password, TLS to a remote Temporal.
 
-This page is generated from the settings models (`infra/settings.py`, `devstack/settings.py`)
-by `make docs`; a test fails when the two disagree.
+This page is generated from the settings models' field docstrings (`infra/settings_fields.py`,
+`devstack/settings.py`) by `make docs`; a test fails when the two disagree.
 
-## The service (`infra/settings.py`)
+## The service (`infra/settings_fields.py`)
 
 | variable | default | meaning |
 |---|---|---|
@@ -100,7 +100,7 @@ def _default(field: FieldInfo) -> str:
 def _rows(model: type[BaseSettings]) -> str:
     lines = []
     for name, field in model.model_fields.items():
-        meaning = (field.description or "").replace("|", "\\|")
+        meaning = " ".join((field.description or "").split()).replace("|", "\\|")
         if not meaning:
             raise ValueError(f"{model.__name__}.{name} has no description")
         lines.append(f"| {_names(name, field)} | {_default(field)} | {meaning} |")
