@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from devstack.processes import free_port
 from tests.support.api import create_policy, submit, wait_for_claim
 from tests.support.outbox import FAST_OUTBOX, until
 from tests.support.stack import StackFactory
+from tests.support.waiting import wait_for
 
 
 @pytest.fixture
@@ -43,20 +45,33 @@ async def test_paid_and_rejected_claimants_get_one_email_each(
 
         await until(lambda: bool(mail_about(mail_sink, paid["claim_id"])), "the paid e-mail")
         await until(lambda: bool(mail_about(mail_sink, rejected["claim_id"])), "the rejection")
-        async with stack.engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    sa.text(
-                        "SELECT id, kind, sent_at, attempts FROM notification "
-                        "WHERE claim_id IN (:a, :b) ORDER BY id"
-                    ),
-                    {"a": uuid.UUID(paid["claim_id"]), "b": uuid.UUID(rejected["claim_id"])},
+
+        async def notifications() -> list[Any]:
+            async with stack.engine.connect() as conn:
+                return list(
+                    (
+                        await conn.execute(
+                            sa.text(
+                                "SELECT id, kind, sent_at, attempts FROM notification "
+                                "WHERE claim_id IN (:a, :b) ORDER BY id"
+                            ),
+                            {
+                                "a": uuid.UUID(paid["claim_id"]),
+                                "b": uuid.UUID(rejected["claim_id"]),
+                            },
+                        )
+                    ).all()
                 )
-            ).all()
+
+        # Sent, each once (the sink below holds one message per claim). The sink has a message
+        # a moment before its sender records it; an attempt may time out on a loaded machine
+        # before it reaches the sink and be tried again: that is not a copy.
+        rows = await wait_for(
+            notifications,
+            lambda found: len(found) == 2 and all(r.sent_at is not None for r in found),
+            what="both notifications recorded as sent",
+        )
         assert sorted(r.kind for r in rows) == ["claim_paid", "claim_rejected"]
-        # Sent, each once (the sink below holds one message per claim). An attempt may time out
-        # on a loaded machine before it reaches the sink and be tried again: that is not a copy.
-        assert all(r.sent_at is not None for r in rows)
         row_of = {r.kind: r for r in rows}
 
     by_id = {str(m["Message-ID"]): m for m in mail_sink.messages}

@@ -165,9 +165,12 @@ async def test_llm_calls_respect_the_rate_limit(make_stack: StackFactory, fake_l
     arrivals = sorted(fake_llm.stats.arrivals[model])
     assert len(arrivals) == 8
     # At 4 calls a second, eight calls span at least 7 x 0.25 s (less a margin for jitter),
-    # where unlimited they would all arrive within a few milliseconds.
-    assert arrivals[-1] - arrivals[0] >= 1.4
-    assert all(c - a >= 0.25 for a, c in zip(arrivals, arrivals[2:], strict=False))
+    # where unlimited they would all arrive within a few milliseconds; and no six of them fall
+    # within 0.9 s (1.25 s at the limit). The arrivals are stamped by the fake model on this
+    # test's own event loop, which a loaded machine can stall for a moment: a tighter window
+    # measures the machine, not the limit.
+    assert arrivals[-1] - arrivals[0] >= 1.4, arrivals
+    assert all(f - a >= 0.9 for a, f in zip(arrivals, arrivals[5:], strict=False)), arrivals
 
 
 async def test_the_ledger_is_visible_through_the_api(http, stack: Stack):
