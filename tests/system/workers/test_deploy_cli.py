@@ -11,6 +11,7 @@ from tests.support import factories as f
 from tests.support.stack import Stack, StackFactory
 from workers import deployments
 from workers.claims_worker import build_claims_worker
+from workers.outbox_worker import build_outbox_worker
 from workers.versioning import deployment_config
 
 
@@ -34,13 +35,23 @@ async def test_a_second_build_is_ramped_then_the_ramp_ends(
 ):
     async with make_stack() as stack:
         name = stack.settings.deployment_name
+        # A whole build, as a claims-worker process runs it: the claims queue and the outbox
+        # queue. (The server refuses to ramp a build that lacks a queue the current one serves.)
+        build_b = deployment_config(name, "ramp-b")
         second = build_claims_worker(
             stack.client,
             engine=stack.engine,
             task_queue=stack.settings.task_queue,
-            deployment=deployment_config(name, "ramp-b"),
+            deployment=build_b,
         )
-        async with second:
+        outbox = build_outbox_worker(
+            stack.client,
+            engine=stack.engine,
+            settings=stack.settings,
+            key_ring=stack.settings.key_ring(),
+            deployment=build_b,
+        )
+        async with second, outbox:
             assert await _deploy(stack, "deploy", "ramp", "ramp-b", "150") == 3
             assert await _deploy(stack, "deploy", "ramp", "ramp-b", "25") == 0
             status = await deployments.describe(stack.client, name)
