@@ -64,11 +64,20 @@ async def test_dev_stack_runs_claims_end_to_end_and_survives_sigkill(tmp_path: P
 
         await wait_for(mailed, what="the claimant's e-mail in the sink")
 
-        # Crash everything at once, Temporal and Postgres included, with a claim in flight.
-        stack.kill_group()
+        # Only the launcher dies (SIGKILL), with a claim in flight: Temporal, Postgres, the
+        # workers and the API keep running, holding the ports and the data directory. The next
+        # start stops them and carries on. (Killing everything at once, Temporal and Postgres
+        # included: test_whole_stack_sigkill_mid_flight_loses_nothing_and_pays_once.)
+        assert stack.process is not None
+        orphans = psutil.Process(stack.process.pid).children()
+        stack.process.kill()
+        stack.process.wait()
+        assert all(p.is_running() for p in orphans)
         stack.mark_restart()
         stack.start()
         await stack.wait_until_up()
+        assert "stopped processes left by a killed run" in stack.output()
+        assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in orphans)
         async with stack.http() as http:
             still_waiting = await wait_for_claim(http, flagged_id, {"awaiting_review"})
             assert still_waiting["events"][-1]["type"] == "review_requested"
@@ -259,22 +268,3 @@ async def test_an_extra_llm_worker_takes_over_and_a_child_no_one_replaces_stops_
     finally:
         stop(extra)
         await stack_scope.aclose()
-
-
-async def test_a_restart_clears_the_orphans_of_a_killed_launcher(tmp_path: Path):
-    async with dev_stack(tmp_path / "data") as stack:
-        assert stack.process is not None
-        orphans = psutil.Process(stack.process.pid).children()
-        # Only the launcher dies: Temporal, Postgres, the workers and the API keep running,
-        # holding the ports and the data directory.
-        stack.process.kill()
-        stack.process.wait()
-        assert all(p.is_running() for p in orphans)
-        stack.mark_restart()
-        stack.start()
-        await stack.wait_until_up()
-        assert "stopped processes left by a killed run" in stack.output()
-        assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in orphans)
-        async with stack.http() as http:
-            assert (await http.get("/readyz")).status_code == 200
-        assert await stack.stop(signal.SIGTERM) == 0
