@@ -23,7 +23,7 @@ from tests.support.processes import api_process, stop, until_up
 from tests.support.stack import stack_settings
 
 # Bounded so the suite stays within its time budget: the seed is fixed, so a run is repeatable.
-MAX_EXAMPLES = 40
+MAX_EXAMPLES = 25
 CHECKS = ",".join(
     [
         "not_a_server_error",

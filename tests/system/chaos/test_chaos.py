@@ -30,7 +30,7 @@ from tests.support.processes import api_process, until_up
 from tests.support.stack import Stack, running_stack, stack_settings
 
 CLAIMS = 30
-POSTGRES_DOWN_S = 20
+POSTGRES_DOWN_S = 10
 SETTLE_S = 180
 
 
@@ -81,7 +81,7 @@ async def _crash_and_recover(
         assert result.by_status == {"paid": CLAIMS}
 
 
-async def test_postgres_killed_with_claims_in_flight_and_back_20s_later(
+async def test_postgres_killed_with_claims_in_flight_and_back_10s_later(
     servers: chaos.RestartableServers, chaos_engine: AsyncEngine
 ) -> None:
     async def crash() -> None:
