@@ -90,7 +90,9 @@ async def test_postgres_killed_with_claims_in_flight_and_back_10s_later(
         await asyncio.sleep(POSTGRES_DOWN_S)
         await servers.start_postgres()
 
-    await _crash_and_recover(servers, chaos_engine, "postgres SIGKILL, 20s down", crash)
+    await _crash_and_recover(
+        servers, chaos_engine, f"postgres SIGKILL, {POSTGRES_DOWN_S}s down", crash
+    )
 
 
 async def test_temporal_killed_mid_run_and_restarted(
