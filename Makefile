@@ -29,8 +29,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Test processes in parallel (pytest-xdist): they share the one Temporal dev server and the one
+# Postgres, each with a database of its own (tests/support/shared_servers.py). PYTEST_PROCESSES=0
+# runs every test in one process, which then starts its own servers.
+PYTEST_PROCESSES ?= 3
+PARALLEL := -n $(PYTEST_PROCESSES) --dist worksteal
+
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PARALLEL)
 
 test: lint typecheck pytest
 
@@ -38,7 +44,7 @@ test: lint typecheck pytest
 # Temporal dev server and one Postgres for the session). The system tier (processes, chaos,
 # browser, fuzz, deploy) runs in `make test`, as CI does.
 pytest-fast: $(STAMP)
-	$(BIN)/pytest tests/unit tests/integration
+	$(BIN)/pytest $(PARALLEL) tests/unit tests/integration
 
 test-fast: lint typecheck pytest-fast
 

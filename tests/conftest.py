@@ -15,9 +15,12 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from infra.db import create_engine
+from infra.encryption import data_converter
 from infra.migrate import upgrade
 from tests.support.fake_llm import FakeLlmServer
+from tests.support.keys import SESSION_RING
 from tests.support.servers import postgres_server, temporal_environment
+from tests.support.shared_servers import DATABASE_URL, TEMPORAL_ADDRESS, SharedServers
 from tests.support.stack import (
     STACK_OPTIONS,
     Stack,
@@ -28,9 +31,52 @@ from tests.support.stack import (
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
+_SHARED = pytest.StashKey[SharedServers]()
+
+
+def _is_parallel_controller(config: pytest.Config) -> bool:
+    return getattr(config.option, "dist", "no") != "no" and not hasattr(config, "workerinput")
+
+
+def _from_controller(config: pytest.Config, key: str) -> str | None:
+    """What the xdist controller handed this test process, if it is one."""
+    workerinput: dict[str, str] = getattr(config, "workerinput", {})
+    return workerinput.get(key)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _is_parallel_controller(config):
+        servers = SharedServers()
+        servers.start()
+        config.stash[_SHARED] = servers
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: each test process gets the controller's servers instead of starting its own."""
+    servers = node.config.stash[_SHARED]
+    node.workerinput[DATABASE_URL] = servers.database_for(node.gateway.id)
+    node.workerinput[TEMPORAL_ADDRESS] = servers.address
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if _SHARED not in config.stash:
+        return None
+    servers = config.stash[_SHARED]
+    return f"one Temporal dev server for every test process: {servers.address} (log {servers.log})"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _SHARED in config.stash:
+        config.stash[_SHARED].stop()
+
 
 @pytest.fixture(scope="session")
-async def database_url() -> AsyncIterator[str]:
+async def database_url(pytestconfig: pytest.Config) -> AsyncIterator[str]:
+    shared = _from_controller(pytestconfig, DATABASE_URL)
+    if shared is not None:  # migrated by the controller
+        yield shared
+        return
     async with postgres_server() as url:
         await asyncio.to_thread(upgrade, url)
         yield url
@@ -53,7 +99,12 @@ async def conn(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
 
 
 @pytest.fixture(scope="session")
-async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
+async def temporal_env(pytestconfig: pytest.Config) -> AsyncIterator[WorkflowEnvironment]:
+    shared = _from_controller(pytestconfig, TEMPORAL_ADDRESS)
+    if shared is not None:
+        client = await Client.connect(shared, data_converter=data_converter(SESSION_RING))
+        yield WorkflowEnvironment.from_client(client)
+        return
     env = await temporal_environment()
     yield env
     await env.shutdown()

@@ -13,6 +13,10 @@ from claims.models import Claimant, ClaimSubmission, ClaimType, Policy, PolicySt
 ORDINARY_DESCRIPTION = "Rear-ended at a red light; bumper replaced at the dealer, invoice attached."
 RED_FLAG_DESCRIPTION = "My laptop was stolen from the car while parked downtown."
 
+# An id no claim is ever given (claims get random UUIDs). Test ids that name it are the same in
+# every process of a parallel run, which collects the tests once per process.
+NO_SUCH_CLAIM = uuid.UUID("00000000-0000-4000-8000-00000000dead")
+
 
 def policy_number() -> str:
     return f"P-{uuid.uuid4().hex[:12]}"

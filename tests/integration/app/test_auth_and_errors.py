@@ -23,8 +23,8 @@ from tests.support.stack import Stack
     [
         ("GET", "/v1/claims"),
         ("POST", "/v1/claims"),
-        ("GET", f"/v1/claims/{uuid.uuid4()}"),
-        ("POST", f"/v1/claims/{uuid.uuid4()}/review"),
+        ("GET", f"/v1/claims/{f.NO_SUCH_CLAIM}"),
+        ("POST", f"/v1/claims/{f.NO_SUCH_CLAIM}/review"),
         ("POST", "/v1/policies"),
         ("GET", "/v1/policies/P-1"),
     ],
@@ -44,7 +44,7 @@ async def test_every_v1_route_needs_a_valid_key(http: httpx.AsyncClient, method,
         ("POST", "/v1/policies", SUBMITTER),
         ("POST", "/v1/policies", ADJUSTER),
         ("POST", "/v1/claims", ADJUSTER),
-        ("POST", f"/v1/claims/{uuid.uuid4()}/review", SUBMITTER),
+        ("POST", f"/v1/claims/{f.NO_SUCH_CLAIM}/review", SUBMITTER),
     ],
 )
 async def test_roles_are_enforced(http: httpx.AsyncClient, method, path, headers):

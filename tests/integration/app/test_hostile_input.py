@@ -247,7 +247,7 @@ async def test_a_chunked_body_without_a_key_is_refused_before_it_is_read(
 
 @pytest.mark.parametrize(
     ("path", "limit"),
-    [("/v1/claims", 64 * 1024), (f"/v1/claims/{uuid.uuid4()}/documents", 8 * 1024 * 1024)],
+    [("/v1/claims", 64 * 1024), (f"/v1/claims/{f.NO_SUCH_CLAIM}/documents", 8 * 1024 * 1024)],
 )
 async def test_a_chunked_body_stops_being_read_at_the_routes_limit(
     http: httpx.AsyncClient, path: str, limit: int

@@ -23,6 +23,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.api.enums.v1 import EventType as HistoryEventType
+from temporalio.api.enums.v1 import WorkflowTaskFailedCause
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
@@ -116,15 +117,22 @@ async def state_of(client: Client, name: str, build: str) -> str | None:
 
 
 async def task_failures(client: Client, name: str) -> list[str]:
-    """Workflow ids (every run) in the deployment whose history holds a WorkflowTaskFailed."""
+    """`workflow id: cause` of each failed workflow task (every run) in the deployment.
+
+    One cause is the server's, not the code's: a signal that lands while a task completes the
+    run (the outbox wakes its dispatchers by signal) fails that task as UNHANDLED_COMMAND, and the
+    next task takes the signal. A busy machine makes that race likely; it is no replay failure.
+    """
     failed = []
     async for execution in client.list_workflows(f"TemporalWorkerDeployment = '{name}'"):
         handle = client.get_workflow_handle(execution.id, run_id=execution.run_id)
         history = await handle.fetch_history()
-        if any(
-            e.event_type == HistoryEventType.EVENT_TYPE_WORKFLOW_TASK_FAILED for e in history.events
-        ):
-            failed.append(execution.id)
+        for event in history.events:
+            if event.event_type != HistoryEventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
+                continue
+            cause = event.workflow_task_failed_event_attributes.cause
+            if cause != WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND:
+                failed.append(f"{execution.id}: {WorkflowTaskFailedCause.Name(cause)}")
     return failed
 
 
