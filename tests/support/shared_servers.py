@@ -85,7 +85,7 @@ class SharedServers:
     def _run(self) -> None:
         try:
             asyncio.run(self._serve())
-        except BaseException as error:  # noqa: BLE001 - handed to the thread that waits on start()
+        except BaseException as error:  # handed to the thread that waits on start()
             if not self._started.done():
                 self._started.set_exception(error)
 
