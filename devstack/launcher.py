@@ -300,7 +300,11 @@ def start_mail_sink(directory: Path) -> MailSink:
 
     port = DEFAULT_MAIL_PORT if not port_in_use("127.0.0.1", DEFAULT_MAIL_PORT) else free_port()
     sink = MailSink(port=port, directory=directory)
-    sink.start()
+    try:
+        sink.start()
+    except OSError:  # another stack took the port between the check and the bind
+        sink = MailSink(port=free_port(), directory=directory)
+        sink.start()
     return sink
 
 
