@@ -11,7 +11,6 @@ A step's activity fails in one of two ways that matter here (`activities/failure
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from temporalio import workflow
 from temporalio.exceptions import (
@@ -29,11 +28,19 @@ class ClaimCancelledError(Exception):
     """Raised inside the workflow at a wait or checkpoint once a cancel was accepted."""
 
 
-@dataclass(frozen=True)
 class StepFailure:
-    transient: bool
-    error_type: str
-    message: str
+    """What went wrong with a step, and whether retrying later can help.
+
+    A plain class, not a dataclass: the sandbox imports this module afresh for every claim,
+    and making a dataclass (it compiles its methods) cost more than the rest of the module.
+    """
+
+    __slots__ = ("error_type", "message", "transient")
+
+    def __init__(self, *, transient: bool, error_type: str, message: str) -> None:
+        self.transient = transient
+        self.error_type = error_type
+        self.message = message
 
 
 def classify(err: FailureError) -> StepFailure | None:
