@@ -21,7 +21,7 @@ from app.sign_in_limits import FailureLimiter
 from infra.db import create_engine
 from infra.settings import Settings
 from infra.store import principals
-from infra.telemetry import tracing_interceptor
+from infra.telemetry import tracing_interceptors
 from infra.temporal import connect_with_retry
 
 
@@ -39,7 +39,7 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
         async with app.state.engine.begin() as conn:
             await principals.sync(conn=conn, keys=settings.api_key_list)
         app.state.temporal = temporal or await connect_with_retry(
-            settings, interceptors=[tracing_interceptor()]
+            settings, interceptors=tracing_interceptors(settings)
         )
         try:
             yield

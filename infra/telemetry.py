@@ -2,8 +2,9 @@
 
 Spans flow from the API request through the workflow to its activities: the Temporal SDK's
 TracingInterceptor carries the trace context in workflow and activity headers. Spans are
-exported over OTLP/HTTP only when an endpoint is configured; without one they still propagate,
-so trace ids line up the moment an exporter is added.
+exported over OTLP/HTTP when an endpoint is configured. Without one there is no interceptor at
+all: spans nobody exports would cost the claims worker a header payload on every command, each
+encrypted, and a span per workflow task, for nothing (adding an endpoint is a restart anyway).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from temporalio.client import Interceptor
 from temporalio.contrib.opentelemetry import TracingInterceptor
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
@@ -43,6 +45,11 @@ def configure_tracing(settings: Settings, service: str) -> None:
 def tracing_interceptor() -> TracingInterceptor:
     """Client and worker interceptor creating spans for workflows and activities."""
     return TracingInterceptor()
+
+
+def tracing_interceptors(settings: Settings) -> list[Interceptor]:
+    """The tracing interceptor when spans are exported; none when they are not."""
+    return [tracing_interceptor()] if settings.otlp_endpoint else []
 
 
 def worker_runtime(metrics_port: int | None, host: str = "127.0.0.1") -> Runtime | None:

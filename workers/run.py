@@ -28,7 +28,7 @@ from activities.assessment import PostgresDocuments
 from activities.payment import LedgerRail
 from infra.db import create_engine
 from infra.settings import Settings
-from infra.telemetry import configure_tracing, tracing_interceptor, worker_runtime
+from infra.telemetry import configure_tracing, tracing_interceptors, worker_runtime
 from infra.temporal import connect_with_retry
 from workers.builds import build_id
 from workers.claims_worker import build_claims_worker
@@ -114,7 +114,7 @@ async def _connect(settings: Settings) -> Client:
         return await connect_with_retry(
             settings,
             runtime=worker_runtime(settings.worker_metrics_port, settings.worker_metrics_host),
-            interceptors=[tracing_interceptor()],
+            interceptors=tracing_interceptors(settings),
         )
     except Exception as exc:
         raise BootError(
