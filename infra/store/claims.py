@@ -27,6 +27,12 @@ from infra.tables import decision as decision_table
 
 SUBMITTED_STEP = 1
 
+# Built once (every step runs them); each execute names its values.
+_INSERT_CLAIM = insert(claim).on_conflict_do_nothing(index_elements=[claim.c.claim_id])
+_INSERT_EVENT = insert(claim_event).on_conflict_do_nothing(
+    constraint="uq_claim_event_claim_id_step"
+)
+
 
 async def record_submission(
     *,
@@ -43,35 +49,33 @@ async def record_submission(
     """
     sub = submission
     await conn.execute(
-        insert(claim)
-        .values(
-            claim_id=claim_id,
-            workflow_id=workflow_id,
-            policy_number=sub.policy_number,
-            claimant_name=sub.claimant.name,
-            claimant_email=sub.claimant.email,
-            claim_type=str(sub.claim_type),
-            incident_date=sub.incident_date,
-            amount=sub.amount,
-            currency=sub.currency,
-            description=sub.description,
-            status=str(ClaimStatus.SUBMITTED),
-            last_step=SUBMITTED_STEP,
-            submitted_at=submitted_at,
-            submitted_by=submitted_by,
-        )
-        .on_conflict_do_nothing(index_elements=[claim.c.claim_id])
+        _INSERT_CLAIM,
+        {
+            "claim_id": claim_id,
+            "workflow_id": workflow_id,
+            "policy_number": sub.policy_number,
+            "claimant_name": sub.claimant.name,
+            "claimant_email": sub.claimant.email,
+            "claim_type": str(sub.claim_type),
+            "incident_date": sub.incident_date,
+            "amount": sub.amount,
+            "currency": sub.currency,
+            "description": sub.description,
+            "status": str(ClaimStatus.SUBMITTED),
+            "last_step": SUBMITTED_STEP,
+            "submitted_at": submitted_at,
+            "submitted_by": submitted_by,
+        },
     )
     await conn.execute(
-        insert(claim_event)
-        .values(
-            claim_id=claim_id,
-            step=SUBMITTED_STEP,
-            type=str(EventType.SUBMITTED),
-            detail={"amount": str(sub.amount), "currency": sub.currency},
-            at=submitted_at,
-        )
-        .on_conflict_do_nothing(constraint="uq_claim_event_claim_id_step")
+        _INSERT_EVENT,
+        {
+            "claim_id": claim_id,
+            "step": SUBMITTED_STEP,
+            "type": str(EventType.SUBMITTED),
+            "detail": {"amount": str(sub.amount), "currency": sub.currency},
+            "at": submitted_at,
+        },
     )
     return await _publish(conn, claim_id, SUBMITTED_STEP, EventType.SUBMITTED, submitted_at)
 
@@ -149,9 +153,8 @@ async def apply_transition(
     approval). Returns how many webhook deliveries the event queued.
     """
     await conn.execute(
-        insert(claim_event)
-        .values(claim_id=claim_id, step=step, type=str(event_type), detail=detail, at=at)
-        .on_conflict_do_nothing(constraint="uq_claim_event_claim_id_step")
+        _INSERT_EVENT,
+        {"claim_id": claim_id, "step": step, "type": str(event_type), "detail": detail, "at": at},
     )
     if decision is not None:
         await conn.execute(

@@ -20,6 +20,30 @@ from claims.messages import CLAIMANT_KINDS
 from infra.tables import claim, notification
 
 
+def _enqueue_statement() -> sa.Insert:
+    """Built once, run by every step that writes to a claimant."""
+    recipient = sa.select(claim.c.claimant_email).where(
+        claim.c.claim_id == sa.bindparam("claim_id", type_=sa.Uuid)
+    )
+    return (
+        insert(notification)
+        .from_select(
+            ["claim_id", "step", "kind", "recipient", "payload"],
+            sa.select(
+                sa.bindparam("claim_id", type_=sa.Uuid),
+                sa.bindparam("step", type_=sa.Integer),
+                sa.bindparam("kind", type_=sa.String),
+                recipient.scalar_subquery(),
+                sa.bindparam("payload", type_=sa.dialects.postgresql.JSONB),
+            ),
+        )
+        .on_conflict_do_nothing(constraint="uq_notification_claim_id_step")
+    )
+
+
+_ENQUEUE = _enqueue_statement()
+
+
 async def enqueue(
     *,
     conn: AsyncConnection,
@@ -29,20 +53,9 @@ async def enqueue(
     payload: dict[str, Any],
 ) -> int:
     """Queue a message to the claimant unless this step already queued one; 1 if queued."""
-    recipient = sa.select(claim.c.claimant_email).where(claim.c.claim_id == claim_id)
     result = await conn.execute(
-        insert(notification)
-        .from_select(
-            ["claim_id", "step", "kind", "recipient", "payload"],
-            sa.select(
-                sa.literal(claim_id, sa.Uuid),
-                sa.literal(step),
-                sa.literal(kind),
-                recipient.scalar_subquery(),
-                sa.literal(payload, sa.dialects.postgresql.JSONB),
-            ),
-        )
-        .on_conflict_do_nothing(constraint="uq_notification_claim_id_step")
+        _ENQUEUE,
+        {"claim_id": claim_id, "step": step, "kind": kind, "payload": payload},
     )
     return int(result.rowcount or 0)
 

@@ -153,6 +153,48 @@ async def rotate_secret(
     )
 
 
+def _fan_out_statement() -> sa.Insert:
+    """Built once: every recorded step runs it, and building it cost more than running it."""
+    matching = (
+        sa.select(
+            _subscription.subscription_id,
+            sa.bindparam("event_id", type_=sa.String),
+            sa.bindparam("event", type_=sa.String),
+            claim.c.claim_id,
+            sa.bindparam("step", type_=sa.Integer),
+            claim.c.status,
+            sa.bindparam("at", type_=sa.DateTime(timezone=True)),
+        )
+        .select_from(webhook_subscription.join(claim, claim.c.claim_id == sa.bindparam("claim_id")))
+        .where(
+            _subscription.deleted_at.is_(None),
+            _subscription.events.any_() == sa.bindparam("event", type_=sa.String),
+            # Who may hear is decided now, from the owner's current role.
+            sa.or_(_principal.role.in_(STAFF_ROLES), _subscription.owner == claim.c.submitted_by),
+        )
+        .join(principal, sa.and_(_principal.name == _subscription.owner, _principal.active))
+    )
+    return (
+        insert(webhook_delivery)
+        .from_select(
+            [
+                "subscription_id",
+                "event_id",
+                "event_type",
+                "claim_id",
+                "step",
+                "claim_status",
+                "occurred_at",
+            ],
+            matching,
+        )
+        .on_conflict_do_nothing(constraint="uq_webhook_delivery_subscription_id_event_id")
+    )
+
+
+_FAN_OUT = _fan_out_statement()
+
+
 async def fan_out(
     *,
     conn: AsyncConnection,
@@ -169,40 +211,9 @@ async def fan_out(
     event = WEBHOOK_EVENT_OF.get(event_type)
     if event is None:
         return 0
-    matching = (
-        sa.select(
-            _subscription.subscription_id,
-            sa.literal(event_id),
-            sa.literal(str(event)),
-            claim.c.claim_id,
-            sa.literal(step),
-            claim.c.status,
-            sa.literal(at, sa.DateTime(timezone=True)),
-        )
-        .select_from(webhook_subscription.join(claim, claim.c.claim_id == claim_id))
-        .where(
-            _subscription.deleted_at.is_(None),
-            _subscription.events.any_() == str(event),
-            # Who may hear is decided now, from the owner's current role.
-            sa.or_(_principal.role.in_(STAFF_ROLES), _subscription.owner == claim.c.submitted_by),
-        )
-        .join(principal, sa.and_(_principal.name == _subscription.owner, _principal.active))
-    )
     result = await conn.execute(
-        insert(webhook_delivery)
-        .from_select(
-            [
-                "subscription_id",
-                "event_id",
-                "event_type",
-                "claim_id",
-                "step",
-                "claim_status",
-                "occurred_at",
-            ],
-            matching,
-        )
-        .on_conflict_do_nothing(constraint="uq_webhook_delivery_subscription_id_event_id")
+        _FAN_OUT,
+        {"claim_id": claim_id, "event_id": event_id, "event": str(event), "step": step, "at": at},
     )
     return int(result.rowcount or 0)
 
