@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import compileall
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -13,21 +11,9 @@ from temporalio.worker import Worker, WorkerDeploymentConfig
 import workflows
 from activities.payment import LedgerRail, PaymentActivities, PaymentRail
 from activities.records import OutboxWake, RecordActivities
+from workers.workflow_code import keep_workflow_code
 from workflows.claim import ClaimWorkflow
 from workflows.sandbox import claim_workflow_runner
-
-
-def compile_sandboxed_modules() -> None:
-    """Bring the workflow modules' bytecode up to date before the first claim.
-
-    The sandbox imports `workflows/` afresh for every new workflow (workflows/sandbox.py).
-    With a current .pyc that is a read; without one it is a compile from source each time,
-    which PYTHONDONTWRITEBYTECODE with an editable install guarantees: half of a new claim's
-    sandbox cost (measured with py-spy). py_compile writes the .pyc regardless of
-    that setting; an installed image already has them, and a read-only tree is left as is.
-    """
-    for package_dir in workflows.__path__:
-        compileall.compile_dir(Path(package_dir), quiet=2)
 
 
 def build_claims_worker(
@@ -47,7 +33,7 @@ def build_claims_worker(
     unversioned, which only the test showing why versioning matters does.
     `options` are Worker options from configuration (concurrency, cache size, shutdown grace).
     """
-    compile_sandboxed_modules()
+    keep_workflow_code(workflows)
     records = records or RecordActivities(engine, wake)
     payments = PaymentActivities(engine, rail or LedgerRail())
     return Worker(

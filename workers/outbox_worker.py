@@ -16,9 +16,11 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import Worker, WorkerDeploymentConfig
 
+import workflows
 from activities.outbox import MailActivities, SmtpConfig, WebhookActivities, WebhookConfig
 from infra.encryption import KeyRing
 from infra.settings import Settings
+from workers.workflow_code import keep_workflow_code
 from workflows.contracts import (
     LEGACY_OUTBOX_WORKFLOW_NAME,
     WAKE_SIGNAL,
@@ -71,6 +73,7 @@ def build_outbox_worker(
     **options: Any,
 ) -> Worker:
     """Webhook delivery always; e-mail only when an SMTP relay is configured."""
+    keep_workflow_code(workflows)
     hooks = WebhookActivities(engine, key_ring, webhook_config(settings))
     activities: list[Any] = [hooks.due, hooks.deliver]
     smtp = smtp_config(settings)
