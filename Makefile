@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev docs test test-fast test-unit lint typecheck pytest pytest-fast install clean bench bench-claims bench-parked bench-outbox histories replay
+.PHONY: dev docs test test-fast test-unit lint typecheck pytest pytest-fast install clean bench bench-claims bench-parked bench-outbox bench-sandbox histories replay
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -78,6 +78,11 @@ bench-parked: $(STAMP)
 # the stack's idle CPU with 200 idle subscriptions against none, and the log volume meanwhile.
 bench-outbox: $(STAMP)
 	$(BIN)/python -m bench.outbox_fairness
+
+# The SDK's cost per call into a workflow's sandbox, stock and with its glue code compiled once
+# (workflows/sandbox.py), and per new sandboxed instance: no server, seconds.
+bench-sandbox: $(STAMP)
+	$(BIN)/python -m bench.sandbox_glue
 
 # The pre-deploy check: replay the configured namespace's running and recent claims on this code
 # (`claims replay`; the dev stack's namespace unless TEMPORAL_ADDRESS says otherwise).
