@@ -14,6 +14,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.client import Client
+from temporalio.worker import Replayer
 
 from infra import logging as claims_logging
 from infra.encryption import data_converter
@@ -22,6 +23,8 @@ from tests.support import factories as f
 from tests.support.api import TERMINAL, create_policy, submit, wait_for_claim
 from tests.support.keys import SESSION_RING
 from tests.support.stack import Stack, StackFactory
+from workflows.claim import ClaimWorkflow
+from workflows.sandbox import claim_workflow_runner
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +63,31 @@ async def test_one_trace_runs_from_the_request_through_the_workflow_to_its_activ
     assert "RunWorkflow:ClaimWorkflow" in in_trace
     for activity in ("admit_claim", "record_steps", "assess_claim", "pay_claim"):
         assert f"RunActivity:{activity}" in in_trace, activity
+
+
+async def test_a_traced_claims_history_replays_on_workers_without_tracing(
+    traced_http: httpx.AsyncClient, client: Client
+):
+    """Workers make spans only when they export them: a claim recorded by workers that traced
+    (its commands carry trace headers) must replay on workers that do not, and back."""
+    number = await create_policy(traced_http)
+    claim = await submit(traced_http, number)
+    await wait_for_claim(traced_http, claim["claim_id"], TERMINAL)
+    history = await client.get_workflow_handle(claim["workflow_id"]).fetch_history()
+    scheduled = [
+        e.activity_task_scheduled_event_attributes
+        for e in history.events
+        if e.HasField("activity_task_scheduled_event_attributes")
+    ]
+    assert scheduled
+    assert all(a.header.fields for a in scheduled)  # the trace rode along
+    replayer = Replayer(
+        workflows=[ClaimWorkflow],
+        data_converter=data_converter(SESSION_RING),
+        workflow_runner=claim_workflow_runner(),
+    )
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+    assert result.replay_failure is None
 
 
 async def test_a_callers_traceparent_is_continued(
