@@ -40,7 +40,7 @@ _MAX_SNIPPETS = 64
 _compiled: dict[str, CodeType] = {}
 
 
-def compiled(code: str | CodeType) -> str | CodeType:
+def compiled(code: str | CodeType) -> CodeType:
     """`code` compiled once per process (the same code object every later time)."""
     if isinstance(code, CodeType):
         return code
