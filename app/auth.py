@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app import codec_session
+from app import ui_sessions
 from infra.settings import ApiKey, Role, Settings
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer <token>`")
@@ -66,10 +66,10 @@ async def codec_decoder(
     """An adjuster or admin by bearer key, or by the Web UI sign-in cookie (decode only)."""
     if credentials is not None:
         caller = await authenticate(request, credentials)
-        return await require(*codec_session.DECODERS)(caller)
+        return await require(*ui_sessions.DECODERS)(caller)
     settings: Settings = request.app.state.settings
-    key = await codec_session.decoder_of(
-        request.app.state.engine, settings, request.cookies.get(codec_session.COOKIE)
+    key = await ui_sessions.decoder_of(
+        request.app.state.engine, settings, request.cookies.get(ui_sessions.COOKIE)
     )
     if key is None:
         raise _unauthorized("missing or invalid API key (or codec sign-in)")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import codec_session
+from app import ui_sessions
 from app.auth import bearer_token_of, known_token
 from app.problems import PROBLEM_JSON, problem
 from app.sign_in_limits import FailureLimiter
@@ -28,6 +28,9 @@ SIGN_IN_PATHS = frozenset({"/codec/login", "/codec/logout"})
 # The sign-in form holds one key: anything bigger is not a sign-in, and it is read (and parsed)
 # before anyone is authenticated.
 SIGN_IN_BODY_BYTES = 4 * 1024
+# A console form: a review note (4,000 characters) however the browser escapes it. Read before
+# the session is checked (an expired session gets the sign-in page, not a bare 401), so small.
+CONSOLE_FORM_BYTES = 48 * 1024
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,8 @@ class RouteLimit:
 def route_limits(settings: Settings) -> list[RouteLimit]:
     return [
         RouteLimit("POST", re.compile(r"^/codec/log(in|out)/?$"), SIGN_IN_BODY_BYTES),
+        RouteLimit("POST", re.compile(r"^/console/sign-(in|out)/?$"), SIGN_IN_BODY_BYTES),
+        RouteLimit("POST", re.compile(r"^/console/"), CONSOLE_FORM_BYTES),
         RouteLimit("POST", re.compile(r"^/v1/claims/?$"), settings.max_claim_body_bytes),
         RouteLimit(
             "POST", re.compile(r"^/v1/claims/[^/]+/documents/?$"), settings.max_document_body_bytes
@@ -70,9 +75,9 @@ class BodyLimitMiddleware:
         if known_token(self.settings, bearer_token_of(headers.get(b"authorization", b""))):
             return True
         if path == "/codec/decode":
-            session = codec_session.cookie_value(headers.get(b"cookie", b"").decode("latin-1"))
+            session = ui_sessions.cookie_value(headers.get(b"cookie", b"").decode("latin-1"))
             engine = scope["app"].state.engine
-            return await codec_session.decoder_of(engine, self.settings, session) is not None
+            return await ui_sessions.decoder_of(engine, self.settings, session) is not None
         return False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -83,7 +88,7 @@ class BodyLimitMiddleware:
         headers = dict(scope["headers"])
         if path.startswith(AUTHENTICATED_PREFIXES) and path not in SIGN_IN_PATHS:
             token = bearer_token_of(headers.get(b"authorization", b""))
-            session = codec_session.cookie_value(headers.get(b"cookie", b"").decode("latin-1"))
+            session = ui_sessions.cookie_value(headers.get(b"cookie", b"").decode("latin-1"))
             # Only a presented credential can be a guess: a call with none (the Web UI before
             # its operator signs in) is refused, but never counted against the address.
             limiter: FailureLimiter = scope["app"].state.sign_in_limiter

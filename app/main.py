@@ -9,12 +9,15 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.client import Client
 
 from app import errors, observability, problems
 from app.api_docs import install_offline_docs
 from app.command_errors import CommandError
+from app.console import routes as console
+from app.console.pages import STATIC_DIR
 from app.limits import BodyLimitMiddleware
 from app.routes import actions, claims, codec, codec_login, health, policies, webhooks
 from app.sign_in_limits import FailureLimiter
@@ -74,6 +77,9 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
     app.include_router(webhooks.router)
     app.include_router(codec.router)
     app.include_router(codec_login.router)
+    # The adjuster console: its pages, and its own CSS and script (no CDN: it works offline).
+    app.include_router(console.router)
+    app.mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static")
 
     app.add_middleware(BodyLimitMiddleware, settings=settings)
     # Only the Temporal Web UI's own origin may call us from a browser (the codec endpoint).

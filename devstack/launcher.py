@@ -130,6 +130,9 @@ class DevStack:
             CLAIMS_ENCRYPTION_KEYS=self.keys.get_secret_value(),
             # The embedded Web UI decodes payloads through the API's codec.
             CLAIMS_CORS_ALLOWED_ORIGINS=s.cors_allowed_origins or self.dev.ui_origins,
+            # The console links a claim to its workflow in the embedded Web UI.
+            CLAIMS_TEMPORAL_UI_URL=s.temporal_ui_url
+            or f"http://127.0.0.1:{self.dev.temporal_ui_port}",
         )
         if s.temporal_address is None:
             # The embedded server is plaintext on loopback: a shell's TLS or Cloud settings
@@ -219,6 +222,7 @@ class DevStack:
             "",
             "  Claims service is up.",
             f"    API docs      {api}/docs",
+            f"    Console       {api}/console (sign in with an adjuster or admin key)",
         ]
         if s.temporal_address is None:
             lines.append(f"    Temporal UI   http://127.0.0.1:{self.dev.temporal_ui_port}")

@@ -78,6 +78,14 @@ class ServiceSettings(BaseSettings):
     separated; empty: none (`claims dev` allows its embedded Web UI)
     """
 
+    # The adjuster console (/console): its sign-in lifetime, and where its claim pages link to.
+    console_session_s: int = Field(default=8 * 3600, ge=60, le=7 * 86_400)
+    """seconds an adjuster's console sign-in lasts; a session past it is refused at once"""
+    temporal_ui_url: str = Field(default="", pattern=r"^(https?://[^\s\"'<>]+)?$")
+    """the Temporal Web UI's address, for the console's link from a claim to its workflow;
+    empty: no link (`claims dev` sets its embedded Web UI)
+    """
+
 
 class TemporalSettings(BaseSettings):
     """Where Temporal is, the task queues, and the Worker Deployment the claims worker joins."""

@@ -287,4 +287,6 @@ ui_session = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("revoked_at", sa.DateTime(timezone=True)),
+    # What the session is for: `codec` (the Web UI's decode calls) or `console` (adjusters).
+    sa.Column("purpose", sa.Text, nullable=False, server_default="codec"),
 )

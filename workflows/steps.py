@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from temporalio import workflow
 
@@ -177,10 +178,14 @@ class ClaimSteps:
         )
 
     async def request_review(self, reasons: list[str]) -> None:
+        # The review deadline goes with the request: the console orders its queue by it.
+        # (Claims recorded before it was written fall back to the API's own SLA.)
+        due = self._claim.review_due_at
+        detail: dict[str, Any] = {"reasons": reasons}
+        if due is not None:
+            detail["due_at"] = due.isoformat()
         await self.transition(
-            EventType.REVIEW_REQUESTED,
-            status=ClaimStatus.AWAITING_REVIEW,
-            detail={"reasons": reasons},
+            EventType.REVIEW_REQUESTED, status=ClaimStatus.AWAITING_REVIEW, detail=detail
         )
 
     async def approve(self, amount: Decimal, *, by: DecidedBy) -> None:

@@ -1,5 +1,5 @@
 """Sign-in for the Web UI's codec calls: /codec/login sets the session cookie, /codec/logout
-revokes it (app/codec_session.py). Plain HTML forms: an operator uses them in the browser that
+revokes it (app/ui_sessions.py). Plain HTML forms: an operator uses them in the browser that
 runs the Temporal Web UI, so the cookie lands where the UI's calls come from.
 
 The form is the one unauthenticated POST that takes a credential, so it is kept small: a body of
@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse
 
-from app import codec_session
+from app import ui_sessions
 from app.deps import SettingsDep
 from app.sign_in_limits import FailureLimiter
 
@@ -78,22 +78,22 @@ async def login(request: Request, settings: SettingsDep) -> HTMLResponse:
     if key is None:
         limiter.failed(tried)
         return _page("<p>That key is not valid.</p>" + _FORM, status.HTTP_401_UNAUTHORIZED)
-    if key.role not in codec_session.DECODERS:
+    if key.role not in ui_sessions.DECODERS:
         return _page(
             f"<p>Role {html.escape(key.role)} may not read decoded claims.</p>" + _FORM,
             status.HTTP_403_FORBIDDEN,
         )
-    hours = codec_session.SESSION_S // 3600
+    hours = ui_sessions.SESSION_S // 3600
     response = _page(
         f"<p>Signed in as <strong>{html.escape(key.name)}</strong> ({html.escape(key.role)})"
         f" for {hours} hours. Reload the Temporal Web UI to read claims decoded.</p>"
         '<form method="post" action="/codec/logout"><button>Sign out</button></form>'
     )
     response.set_cookie(
-        codec_session.COOKIE,
-        await codec_session.issue(request.app.state.engine, key),
-        max_age=codec_session.SESSION_S,
-        path=codec_session.COOKIE_PATH,
+        ui_sessions.COOKIE,
+        await ui_sessions.issue(request.app.state.engine, key),
+        max_age=ui_sessions.SESSION_S,
+        path=ui_sessions.COOKIE_PATH,
         httponly=True,
         samesite="lax",
         # Behind a TLS-terminating proxy the scheme is https only when the proxy is trusted
@@ -105,7 +105,7 @@ async def login(request: Request, settings: SettingsDep) -> HTMLResponse:
 
 @router.post("/logout")
 async def logout(request: Request) -> HTMLResponse:
-    await codec_session.revoke(request.app.state.engine, request.cookies.get(codec_session.COOKIE))
+    await ui_sessions.revoke(request.app.state.engine, request.cookies.get(ui_sessions.COOKIE))
     response = _page("<p>Signed out.</p>" + _FORM)
-    response.delete_cookie(codec_session.COOKIE, path=codec_session.COOKIE_PATH, httponly=True)
+    response.delete_cookie(ui_sessions.COOKIE, path=ui_sessions.COOKIE_PATH, httponly=True)
     return response

@@ -1,0 +1,1 @@
+"""The adjuster console: server-rendered pages under /console (app/console/routes.py)."""

@@ -1,0 +1,287 @@
+"""The adjuster console over HTTP: sessions, CSRF, escaping, the queue and the actions.
+
+The browser tests (tests/system/browser/test_console.py) drive the same pages in Chromium; these
+check what a browser cannot show, through the in-process app and real workers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import random
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from app import ui_sessions
+from infra.tables import ui_session
+from tests.support import factories as f
+from tests.support.api import ADJUSTER, TERMINAL, create_policy, submit, wait_for_claim
+from tests.support.console import Console, console_for, csrf_of, sign_in
+from tests.support.stack import Stack, StackFactory
+from tests.support.waiting import wait_for
+
+CANARY = '<script>alert("xss")</script>"><img src=x onerror=alert(1)>'
+
+
+def unique_amount() -> Decimal:
+    """Above the auto-approve limit (5,000: the claim waits for a person), and unique enough
+    that a test's amount filter finds only its own claims in the shared database."""
+    return Decimal(f"{random.randint(6000, 40000)}.{random.randint(10, 99)}")
+
+
+async def waiting_claim(stack: Stack, amount: Decimal, **overrides: Any) -> str:
+    number = await create_policy(stack.http)
+    body = await submit(stack.http, number, amount=str(amount), **overrides)
+    claim_id: str = body["claim_id"]
+    await wait_for_claim(stack.http, claim_id, {"awaiting_review"})
+    return claim_id
+
+
+async def test_sign_in_sets_a_strict_session_cookie_and_refuses_submitters(stack: Stack):
+    http = stack.http
+    form = await http.get("/console/sign-in")
+    assert form.status_code == 200
+    policy = form.headers["content-security-policy"]
+    assert "script-src 'self'" in policy
+    assert "default-src 'none'" in policy
+    assert "unsafe-inline" not in policy
+
+    submitter = await sign_in(http, "dev-submitter-key")
+    assert submitter.status_code == 403
+    assert ui_sessions.CONSOLE.cookie not in submitter.headers.get("set-cookie", "")
+    wrong = await sign_in(http, "not-a-key")
+    assert wrong.status_code == 401
+
+    signed_in = await sign_in(http, "dev-adjuster-key")
+    assert signed_in.status_code == 303
+    assert signed_in.headers["location"] == "/console/queue"
+    set_cookie = signed_in.headers["set-cookie"]
+    for attribute in ("HttpOnly", "SameSite=strict", "Path=/console", "Max-Age=28800"):
+        assert attribute in set_cookie
+    assert "dev-adjuster-key" not in set_cookie
+
+
+async def test_pages_without_a_session_send_the_browser_to_sign_in(stack: Stack):
+    anonymous = Console(stack.http, None)
+    queue = await anonymous.get("/console/queue", type="auto")
+    assert queue.status_code == 303
+    assert queue.headers["location"] == "/console/sign-in?next=%2Fconsole%2Fqueue%3Ftype%3Dauto"
+    post = await anonymous.post(f"/console/claims/{uuid.uuid4()}/approve", {}, csrf=False)
+    assert post.status_code == 401
+    assert "Your session has ended" in post.text
+
+
+async def test_a_codec_session_does_not_open_the_console_nor_a_console_session_the_codec(
+    stack: Stack,
+):
+    http = stack.http
+    codec = await http.post("/codec/login", data={"key": "dev-adjuster-key"})
+    http.cookies.clear()
+    codec_value = codec.cookies[ui_sessions.CODEC.cookie]
+    borrowed = Console(http, codec_value)
+    assert (await borrowed.get("/console/queue")).status_code == 303
+
+    console = await console_for(http, "dev-adjuster-key")
+    decode = await http.post(
+        "/codec/decode",
+        json={"payloads": []},
+        headers={
+            "Cookie": f"{ui_sessions.CODEC.cookie}={console.session}",
+            "X-Namespace": "default",
+        },
+    )
+    assert decode.status_code == 401
+
+
+async def test_signed_out_and_expired_sessions_are_refused_at_once(stack: Stack):
+    console = await console_for(stack.http, "dev-adjuster-key")
+    assert (await console.get("/console/queue")).status_code == 200
+    signed_out = await console.post("/console/sign-out", {})
+    assert signed_out.status_code == 200
+    assert "Signed out." in signed_out.text
+    assert (await console.get("/console/queue")).status_code == 303
+
+    expiring = await console_for(stack.http, "dev-adjuster-key")
+    assert (await expiring.get("/console/queue")).status_code == 200
+    async with stack.engine.begin() as conn:
+        await conn.execute(
+            sa.update(ui_session)
+            .where(ui_session.c.digest == ui_sessions._digest(expiring.session or ""))
+            .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+        )
+    assert (await expiring.get("/console/queue")).status_code == 303
+
+
+async def test_a_post_without_the_csrf_token_or_from_another_site_is_refused(stack: Stack):
+    amount = unique_amount()
+    claim_id = await waiting_claim(stack, amount)
+    console = await console_for(stack.http, "dev-adjuster-key")
+    path = f"/console/claims/{claim_id}/approve"
+
+    missing = await console.post(path, {"approved_amount": "100"}, csrf=False)
+    assert missing.status_code == 403
+    forged = await console.post(path, {"approved_amount": "100", "csrf": "0" * 64}, csrf=False)
+    assert forged.status_code == 403
+    cross_site = {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
+    other_site = await console.post(path, {"approved_amount": "100"}, headers=cross_site)
+    assert other_site.status_code == 403
+    # Another adjuster's token is not this session's.
+    other = await console_for(stack.http, "dev-admin-key")
+    swapped = await console.post(path, {"approved_amount": "100", "csrf": other.csrf}, csrf=False)
+    assert swapped.status_code == 403
+
+    page = await console.get(f"/console/claims/{claim_id}")
+    assert "awaiting review" in page.text
+    assert csrf_of(page.text) == console.csrf
+
+
+async def test_a_hostile_description_renders_as_text(stack: Stack):
+    claim_id = await waiting_claim(stack, unique_amount(), description=CANARY)
+    console = await console_for(stack.http, "dev-adjuster-key")
+    page = await console.get(f"/console/claims/{claim_id}")
+    assert page.status_code == 200
+    assert "<script>alert" not in page.text
+    assert "<img src=x" not in page.text
+    assert html.escape(CANARY, quote=False) in page.text or "&lt;script&gt;" in page.text
+
+
+async def test_an_adjuster_approves_part_of_a_claim_recorded_under_their_name(stack: Stack):
+    amount = unique_amount()
+    claim_id = await waiting_claim(stack, amount)
+    console = await console_for(stack.http, "dev-adjuster-key")
+    page = await console.get(f"/console/claims/{claim_id}")
+    payable = amount - Decimal("500.00")
+    assert f'value="{payable}"' in page.text  # the amount field is prefilled with the payable
+
+    too_much = await console.act(claim_id, "approve", approved_amount=str(payable + 1))
+    assert too_much.status_code == 422
+    assert "approved_amount:" in too_much.text
+    not_money = await console.act(claim_id, "approve", approved_amount="lots")
+    assert not_money.status_code == 422
+    assert "approved_amount" in not_money.text
+
+    approved = await console.act(claim_id, "approve", approved_amount="1234.50")
+    assert approved.status_code == 303
+    assert approved.headers["location"] == f"/console/claims/{claim_id}?done=approve"
+    claim = await wait_for_claim(stack.http, claim_id, TERMINAL)
+    assert claim["status"] == "paid"
+    assert Decimal(claim["approved_amount"]) == Decimal("1234.50")
+    assert claim["decision"]["adjuster"] == {"name": "dev-adjuster", "role": "adjuster"}
+
+    done = await console.get(f"/console/claims/{claim_id}", done="approve")
+    assert "Approved." in done.text
+    assert "This claim is settled: paid." in done.text
+
+    # A second adjuster, acting on the page they had open, is told the claim moved on.
+    late = await console_for(stack.http, "dev-admin-key")
+    conflict = await late.act(claim_id, "reject", note="Duplicate of an earlier claim.")
+    assert conflict.status_code == 409
+    assert "moved on" in conflict.text
+
+
+async def test_reject_needs_a_reason_and_request_info_a_message(stack: Stack):
+    claim_id = await waiting_claim(stack, unique_amount())
+    console = await console_for(stack.http, "dev-adjuster-key")
+    no_reason = await console.act(claim_id, "reject", note=" ")
+    assert no_reason.status_code == 422
+    assert "a rejection needs a reason" in no_reason.text
+    no_message = await console.act(claim_id, "request-info", note="")
+    assert no_message.status_code == 422
+    asked = await console.act(claim_id, "request-info", note="Please send the repair invoice.")
+    assert asked.status_code == 303
+    claim = await wait_for_claim(stack.http, claim_id, {"awaiting_info"})
+    assert claim["decision"]["note"] == "Please send the repair invoice."
+
+
+async def test_cancel_and_retry_are_for_admins(stack: Stack):
+    claim_id = await waiting_claim(stack, unique_amount())
+    adjuster = await console_for(stack.http, "dev-adjuster-key")
+    page = await adjuster.get(f"/console/claims/{claim_id}")
+    assert "Cancel claim" not in page.text
+    refused = await adjuster.act(claim_id, "cancel", reason="not mine to cancel")
+    assert refused.status_code == 403
+    admin = await console_for(stack.http, "dev-admin-key")
+    assert "Cancel claim" in (await admin.get(f"/console/claims/{claim_id}")).text
+    cancelled = await admin.act(claim_id, "cancel", reason="Withdrawn by phone.")
+    assert cancelled.status_code == 303
+    claim = await wait_for_claim(stack.http, claim_id, {"cancelled"})
+    assert claim["status"] == "cancelled"
+
+
+async def test_the_queue_puts_escalated_claims_first_then_the_nearest_deadline(
+    make_stack: StackFactory,
+):
+    low = Decimal(random.randint(100_000, 900_000))
+    amounts = [low + 1, low + 2, low + 3]
+    async with make_stack(auto_approve_limit=Decimal("5000")) as stack:
+        number = await create_policy(stack.http, coverage_limit=Decimal("2000000"))
+        # Submitted in this order; the first waits longest, but the last is escalated.
+        ids = []
+        for i, amount in enumerate(amounts):
+            handle = await stack.start(
+                f.submission(number, amount=amount),
+                review_sla_s=2 if i == 2 else 86_400 * (3 - i),
+            )
+            ids.append(handle.id.removeprefix("claim-"))
+        await wait_for_claim(stack.http, ids[2], {"awaiting_review"})
+        for claim_id in ids:
+            await wait_for_claim(stack.http, claim_id, {"awaiting_review"})
+
+        async def escalated() -> bool:
+            claim = await stack.http.get(f"/v1/claims/{ids[2]}", headers=ADJUSTER)
+            return bool(claim.json()["escalated"])
+
+        await wait_for(escalated, what="the short-SLA claim to escalate")
+        console = await console_for(stack.http, "dev-adjuster-key")
+        band = {"min_amount": str(low), "max_amount": str(low + 10)}
+        queue = await console.get("/console/queue", **band)
+        assert queue.status_code == 200
+        order = [queue.text.index(claim_id) for claim_id in ids]
+        # Escalated first; then claim 1 (due in 2 days) before claim 0 (due in 3).
+        assert order[2] < order[1] < order[0]
+        assert "Escalated" in queue.text
+        assert "left" in queue.text
+
+        only_escalated = await console.get("/console/queue", escalated="yes", **band)
+        assert ids[2] in only_escalated.text
+        assert ids[0] not in only_escalated.text
+        by_reason = await console.get("/console/queue", reason="above_auto_approve_limit", **band)
+        assert all(claim_id in by_reason.text for claim_id in ids)
+        other_reason = await console.get("/console/queue", reason="low_model_confidence", **band)
+        assert not any(claim_id in other_reason.text for claim_id in ids)
+        fragment = await console.get("/console/queue", fragment="1", **band)
+        assert fragment.text.lstrip().startswith("<table")
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"min_amount": "lots"}, "min_amount"),
+        ({"max_amount": "-5"}, "max_amount"),
+        ({"min_amount": "10", "max_amount": "5"}, "max_amount"),
+        ({"type": "boat"}, "type"),
+        ({"escalated": "maybe"}, "escalated"),
+        ({"reason": "<b>"}, "reason"),
+        ({"page": "0"}, "page"),
+        ({"page": "99999999999999999999"}, "page"),
+        ({"state": "paid"}, "state"),
+    ],
+)
+async def test_a_bad_filter_is_a_422_naming_the_field(stack: Stack, params, field):
+    console = await console_for(stack.http, "dev-adjuster-key")
+    answered = await console.get("/console/queue", **params)
+    assert answered.status_code == 422
+    assert f"{field}:" in answered.text
+
+
+async def test_admins_see_parked_claims_and_adjusters_do_not(stack: Stack):
+    adjuster = await console_for(stack.http, "dev-adjuster-key")
+    admin = await console_for(stack.http, "dev-admin-key")
+    assert (await adjuster.get("/console/queue", state="needs_attention")).status_code == 422
+    assert (await admin.get("/console/queue", state="needs_attention")).status_code == 200
+    assert "needs attention" in (await admin.get("/console/queue")).text
+    assert "needs attention" not in (await adjuster.get("/console/queue")).text
