@@ -33,14 +33,12 @@ from infra.tables import ui_session
 from tests.support import factories as f
 from tests.support.api import create_policy, submit, wait_for_claim
 from tests.support.stack import Stack, running_stack, stack_settings
-from tests.system.browser.conftest import CHROMIUM_ARGS, OfflineContext
+from tests.system.browser.conftest import OfflineContext
 
 SCREENSHOT = os.environ.get("CLAIMS_CONSOLE_SCREENSHOT")  # set to refresh docs/'s screenshot
 THEFT = f.RED_FLAG_DESCRIPTION  # a theft with no police report: the risk rules fire
 CANARY = '<script>alert("xss")</script>"><img src=x onerror=alert(1)>'
 SERIOUS = ("serious", "critical")
-
-del CHROMIUM_ARGS  # the session's browser (conftest.py) is configured there
 
 
 @dataclass
@@ -60,7 +58,9 @@ class ConsoleSite:
 
 
 @pytest.fixture(scope="module")
-async def site(client: Client, engine: AsyncEngine, database_url: str) -> AsyncIterator[ConsoleSite]:
+async def site(
+    client: Client, engine: AsyncEngine, database_url: str
+) -> AsyncIterator[ConsoleSite]:
     settings = stack_settings(database_url, temporal_ui_url="http://127.0.0.1:8233")
     async with running_stack(client, engine, settings) as stack:
         port = free_port()
