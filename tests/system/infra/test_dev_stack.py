@@ -34,7 +34,13 @@ async def test_dev_stack_runs_claims_end_to_end_and_survives_sigkill(tmp_path: P
         assert f"http://127.0.0.1:{stack.api_port}/docs" in banner
         assert f"http://127.0.0.1:{stack.ui_port}" in banner
         assert "dev-adjuster-key" in banner
+        assert f"http://127.0.0.1:{stack.api_port}/console" in banner
+        # The console links claims to the embedded Web UI.
+        assert children["api"].environ()["CLAIMS_TEMPORAL_UI_URL"] == (
+            f"http://127.0.0.1:{stack.ui_port}"
+        )
         async with stack.http() as http:
+            assert (await http.get("/console/sign-in")).status_code == 200
             policy = f.policy()
             created = await http.post(
                 "/v1/policies", headers=ADMIN, json=policy.model_dump(mode="json")
