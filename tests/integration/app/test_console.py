@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import random
 import uuid
 from decimal import Decimal
@@ -285,3 +286,47 @@ async def test_admins_see_parked_claims_and_adjusters_do_not(stack: Stack):
     assert (await admin.get("/console/queue", state="needs_attention")).status_code == 200
     assert "needs attention" in (await admin.get("/console/queue")).text
     assert "needs attention" not in (await adjuster.get("/console/queue")).text
+
+
+async def test_a_slow_claim_shows_recorded_still_processing(make_stack: StackFactory):
+    # The claim gets no time to answer: the command stays with Temporal and is applied later.
+    async with make_stack(update_wait_s=0.001) as stack:
+        claim_id = await waiting_claim(stack, unique_amount())
+        console = await console_for(stack.http, "dev-adjuster-key")
+        approved = await console.act(claim_id, "approve")
+        assert approved.status_code == 303
+        assert approved.headers["location"] == f"/console/claims/{claim_id}?done=pending"
+        page = await console.get(f"/console/claims/{claim_id}", done="pending")
+        assert "Recorded, still processing" in page.text
+        claim = await wait_for_claim(stack.http, claim_id, TERMINAL)
+        assert claim["status"] == "paid"
+
+
+async def test_wrong_keys_at_sign_in_are_limited_per_client(make_stack: StackFactory):
+    async with make_stack(sign_in_max_failures=3) as stack:
+        for _ in range(3):
+            assert (await sign_in(stack.http, "guess-0000")).status_code == 401
+        limited = await sign_in(stack.http, "dev-adjuster-key")
+        assert limited.status_code == 429
+        assert int(limited.headers["retry-after"]) >= 1
+        assert ui_sessions.CONSOLE.cookie not in limited.headers.get("set-cookie", "")
+
+
+async def test_the_claim_page_links_its_workflow_and_logs_no_personal_data(
+    make_stack: StackFactory, caplog: pytest.LogCaptureFixture
+):
+    caplog.set_level(logging.DEBUG)
+    async with make_stack(temporal_ui_url="http://ui.example:8233") as stack:
+        claimant = {"name": "Quentin Consoleworth", "email": "quentin.console@example.org"}
+        claim_id = await waiting_claim(stack, unique_amount(), claimant=claimant)
+        console = await console_for(stack.http, "dev-adjuster-key")
+        page = await console.get(f"/console/claims/{claim_id}")
+        link = f'href="http://ui.example:8233/namespaces/default/workflows/claim-{claim_id}"'
+        assert link in page.text
+        assert "Quentin Consoleworth" in page.text
+        rejected = await console.act(claim_id, "reject", note="canary-note-7781 not covered")
+        assert rejected.status_code == 303
+        await wait_for_claim(stack.http, claim_id, {"rejected"})
+    logged = caplog.text
+    for secret in ("Quentin Consoleworth", "quentin.console@example.org", "canary-note-7781"):
+        assert secret not in logged
