@@ -68,11 +68,19 @@ _ROW_AHEAD: dict[str, ClaimStatus] = {
 
 @dataclass(frozen=True)
 class Outcome:
-    """The claim after the command; `pending` when it has not answered in time (it may
-    still take the command: the update stays with Temporal)."""
+    """The claim after the command; `pending` when it has not answered in time. A pending
+    command the claim `accepted` is in its history and will be applied; one it had not
+    accepted yet may still be taken, or may be lost with the worker that was to take it."""
 
     claim: ClaimOut
     pending: bool
+    accepted: bool = True
+
+
+@dataclass(frozen=True)
+class _Sent:
+    state: ClaimState | None
+    accepted: bool
 
 
 @dataclass(frozen=True)
@@ -171,7 +179,7 @@ class ClaimCommands:
             )
         added = DocumentAdded(document_id=document_id, name=name, by=_actor(caller))
         try:
-            state = await self._send(claim_id, known, ADD_DOCUMENT_UPDATE, added)
+            state = (await self._send(claim_id, known, ADD_DOCUMENT_UPDATE, added)).state
         except (ConflictError, InvalidFieldError):
             async with self._engine.begin() as conn:
                 await documents.remove(conn=conn, document_id=document_id)
@@ -186,8 +194,10 @@ class ClaimCommands:
         self, caller: ApiKey, claim_id: uuid.UUID, name: str, argument: Any
     ) -> Outcome:
         known = await self._authorize(caller, claim_id)
-        state = await self._send(claim_id, known, name, argument)
-        return Outcome(await self._claim_now(claim_id), pending=state is None)
+        sent = await self._send(claim_id, known, name, argument)
+        return Outcome(
+            await self._claim_now(claim_id), pending=sent.state is None, accepted=sent.accepted
+        )
 
     async def _authorize(self, caller: ApiKey, claim_id: uuid.UUID) -> _Known:
         """The claim's status, read once; NotFoundError when it is not the caller's to see."""
@@ -204,11 +214,11 @@ class ClaimCommands:
             raise NotFoundError(f"claim {claim_id} not found")
         return known
 
-    async def _send(
-        self, claim_id: uuid.UUID, known: _Known, name: str, argument: Any
-    ) -> ClaimState | None:
-        """Send the update; None when the claim did not answer within `update_wait_s`."""
+    async def _send(self, claim_id: uuid.UUID, known: _Known, name: str, argument: Any) -> _Sent:
+        """Send the update; no state when the claim did not answer within `update_wait_s`
+        (and whether it had accepted the update by then)."""
         handle = self._client.get_workflow_handle(workflow_id_for(claim_id))
+        accepted = False
         try:
             async with asyncio.timeout(self._settings.update_wait_s):
                 update = await handle.start_update(
@@ -217,11 +227,12 @@ class ClaimCommands:
                     wait_for_stage=WorkflowUpdateStage.ACCEPTED,
                     result_type=ClaimState,
                 )
+                accepted = True
                 state: ClaimState = await update.result()
-                return state
+                return _Sent(state, accepted=True)
         except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
             # The SDK reports our deadline cancelling its wait as its own error type.
-            return None
+            return _Sent(None, accepted=accepted)
         except WorkflowUpdateFailedError as err:
             raise _refusal(err, claim_id, known) from err
         except RPCError as err:

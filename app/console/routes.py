@@ -42,8 +42,10 @@ DONE = {
     "request-info": "Information requested from the claimant.",
     "cancel": "Cancelled.",
     "retry": "The parked step is running again.",
-    "pending": "Recorded, still processing: the claim has not answered yet. "
-    "This page updates when it moves on.",
+    "pending": "Recorded, still processing: the claim took your decision and has not "
+    "finished with it yet. This page updates when it moves on.",
+    "sent": "Sent, but the claim has not taken it yet (its worker may be restarting). This page "
+    "updates if it does; if nothing changes within a minute, act again.",
 }
 
 
@@ -339,7 +341,7 @@ async def _act(
             form=form,
             code=refused.status_code,
         )
-    done = "pending" if outcome.pending else action
+    done = ("pending" if outcome.accepted else "sent") if outcome.pending else action
     return _redirect(f"/console/claims/{parsed}?done={done}")
 
 

@@ -16,12 +16,14 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import ui_sessions
 from infra.tables import ui_session
 from tests.support import factories as f
 from tests.support.api import ADJUSTER, TERMINAL, create_policy, submit, wait_for_claim
 from tests.support.console import Console, console_for, csrf_of, sign_in
+from tests.support.held_records import HeldRecords
 from tests.support.stack import Stack, StackFactory
 from tests.support.waiting import wait_for
 
@@ -288,9 +290,14 @@ async def test_admins_see_parked_claims_and_adjusters_do_not(stack: Stack):
     assert "needs attention" not in (await adjuster.get("/console/queue")).text
 
 
-async def test_a_slow_claim_shows_recorded_still_processing(make_stack: StackFactory):
-    # The claim gets no time to answer: the command stays with Temporal and is applied later.
-    async with make_stack(update_wait_s=0.001) as stack:
+async def test_a_slow_claim_shows_recorded_still_processing(
+    make_stack: StackFactory, engine: AsyncEngine
+):
+    # The claim takes the decision, but recording it waits (a slow database). Its workflow
+    # task stays open while the record runs, so the acceptance reaches Temporal with the
+    # task's heartbeat (at 80% of its 10 s timeout): the wait must outlast that, not the record.
+    records = HeldRecords(engine, hold={"approved"})
+    async with make_stack(records=records, update_wait_s=20.0) as stack:
         claim_id = await waiting_claim(stack, unique_amount())
         console = await console_for(stack.http, "dev-adjuster-key")
         approved = await console.act(claim_id, "approve")
@@ -298,8 +305,22 @@ async def test_a_slow_claim_shows_recorded_still_processing(make_stack: StackFac
         assert approved.headers["location"] == f"/console/claims/{claim_id}?done=pending"
         page = await console.get(f"/console/claims/{claim_id}", done="pending")
         assert "Recorded, still processing" in page.text
+        records.release.set()
         claim = await wait_for_claim(stack.http, claim_id, TERMINAL)
         assert claim["status"] == "paid"
+
+
+async def test_a_decision_the_claim_has_not_taken_in_time_says_so(make_stack: StackFactory):
+    # No time even to be accepted: the console must not claim the decision was recorded.
+    async with make_stack(update_wait_s=0.001) as stack:
+        claim_id = await waiting_claim(stack, unique_amount())
+        console = await console_for(stack.http, "dev-adjuster-key")
+        approved = await console.act(claim_id, "approve")
+        assert approved.status_code == 303
+        assert approved.headers["location"] == f"/console/claims/{claim_id}?done=sent"
+        page = await console.get(f"/console/claims/{claim_id}", done="sent")
+        assert "has not taken it yet" in page.text
+        assert "Recorded" not in page.text
 
 
 async def test_wrong_keys_at_sign_in_are_limited_per_client(make_stack: StackFactory):

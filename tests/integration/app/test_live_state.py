@@ -7,41 +7,14 @@ import uuid
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
-from temporalio import activity
 from temporalio.client import Client
 
-from activities import contracts as c
-from activities.records import RecordActivities
 from app import live
 from tests.support import factories as f
 from tests.support.api import ADMIN, TERMINAL, create_policy, submit, wait_for_claim
+from tests.support.held_records import HeldRecords
 from tests.support.stack import StackFactory
 from tests.support.waiting import wait_for
-
-
-class HeldRecords(RecordActivities):
-    """Holds the writes of chosen steps until the test releases them, as a slow database would."""
-
-    def __init__(self, engine: AsyncEngine, hold: set[str]) -> None:
-        super().__init__(engine)
-        self.hold = hold
-        self.release = asyncio.Event()
-        self.holding = asyncio.Event()
-
-    async def _held(self, *written: str) -> None:
-        if self.hold.intersection(written):
-            self.holding.set()
-            await self.release.wait()
-
-    @activity.defn(name=c.ADMIT_CLAIM)
-    async def admit_claim(self, record: c.SubmissionRecord) -> c.PolicyCheckResult:
-        await self._held("submitted")
-        return await super().admit_claim(record)
-
-    @activity.defn(name=c.RECORD_STEPS)
-    async def record_steps(self, steps: c.StepsInput) -> None:
-        await self._held(*(t.event_type for t in steps.transitions))
-        await super().record_steps(steps)
 
 
 async def test_get_shows_the_recorded_state_while_the_next_record_is_held(
