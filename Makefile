@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev docs test test-fast test-unit lint typecheck pytest pytest-fast install clean bench bench-claims bench-parked bench-outbox bench-sandbox histories replay
+.PHONY: dev docs test test-fast test-unit lint typecheck pytest pytest-fast install clean bench bench-claims bench-parked bench-outbox bench-sandbox histories replay eval
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -28,6 +28,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+	$(BIN)/mypy evals/build_golden.py evals/make_eval.py
 
 # Test processes in parallel (pytest-xdist): they share the one Temporal dev server and the one
 # Postgres, each with a database of its own (tests/support/shared_servers.py). PYTEST_PROCESSES=0
@@ -38,7 +39,7 @@ PARALLEL := -n $(PYTEST_PROCESSES) --dist worksteal
 pytest: $(STAMP)
 	$(BIN)/pytest $(PARALLEL)
 
-test: lint typecheck pytest
+test: lint typecheck pytest eval
 
 # Everyday feedback: the checks, then the unit tier (no server) and the integration tier (one
 # Temporal dev server and one Postgres for the session). The system tier (processes, chaos,
@@ -47,6 +48,11 @@ pytest-fast: $(STAMP)
 	$(BIN)/pytest $(PARALLEL) tests/unit tests/integration
 
 test-fast: lint typecheck pytest-fast
+
+# The golden set through the assessment path, offline; fails when the production model misses a
+# threshold of evals/thresholds.toml (report: .data/eval/report.html).
+eval: $(STAMP)
+	$(BIN)/python evals/make_eval.py --out .data/eval --fresh
 
 # docs/configuration.md from the settings models (a unit test fails when it is stale).
 docs: $(STAMP)

@@ -26,7 +26,13 @@ from activities.heartbeat import heartbeating
 from activities.llm_client import litellm_module
 from activities.llm_faults import Fault, FaultKind, classify
 from activities.rate_limit import RateLimiter
-from claims.assessment import PROMPT_VERSION, ModelAnswer, answer_json_schema, build_messages
+from claims.assessment import (
+    PROMPT_VERSION,
+    ClaimFacts,
+    ModelAnswer,
+    answer_json_schema,
+    build_messages,
+)
 from claims.decisions import ModelFacts
 from claims.lifecycle import ErrorType
 from infra.store import documents
@@ -134,25 +140,22 @@ def _exhausted(faults: list[tuple[str, Fault]]) -> ApplicationError:
     )
 
 
-class AssessmentActivities:
-    def __init__(
-        self,
-        config: LlmConfig,
-        documents: DocumentSource | None = None,
-        limiter: RateLimiter | None = None,
-    ) -> None:
+class ModelChain:
+    """The models of a config, asked in order for one claim: production's one call path.
+
+    The llm worker's activity and `claims eval` both assess through this, so an evaluation
+    measures exactly what the claims get: the same prompt, schema, re-asks and fallbacks.
+    """
+
+    def __init__(self, config: LlmConfig, limiter: RateLimiter | None = None) -> None:
         self._config = config
-        self._documents = documents or NoDocuments()
         self._limiter = limiter or RateLimiter(config.max_rps)
 
-    @activity.defn(name=c.ASSESS_CLAIM)
-    async def assess_claim(self, request: c.AssessmentInput) -> c.AssessmentResult:
-        """Ask the models in order for a structured assessment of one claim."""
-        texts = await self._documents.texts(request.claim_id, request.document_ids)
-        facts = request.facts.model_copy(
-            update={"documents": [f"{name}: {text[:MAX_DOCUMENT_CHARS]}" for name, text in texts]}
-        )
-        messages: list[dict[str, Any]] = build_messages(facts)
+    async def assess(
+        self, facts: ClaimFacts, *, attempt: int = 1, prompt_version: str = PROMPT_VERSION
+    ) -> c.AssessmentResult:
+        """Ask the models in order; raises ApplicationError when none answered."""
+        messages: list[dict[str, Any]] = build_messages(facts, prompt_version)
         usage = _Usage()
         started = time.monotonic()
         faults: list[tuple[str, Fault]] = []
@@ -170,12 +173,12 @@ class AssessmentActivities:
                 invalid_reason=invalid_reason,
                 model=ModelFacts(
                     name=model,
-                    prompt_version=PROMPT_VERSION,
+                    prompt_version=prompt_version,
                     input_tokens=usage.input_tokens,
                     output_tokens=usage.output_tokens,
                     cost_usd=usage.cost.quantize(Decimal("0.000001")),
                     latency_ms=int((time.monotonic() - started) * 1000),
-                    attempts=activity.info().attempt,
+                    attempts=attempt,
                 ),
                 model_faults=usage.faults,
             )
@@ -220,3 +223,26 @@ class AssessmentActivities:
                     },
                 ]
         return None, f"model output invalid after {1 + MAX_REASKS} tries: {error}"
+
+
+class AssessmentActivities:
+    def __init__(
+        self,
+        config: LlmConfig,
+        documents: DocumentSource | None = None,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self._chain = ModelChain(config, limiter)
+        self._documents = documents or NoDocuments()
+
+    @activity.defn(name=c.ASSESS_CLAIM)
+    async def assess_claim(self, request: c.AssessmentInput) -> c.AssessmentResult:
+        """Ask the models in order for a structured assessment of one claim."""
+        texts = await self._documents.texts(request.claim_id, request.document_ids)
+        facts = request.facts.model_copy(update={"documents": document_lines(texts)})
+        return await self._chain.assess(facts, attempt=activity.info().attempt)
+
+
+def document_lines(texts: Sequence[tuple[str, str]]) -> list[str]:
+    """What the model is shown of each document: its name and the start of its text."""
+    return [f"{name}: {text[:MAX_DOCUMENT_CHARS]}" for name, text in texts]

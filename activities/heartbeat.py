@@ -20,6 +20,8 @@ async def heartbeating(awaitable: Awaitable[T], every_s: float = HEARTBEAT_EVERY
     another), and they are how a cancellation reaches the activity: it arrives as CancelledError
     here, and the slow call is cancelled with it.
     """
+    if not activity.in_activity():  # the same call path outside a worker (`claims eval`)
+        return await awaitable
     task = asyncio.ensure_future(awaitable)
     try:
         while True:

@@ -51,9 +51,39 @@ Answer with JSON only, matching the given schema:
 - "risk_flags": short snake_case names of anything suspicious (empty when nothing is).
 """
 
-# The prompt version is a hash of the template, so the decision ledger can tell which wording
-# produced an answer without anyone remembering to bump a number.
-PROMPT_VERSION = hashlib.sha256(SYSTEM_PROMPT.encode()).hexdigest()[:12]
+# A candidate wording, kept beside production's so `claims eval --prompt-version` (and shadow
+# assessments) can measure it on the same claims before anyone switches.
+CAUTIOUS_PROMPT = (
+    SYSTEM_PROMPT
+    + """- When anything in the claim is unusual or unverifiable, prefer "review": a person
+  looking at an ordinary claim costs little; paying a doubtful one costs much more.
+"""
+)
+
+
+def prompt_version_of(template: str) -> str:
+    """A hash of the template, so the decision ledger can tell which wording produced an answer
+    without anyone remembering to bump a number."""
+    return hashlib.sha256(template.encode()).hexdigest()[:12]
+
+
+PROMPT_VERSION = prompt_version_of(SYSTEM_PROMPT)
+PROMPTS: dict[str, str] = {
+    PROMPT_VERSION: SYSTEM_PROMPT,
+    prompt_version_of(CAUTIOUS_PROMPT): CAUTIOUS_PROMPT,
+}
+
+
+class UnknownPromptError(ValueError):
+    pass
+
+
+def system_prompt(version: str) -> str:
+    try:
+        return PROMPTS[version]
+    except KeyError:
+        known = ", ".join(PROMPTS)
+        raise UnknownPromptError(f"no prompt version {version!r} (known: {known})") from None
 
 
 def answer_json_schema() -> dict[str, Any]:
@@ -117,11 +147,11 @@ class ClaimFacts(BaseModel):
         )
 
 
-def build_messages(facts: ClaimFacts) -> list[dict[str, str]]:
+def build_messages(facts: ClaimFacts, prompt_version: str = PROMPT_VERSION) -> list[dict[str, str]]:
     """Chat messages for the assessment: fixed instructions, then the claim as delimited data."""
     data = json.dumps(facts.model_dump(mode="json"), indent=2, sort_keys=True)
     return [
-        {"role": "system", "content": SYSTEM_PROMPT},
+        {"role": "system", "content": system_prompt(prompt_version)},
         {"role": "user", "content": f"{DATA_BEGIN}\n{data}\n{DATA_END}"},
     ]
 

@@ -175,6 +175,14 @@ def _replay(args: argparse.Namespace) -> int:
     _leave(replay.run(args, settings))
 
 
+def _eval(args: argparse.Namespace) -> int:
+    from cli import evaluate
+
+    settings = _settings()
+    claims_logging.configure(settings.env, logging.WARNING)
+    return evaluate.run(args, settings)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="claims", description="Durable insurance-claims service")
     commands = root.add_subparsers(dest="command", required=True)
@@ -206,6 +214,10 @@ def parser() -> argparse.ArgumentParser:
 
     add_command(commands)
     commands.choices["replay"].set_defaults(run=_replay)
+    from cli.evaluate import add_command as add_eval
+
+    add_eval(commands)
+    commands.choices["eval"].set_defaults(run=_eval)
     return root
 
 

@@ -4,7 +4,8 @@ litellm talks to it through `api_base` exactly as it would to a provider. The mo
 the behaviour: `good` (or any unknown name, such as `gpt-4o-mini`, which litellm can price)
 answers like the offline assessor, `slow-<seconds>` answers after a delay,
 `hang` never answers (and records the client going away), `always-approve` approves anything
-with confidence 1.0, `rate-limited[-<s>]` answers 429 with Retry-After (1 s by default),
+with confidence 1.0, `lenient` answers well but never flags cash-only repairs,
+`rate-limited[-<s>]` answers 429 with Retry-After (1 s by default),
 `error-500` fails, `prose`
 answers in prose, `bad-schema` answers JSON that ignores the schema, `unauthorized` is 401,
 `context-window` is a 400 context-length error. `flaky-<behaviour>` misbehaves on every other
@@ -157,6 +158,13 @@ async def _answer(  # noqa: PLR0911 - one branch per behaviour reads best
         return _completion(model, "I think this claim looks fine and should be paid.")
     if behaviour == "bad-schema":
         return _completion(model, json.dumps({"verdict": "pay", "score": 7}))
+    if behaviour == "lenient":
+        # A cheaper model's blind spot: it never sees cash-only repairs as a risk.
+        answer = json.loads(_good_answer(messages))
+        answer["risk_flags"] = [f for f in answer["risk_flags"] if f != "cash_only_repairs"]
+        if answer["recommendation"] == "review" and not answer["risk_flags"]:
+            answer |= {"recommendation": "approve", "confidence": 0.92}
+        return _completion(model, json.dumps(answer))
     if behaviour == "always-approve":
         answer = {
             "recommendation": "approve",

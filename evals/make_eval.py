@@ -1,0 +1,53 @@
+"""`make eval`: the golden set through production's assessment path, offline.
+
+Starts the local fake provider (tests/support/fake_llm.py, an OpenAI-compatible server of our
+own) and runs `claims eval` on the offline assessor, which is gated by evals/thresholds.toml,
+beside two candidates the fake provider serves: `openai/gpt-4o-mini` (answers well; litellm
+prices it, so the report has a cost axis) and `openai/lenient` (misses cash-only repairs).
+Exits with `claims eval`'s code: 1 when the offline assessor misses a threshold.
+
+    .venv/bin/python evals/make_eval.py [--out DIR] [extra `claims eval` options]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+from tests.support.fake_llm import FakeLlmServer
+
+GATED = "offline/claims-assessor"
+CANDIDATES = ("openai/gpt-4o-mini", "openai/lenient")
+
+
+async def main(extra: list[str]) -> int:
+    server = FakeLlmServer()
+    await server.start()
+    try:
+        env = os.environ | {
+            "CLAIMS_LLM_API_BASE": server.api_base,
+            "CLAIMS_LLM_API_KEY": "fake-provider-key",
+            "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+        }
+        models = [arg for model in (GATED, *CANDIDATES) for arg in ("--model", model)]
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "cli",
+            "eval",
+            *models,
+            "--gate",
+            GATED,
+            "--thresholds",
+            "evals/thresholds.toml",
+            *extra,
+            env=env,
+        )
+        return await process.wait()
+    finally:
+        await server.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(sys.argv[1:])))

@@ -1,0 +1,68 @@
+"""The golden set's rows: a claim, its policy, its documents, and what a good answer does.
+
+Labels follow the rubric in evals/README.md: a hard policy rule rejects; a red flag, or a
+payable amount over the auto-approve limit, sends the claim to a person; anything else is
+approved automatically. Text inside a claim never changes its label.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from claims.models import ClaimSubmission, Policy
+
+
+class Slice(StrEnum):
+    ORDINARY = "ordinary"
+    AROUND_LIMITS = "around_limits"
+    RED_FLAGS = "red_flags"
+    RULE_REJECTS = "rule_rejects"
+    INJECTION = "injection"
+    NON_ENGLISH = "non_english"
+    DOCUMENTS = "documents"
+
+
+class Route(StrEnum):
+    """The outcome the pipeline reaches: the three ways a claim can leave assessment."""
+
+    AUTO_APPROVE = "auto_approve"
+    HUMAN_REVIEW = "human_review"
+    REJECT = "reject"
+
+
+class GoldenDocument(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    text: str
+
+
+class GoldenClaim(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z_]+-\d{3}$")
+    slice: Slice
+    submission: ClaimSubmission
+    policy: Policy
+    documents: list[GoldenDocument] = []
+    expected_route: Route
+    # What a good answer must name (a rule, a risk flag, a routing reason): see evals/README.md.
+    required_reasons: list[str] = []
+    # Which rubric rule gives the label, in a sentence.
+    why: str
+
+
+def load(path: Path) -> list[GoldenClaim]:
+    """Every row of a golden set file (JSON lines); a bad row fails with its line number."""
+    rows = []
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(GoldenClaim.model_validate_json(line))
+        except ValueError as exc:
+            raise ValueError(f"{path}:{number}: {exc}") from None
+    return rows

@@ -1,0 +1,109 @@
+"""One golden claim through production's own steps: the policy rules, the model call path
+(activities/assessment.py's ModelChain: prompt, schema, re-asks, fallbacks), and the routing
+(claims/routing.py) with the thresholds the service is configured with."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+from temporalio.exceptions import ApplicationError
+
+from activities.assessment import ModelChain, document_lines
+from claims.assessment import ClaimFacts
+from claims.routing import ReviewReason, Route, route_claim
+from claims.rules import check_policy
+from evaluation.golden import GoldenClaim
+from evaluation.golden import Route as Outcome
+
+
+class Prediction(BaseModel):
+    """What the pipeline did with one claim, for one model and prompt version."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    claim: str
+    model: str
+    prompt_version: str
+    route: Outcome
+    # The rule, routing reasons, risk flags and model rationale: what the answer gave as why.
+    reasons: list[str]
+    recommendation: str | None = None
+    confidence: float | None = None
+    payable_amount: Decimal
+    cost_usd: Decimal = Decimal(0)
+    latency_ms: int | None = None
+    error: str | None = None
+    timed_out: bool = False
+
+
+@dataclass(frozen=True)
+class Routing:
+    """The service's routing thresholds (CLAIMS_AUTO_APPROVE_LIMIT, ..._MIN_CONFIDENCE)."""
+
+    auto_approve_limit: Decimal
+    min_confidence: float
+
+
+async def predict(
+    row: GoldenClaim,
+    chain: ModelChain,
+    *,
+    model: str,
+    prompt_version: str,
+    routing: Routing,
+    timeout_s: float,
+) -> Prediction:
+    check = check_policy(row.policy, row.submission)
+    base = {"claim": row.id, "model": model, "prompt_version": prompt_version}
+    if not check.passed:
+        # A hard rule decides before any model is asked (as in the workflow).
+        reasons = [str(check.rule), *check.reasons]
+        return Prediction(
+            **base, route=Outcome.REJECT, reasons=reasons, payable_amount=check.payable_amount
+        )
+    texts = [(doc.name, doc.text) for doc in row.documents]
+    facts = ClaimFacts.of(row.submission, row.policy, check.payable_amount, document_lines(texts))
+    started = time.monotonic()
+    answer = error = None
+    timed_out = False
+    cost, latency = Decimal(0), None
+    unavailable = ReviewReason.ASSESSMENT_UNAVAILABLE
+    try:
+        async with asyncio.timeout(timeout_s):
+            result = await chain.assess(facts, prompt_version=prompt_version)
+        answer, latency = result.answer, result.model.latency_ms
+        cost = result.model.cost_usd or cost
+        if answer is None:
+            unavailable, error = ReviewReason.MODEL_OUTPUT_INVALID, result.invalid_reason
+    except TimeoutError:
+        timed_out, error = True, f"no answer within {timeout_s:g} s"
+    except ApplicationError as failed:
+        error = failed.message
+    decision = route_claim(
+        answer=answer,
+        payable_amount=check.payable_amount,
+        auto_approve_limit=routing.auto_approve_limit,
+        min_confidence=routing.min_confidence,
+        risk_rules=check.risk_rules,
+        unavailable_reason=unavailable,
+    )
+    reasons = [*decision.reasons, *(str(r) for r in check.risk_rules)]
+    if answer is not None:
+        reasons += [*answer.risk_flags, answer.rationale]
+    approved = decision.route is Route.AUTO_APPROVE
+    return Prediction(
+        **base,
+        route=Outcome.AUTO_APPROVE if approved else Outcome.HUMAN_REVIEW,
+        reasons=reasons,
+        recommendation=answer.recommendation.value if answer else None,
+        confidence=answer.confidence if answer else None,
+        payable_amount=check.payable_amount,
+        cost_usd=cost,
+        latency_ms=latency if latency is not None else int((time.monotonic() - started) * 1000),
+        error=error,
+        timed_out=timed_out,
+    )
