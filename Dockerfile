@@ -16,6 +16,7 @@ COPY activities ./activities
 COPY workers ./workers
 COPY cli ./cli
 COPY migrations ./migrations
+COPY evaluation ./evaluation
 # Runtime dependencies only (no extras), pinned by the same constraints as development.
 RUN /opt/claims/bin/pip install -c constraints.txt .
 
