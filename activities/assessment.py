@@ -134,7 +134,10 @@ def _exhausted(faults: list[tuple[str, Fault]]) -> ApplicationError:
     delays = [f.retry_after_s for f in transient if f.retry_after_s is not None]
     return ApplicationError(
         f"no model answered ({summary})",
-        type="ModelTransientFailure",
+        # Every model timing out is told apart (shadows record it as `timed_out`).
+        type=ErrorType.MODEL_TIMED_OUT
+        if all(fault.timed_out for _, fault in faults)
+        else "ModelTransientFailure",
         # Honour the provider's Retry-After (the longest asked for) as the next retry delay.
         next_retry_delay=timedelta(seconds=max(delays)) if delays else None,
     )
@@ -232,15 +235,32 @@ class AssessmentActivities:
         documents: DocumentSource | None = None,
         limiter: RateLimiter | None = None,
     ) -> None:
-        self._chain = ModelChain(config, limiter)
+        self._config = config
+        self._limiter = limiter or RateLimiter(config.max_rps)
+        self._chain = ModelChain(config, self._limiter)
+        self._candidates: dict[str, ModelChain] = {}
         self._documents = documents or NoDocuments()
+
+    def _chain_for(self, model: str | None) -> ModelChain:
+        """Production's chain, or a shadow candidate's model alone (no fallbacks: a shadow
+        measures that model). Candidates share the worker's provider, key and rate limit."""
+        if model is None:
+            return self._chain
+        if model not in self._candidates:
+            config = self._config.model_copy(update={"model": model, "fallback_models": []})
+            self._candidates[model] = ModelChain(config, self._limiter)
+        return self._candidates[model]
 
     @activity.defn(name=c.ASSESS_CLAIM)
     async def assess_claim(self, request: c.AssessmentInput) -> c.AssessmentResult:
         """Ask the models in order for a structured assessment of one claim."""
         texts = await self._documents.texts(request.claim_id, request.document_ids)
         facts = request.facts.model_copy(update={"documents": document_lines(texts)})
-        return await self._chain.assess(facts, attempt=activity.info().attempt)
+        return await self._chain_for(request.model).assess(
+            facts,
+            attempt=activity.info().attempt,
+            prompt_version=request.prompt_version or PROMPT_VERSION,
+        )
 
 
 def document_lines(texts: Sequence[tuple[str, str]]) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any, Generic, TypedDict, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from claims.assessment import ClaimFacts, ModelAnswer
+from claims.assessment import ClaimFacts, ModelAnswer, ShadowSpec
 from claims.decisions import DecisionRecord, ModelFacts
 from claims.lifecycle import ClaimStatus, EventType, NotificationKind
 from claims.models import ClaimSubmission, Policy
@@ -34,6 +34,8 @@ RECORD_STEPS = "record_steps"
 ASSESS_CLAIM = "assess_claim"
 PAY_CLAIM = "pay_claim"
 RELEASE_PAYMENT = "release_payment"
+SHADOW_WITHIN_BUDGET = "shadow_within_budget"
+RECORD_SHADOW = "record_shadow"
 
 In = TypeVar("In", bound=BaseModel)
 Out = TypeVar("Out")
@@ -63,6 +65,9 @@ class SubmissionRecord(Contract):
 class PolicyCheckResult(Contract):
     check: PolicyCheck
     policy: Policy | None
+    # The shadow candidates of the claims worker that admitted the claim: the worker's own
+    # configuration, recorded in the claim's history, decides whether shadows run.
+    shadows: list[ShadowSpec] = []
 
 
 class TransitionInput(Contract):
@@ -101,6 +106,9 @@ class AssessmentInput(Contract):
     # Only ids: document text lives in Postgres and is read by the llm worker, never carried
     # through workflow history.
     document_ids: list[uuid.UUID] = []
+    # A shadow assessment names its candidate; production's leave these to the llm worker.
+    model: str | None = None
+    prompt_version: str | None = None
 
 
 class AssessmentResult(Contract):
@@ -199,3 +207,44 @@ class OutboxItem(Contract):
     """One attempt at one row; the attempt itself records its outcome and schedules the next."""
 
     id: int
+
+
+class ShadowInput(Contract):
+    """What a shadow assessment needs: production's facts and routing inputs, and a candidate."""
+
+    claim_id: uuid.UUID
+    # Which assessment of the claim this shadows (a claim is assessed again after documents).
+    round: int
+    spec: ShadowSpec
+    facts: ClaimFacts
+    document_ids: list[uuid.UUID] = []
+    payable_amount: Decimal
+    auto_approve_limit: Decimal
+    min_confidence: float
+    risk_rules: list[str] = []
+    llm_task_queue: str
+    llm_timeout_s: float
+
+
+class ShadowBudgetInput(Contract):
+    model: str
+
+
+class ShadowRecord(Contract):
+    """A shadow's outcome, stored beside the claim (never on it)."""
+
+    claim_id: uuid.UUID
+    round: int
+    model: str
+    prompt_version: str
+    # done, invalid (the model's output was unusable), failed, timed_out, over_budget
+    status: str
+    route: str | None = None
+    recommendation: str | None = None
+    confidence: float | None = None
+    rationale: str | None = None
+    risk_flags: list[str] = []
+    reasons: list[str] = []
+    cost_usd: Decimal | None = None
+    latency_ms: int | None = None
+    error: str | None = None

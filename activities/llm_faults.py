@@ -45,6 +45,8 @@ class Fault:
     kind: FaultKind
     reason: str
     retry_after_s: float | None = None
+    # The model did not answer within the per-call timeout.
+    timed_out: bool = False
 
 
 def _status_of(exc: BaseException) -> int | None:
@@ -84,9 +86,9 @@ def classify(exc: BaseException, secrets: Iterable[str | None] = ()) -> Fault:
     name = type(exc).__name__
     reason = f"{name}: {redact(str(exc), secrets)[:300]}"
     status = _status_of(exc)
-    if name in {"Timeout", "APITimeoutError", "APIConnectionError"} or isinstance(
-        exc, TimeoutError | ConnectionError
-    ):
+    if name in {"Timeout", "APITimeoutError"} or isinstance(exc, TimeoutError):
+        return Fault(FaultKind.TRANSIENT, reason, timed_out=True)
+    if name == "APIConnectionError" or isinstance(exc, ConnectionError):
         return Fault(FaultKind.TRANSIENT, reason)
     if status is None:
         # No HTTP answer at all (a library or network fault): worth another try later.

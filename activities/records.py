@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from temporalio import activity
 
 from activities import contracts as c
 from activities.failures import classified
+from claims.assessment import ShadowSpec
 from claims.models import ClaimSubmission
 from claims.rules import check_policy
 from infra.store import claims as claim_store
@@ -27,9 +28,17 @@ def _no_wake(webhooks: int, emails: int) -> None:
 class RecordActivities:
     """Activities bound to one engine; the worker builds this with its dependencies."""
 
-    def __init__(self, engine: AsyncEngine, wake: OutboxWake | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        wake: OutboxWake | None = None,
+        shadows: Sequence[ShadowSpec] = (),
+    ) -> None:
         self._engine = engine
         self._wake = wake or _no_wake
+        # This worker's shadow candidates (CLAIMS_LLM_SHADOW_MODELS), told to each claim it
+        # admits: recorded in the claim's history, so replay takes the same path.
+        self._shadows = list(shadows)
 
     @activity.defn(name=c.ADMIT_CLAIM)
     async def admit_claim(self, record: c.SubmissionRecord) -> c.PolicyCheckResult:
@@ -42,7 +51,7 @@ class RecordActivities:
             queued = await _record_submission(conn, record)
             result = await _check_policy(conn, record.submission)
         self._wake(queued, 0)
-        return result
+        return result.model_copy(update={"shadows": self._shadows}) if self._shadows else result
 
     @activity.defn(name=c.RECORD_STEPS)
     async def record_steps(self, steps: c.StepsInput) -> None:

@@ -72,6 +72,38 @@ class BusinessCollector(Collector):
         for model, count in sorted(stats.llm_calls_by_model.items()):
             by_model.add_metric([model], count)
         yield by_model
+        yield from _shadow_metrics(stats)
+
+
+def _shadow_metrics(stats: BusinessStats) -> Iterator[Metric]:
+    """Shadow assessments (workflows/shadow.py): how many per model and outcome (over_budget
+    says a candidate's daily budget stopped it), how often they agreed with production, and
+    what they cost."""
+    assessed = CounterMetricFamily(
+        "claims_llm_shadow_assessments",
+        "Shadow assessments by candidate model and outcome (done, invalid, failed, timed_out, "
+        "over_budget)",
+        labels=["model", "status"],
+    )
+    for (model, status), count in sorted(stats.shadows.items()):
+        assessed.add_metric([model, status], count)
+    yield assessed
+    for name, text, figures in (
+        ("agreements", "routed as production did", stats.shadow_agreements),
+        ("disagreements", "routed otherwise than production", stats.shadow_disagreements),
+    ):
+        family = CounterMetricFamily(
+            f"claims_llm_shadow_{name}", f"Shadow assessments {text}", labels=["model"]
+        )
+        for model, count in sorted(figures.items()):
+            family.add_metric([model], count)
+        yield family
+    cost = CounterMetricFamily(
+        "claims_llm_shadow_cost_usd", "Shadow assessments' LLM cost in USD", labels=["model"]
+    )
+    for model, usd in sorted(stats.shadow_cost_usd.items()):
+        cost.add_metric([model], float(usd))
+    yield cost
 
 
 BUSINESS = BusinessCollector()

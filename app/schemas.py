@@ -126,6 +126,26 @@ class ClaimSummary(BaseModel):
     submitted_by: str | None = None
 
 
+class ShadowOut(BaseModel):
+    """A candidate model's assessment of the claim, beside production's (staff only)."""
+
+    model: str
+    prompt_version: str
+    round: int
+    status: str
+    route: str | None
+    production_route: str | None
+    agrees: bool | None
+    recommendation: str | None
+    confidence: float | None
+    rationale: str | None
+    risk_flags: list[str]
+    cost_usd: Decimal | None
+    latency_ms: int | None
+    error: str | None
+    created_at: dt.datetime
+
+
 class ClaimOut(ClaimSummary):
     claimant: Claimant
     incident_date: dt.date
@@ -134,6 +154,8 @@ class ClaimOut(ClaimSummary):
     payment: PaymentOut | None
     documents: list[DocumentOut] = []
     events: list[EventOut]
+    # Shadow assessments by candidate models: shown to adjusters and admins, null otherwise.
+    shadows: list[ShadowOut] | None = None
 
 
 class SubmitResponse(BaseModel):

@@ -18,10 +18,11 @@ from app.schemas import (
     EventOut,
     ModelOut,
     PaymentOut,
+    ShadowOut,
 )
 from claims.models import Claimant
 from infra.store import claims as claim_store
-from infra.store import documents, payments
+from infra.store import documents, payments, shadows
 
 
 def summary(row: RowMapping) -> ClaimSummary:
@@ -95,3 +96,19 @@ async def view_of_row(*, conn: AsyncConnection, row: RowMapping) -> ClaimOut:
         documents=[DocumentOut.model_validate(dict(d)) for d in docs],
         events=[EventOut(at=e["at"], type=e["type"], detail=e["detail"]) for e in events],
     )
+
+
+async def shadows_of(*, conn: AsyncConnection, claim_id: uuid.UUID) -> list[ShadowOut]:
+    """The candidates' assessments of the claim, each beside production's route."""
+    rows = await shadows.for_claim(conn=conn, claim_id=claim_id)
+    return [
+        ShadowOut.model_validate(
+            dict(row)
+            | {
+                "agrees": row["route"] == row["production_route"]
+                if row["route"] and row["production_route"]
+                else None
+            }
+        )
+        for row in rows
+    ]

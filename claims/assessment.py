@@ -109,6 +109,15 @@ def answer_json_schema() -> dict[str, Any]:
     }
 
 
+class ShadowSpec(BaseModel):
+    """A candidate that assesses live claims beside production (CLAIMS_LLM_SHADOW_MODELS)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model: str
+    prompt_version: str
+
+
 class ClaimFacts(BaseModel):
     """Everything the model is shown about a claim; nothing identifying the claimant."""
 

@@ -77,6 +77,7 @@ class ErrorType(StrEnum):
     # Activities: business answers that retrying cannot change.
     PAYMENT_REFUSED = "PaymentRefused"
     MODEL_UNAVAILABLE = "ModelUnavailable"
+    MODEL_TIMED_OUT = "ModelTimedOut"
     DOCUMENTS_UNAVAILABLE = "DocumentsUnavailable"
     # Update validators: the claim cannot take this request (409), or the request is bad (422).
     CLAIM_NOT_AWAITING_REVIEW = "ClaimNotAwaitingReview"

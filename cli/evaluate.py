@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import sys
 import time
@@ -19,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from claims.assessment import PROMPT_VERSION, PROMPTS
-from evaluation import gate, golden, html, report, runner
+from evaluation import gate, golden, html, live, report, runner
 from evaluation.pipeline import Routing
+from infra.db import create_engine
 from infra.settings import Settings
+from infra.store import shadows
 
 DEFAULT_GOLDEN = Path("evals/claims.jsonl")
 DEFAULT_OUT = Path(".data/eval")
@@ -58,6 +61,13 @@ def add_command(commands: Any) -> None:
         "beside it are reported, not gated",
     )
     command.add_argument("--fresh", action="store_true", help="ignore the cache of an earlier run")
+    command.add_argument(
+        "--live",
+        action="store_true",
+        help="report on the shadow assessments of live claims instead (needs "
+        "CLAIMS_DATABASE_URL), with adjusters' decisions as labels where a person decided",
+    )
+    command.add_argument("--since", default="7d", help="with --live: how far back (7d, 36h)")
 
 
 def _candidates(args: argparse.Namespace, settings: Settings) -> list[runner.Candidate]:
@@ -118,6 +128,8 @@ def _progress(started: float) -> runner.Progress:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.live:
+        return _live(args, settings)
     if args.concurrency < 1:
         raise SystemExit("claims eval: --concurrency must be at least 1")
     candidates = _candidates(args, settings)
@@ -193,3 +205,38 @@ def summary_table(built: dict[str, Any]) -> str:
         "  ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True))
         for line in lines
     )
+
+
+def _live(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.database_url is None:
+        raise SystemExit("claims eval --live: set CLAIMS_DATABASE_URL (the service's database)")
+    now = dt.datetime.now(dt.UTC)
+    try:
+        since = live.parse_since(args.since, now)
+    except ValueError as exc:
+        raise SystemExit(f"claims eval: {exc}") from None
+
+    async def read() -> dict[str, Any]:
+        engine = create_engine(settings.database_url or "")
+        try:
+            async with engine.connect() as conn:
+                rows = await shadows.since(conn=conn, start=since)
+        finally:
+            await engine.dispose()
+        return live.build(rows, since=since)
+
+    built = asyncio.run(read())
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "live.json").write_text(json.dumps(built, indent=2) + "\n")
+    (args.out / "live.html").write_text(html.render_live(built))
+    for candidate in built["candidates"]:
+        print(
+            f"{candidate['name']}: {candidate['shadows']} shadows, agrees with production "
+            f"{html.figure(candidate['agreement_with_production'])}, with adjusters "
+            f"{html.figure(candidate['agreement_with_adjusters'])}, "
+            f"{len(candidate['money_at_stake'])} disagreements with money at stake"
+        )
+    if not built["candidates"]:
+        print(f"no shadow assessments since {built['since']}")
+    print(f"report: {args.out / 'live.html'} and {args.out / 'live.json'}")
+    return 0

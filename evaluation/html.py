@@ -218,3 +218,45 @@ Routing: auto-approve up to {escape(routing["auto_approve_limit"])} with confide
 <h2>Where the candidates disagree</h2>{_pairs(report) or "<p>One candidate only.</p>"}
 </main></body></html>
 """
+
+
+def render_live(report: dict[str, Any]) -> str:
+    """The live report: each candidate's agreement, and the disagreements with money at stake."""
+    rows = "".join(
+        f"<tr><th scope='row'>{escape(c['name'])}</th><td>{c['shadows']}</td>"
+        f"<td>{figure(c['agreement_with_production'])} ({c['compared_with_production']})</td>"
+        f"<td>{figure(c['agreement_with_adjusters'])} ({c['compared_with_adjusters']})</td>"
+        f"<td>{escape(', '.join(f'{k} {v}' for k, v in sorted(c['statuses'].items())))}</td>"
+        f"<td>{escape(c['cost_usd'])}</td></tr>"
+        for c in report["candidates"]
+    )
+    stakes = []
+    for c in report["candidates"]:
+        listed = "".join(
+            f"<tr><td>{escape(d['claim_id'])}</td><td>{escape(d['candidate_route'] or '—')}</td>"
+            f"<td>{escape(d['production_route'] or '—')}</td>"
+            f"<td>{escape(d['adjuster'] or '—')}</td><td>{escape(d['payable'])}</td></tr>"
+            for d in c["money_at_stake"]
+        )
+        stakes.append(
+            f"<h2>{escape(c['name'])}: disagreements with money at stake</h2>"
+            + (
+                "<table><thead><tr><th scope='col'>claim</th><th scope='col'>candidate</th>"
+                "<th scope='col'>production</th><th scope='col'>adjuster</th>"
+                f"<th scope='col'>payable</th></tr></thead><tbody>{listed}</tbody></table>"
+                if listed
+                else "<p>None.</p>"
+            )
+        )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Shadow assessments</title>
+<style>{STYLE}</style></head><body><main>
+<h1>Shadow assessments since {escape(report["since"])}</h1>
+<table id="summary"><caption>Candidates on live claims (compared claims in brackets)</caption>
+<thead><tr><th scope="col">candidate</th><th scope="col">shadows</th>
+<th scope="col">agrees with production</th><th scope="col">agrees with adjusters</th>
+<th scope="col">outcomes</th><th scope="col">cost (USD)</th></tr></thead>
+<tbody>{rows}</tbody></table>
+{"".join(stakes)}
+</main></body></html>
+"""

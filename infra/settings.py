@@ -13,6 +13,7 @@ from pydantic_settings import SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from claims.assessment import PROMPT_VERSION, PROMPTS
 from claims.delivery import Pacing
 from infra.api_keys import ApiKey, Role, find_key, parse_api_keys, production_key_problems
 from infra.encryption import KeyRingError, parse_key_ring
@@ -195,6 +196,28 @@ class Settings(
     def codec_endpoint(self) -> str:
         """Where operators' tools reach our codec (the API's /codec)."""
         return f"http://{self.api_host}:{self.api_port}/codec"
+
+    @model_validator(mode="after")
+    def _known_shadow_prompts(self) -> Settings:
+        self.shadow_specs  # noqa: B018 - parsed now, so a wrong entry stops the process at start
+        return self
+
+    @property
+    def shadow_specs(self) -> list[tuple[str, str]]:
+        """(model, prompt version) of each shadow candidate."""
+        specs = []
+        for entry in self.llm_shadow_models.split(","):
+            model, _, version = entry.strip().partition("@")
+            if not model:
+                continue
+            version = version or PROMPT_VERSION
+            if version not in PROMPTS:
+                known = ", ".join(PROMPTS)
+                raise ValueError(
+                    f"CLAIMS_LLM_SHADOW_MODELS: no prompt version {version!r} (known: {known})"
+                )
+            specs.append((model, version))
+        return specs
 
     @property
     def fallback_models(self) -> list[str]:

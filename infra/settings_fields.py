@@ -168,6 +168,16 @@ class AssessmentSettings(BaseSettings):
     limit), and model calls per second per worker
     """
 
+    llm_shadow_models: str = Field(default="", pattern=r"^[\x21-\x7e ,]*$")
+    """candidate models that assess every new claim beside production, never changing its
+    route (comma separated; `model@<prompt version>` picks a prompt); read by the claims worker.
+    Empty: no shadows
+    """
+    llm_shadow_budget_usd: Decimal = Field(default=Decimal("10"), ge=0)
+    """daily spend (UTC) per shadow model; past it that model stops shadowing until the next day,
+    and `/metrics` says so
+    """
+
     auto_approve_limit: Decimal = Field(default=Decimal("5000"), ge=0)
     """largest payable amount that may be approved without a human"""
     # The model confidence auto-approval needs; each claim keeps the value in force at submission.

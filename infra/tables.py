@@ -112,6 +112,34 @@ decision = sa.Table(
     sa.UniqueConstraint("claim_id", "step", name="uq_decision_claim_id_step"),
 )
 
+# A candidate model's assessment of a live claim (workflows/shadow.py): beside the claim, never
+# on it. One row per claim, assessment round and candidate.
+shadow_assessment = sa.Table(
+    "shadow_assessment",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("claim_id", sa.Uuid, sa.ForeignKey("claim.claim_id"), nullable=False),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("model", sa.Text, nullable=False),
+    sa.Column("prompt_version", sa.Text, nullable=False),
+    # done, invalid, failed, timed_out, over_budget
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("route", sa.Text),
+    sa.Column("recommendation", sa.Text),
+    sa.Column("confidence", sa.Float),
+    sa.Column("rationale", sa.Text),
+    sa.Column("risk_flags", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
+    sa.Column("reasons", JSONB, nullable=False, server_default=sa.text("'[]'::jsonb")),
+    sa.Column("cost_usd", sa.Numeric(12, 6)),
+    sa.Column("latency_ms", sa.Integer),
+    sa.Column("error", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.UniqueConstraint(
+        "claim_id", "round", "model", "prompt_version", name="uq_shadow_assessment_claim_round"
+    ),
+    sa.Index("ix_shadow_assessment_model_created_at", "model", "created_at"),
+)
+
 payment = sa.Table(
     "payment",
     metadata,

@@ -1,7 +1,10 @@
-"""The claims worker: ClaimWorkflow plus the Postgres, payment and notification activities."""
+"""The claims worker: ClaimWorkflow and its shadow assessments, plus the Postgres, payment and
+notification activities."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -11,9 +14,12 @@ from temporalio.worker import Worker, WorkerDeploymentConfig
 import workflows
 from activities.payment import LedgerRail, PaymentActivities, PaymentRail
 from activities.records import OutboxWake, RecordActivities
+from activities.shadows import ShadowActivities
+from claims.assessment import ShadowSpec
 from workers.workflow_code import keep_workflow_code
 from workflows.claim import ClaimWorkflow
 from workflows.sandbox import claim_workflow_runner
+from workflows.shadow import ShadowAssessmentWorkflow
 
 
 def build_claims_worker(
@@ -25,6 +31,8 @@ def build_claims_worker(
     rail: PaymentRail | None = None,
     records: RecordActivities | None = None,
     wake: OutboxWake | None = None,
+    shadows: Sequence[ShadowSpec] = (),
+    shadow_budget_usd: Decimal = Decimal(10),
     **options: Any,
 ) -> Worker:
     """A worker serving ClaimWorkflow and every activity that touches Postgres.
@@ -34,12 +42,13 @@ def build_claims_worker(
     `options` are Worker options from configuration (concurrency, cache size, shutdown grace).
     """
     keep_workflow_code(workflows)
-    records = records or RecordActivities(engine, wake)
+    records = records or RecordActivities(engine, wake, shadows)
     payments = PaymentActivities(engine, rail or LedgerRail())
+    shadow_steps = ShadowActivities(engine, shadow_budget_usd)
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[ClaimWorkflow],
+        workflows=[ClaimWorkflow, ShadowAssessmentWorkflow],
         deployment_config=deployment,
         workflow_runner=claim_workflow_runner(),
         activities=[
@@ -47,6 +56,8 @@ def build_claims_worker(
             records.record_steps,
             payments.pay_claim,
             payments.release_payment,
+            shadow_steps.shadow_within_budget,
+            shadow_steps.record_shadow,
         ],
         **options,
     )

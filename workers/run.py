@@ -26,6 +26,7 @@ from tenacity import AsyncRetrying, before_sleep_log, stop_after_delay, wait_exp
 
 from activities.assessment import PostgresDocuments
 from activities.payment import LedgerRail
+from claims.assessment import ShadowSpec
 from infra.db import create_engine
 from infra.settings import Settings
 from infra.telemetry import configure_tracing, tracing_interceptors, worker_runtime
@@ -177,6 +178,8 @@ async def _run_claims_worker(settings: Settings) -> None:
             deployment=deployment,
             rail=rail,
             wake=OutboxWaker(client, settings),
+            shadows=[ShadowSpec(model=m, prompt_version=v) for m, v in settings.shadow_specs],
+            shadow_budget_usd=settings.llm_shadow_budget_usd,
             max_concurrent_activities=settings.worker_max_concurrent_activities,
             max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
             max_cached_workflows=settings.workflow_cache_size,

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import ActivityError, WorkflowAlreadyStartedError
+from temporalio.workflow import ParentClosePolicy
 
 from activities import contracts as c
 from claims.assessment import ClaimFacts
@@ -23,6 +24,10 @@ from workflows import policies
 from workflows.bound import BoundToClaim
 from workflows.calls import start_remote
 from workflows.parking import ClaimCancelledError
+from workflows.shadow import ShadowAssessmentWorkflow, shadow_workflow_id
+
+# Claims that began before shadow assessments existed replay without starting any.
+SHADOWS_PATCH = "shadow-assessments"
 
 
 class Assessment(BoundToClaim):
@@ -34,6 +39,7 @@ class Assessment(BoundToClaim):
         self._board.wait_on("assessment")
         facts = ClaimFacts.of(self._input.submission, claim.policy, claim.payable_amount)
         handle = await self.start_assessment(facts)
+        await self.start_shadows(facts)
         await workflow.wait_condition(lambda: handle.done() or cancel_requested())
         if cancel_requested() and not handle.done():
             handle.cancel()
@@ -81,6 +87,44 @@ class Assessment(BoundToClaim):
             retry=policies.llm_retry(config.llm_max_attempts),
             summary=f"Assess claim with {config.llm_model or 'the LLM'}",
         )
+
+    async def start_shadows(self, facts: ClaimFacts) -> None:
+        """Start each shadow candidate on the same facts (workflows/shadow.py); the claim waits
+        for their start, never their end, and a shadow can never fail it."""
+        claim = self._claim
+        claim.assessment_rounds += 1
+        # The candidates came from the admitting worker, recorded in this history; a claim
+        # that began before shadows existed has none and replays as it ran.
+        if not claim.shadows or not workflow.patched(SHADOWS_PATCH):
+            return
+        config = self._input.config
+        info = workflow.info()
+        for index, spec in enumerate(claim.shadows):
+            shadow = c.ShadowInput(
+                claim_id=self._input.claim_id,
+                round=claim.assessment_rounds,
+                spec=spec,
+                facts=facts,
+                document_ids=claim.document_ids,
+                payable_amount=claim.payable_amount,
+                auto_approve_limit=config.auto_approve_limit,
+                min_confidence=config.auto_approve_min_confidence,
+                risk_rules=[str(r) for r in claim.risk_rules],
+                llm_task_queue=config.llm_task_queue,
+                llm_timeout_s=config.llm_timeout_s,
+            )
+            try:
+                await workflow.start_child_workflow(
+                    ShadowAssessmentWorkflow.run,
+                    shadow,
+                    id=shadow_workflow_id(info.workflow_id, claim.assessment_rounds, index),
+                    task_queue=info.task_queue,
+                    parent_close_policy=ParentClosePolicy.ABANDON,
+                    static_summary=f"Shadow assessment by {spec.model}",
+                )
+            except WorkflowAlreadyStartedError:
+                # Started by an earlier run of this claim (a reset): it is running already.
+                workflow.logger.info("shadow %s already started", spec.model)
 
     async def record_assessment(
         self, result: c.AssessmentResult | None, routing: RoutingDecision

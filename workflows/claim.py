@@ -166,6 +166,7 @@ class ClaimWorkflow:
         self._claim.payable_amount = check.payable_amount
         self._claim.policy = checked.policy
         self._claim.risk_rules = list(check.risk_rules)
+        self._claim.shadows = list(checked.shadows)
         if not check.passed:
             self._claim.closing = ClaimStatus.REJECTED
             await self._steps.reject_by_rule(check)

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from claims.assessment import ShadowSpec
 from claims.lifecycle import ClaimStatus
 from claims.models import ClaimSubmission, Policy
 from claims.rules import RiskRule
@@ -146,6 +147,10 @@ class ClaimState(BaseModel):
     review_reasons: list[str] = []
     review_due_at: dt.datetime | None = None
     documents_before_request: int = 0
+    # Shadow candidates the admitting worker named (workflows/shadow.py), and how many times the
+    # claim has been assessed (each assessment's shadows are their own round).
+    shadows: list[ShadowSpec] = []
+    assessment_rounds: int = 0
 
 
 # The forward reference in ClaimWorkflowInput.state resolves once ClaimState exists.

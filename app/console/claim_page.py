@@ -17,8 +17,8 @@ from urllib.parse import quote
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.schemas import ClaimOut
-from app.views import view_of_row
+from app.schemas import ClaimOut, ShadowOut
+from app.views import shadows_of, view_of_row
 from claims.lifecycle import ClaimStatus, EventType
 from claims.models import Policy
 from infra.store import claims as claim_store
@@ -57,6 +57,7 @@ class ClaimPage:
     ledger: Sequence[RowMapping]
     documents: list[DocumentText] = field(default_factory=list)
     workflow_url: str | None = None
+    shadows: list[ShadowOut] = field(default_factory=list)
 
     @property
     def in_motion(self) -> bool:
@@ -100,6 +101,7 @@ async def load(
                 claim_id=claim_id,
                 document_ids=[d.document_id for d in claim.documents],
             )
+            shadows = await shadows_of(conn=snapshot, claim_id=claim_id)
     requested = _latest_detail(claim, EventType.REVIEW_REQUESTED)
     shown = []
     for doc, (_, text) in zip(claim.documents, texts, strict=True):
@@ -122,4 +124,5 @@ async def load(
         ledger=ledger,
         documents=shown,
         workflow_url=workflow_link(ui_url, namespace, claim.workflow_id),
+        shadows=shadows,
     )

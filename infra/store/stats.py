@@ -8,6 +8,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from infra.store import shadows
 from infra.tables import claim, decision
 
 
@@ -20,6 +21,11 @@ class BusinessStats:
     llm_output_tokens: int = 0
     llm_cost_usd: Decimal = Decimal(0)
     llm_calls_by_model: dict[str, int] = field(default_factory=dict)
+    # Shadow assessments per (model, status); agreements, disagreements and cost per model.
+    shadows: dict[tuple[str, str], int] = field(default_factory=dict)
+    shadow_agreements: dict[str, int] = field(default_factory=dict)
+    shadow_disagreements: dict[str, int] = field(default_factory=dict)
+    shadow_cost_usd: dict[str, Decimal] = field(default_factory=dict)
 
 
 async def business_stats(*, conn: AsyncConnection) -> BusinessStats:
@@ -58,4 +64,16 @@ async def business_stats(*, conn: AsyncConnection) -> BusinessStats:
         .group_by(decision.c.model_name)
     )
     stats.llm_calls_by_model = {r[0]: int(r[1]) for r in rows}
+    for row in await shadows.counts(conn=conn):
+        model = row["model"]
+        stats.shadows[(model, row["status"])] = int(row["assessments"])
+        stats.shadow_agreements[model] = stats.shadow_agreements.get(model, 0) + int(
+            row["agreements"] or 0
+        )
+        stats.shadow_disagreements[model] = stats.shadow_disagreements.get(model, 0) + int(
+            row["disagreements"] or 0
+        )
+        stats.shadow_cost_usd[model] = stats.shadow_cost_usd.get(model, Decimal(0)) + Decimal(
+            row["cost_usd"]
+        )
     return stats

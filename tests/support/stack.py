@@ -18,6 +18,7 @@ from activities.assessment import LlmConfig, PostgresDocuments
 from activities.payment import PaymentRail
 from activities.records import RecordActivities
 from app.submission import claim_config
+from claims.assessment import ShadowSpec
 from claims.lifecycle import ClaimStatus
 from claims.models import ClaimSubmission, Policy
 from infra.settings import Settings
@@ -167,6 +168,8 @@ async def running_stack(
                 rail=rail,
                 records=records,
                 wake=OutboxWaker(client, settings),
+                shadows=[ShadowSpec(model=m, prompt_version=v) for m, v in settings.shadow_specs],
+                shadow_budget_usd=settings.llm_shadow_budget_usd,
             )
         )
         # Webhook deliveries (and e-mails, when the settings name an SMTP server).

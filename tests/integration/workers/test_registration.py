@@ -14,8 +14,17 @@ from workers.claims_worker import build_claims_worker
 from workers.llm_worker import build_llm_worker
 from workers.versioning import deployment_config
 
-# Every activity name the workflow refers to (activities/contracts.py).
-CALLED = {c.ADMIT_CLAIM, c.RECORD_STEPS, c.ASSESS_CLAIM, c.PAY_CLAIM, c.RELEASE_PAYMENT}
+# Every activity name the workflows refer to (activities/contracts.py): the claim's, and its
+# shadow assessments' (workflows/shadow.py).
+CALLED = {
+    c.ADMIT_CLAIM,
+    c.RECORD_STEPS,
+    c.ASSESS_CLAIM,
+    c.PAY_CLAIM,
+    c.RELEASE_PAYMENT,
+    c.SHADOW_WITHIN_BUDGET,
+    c.RECORD_SHADOW,
+}
 
 
 def registered(worker) -> list[str]:

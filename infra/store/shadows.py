@@ -1,0 +1,119 @@
+"""Shadow assessments in Postgres: written once per claim, round and candidate; read beside
+the claim, summed per model for the daily budget, and joined to production's decision for
+agreement."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from infra.tables import claim, decision, shadow_assessment
+
+_INSERT = insert(shadow_assessment).on_conflict_do_nothing(
+    constraint="uq_shadow_assessment_claim_round"
+)
+
+
+async def record(*, conn: AsyncConnection, values: dict[str, Any]) -> None:
+    """Store a shadow's outcome (idempotent: a retried write stores nothing twice)."""
+    await conn.execute(_INSERT, values)
+
+
+async def spent_today(*, conn: AsyncConnection, model: str, now: dt.datetime) -> Decimal:
+    """What `model` has cost in shadow assessments since midnight UTC."""
+    midnight = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    spent = await conn.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(shadow_assessment.c.cost_usd), 0)).where(
+            shadow_assessment.c.model == model, shadow_assessment.c.created_at >= midnight
+        )
+    )
+    return Decimal(str(spent))
+
+
+def _production_route() -> sa.ScalarSelect[Any]:
+    """The route production's model decided for the same claim (its latest assessment)."""
+    return (
+        sa.select(sa.case((decision.c.outcome == "approve", "auto_approve"), else_="human_review"))
+        .where(
+            decision.c.claim_id == shadow_assessment.c.claim_id,
+            decision.c.decided_by == "model",
+        )
+        .order_by(decision.c.step.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+async def for_claim(*, conn: AsyncConnection, claim_id: uuid.UUID) -> Sequence[RowMapping]:
+    """A claim's shadows, oldest first, each with production's route beside it."""
+    result = await conn.execute(
+        sa.select(shadow_assessment, _production_route().label("production_route"))
+        .where(shadow_assessment.c.claim_id == claim_id)
+        .order_by(shadow_assessment.c.round, shadow_assessment.c.id)
+    )
+    return result.mappings().all()
+
+
+def _adjuster_outcome() -> sa.ScalarSelect[Any]:
+    """The claim's latest decision by a person (approve, reject, request_info), if any."""
+    return (
+        sa.select(decision.c.outcome)
+        .where(
+            decision.c.claim_id == shadow_assessment.c.claim_id,
+            decision.c.decided_by == "adjuster",
+        )
+        .order_by(decision.c.step.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+async def since(*, conn: AsyncConnection, start: dt.datetime) -> Sequence[RowMapping]:
+    """Every shadow since `start`, with production's route, the adjuster's final decision and
+    the claim's payable amount (for `claims eval --live`)."""
+    result = await conn.execute(
+        sa.select(
+            shadow_assessment,
+            _production_route().label("production_route"),
+            _adjuster_outcome().label("adjuster_outcome"),
+            claim.c.payable_amount,
+        )
+        .join(claim, claim.c.claim_id == shadow_assessment.c.claim_id)
+        .where(shadow_assessment.c.created_at >= start)
+        .order_by(shadow_assessment.c.created_at, shadow_assessment.c.id)
+    )
+    return result.mappings().all()
+
+
+async def counts(*, conn: AsyncConnection) -> Sequence[RowMapping]:
+    """Per model and status: how many shadows, how many agree with production, their cost."""
+    production = _production_route()
+    agrees = sa.case((shadow_assessment.c.route == production, 1), else_=0)
+    disagrees = sa.case(
+        (
+            sa.and_(
+                shadow_assessment.c.route.is_not(None), shadow_assessment.c.route != production
+            ),
+            1,
+        ),
+        else_=0,
+    )
+    result = await conn.execute(
+        sa.select(
+            shadow_assessment.c.model,
+            shadow_assessment.c.status,
+            sa.func.count().label("assessments"),
+            sa.func.sum(agrees).label("agreements"),
+            sa.func.sum(disagrees).label("disagreements"),
+            sa.func.coalesce(sa.func.sum(shadow_assessment.c.cost_usd), 0).label("cost_usd"),
+        ).group_by(shadow_assessment.c.model, shadow_assessment.c.status)
+    )
+    return result.mappings().all()

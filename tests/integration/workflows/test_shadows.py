@@ -1,0 +1,215 @@
+"""Shadow assessments on live claims: recorded beside the claim, never changing it.
+
+A candidate that disagrees, fails, times out or is over its budget leaves the claim's timeline
+and outcome exactly as a run without shadows gives them; each shadow's outcome is recorded once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import sys
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from temporalio.worker import Replayer
+
+from activities.assessment import LlmConfig
+from activities.llm_client import OFFLINE_MODEL
+from evaluation import live
+from infra.store import shadows
+from tests.support.api import (
+    ADJUSTER,
+    ADMIN,
+    SUBMITTER,
+    TERMINAL,
+    create_policy,
+    review,
+    wait_for_claim,
+)
+from tests.support.console import console_for
+from tests.support.fake_llm import FakeLlmServer
+from tests.support.stack import Stack, StackFactory
+from tests.support.waiting import wait_for
+from workflows.claim import ClaimWorkflow
+from workflows.sandbox import claim_workflow_runner
+from workflows.shadow import ShadowAssessmentWorkflow
+
+CASH_ONLY = "The garage only took cash, so I paid in cash for the new door panel; no invoice."
+ORDINARY = "Rear-ended at a red light; bumper replaced at the dealer, invoice attached."
+
+
+def production(server: FakeLlmServer) -> LlmConfig:
+    """Production's offline model; candidates reach the fake provider through the same base."""
+    return LlmConfig(model=OFFLINE_MODEL, api_base=server.api_base, api_key="sk-test", timeout_s=1)
+
+
+async def run_claim(stack: Stack, description: str) -> tuple[str, dict[str, Any]]:
+    number = await create_policy(stack.http)
+    body = {
+        "policy_number": number,
+        "claimant": {"name": "Ada Lovelace", "email": "ada@example.com"},
+        "claim_type": "auto",
+        "incident_date": "2026-06-15",
+        "amount": "1250.00",
+        "currency": "USD",
+        "description": description,
+    }
+    submitted = await stack.http.post("/v1/claims", json=body, headers=SUBMITTER)
+    assert submitted.status_code == 202, submitted.text
+    claim_id: str = submitted.json()["claim_id"]
+    settled = await wait_for_claim(stack.http, claim_id, TERMINAL | {"awaiting_review"})
+    return claim_id, settled
+
+
+def timeline(claim: dict[str, Any]) -> list[tuple[str, Any]]:
+    return [(e["type"], e["detail"].get("route")) for e in claim["events"]]
+
+
+async def shadow_rows(stack: Stack, claim_id: str, count: int) -> list[dict[str, Any]]:
+    async def rows() -> list[dict[str, Any]]:
+        async with stack.engine.connect() as conn:
+            found = await shadows.for_claim(conn=conn, claim_id=uuid.UUID(claim_id))
+        return [dict(r) for r in found]
+
+    return await wait_for(rows, lambda found: len(found) >= count, what=f"{count} shadows")
+
+
+async def test_shadows_that_disagree_fail_or_time_out_change_nothing_about_the_claim(
+    make_stack: StackFactory, fake_llm: FakeLlmServer
+) -> None:
+    async with make_stack(llm=production(fake_llm)) as plain:
+        _, without = await run_claim(plain, CASH_ONLY)
+    candidates = "openai/lenient,openai/error-500,openai/hang"
+    async with make_stack(llm=production(fake_llm), llm_shadow_models=candidates) as shadowed:
+        claim_id, with_shadows = await run_claim(shadowed, CASH_ONLY)
+        rows = await shadow_rows(shadowed, claim_id, 3)
+        again = (await shadowed.http.get(f"/v1/claims/{claim_id}", headers=ADMIN)).json()
+        mine = await shadowed.http.get(f"/v1/claims/{claim_id}", headers=SUBMITTER)
+    # The claim: same status, same route, same timeline, as if no candidate had been asked.
+    assert with_shadows["status"] == without["status"] == "awaiting_review"
+    assert timeline(with_shadows) == timeline(without)
+    assert timeline(again) == timeline(without)
+
+    # The claim's history (with its patch marker and child starts) and a shadow's replay on
+    # this code: no nondeterminism for a worker picking either up after a restart.
+    replayer = Replayer(
+        workflows=[ClaimWorkflow, ShadowAssessmentWorkflow],
+        data_converter=shadowed.client.data_converter,
+        workflow_runner=claim_workflow_runner(),
+    )
+    for workflow_id in (f"claim-{claim_id}", f"claim-{claim_id}-shadow-1-0"):
+        history = await shadowed.client.get_workflow_handle(workflow_id).fetch_history()
+        await replayer.replay_workflow(history)
+
+    by_model = {r["model"]: r for r in rows}
+    lenient = by_model["openai/lenient"]
+    assert (lenient["status"], lenient["route"]) == ("done", "auto_approve")
+    assert lenient["production_route"] == "human_review"  # a disagreement, on record
+    assert by_model["openai/error-500"]["status"] == "failed"
+    assert by_model["openai/hang"]["status"] == "timed_out"
+    assert {r["round"] for r in rows} == {1}
+    # Staff see the shadows on the claim; its submitter never does.
+    staff = again["shadows"]
+    assert {s["model"] for s in staff} == set(by_model)
+    assert next(s for s in staff if s["model"] == "openai/lenient")["agrees"] is False
+    assert mine.json().get("shadows") is None
+
+
+async def test_a_candidate_over_its_budget_stops_shadowing_and_says_so(
+    make_stack: StackFactory, fake_llm: FakeLlmServer
+) -> None:
+    before = fake_llm.stats.requests["gpt-4o-mini"]
+    async with make_stack(
+        llm=production(fake_llm),
+        llm_shadow_models="openai/gpt-4o-mini",
+        llm_shadow_budget_usd=Decimal(0),
+    ) as stack:
+        claim_id, claim = await run_claim(stack, ORDINARY)
+        [row] = await shadow_rows(stack, claim_id, 1)
+        metrics = (await stack.http.get("/metrics")).text
+    assert claim["status"] == "paid"
+    assert row["status"] == "over_budget"
+    assert fake_llm.stats.requests["gpt-4o-mini"] == before  # the candidate was never asked
+    assert (
+        'claims_llm_shadow_assessments_total{model="openai/gpt-4o-mini",status="over_budget"}'
+        in metrics
+    )
+
+
+async def test_shadows_agree_and_are_counted_with_their_cost(
+    make_stack: StackFactory, fake_llm: FakeLlmServer
+) -> None:
+    async with make_stack(
+        llm=production(fake_llm), llm_shadow_models="openai/gpt-4o-mini"
+    ) as stack:
+        claim_id, claim = await run_claim(stack, ORDINARY)
+        [row] = await shadow_rows(stack, claim_id, 1)
+        metrics = (await stack.http.get("/metrics")).text
+        page = (await stack.http.get(f"/v1/claims/{claim_id}", headers=ADJUSTER)).json()
+    assert claim["status"] == "paid"
+    assert (row["status"], row["route"], row["production_route"]) == (
+        "done",
+        "auto_approve",
+        "auto_approve",
+    )
+    assert row["cost_usd"] > 0  # litellm prices gpt-4o-mini
+    assert page["shadows"][0]["agrees"] is True
+    assert 'claims_llm_shadow_agreements_total{model="openai/gpt-4o-mini"}' in metrics
+    assert "claims_llm_shadow_cost_usd_total" in metrics
+
+
+async def test_the_live_report_compares_candidates_with_production_and_adjusters(
+    make_stack: StackFactory, fake_llm: FakeLlmServer, database_url: str, tmp_path: Path
+) -> None:
+    started = dt.datetime.now(dt.UTC)
+    async with make_stack(llm=production(fake_llm), llm_shadow_models="openai/lenient") as stack:
+        claim_id, claim = await run_claim(stack, CASH_ONLY)
+        await shadow_rows(stack, claim_id, 1)
+        rejected = await review(stack.http, claim_id, decision="reject", note="No invoice at all.")
+        assert rejected.status_code == 200, rejected.text
+        async with stack.engine.connect() as conn:
+            rows = list(await shadows.since(conn=conn, start=started))
+        console = await console_for(stack.http, "dev-adjuster-key")
+        page = await console.get(f"/console/claims/{claim_id}")
+    assert "Shadow assessments" in page.text
+    assert "openai/lenient" in page.text
+    mine = [r for r in rows if str(r["claim_id"]) == claim_id]
+    built = live.build(mine, since=started)
+    [candidate] = built["candidates"]
+    assert candidate["name"].startswith("openai/lenient @ ")
+    # It would have paid; production sent the claim to a person, who rejected it.
+    assert candidate["agreement_with_production"] == 0.0
+    assert candidate["agreement_with_adjusters"] == 0.0
+    [stake] = candidate["money_at_stake"]
+    assert (stake["claim_id"], stake["adjuster"], stake["payable"]) == (
+        claim_id,
+        "reject",
+        claim["payable_amount"],
+    )
+
+    # The command builds the same report from the database.
+    command = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "cli",
+        "eval",
+        "--live",
+        "--since",
+        "2h",
+        "--out",
+        str(tmp_path),
+        env=os.environ | {"CLAIMS_DATABASE_URL": database_url},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(command.communicate(), 120)
+    assert command.returncode == 0, output.decode()
+    report = json.loads((tmp_path / "live.json").read_text())
+    listed = {d["claim_id"] for c in report["candidates"] for d in c["money_at_stake"]}
+    assert claim_id in listed
+    assert "disagreements with money at stake" in (tmp_path / "live.html").read_text()
