@@ -15,6 +15,7 @@ from temporalio.service import RPCError
 from claims.lifecycle import ClaimStatus
 from devstack.processes import free_port
 from devstack.readiness import queue_has_poller
+from infra.store import shadows
 from tests.support import factories as f
 from tests.support.fake_llm import FakeLlmServer, calls_in_flight
 from tests.support.processes import stop, worker_process
@@ -177,5 +178,51 @@ async def test_two_llm_workers_share_the_queue_and_one_survives_the_others_death
         # History keeps the last attempt of each activity: every assessment ended on the survivor.
         retried = [started_by(await h.fetch_history()) for h in doomed]
         assert {i.split("@")[0] for r in retried for i in r} == {str(second.pid)}
+    finally:
+        stop(first, second)
+
+
+async def test_a_shadow_assessment_survives_its_llm_worker_being_killed_mid_call(
+    client: Client, engine: AsyncEngine, database_url: str, fake_llm: FakeLlmServer, tmp_path
+):
+    candidate = "slow-3.0"
+    settings = stack_settings(database_url, llm_shadow_models=f"openai/{candidate}")
+    env = {
+        "llm_task_queue": settings.llm_task_queue,
+        "llm_api_base": fake_llm.api_base,
+        "llm_api_key": "sk-test",
+        "database_url": database_url,
+    }
+    first = worker_process("llm", client=client, log=tmp_path / "llm-1.log", **env)
+    second = None
+    try:
+        await polling(client, settings.llm_task_queue, first)
+        async with running_stack(client, engine, settings, llm_worker=False) as stack:
+            policy = await stack.add_policy(f.policy())
+            handle = await stack.start(f.submission(policy.policy_number))
+            await wait_for(
+                calls_in_flight(fake_llm, candidate), lambda n: n > 0, what="a shadow in flight"
+            )
+            first.send_signal(signal.SIGKILL)
+            first.wait()
+            second = worker_process("llm", client=client, log=tmp_path / "llm-2.log", **env)
+            final = await handle.result()
+            shadow = client.get_workflow_handle(f"{handle.id}-shadow-1-0")
+            outcome = await asyncio.wait_for(shadow.result(), timeout=120)
+            async with engine.connect() as conn:
+                [row] = await shadows.for_claim(conn=conn, claim_id=final.claim_id)
+        # The claim never waited for its shadow; the shadow's call was retried on the new worker
+        # after the dead one stopped heartbeating, and its result recorded once.
+        assert final.status is ClaimStatus.PAID
+        assert (outcome, row["status"], row["route"]) == ("done", "done", "auto_approve")
+        retried = started_by(await shadow.fetch_history())
+        assert {i.split("@")[0] for i in retried} == {str(second.pid)}
+        attempts = [
+            e.activity_task_started_event_attributes.attempt
+            for e in (await shadow.fetch_history()).events
+            if e.HasField("activity_task_started_event_attributes")
+            and e.activity_task_started_event_attributes.identity.startswith(str(second.pid))
+        ]
+        assert max(attempts) >= 2
     finally:
         stop(first, second)
