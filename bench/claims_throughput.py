@@ -340,6 +340,9 @@ async def main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="claims-bench-") as tmp:
         print(f"starting claims dev on a temporary data dir ({tmp}) ...", flush=True)
         env = {"CLAIMS_WORKFLOW_CACHE_SIZE": str(args.cache_size)} if args.cache_size else {}
+        if args.shadow:
+            # Every claim also assessed by these candidates (workflows/shadow.py): what it costs.
+            env["CLAIMS_LLM_SHADOW_MODELS"] = ",".join(args.shadow)
         async with dev_stack(Path(tmp) / "data", **env) as stack:
             ring = parse_key_ring(dev_key_ring(stack.data_dir))
             converter = data_converter(ring)
@@ -448,5 +451,12 @@ if __name__ == "__main__":
         default=0,
         metavar="N",
         help="the claims worker's workflow cache (CLAIMS_WORKFLOW_CACHE_SIZE; default: its own)",
+    )
+    parser.add_argument(
+        "--shadow",
+        action="append",
+        default=[],
+        metavar="MODEL[@PROMPT]",
+        help="a shadow candidate for every claim (CLAIMS_LLM_SHADOW_MODELS); repeat for more",
     )
     asyncio.run(main(parser.parse_args()))
