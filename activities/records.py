@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections.abc import Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -25,6 +27,13 @@ def _no_wake(webhooks: int, emails: int) -> None:
     return None
 
 
+def in_sample(claim_id: uuid.UUID, share: float) -> bool:
+    """Whether a claim falls in a sample of `share` of all claims: by its id, so every attempt
+    of its admit step (and every worker) answers the same."""
+    position = int(hashlib.sha256(claim_id.bytes).hexdigest()[:8], 16) / 0x1_0000_0000
+    return position < share
+
+
 class RecordActivities:
     """Activities bound to one engine; the worker builds this with its dependencies."""
 
@@ -33,12 +42,15 @@ class RecordActivities:
         engine: AsyncEngine,
         wake: OutboxWake | None = None,
         shadows: Sequence[ShadowSpec] = (),
+        shadow_sample: float = 1.0,
     ) -> None:
         self._engine = engine
         self._wake = wake or _no_wake
         # This worker's shadow candidates (CLAIMS_LLM_SHADOW_MODELS), told to each claim it
-        # admits: recorded in the claim's history, so replay takes the same path.
+        # admits (a sample of them): recorded in the claim's history, so replay takes the same
+        # path.
         self._shadows = list(shadows)
+        self._shadow_sample = shadow_sample
 
     @activity.defn(name=c.ADMIT_CLAIM)
     async def admit_claim(self, record: c.SubmissionRecord) -> c.PolicyCheckResult:
@@ -51,7 +63,9 @@ class RecordActivities:
             queued = await _record_submission(conn, record)
             result = await _check_policy(conn, record.submission)
         self._wake(queued, 0)
-        return result.model_copy(update={"shadows": self._shadows}) if self._shadows else result
+        if self._shadows and in_sample(record.claim_id, self._shadow_sample):
+            return result.model_copy(update={"shadows": self._shadows})
+        return result
 
     @activity.defn(name=c.RECORD_STEPS)
     async def record_steps(self, steps: c.StepsInput) -> None:

@@ -173,6 +173,10 @@ class AssessmentSettings(BaseSettings):
     route (comma separated; `model@<prompt version>` picks a prompt); read by the claims worker.
     Empty: no shadows
     """
+    llm_shadow_sample: float = Field(default=1.0, ge=0, le=1)
+    """the share of new claims the shadow candidates assess (0..1), chosen by claim id; a
+    shadow costs about as much CPU as its claim (docs/performance.md)
+    """
     llm_shadow_budget_usd: Decimal = Field(default=Decimal("10"), ge=0)
     """daily spend (UTC) per shadow model; past it that model stops shadowing until the next day,
     and `/metrics` says so

@@ -32,6 +32,7 @@ def build_claims_worker(
     records: RecordActivities | None = None,
     wake: OutboxWake | None = None,
     shadows: Sequence[ShadowSpec] = (),
+    shadow_sample: float = 1.0,
     shadow_budget_usd: Decimal = Decimal(10),
     **options: Any,
 ) -> Worker:
@@ -42,7 +43,7 @@ def build_claims_worker(
     `options` are Worker options from configuration (concurrency, cache size, shutdown grace).
     """
     keep_workflow_code(workflows)
-    records = records or RecordActivities(engine, wake, shadows)
+    records = records or RecordActivities(engine, wake, shadows, shadow_sample)
     payments = PaymentActivities(engine, rail or LedgerRail())
     shadow_steps = ShadowActivities(engine, shadow_budget_usd)
     return Worker(

@@ -169,6 +169,7 @@ async def running_stack(
                 records=records,
                 wake=OutboxWaker(client, settings),
                 shadows=[ShadowSpec(model=m, prompt_version=v) for m, v in settings.shadow_specs],
+                shadow_sample=settings.llm_shadow_sample,
                 shadow_budget_usd=settings.llm_shadow_budget_usd,
             )
         )

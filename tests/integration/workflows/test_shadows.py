@@ -213,3 +213,20 @@ async def test_the_live_report_compares_candidates_with_production_and_adjusters
     listed = {d["claim_id"] for c in report["candidates"] for d in c["money_at_stake"]}
     assert claim_id in listed
     assert "disagreements with money at stake" in (tmp_path / "live.html").read_text()
+
+
+async def test_claims_outside_the_sample_start_no_shadow(
+    make_stack: StackFactory, fake_llm: FakeLlmServer
+) -> None:
+    before = fake_llm.stats.requests["gpt-4o-mini"]
+    async with make_stack(
+        llm=production(fake_llm), llm_shadow_models="openai/gpt-4o-mini", llm_shadow_sample=0.0
+    ) as stack:
+        claim_id, claim = await run_claim(stack, ORDINARY)
+        history = await stack.client.get_workflow_handle(f"claim-{claim_id}").fetch_history()
+    assert claim["status"] == "paid"
+    assert not any(
+        e.HasField("start_child_workflow_execution_initiated_event_attributes")
+        for e in history.events
+    )
+    assert fake_llm.stats.requests["gpt-4o-mini"] == before
