@@ -8,10 +8,11 @@ owns its retries and timeouts: when the llm worker is killed mid-call, Temporal 
 activity on another, as for production, and the result is still recorded. The claim awaits
 only the child's start, never its end; nothing the child does can fail, delay or reroute it.
 
-The steps: check the candidate's spend today against CLAIMS_LLM_SHADOW_BUDGET_USD; assess on
-the llm queue with the candidate's model and prompt (bounded attempts); route the answer with
-the claim's own thresholds; record the outcome (done, invalid, failed, timed_out or
-over_budget) in `shadow_assessment`, once per claim, round and candidate.
+The steps: check the candidate's spend today against CLAIMS_LLM_SHADOW_BUDGET_USD (a local
+activity); assess on the llm queue with the candidate's model and prompt (bounded attempts);
+route the answer with the claim's own thresholds; record the outcome (done, invalid, failed,
+timed_out or over_budget) in `shadow_assessment` (a local activity), once per claim, round and
+candidate.
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ class ShadowAssessmentWorkflow:
             "model": spec.model,
             "prompt_version": spec.prompt_version,
         }
-        within = await workflow.execute_activity(
+        # Its Postgres steps are local activities (on this worker, recorded as markers): a
+        # shadow costs the server its model call, not three round trips.
+        within = await workflow.execute_local_activity(
             c.SHADOW_WITHIN_BUDGET,
             c.ShadowBudgetInput(model=spec.model),
             result_type=bool,
@@ -69,7 +72,7 @@ class ShadowAssessmentWorkflow:
             record = c.ShadowRecord(**base, status="over_budget")
         else:
             record = await self._assess(shadow, base)
-        await workflow.execute_activity(
+        await workflow.execute_local_activity(
             c.RECORD_SHADOW,
             record,
             start_to_close_timeout=policies.DB_TIMEOUT,
