@@ -7,6 +7,7 @@ the same answer always takes the same path on replay.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -15,7 +16,7 @@ from temporalio.exceptions import ActivityError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
 from activities import contracts as c
-from claims.assessment import ClaimFacts
+from claims.assessment import ClaimFacts, ShadowSpec
 from claims.decisions import DecisionRecord
 from claims.lifecycle import EventType
 from claims.models import DecidedBy, DecisionOutcome
@@ -90,41 +91,45 @@ class Assessment(BoundToClaim):
 
     async def start_shadows(self, facts: ClaimFacts) -> None:
         """Start each shadow candidate on the same facts (workflows/shadow.py); the claim waits
-        for their start, never their end, and a shadow can never fail it."""
+        for their start (all at once: one round trip), never their end, and a shadow can never
+        fail it."""
         claim = self._claim
         claim.assessment_rounds += 1
         # The candidates came from the admitting worker, recorded in this history; a claim
         # that began before shadows existed has none and replays as it ran.
         if not claim.shadows or not workflow.patched(SHADOWS_PATCH):
             return
-        config = self._input.config
-        info = workflow.info()
-        for index, spec in enumerate(claim.shadows):
-            shadow = c.ShadowInput(
-                claim_id=self._input.claim_id,
-                round=claim.assessment_rounds,
-                spec=spec,
-                facts=facts,
-                document_ids=claim.document_ids,
-                payable_amount=claim.payable_amount,
-                auto_approve_limit=config.auto_approve_limit,
-                min_confidence=config.auto_approve_min_confidence,
-                risk_rules=[str(r) for r in claim.risk_rules],
-                llm_task_queue=config.llm_task_queue,
-                llm_timeout_s=config.llm_timeout_s,
+        await asyncio.gather(
+            *(self._start_shadow(index, spec, facts) for index, spec in enumerate(claim.shadows))
+        )
+
+    async def _start_shadow(self, index: int, spec: ShadowSpec, facts: ClaimFacts) -> None:
+        claim, config, info = self._claim, self._input.config, workflow.info()
+        shadow = c.ShadowInput(
+            claim_id=self._input.claim_id,
+            round=claim.assessment_rounds,
+            spec=spec,
+            facts=facts,
+            document_ids=claim.document_ids,
+            payable_amount=claim.payable_amount,
+            auto_approve_limit=config.auto_approve_limit,
+            min_confidence=config.auto_approve_min_confidence,
+            risk_rules=[str(r) for r in claim.risk_rules],
+            llm_task_queue=config.llm_task_queue,
+            llm_timeout_s=config.llm_timeout_s,
+        )
+        try:
+            await workflow.start_child_workflow(
+                ShadowAssessmentWorkflow.run,
+                shadow,
+                id=shadow_workflow_id(info.workflow_id, claim.assessment_rounds, index),
+                task_queue=info.task_queue,
+                parent_close_policy=ParentClosePolicy.ABANDON,
+                static_summary=f"Shadow assessment by {spec.model}",
             )
-            try:
-                await workflow.start_child_workflow(
-                    ShadowAssessmentWorkflow.run,
-                    shadow,
-                    id=shadow_workflow_id(info.workflow_id, claim.assessment_rounds, index),
-                    task_queue=info.task_queue,
-                    parent_close_policy=ParentClosePolicy.ABANDON,
-                    static_summary=f"Shadow assessment by {spec.model}",
-                )
-            except WorkflowAlreadyStartedError:
-                # Started by an earlier run of this claim (a reset): it is running already.
-                workflow.logger.info("shadow %s already started", spec.model)
+        except WorkflowAlreadyStartedError:
+            # Started by an earlier run of this claim (a reset): it is running already.
+            workflow.logger.info("shadow %s already started", spec.model)
 
     async def record_assessment(
         self, result: c.AssessmentResult | None, routing: RoutingDecision
