@@ -18,6 +18,10 @@
 
   // The queue: replace its table with a fresh one, in place.
   function refreshQueue(container) {
+    // Never pull the table out from under a keyboard user: wait until focus leaves it.
+    if (container.contains(document.activeElement)) {
+      return;
+    }
     const url = container.dataset.refreshUrl;
     fetch(url, { credentials: "same-origin" })
       .then(function (response) {
