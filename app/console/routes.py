@@ -338,7 +338,8 @@ async def _act(
             claim_id,
             error=_refusal_message(refused),
             error_field=refused.field,
-            form=form,
+            # What was typed goes back into the form that was refused (and no other).
+            form=form | {"_action": action},
             code=refused.status_code,
         )
     done = ("pending" if outcome.accepted else "sent") if outcome.pending else action

@@ -160,9 +160,14 @@ async def test_an_adjuster_approves_part_of_a_claim_recorded_under_their_name(st
     payable = amount - Decimal("500.00")
     assert f'value="{payable}"' in page.text  # the amount field is prefilled with the payable
 
-    too_much = await console.act(claim_id, "approve", approved_amount=str(payable + 1))
+    too_much = await console.act(
+        claim_id, "approve", approved_amount=str(payable + 1), note="Checked the invoice twice."
+    )
     assert too_much.status_code == 422
     assert "approved_amount:" in too_much.text
+    # What was typed is back in the refused form, and only there.
+    assert f'value="{payable + 1}"' in too_much.text
+    assert too_much.text.count(">Checked the invoice twice.</textarea>") == 1
     not_money = await console.act(claim_id, "approve", approved_amount="lots")
     assert not_money.status_code == 422
     assert "approved_amount" in not_money.text
