@@ -10,13 +10,13 @@ posts from another site's page refused (no login CSRF: nobody can sign a browser
 from __future__ import annotations
 
 import html
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse
 
 from app import ui_sessions
 from app.deps import SettingsDep
+from app.forms import cross_site, form_of
 from app.sign_in_limits import FailureLimiter
 
 router = APIRouter(prefix="/codec", include_in_schema=False)
@@ -50,20 +50,11 @@ async def login_form() -> HTMLResponse:
     return _page(_FORM)
 
 
-def _cross_site(request: Request) -> bool:
-    """A post made by another site's page (the browser says so in Origin / Sec-Fetch-Site)."""
-    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-        return True
-    origin = request.headers.get("origin")
-    return origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}"
-
-
 @router.post("/login")
 async def login(request: Request, settings: SettingsDep) -> HTMLResponse:
-    if _cross_site(request):
+    if cross_site(request):
         return _page("<p>Sign in from this page.</p>" + _FORM, status.HTTP_403_FORBIDDEN)
-    form = parse_qs((await request.body()).decode("utf-8", errors="replace"))
-    token = (form.get("key") or [""])[0].strip()
+    token = (await form_of(request)).get("key", "").strip()
     limiter: FailureLimiter = request.app.state.sign_in_limiter
     tried = limiter.keys(request.client.host if request.client else None, token)
     wait = limiter.retry_after(tried)

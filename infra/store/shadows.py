@@ -38,18 +38,24 @@ async def spent_today(*, conn: AsyncConnection, model: str, now: dt.datetime) ->
     return Decimal(str(spent))
 
 
-def _production_route() -> sa.ScalarSelect[Any]:
-    """The route production's model decided for the same claim (its latest assessment)."""
+def _latest_decision(value: sa.ColumnElement[Any], decided_by: str) -> sa.ScalarSelect[Any]:
+    """`value` of the claim's latest decision by `decided_by` (model, adjuster), if any."""
     return (
-        sa.select(sa.case((decision.c.outcome == "approve", "auto_approve"), else_="human_review"))
+        sa.select(value)
         .where(
             decision.c.claim_id == shadow_assessment.c.claim_id,
-            decision.c.decided_by == "model",
+            decision.c.decided_by == decided_by,
         )
         .order_by(decision.c.step.desc())
         .limit(1)
         .scalar_subquery()
     )
+
+
+def _production_route() -> sa.ScalarSelect[Any]:
+    """The route production's model decided for the same claim (its latest assessment)."""
+    route = sa.case((decision.c.outcome == "approve", "auto_approve"), else_="human_review")
+    return _latest_decision(route, "model")
 
 
 async def for_claim(*, conn: AsyncConnection, claim_id: uuid.UUID) -> Sequence[RowMapping]:
@@ -64,16 +70,7 @@ async def for_claim(*, conn: AsyncConnection, claim_id: uuid.UUID) -> Sequence[R
 
 def _adjuster_outcome() -> sa.ScalarSelect[Any]:
     """The claim's latest decision by a person (approve, reject, request_info), if any."""
-    return (
-        sa.select(decision.c.outcome)
-        .where(
-            decision.c.claim_id == shadow_assessment.c.claim_id,
-            decision.c.decided_by == "adjuster",
-        )
-        .order_by(decision.c.step.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    return _latest_decision(decision.c.outcome, "adjuster")
 
 
 async def since(*, conn: AsyncConnection, start: dt.datetime) -> Sequence[RowMapping]:

@@ -43,6 +43,8 @@ def chromium_path() -> str | None:
 async def browser() -> AsyncIterator[Browser]:
     path = chromium_path()
     if path is None:
+        # An environment without a browser, not a missing feature: .ci/run installs Chromium
+        # (apt) before `make test`, so CI always runs these; a laptop without one says so.
         pytest.skip("no Chromium here: browser tests run where one is (CI installs it)")
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(

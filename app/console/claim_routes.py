@@ -1,0 +1,122 @@
+"""A claim's page, and the actions posted from it (app/console/decisions.py runs them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import HTMLResponse, Response
+
+from app.command_errors import CommandError
+from app.commands import ClaimCommands
+from app.console import claim_page
+from app.console.decisions import ACTIONS, ADMIN_ACTIONS, DONE, refusal_message, run
+from app.console.pages import render, time_left
+from app.console.responses import forbidden, message_page, redirect, settings_of, signed_out
+from app.console.session import Staff, csrf_valid, staff_of
+from app.forms import cross_site, form_of
+
+router = APIRouter()
+
+
+@router.get("/claims/{claim_id}")
+async def claim_detail(request: Request, claim_id: str, done: str = "") -> Response:
+    staff = await staff_of(request)
+    if staff is None:
+        return signed_out(request)
+    notice = DONE.get(done)
+    return await _claim(request, staff, claim_id, notice=notice)
+
+
+async def _claim(
+    request: Request,
+    staff: Staff,
+    claim_id: str,
+    *,
+    notice: str | None = None,
+    error: str | None = None,
+    error_field: str | None = None,
+    form: dict[str, str] | None = None,
+    code: int = 200,
+) -> HTMLResponse:
+    settings = settings_of(request)
+    page = None
+    parsed = _claim_uuid(claim_id)
+    if parsed is not None:
+        page = await claim_page.load(
+            request.app.state.engine,
+            parsed,
+            ui_url=settings.temporal_ui_url,
+            namespace=settings.temporal_namespace,
+        )
+    if page is None:
+        return message_page(
+            request,
+            staff,
+            "No such claim",
+            "No claim has that id (or it is not recorded yet: try again in a moment).",
+            status.HTTP_404_NOT_FOUND,
+        )
+    context = {
+        "staff": staff,
+        "page": page,
+        "claim": page.claim,
+        "notice": notice,
+        "error": error,
+        "error_field": error_field,
+        "form": form or {},
+        "time_left": time_left(page.review_due_at, dt.datetime.now(dt.UTC)),
+    }
+    return render(request, "claim.html", context, code)
+
+
+def _claim_uuid(raw: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        return None
+
+
+@router.post("/claims/{claim_id}/{action}")
+async def act(request: Request, claim_id: str, action: str) -> Response:
+    staff = await staff_of(request)
+    if staff is None:
+        return signed_out(request)
+    form = await form_of(request)
+    if cross_site(request) or not csrf_valid(staff, form):
+        return forbidden(request, staff)
+    return await _act(request, staff, claim_id, action, form)
+
+
+async def _act(
+    request: Request, staff: Staff, claim_id: str, action: str, form: dict[str, str]
+) -> Response:
+    parsed = _claim_uuid(claim_id)
+    if action not in ACTIONS or parsed is None:
+        return await _claim(request, staff, claim_id, code=status.HTTP_404_NOT_FOUND)
+    if action in ADMIN_ACTIONS and not staff.is_admin:
+        return await _claim(
+            request,
+            staff,
+            claim_id,
+            error=f"Only admins may {action} a claim.",
+            code=status.HTTP_403_FORBIDDEN,
+        )
+    settings = settings_of(request)
+    commands = ClaimCommands(request.app.state.temporal, request.app.state.engine, settings)
+    try:
+        outcome = await run(commands, staff, parsed, action, form)
+    except CommandError as refused:
+        return await _claim(
+            request,
+            staff,
+            claim_id,
+            error=refusal_message(refused),
+            error_field=refused.field,
+            # What was typed goes back into the form that was refused (and no other).
+            form=form | {"_action": action},
+            code=refused.status_code,
+        )
+    done = ("pending" if outcome.accepted else "sent") if outcome.pending else action
+    return redirect(f"/console/claims/{parsed}?done={done}")

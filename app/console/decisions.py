@@ -1,0 +1,98 @@
+"""The console's actions as claim commands: each form becomes the same validated command REST
+sends (app/commands.py), and each refusal a sentence an adjuster can act on."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+from fastapi import status
+from pydantic import ValidationError
+
+from app import metrics
+from app.command_errors import CatchingUpError, CommandError, InvalidFieldError
+from app.commands import ClaimCommands, Outcome
+from app.console.session import Staff
+from app.schemas import CancelRequest, ReviewRequest
+from workflows.contracts import ReviewDecision
+
+_Form = TypeVar("_Form", ReviewRequest, CancelRequest)
+
+ACTIONS = ("approve", "reject", "request-info", "cancel", "retry")
+ADMIN_ACTIONS = frozenset({"cancel", "retry"})
+DONE = {
+    "approve": "Approved. The payment follows; this page updates as it goes.",
+    "reject": "Rejected. The claimant is told.",
+    "request-info": "Information requested from the claimant.",
+    "cancel": "Cancelled.",
+    "retry": "The parked step is running again.",
+    "pending": "Recorded, still processing: the claim took your decision and has not "
+    "finished with it yet. This page updates when it moves on.",
+    "sent": "Sent, but the claim has not taken it yet (its worker may be restarting). This page "
+    "updates if it does; if nothing changes within a minute, act again.",
+}
+
+
+_DECISIONS = {
+    "approve": ReviewDecision.APPROVE,
+    "reject": ReviewDecision.REJECT,
+    "request-info": ReviewDecision.REQUEST_INFO,
+}
+
+
+async def run(
+    commands: ClaimCommands, staff: Staff, claim_id: uuid.UUID, action: str, form: dict[str, str]
+) -> Outcome:
+    if action == "retry":
+        return await commands.retry(staff.key, claim_id)
+    if action == "cancel":
+        cancel = _validated(CancelRequest, {"reason": form.get("reason") or None})
+        return await commands.cancel(staff.key, claim_id, reason=cancel.reason)
+    decision = _DECISIONS[action]
+    if decision is ReviewDecision.REJECT and not form.get("note", "").strip():
+        raise InvalidFieldError("note", "a rejection needs a reason")
+    review = _validated(
+        ReviewRequest,
+        {
+            "decision": decision,
+            "approved_amount": (form.get("approved_amount") or "").strip() or None
+            if decision is ReviewDecision.APPROVE
+            else None,
+            "note": form.get("note") or None,
+        },
+    )
+    outcome = await commands.review(
+        staff.key,
+        claim_id,
+        decision=review.decision,
+        approved_amount=review.approved_amount,
+        note=review.note,
+    )
+    if not outcome.pending:
+        metrics.REVIEWS.labels(decision=review.decision.value).inc()
+    return outcome
+
+
+def _validated(model: type[_Form], values: dict[str, Any]) -> _Form:
+    try:
+        return model.model_validate(values)
+    except ValidationError as invalid:
+        first = invalid.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "note"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise InvalidFieldError(field, message) from None
+
+
+def refusal_message(refused: CommandError) -> str:
+    if isinstance(refused, CatchingUpError):
+        return "The claim is catching up after a restart: try again in a moment."
+    if isinstance(refused, InvalidFieldError):
+        return f"{refused.field}: {refused.detail}"
+    if refused.status_code == status.HTTP_409_CONFLICT:
+        return (
+            "This claim has moved on (another adjuster may have acted first): "
+            f"{refused.detail}. The page shows where it is now."
+        )
+    if refused.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
+        return "Temporal is unavailable: nothing was done. Try again shortly."
+    return refused.detail
