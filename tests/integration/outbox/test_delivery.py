@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import uuid
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from standardwebhooks.webhooks import Webhook
 from temporalio.worker import Replayer
@@ -90,8 +93,9 @@ async def test_each_subscriber_hears_what_it_may_see_signed_and_without_personal
 
 
 async def test_faults_are_retried_and_duplicates_carry_the_same_id(
-    webhook_stack: Stack, receiver: WebhookReceiver
+    webhook_stack: Stack, receiver: WebhookReceiver, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="claims.outbox")
     # 500, a hang past the 1 s attempt timeout, a dropped connection, a redirect (never
     # followed: it could point anywhere): then it recovers.
     receiver.misbehave(["500", "hang", "close", "redirect", "500", "close"])
@@ -118,6 +122,29 @@ async def test_faults_are_retried_and_duplicates_carry_the_same_id(
     # The receiver answers before the sender records the outcome: let the rows settle. Every
     # delivery settles, and the last attempt's error is cleared.
     await wait_for(outcomes, {("delivered", None)}.__eq__, what="every delivery recorded")
+
+    # A failing receiver costs the log one line per attempt and no traceback: an expected
+    # failure is not a bug, and a receiver failing for hours must not fill the disk.
+    async with webhook_stack.engine.connect() as conn:
+        ids = set(
+            (
+                await conn.execute(
+                    sa.text("SELECT delivery_id FROM webhook_delivery WHERE subscription_id = :s"),
+                    {"s": uuid.UUID(hook["id"])},
+                )
+            ).scalars()
+        )
+    ours = [
+        r
+        for r in caplog.records
+        if r.name == "claims.outbox"
+        and (m := re.match(r"webhook (\d+) ", r.getMessage()))
+        and int(m[1]) in ids
+    ]
+    assert len(ours) == len(receiver.requests)
+    assert [r for r in ours if r.exc_info or r.stack_info] == []
+    failed = [r.getMessage() for r in ours if " failed: " in r.getMessage()]
+    assert len(failed) == len([r for r in receiver.requests if r.answered != "ok"])
 
 
 async def test_a_dead_receiver_never_holds_up_a_claim_and_its_events_are_dead_lettered(
