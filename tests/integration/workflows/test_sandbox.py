@@ -11,11 +11,20 @@ import importlib
 import pkgutil
 import sys
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
-from temporalio import workflow
+from temporalio import activity, workflow
+from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
+from temporalio.converter import (
+    ActivitySerializationContext,
+    DataConverter,
+    PayloadCodec,
+    SerializationContext,
+    WithSerializationContext,
+)
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
@@ -112,3 +121,80 @@ async def test_every_workflow_module_but_the_contract_is_a_sandboxed_copy(client
 )
 async def test_a_clock_read_in_a_sandboxed_module_is_refused(client: Client, runner, expected):
     assert await run_probe(client, runner, ClockProbeWorkflow) == expected
+
+
+@activity.defn(name="SandboxEcho")
+async def echo(text: str) -> str:
+    return text
+
+
+@workflow.defn(name="SandboxContextProbe")
+class ContextProbeWorkflow:
+    @workflow.run
+    async def run(self, text: str) -> str:
+        timeout = timedelta(seconds=10)
+        remote = await workflow.execute_activity(echo, text, start_to_close_timeout=timeout)
+        local = await workflow.execute_local_activity(echo, text, start_to_close_timeout=timeout)
+        return f"{remote} {local}"
+
+
+class ContextRecordingCodec(PayloadCodec, WithSerializationContext):
+    """Passes payloads unchanged and notes the serialization context of every call."""
+
+    def __init__(self, seen: list[str], context: SerializationContext | None = None) -> None:
+        self.seen = seen
+        self.context = context
+
+    def with_context(self, context: SerializationContext) -> ContextRecordingCodec:
+        return ContextRecordingCodec(self.seen, context)
+
+    def _note(self, direction: str) -> None:
+        context = self.context
+        name = type(context).__name__
+        if isinstance(context, ActivitySerializationContext):
+            name += f"({context.activity_type}, local={context.is_local})"
+        self.seen.append(f"{direction} {name}")
+
+    async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
+        self._note("encode")
+        return list(payloads)
+
+    async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
+        self._note("decode")
+        return list(payloads)
+
+
+async def contexts_seen(client: Client, runner: SandboxedWorkflowRunner) -> list[str]:
+    seen: list[str] = []
+    config = client.config()
+    config["data_converter"] = DataConverter(payload_codec=ContextRecordingCodec(seen))
+    recording = Client(**config)
+    queue = f"sandbox-{uuid.uuid4().hex[:8]}"
+    async with Worker(
+        recording,
+        task_queue=queue,
+        workflows=[ContextProbeWorkflow],
+        activities=[echo],
+        workflow_runner=runner,
+    ):
+        answer = await recording.execute_workflow(
+            ContextProbeWorkflow.run,
+            "hello",
+            id=f"sandbox-context-{uuid.uuid4()}",
+            task_queue=queue,
+            execution_timeout=timedelta(seconds=30),
+        )
+    assert answer == "hello hello"
+    return seen
+
+
+async def test_payload_contexts_are_those_the_stock_sandbox_gives(client: Client) -> None:
+    # Our runner answers the worker's serialization-context questions without entering the
+    # sandbox; every payload must still be encoded and decoded with the context the stock
+    # runner gives it, the activity's own included.
+    ours = await contexts_seen(client, claim_workflow_runner())
+    stock = await contexts_seen(client, SandboxedWorkflowRunner())
+    assert sorted(ours) == sorted(stock)
+    assert "encode ActivitySerializationContext(SandboxEcho, local=False)" in ours
+    assert "encode ActivitySerializationContext(SandboxEcho, local=True)" in ours
+    assert "encode WorkflowSerializationContext" in ours
