@@ -10,6 +10,7 @@ the caller is told so and when to ask again.
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -56,6 +57,8 @@ from workflows.contracts import (
     ReviewInput,
     workflow_id_for,
 )
+
+log = logging.getLogger(__name__)
 
 # Refusals a workflow gives for a moment after a crash: its Postgres steps run as local
 # activities, so the row can show a step (awaiting review, parked) that the replaying
@@ -239,6 +242,8 @@ class ClaimCommands:
             if err.status is RPCStatusCode.NOT_FOUND:
                 # The workflow has finished: no update can reach it any more.
                 raise ConflictError(f"claim {claim_id} is {known.status}") from err
+            # The caller gets a 503; the operator needs to know what Temporal said.
+            log.warning("update %s of claim %s: Temporal answered %s", name, claim_id, err.status)
             raise TemporalUnavailableError("Temporal is unavailable") from err
 
     async def _claim_now(self, claim_id: uuid.UUID) -> ClaimOut:
