@@ -24,8 +24,8 @@ from claims.routing import ReviewReason, Route, RoutingDecision, route_claim
 from workflows import policies
 from workflows.bound import BoundToClaim
 from workflows.calls import start_remote
+from workflows.contracts import SHADOW_WORKFLOW_NAME, shadow_workflow_id
 from workflows.parking import ClaimCancelledError
-from workflows.shadow import ShadowAssessmentWorkflow, shadow_workflow_id
 
 # Claims that began before shadow assessments existed replay without starting any.
 SHADOWS_PATCH = "shadow-assessments"
@@ -120,7 +120,7 @@ class Assessment(BoundToClaim):
         )
         try:
             await workflow.start_child_workflow(
-                ShadowAssessmentWorkflow.run,
+                SHADOW_WORKFLOW_NAME,
                 shadow,
                 id=shadow_workflow_id(info.workflow_id, claim.assessment_rounds, index),
                 task_queue=info.task_queue,

@@ -33,6 +33,16 @@ def workflow_id_for(claim_id: uuid.UUID) -> str:
     return f"claim-{claim_id}"
 
 
+# A claim starts its shadow assessments (workflows/shadow.py) by this name, so that creating a
+# claim's sandbox does not import and define the shadow workflow class (3% of the claims
+# worker's CPU) for the claims that never start one.
+SHADOW_WORKFLOW_NAME = "ShadowAssessment"
+
+
+def shadow_workflow_id(claim_workflow_id: str, round_: int, index: int) -> str:
+    return f"{claim_workflow_id}-shadow-{round_}-{index}"
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 

@@ -28,8 +28,8 @@ from claims.lifecycle import ErrorType
 from claims.routing import ReviewReason, route_claim
 from claims.rules import RiskRule
 from workflows import policies
+from workflows.contracts import SHADOW_WORKFLOW_NAME
 
-SHADOW_WORKFLOW_NAME = "ShadowAssessment"
 # A shadow is evidence, not a decision: a few attempts, then it is recorded as failed.
 SHADOW_MAX_ATTEMPTS = 3
 SHADOW_TOTAL_TIMEOUT = timedelta(minutes=10)
@@ -41,10 +41,6 @@ SHADOW_DB_RETRY = RetryPolicy(
     maximum_interval=timedelta(minutes=1),
 )
 SHADOW_DB_DEADLINE = timedelta(days=1)
-
-
-def shadow_workflow_id(claim_workflow_id: str, round_: int, index: int) -> str:
-    return f"{claim_workflow_id}-shadow-{round_}-{index}"
 
 
 @workflow.defn(name=SHADOW_WORKFLOW_NAME, versioning_behavior=VersioningBehavior.PINNED)
