@@ -34,8 +34,8 @@ def workflow_id_for(claim_id: uuid.UUID) -> str:
 
 
 # A claim starts its shadow assessments (workflows/shadow.py) by this name, so that creating a
-# claim's sandbox does not import and define the shadow workflow class (3% of the claims
-# worker's CPU) for the claims that never start one.
+# claim's sandbox does not import and define the shadow workflow class for every claim: its
+# decorator checks signatures and evaluates type hints again in each new sandbox.
 SHADOW_WORKFLOW_NAME = "ShadowAssessment"
 
 
