@@ -27,13 +27,13 @@ from temporalio import activity
 
 from activities import contracts as c
 from claims.delivery import (
-    UNRESOLVABLE_AFTER_ATTEMPTS,
     Outcome,
     Pacing,
     Verdict,
     after_failure,
     http_failure_is_permanent,
     smtp_failure_is_permanent,
+    unresolvable_for_good,
 )
 from claims.lifecycle import NotificationKind
 from claims.messages import render
@@ -199,11 +199,10 @@ class WebhookActivities:
         try:
             checked = await check_url(row["url"], allow_loopback=self._config.allow_loopback)
         except UnresolvableError as unresolved:
-            # A name that keeps failing to resolve is taken to be gone, not slow.
-            streak = row["attempts"] + 1 >= UNRESOLVABLE_AFTER_ATTEMPTS and str(
-                row["last_error"] or ""
-            ).startswith(str(unresolved))
-            return _Failure(str(unresolved), permanent=streak)
+            gone = unresolvable_for_good(
+                attempts_before=row["attempts"], last_error=row["last_error"], error=str(unresolved)
+            )
+            return _Failure(str(unresolved), permanent=gone)
         except UrlRefusedError as refused:
             return _Failure(str(refused), permanent=True, receiver_at_fault=False)
         context = str(row["subscription_id"])

@@ -53,6 +53,17 @@ def smtp_failure_is_permanent(code: int) -> bool:
     return code >= 500
 
 
+def unresolvable_for_good(*, attempts_before: int, last_error: str | None, error: str) -> bool:
+    """Whether a host that failed to resolve (`error`) should be taken as gone, not slow.
+
+    It is once this attempt makes `UNRESOLVABLE_AFTER_ATTEMPTS` in a row that failed the same
+    way: one failed lookup is a DNS hiccup; several in a row, spread over the back-off, are a
+    name that no longer exists.
+    """
+    in_a_row = (last_error or "").startswith(error)
+    return in_a_row and attempts_before + 1 >= UNRESOLVABLE_AFTER_ATTEMPTS
+
+
 def retry_delay_s(attempts: int, pacing: Pacing) -> float:
     """The wait after the `attempts`-th failed attempt (1-based)."""
     exponent = min(max(attempts - 1, 0), 60)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import socket
 import uuid
 from typing import Any
 
@@ -12,8 +14,9 @@ import sqlalchemy as sa
 from standardwebhooks.webhooks import Webhook
 from temporalio.worker import Replayer
 
+from claims.delivery import UNRESOLVABLE_AFTER_ATTEMPTS
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, create_policy, submit, wait_for_claim
-from tests.support.outbox import OTHER_SUBMITTER, expected_events, subscribe, until
+from tests.support.outbox import FAST_OUTBOX, OTHER_SUBMITTER, expected_events, subscribe, until
 from tests.support.stack import Stack
 from tests.support.waiting import wait_for
 from tests.support.webhook_receiver import WebhookReceiver
@@ -241,3 +244,55 @@ async def test_after_a_rotation_deliveries_verify_with_the_old_secret_and_the_ne
         Webhook(new_secret).verify(request.body, request.headers)
         Webhook(hook["secret"]).verify(request.body, request.headers)
         assert len(request.headers["webhook-signature"].split()) == 2
+
+
+class _FlakyName:
+    """One host name, resolved to loopback until `gone` is set; every other name as usual."""
+
+    def __init__(self) -> None:
+        self.name = f"gone-{uuid.uuid4().hex[:8]}.test"
+        self.gone = False
+        self._real = asyncio.BaseEventLoop.getaddrinfo
+
+    @property
+    def getaddrinfo_of_loop(self) -> Any:
+        """A replacement for the event loop's method: called with the loop as its first argument."""
+        flaky = self
+
+        async def getaddrinfo(loop: Any, host: Any, *args: Any, **kwargs: Any) -> Any:
+            return await flaky.getaddrinfo(loop, host, *args, **kwargs)
+
+        return getaddrinfo
+
+    async def getaddrinfo(self, loop: Any, host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == self.name:
+            if self.gone:
+                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+            host = "127.0.0.1"
+        return await self._real(loop, host, *args, **kwargs)
+
+
+async def test_a_host_that_stops_resolving_is_dead_lettered_after_a_few_lookups(
+    make_stack: Any, receiver: WebhookReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A name that resolved when the subscription was made, then stopped resolving: one failed
+    # lookup is retried like any hiccup; several in a row mean the name is gone.
+    dns = _FlakyName()
+    monkeypatch.setattr(asyncio.BaseEventLoop, "getaddrinfo", dns.getaddrinfo_of_loop)
+    # A retry period no loaded machine runs out of before the lookups do.
+    async with make_stack(**(FAST_OUTBOX | {"outbox_retry_period_s": 600.0})) as stack:
+        url = receiver.url.replace("127.0.0.1", dns.name)
+        hook = await subscribe(stack, SUBMITTER, url, ["claim.submitted"])
+        dns.gone = True
+        await submit(stack.http, await create_policy(stack.http))
+
+        async def letters() -> list[dict[str, Any]]:
+            listing = f"/v1/webhooks/{hook['id']}/deliveries?status=failed"
+            answer = await stack.http.get(listing, headers=SUBMITTER)
+            items: list[dict[str, Any]] = answer.json()["items"]
+            return items
+
+        [letter] = await wait_for(letters, lambda found: len(found) == 1, what="the dead letter")
+    assert letter["attempts"] == UNRESOLVABLE_AFTER_ATTEMPTS
+    assert letter["last_error"] == "url host does not resolve"
+    assert receiver.requests == []
