@@ -209,6 +209,14 @@ class OutboxItem(Contract):
     id: int
 
 
+class AttemptResult(Contract):
+    """What the dispatcher needs to know of an attempt it handed out."""
+
+    # The attempt failed for now and scheduled its retry this many seconds ahead: the
+    # dispatcher looks again then, not at its next sweep.
+    retry_in_s: float | None = None
+
+
 class ShadowInput(Contract):
     """What a shadow assessment needs: production's facts and routing inputs, and a candidate."""
 

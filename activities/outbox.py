@@ -102,6 +102,12 @@ def _outcome(
     )
 
 
+def _attempt_result(outcome: Outcome) -> c.AttemptResult:
+    if outcome.verdict is not Verdict.RETRY or outcome.next_attempt_at is None:
+        return c.AttemptResult()
+    return c.AttemptResult(retry_in_s=max((outcome.next_attempt_at - _now()).total_seconds(), 0.0))
+
+
 def _log_outcome(what: str, item: int, attempts: int, outcome: Outcome) -> None:
     """One line per attempt; no traceback (an expected failure is not a bug)."""
     if outcome.verdict is Verdict.DELIVERED:
@@ -140,12 +146,12 @@ class WebhookActivities:
         return c.DueResult(ids=ids, capped=capped, next_due_in_s=next_due)
 
     @activity.defn(name=c.DELIVER_WEBHOOK)
-    async def deliver(self, item: c.OutboxItem) -> None:
+    async def deliver(self, item: c.OutboxItem) -> c.AttemptResult:
         """POST one event, signed, once; record what came of it."""
         async with self._engine.connect() as conn:
             row = await store.delivery_with_subscription(conn=conn, delivery_id=item.id)
         if row is None or row["status"] != DeliveryStatus.PENDING:
-            return
+            return c.AttemptResult()
         refusal = self._refusal(row)
         if refusal is not None:
             async with self._engine.begin() as conn:
@@ -153,9 +159,11 @@ class WebhookActivities:
                     conn=conn, delivery_id=item.id, status=DeliveryStatus.CANCELLED, reason=refusal
                 )
             log.info("webhook %d cancelled: %s", item.id, refusal)
-            return
+            return c.AttemptResult()
         if not row["owner_active"]:
-            return  # paused with its owner; the dispatcher does not hand these out
+            return (
+                c.AttemptResult()
+            )  # paused with its owner; the dispatcher does not hand these out
         failure = await self._send(row)
         attempts = row["attempts"] + 1
         outcome = _outcome(failure, attempts, row["period_started_at"], self._config.pacing)
@@ -170,6 +178,7 @@ class WebhookActivities:
                 self._config.breaker_cooldown_s,
                 self._config.breaker_failures,
             )
+        return _attempt_result(outcome)
 
     @staticmethod
     def _refusal(row: Any) -> str | None:
@@ -283,18 +292,19 @@ class MailActivities:
         return c.DueResult(ids=ids, capped=capped, next_due_in_s=next_due)
 
     @activity.defn(name=c.SEND_EMAIL)
-    async def send(self, item: c.OutboxItem) -> None:
+    async def send(self, item: c.OutboxItem) -> c.AttemptResult:
         """Send one notification to its claimant through the SMTP relay, once; record it."""
         async with self._engine.connect() as conn:
             row = await notifications.unsent(conn=conn, notification_id=item.id)
         if row is None:
-            return
+            return c.AttemptResult()
         failure = await self._send(row)
         attempts = row["attempts"] + 1
         outcome = _outcome(failure, attempts, row["period_started_at"], self._smtp.pacing)
         async with self._engine.begin() as conn:
             await notifications.record_outcome(conn=conn, notification_id=item.id, outcome=outcome)
         _log_outcome(f"e-mail ({row['kind']})", item.id, attempts, outcome)
+        return _attempt_result(outcome)
 
     async def _send(self, row: Any) -> _Failure | None:
         problem = mailbox_problem(row["recipient"])

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, VersioningBehavior
@@ -68,6 +68,9 @@ class OutboxDispatcher:
         self._freed = False
         # The last look left due rows behind (slots or a principal's cap were full).
         self._capped = False
+        # When the current wait ends, and whether an attempt since scheduled a retry before it.
+        self._next_look: datetime | None = None
+        self._retry_sooner = False
 
     @workflow.signal(name=WAKE_SIGNAL)
     def wake(self) -> None:
@@ -78,11 +81,12 @@ class OutboxDispatcher:
     async def run(self, relay: OutboxRelayInput) -> None:
         names = ACTIVITIES[relay.channel]
         for _ in range(ROUNDS_PER_RUN):
-            self._woken = self._freed = False
+            self._woken = self._freed = self._retry_sooner = False
             wait_s, self._capped = await self._hand_out(relay, names)
+            self._next_look = workflow.now() + timedelta(seconds=wait_s)
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
-                    lambda: self._woken or (self._capped and self._freed),
+                    lambda: self._woken or self._retry_sooner or (self._capped and self._freed),
                     timeout=timedelta(seconds=wait_s),
                 )
             info = workflow.info()
@@ -123,14 +127,20 @@ class OutboxDispatcher:
 
     async def _attempt(self, relay: OutboxRelayInput, names: _Activities, item: int) -> None:
         try:
-            await workflow.execute_activity(
+            result = await workflow.execute_activity(
                 names.deliver,
                 c.OutboxItem(id=item),
+                result_type=c.AttemptResult,
                 # The attempt bounds itself (attempt_timeout_s); this catches a worker that died.
                 start_to_close_timeout=timedelta(seconds=relay.attempt_timeout_s + 15),
                 retry_policy=ATTEMPT_RETRY,
                 summary=f"{relay.channel} {item}",
             )
+            # A retry due before the next look would otherwise wait for it (up to a sweep):
+            # look again when it is due, so a transient failure backs off as paced, no longer.
+            if result.retry_in_s is not None and self._next_look is not None:
+                due = workflow.now() + timedelta(seconds=result.retry_in_s)
+                self._retry_sooner = self._retry_sooner or due < self._next_look
         except ActivityError:
             # The row is still pending with its schedule: a later look takes it again.
             workflow.logger.warning("%s %d: attempt did not complete", relay.channel, item)

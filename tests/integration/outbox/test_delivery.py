@@ -279,8 +279,10 @@ async def test_a_host_that_stops_resolving_is_dead_lettered_after_a_few_lookups(
     # lookup is retried like any hiccup; several in a row mean the name is gone.
     dns = _FlakyName()
     monkeypatch.setattr(asyncio.BaseEventLoop, "getaddrinfo", dns.getaddrinfo_of_loop)
-    # A retry period no loaded machine runs out of before the lookups do.
-    async with make_stack(**(FAST_OUTBOX | {"outbox_retry_period_s": 600.0})) as stack:
+    # A retry period no loaded machine runs out of before the lookups do; and no sweep to
+    # come to the rescue: each retry must be looked for when its back-off ends.
+    patient = {"outbox_retry_period_s": 600.0, "outbox_sweep_s": 600.0}
+    async with make_stack(**(FAST_OUTBOX | patient)) as stack:
         url = receiver.url.replace("127.0.0.1", dns.name)
         hook = await subscribe(stack, SUBMITTER, url, ["claim.submitted"])
         dns.gone = True
