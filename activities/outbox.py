@@ -161,9 +161,8 @@ class WebhookActivities:
             log.info("webhook %d cancelled: %s", item.id, refusal)
             return c.AttemptResult()
         if not row["owner_active"]:
-            return (
-                c.AttemptResult()
-            )  # paused with its owner; the dispatcher does not hand these out
+            # Paused with its owner: the dispatcher does not hand these out.
+            return c.AttemptResult()
         failure = await self._send(row)
         attempts = row["attempts"] + 1
         outcome = _outcome(failure, attempts, row["period_started_at"], self._config.pacing)
