@@ -9,14 +9,23 @@ once and answers the context question by calling that method directly. This crea
 sandboxed instance of a trivial workflow with each runner and times
 `get_serialization_context` and new instances; no server is needed.
 
+Then it makes new instances of ClaimWorkflow itself, as the claims worker does (our runner,
+the workflow modules' code kept in memory), and says where an instance's time goes: inside
+the SDK's `@workflow.defn` validation, which runs again for every instance because the
+sandbox re-imports the module that defines the class, and how many imports the sandbox's
+import hook answers for one instance.
+
     .venv/bin/python -m bench.sandbox_glue
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import temporalio.converter
 from temporalio import workflow
@@ -24,6 +33,7 @@ from temporalio.api.common.v1 import Payloads
 from temporalio.api.failure.v1 import Failure
 from temporalio.worker import WorkflowInstanceDetails
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
+from temporalio.worker.workflow_sandbox._importer import Importer
 from temporalio.worker.workflow_sandbox._runner import _fake_info
 
 from workflows.sandbox import CompiledGlueRunner
@@ -39,13 +49,13 @@ class Trivial:
         return None
 
 
-def details() -> WorkflowInstanceDetails:
+def details(workflow_class: type = Trivial) -> WorkflowInstanceDetails:
     converter = temporalio.converter.DataConverter.default
     return WorkflowInstanceDetails(
         payload_converter_factory=converter._new_payload_converter,
         failure_converter_class=converter.failure_converter_class,
         interceptor_classes=[],
-        defn=workflow._Definition.must_from_class(Trivial),
+        defn=workflow._Definition.must_from_class(workflow_class),
         info=_fake_info,
         randomness_seed=-1,
         extern_functions={},
@@ -62,6 +72,63 @@ def per_call_us(fn: Callable[[], object], count: int) -> float:
     for _ in range(count):
         fn()
     return (time.perf_counter() - start) / count * 1e6
+
+
+@dataclasses.dataclass
+class _Spent:
+    seconds: float = 0.0
+    calls: int = 0
+
+
+@contextmanager
+def timed(owner: Any, name: str, spent: _Spent, *, static: bool = False) -> Iterator[None]:
+    """Count the calls of `owner.name` (and their time), for the duration of the block.
+
+    temporalio is passed through the sandbox, so the sandbox calls the host's own function.
+    """
+    original = getattr(owner, name)
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent.seconds += time.perf_counter() - start
+            spent.calls += 1
+
+    setattr(owner, name, staticmethod(counting) if static else counting)
+    try:
+        yield
+    finally:
+        setattr(owner, name, staticmethod(original) if static else original)
+
+
+def claim_instance_breakdown() -> None:
+    # Imported here, not above: the sandbox re-imports this module for every Trivial instance.
+    import workflows
+    from workers.workflow_code import keep_workflow_code
+    from workflows.claim import ClaimWorkflow
+    from workflows.sandbox import claim_workflow_runner
+
+    keep_workflow_code(workflows)
+    runner = claim_workflow_runner()
+    claim = details(ClaimWorkflow)
+    runner.create_instance(claim)
+    total = per_call_us(lambda: runner.create_instance(claim), INSTANCES)
+    validation, imports = _Spent(), _Spent()
+    with (
+        timed(workflow._Definition, "_apply_to_class", validation, static=True),
+        timed(Importer, "_import", imports),
+    ):
+        for _ in range(INSTANCES):
+            runner.create_instance(claim)
+    validation_us = validation.seconds / INSTANCES * 1e6
+    print(f"\nnew ClaimWorkflow instance (the claims worker's runner): {total:.0f} us")
+    print(
+        f"  of which @workflow.defn validating the class again: {validation_us:.0f} us "
+        f"({validation_us / total:.0%})"
+    )
+    print(f"  imports answered by the sandbox's import hook: {imports.calls / INSTANCES:.0f}")
 
 
 async def main() -> None:
@@ -81,6 +148,7 @@ async def main() -> None:
     stock, ours = rows
     ratio = ours[1] / stock[1]
     print(f"\nget_serialization_context: {ours[1]:.1f} us / {stock[1]:.1f} us = {ratio:.3f}")
+    claim_instance_breakdown()
 
 
 if __name__ == "__main__":
