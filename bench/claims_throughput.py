@@ -6,6 +6,9 @@ then measures on that same server:
 - the ceiling: workflows of one regular activity (a no-op on a second task queue, worker in
   this process), started by `--clients` concurrent clients, end to end; and the raw
   `start_workflow` latency at that concurrency;
+- the shape: as many no-op workflows with an auto-approved claim's history (bench/workflow.py's
+  ClaimShaped: its local activities, activities and upserts, none doing anything), so that a
+  claim's cost splits into what its shape costs the SDK and server and what our code adds;
 - claims: `--claims` auto-approvable claims POSTed by `--clients` concurrent clients, end to end
   until every one is paid, and the POST latency, with no other load (as the ceiling);
 - reads: a second batch of `--claims` claims under the same load, read meanwhile by `--readers`
@@ -39,7 +42,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from bench.cpu import CpuMeter, spent_between
-from bench.workflow import BareOneActivity, noop
+from bench.workflow import BareOneActivity, ClaimShaped, noop, noop_local
 from devstack.keys import dev_key_ring
 from devstack.readiness import queue_has_poller
 from infra.encryption import data_converter, parse_key_ring
@@ -75,21 +78,29 @@ async def concurrently(count: int, clients: int, job: Callable[[int], Awaitable[
 
 
 async def bare_ceiling(
-    client: Client, count: int, clients: int, meter: CpuMeter | None = None
+    client: Client,
+    count: int,
+    clients: int,
+    meter: CpuMeter | None = None,
+    *,
+    shaped: bool = False,
 ) -> tuple[float, list[float], dict[str, float]]:
-    """Workflows/s of one no-op regular activity end to end, start_workflow latencies, CPU."""
-    queue = f"bench-bare-{uuid.uuid4().hex[:8]}"
+    """Workflows/s end to end, start_workflow latencies, CPU: of one no-op regular activity, or
+    with `shaped` of a no-op workflow with an auto-approved claim's commands (ClaimShaped)."""
+    queue = f"bench-{'shaped' if shaped else 'bare'}-{uuid.uuid4().hex[:8]}"
+    run = ClaimShaped.run if shaped else BareOneActivity.run
     starts: list[float] = []
-    async with Worker(client, task_queue=queue, workflows=[BareOneActivity], activities=[noop]):
+    async with Worker(
+        client,
+        task_queue=queue,
+        workflows=[ClaimShaped if shaped else BareOneActivity],
+        activities=[noop, noop_local],
+    ):
         handles = []
 
         async def start(i: int) -> None:
             began = time.monotonic()
-            handles.append(
-                await client.start_workflow(
-                    BareOneActivity.run, i, id=f"{queue}-{i}", task_queue=queue
-                )
-            )
+            handles.append(await client.start_workflow(run, i, id=f"{queue}-{i}", task_queue=queue))
             starts.append(time.monotonic() - began)
 
         cpu_before = meter.snapshot() if meter else {}
@@ -361,6 +372,14 @@ async def main(args: argparse.Namespace) -> None:
                 report_parked(parked, ceiling)
                 return
             print(
+                f"shape: {args.claims} no-op workflows shaped like a claim, {args.clients} "
+                "clients ...",
+                flush=True,
+            )
+            shaped_rate, _, shaped_cpu = await bare_ceiling(
+                client, args.claims, args.clients, meter, shaped=True
+            )
+            print(
                 f"claims: {args.claims} auto-approved claims through REST, {args.clients} "
                 f"clients, {args.claims_workers} claims worker process(es) ...",
                 flush=True,
@@ -371,7 +390,7 @@ async def main(args: argparse.Namespace) -> None:
                 )
             await stack.stop()
     report(run, ceiling, starts)
-    report_cpu(run.cpu, bare_cpu, args.claims)
+    report_cpu(run, Baselines(ceiling, bare_cpu, shaped_rate, shaped_cpu), args.claims)
 
 
 def report(run: ClaimRun, ceiling: float, starts: list[float]) -> None:
@@ -399,29 +418,66 @@ def report(run: ClaimRun, ceiling: float, starts: list[float]) -> None:
         print(f"{name:15} p50 {p50:>8}  p99 {p99:>8}  ({len(samples)} requests)")
 
 
-def report_cpu(claims: dict[str, float], bare: dict[str, float], count: int) -> None:
-    """CPU per claim for each process, against CPU per bare workflow."""
-    per_claim = {role: seconds / count * 1000 for role, seconds in claims.items()}
-    per_bare = {role: seconds / count * 1000 for role, seconds in bare.items()}
-    # The bench process is the ceiling's worker (and client); during the claims it only polls.
-    stack_claim = sum(v for k, v in per_claim.items() if k != "bench process")
-    stack_bare = per_bare["temporal server"] + per_bare["bench process"]
+@dataclass(frozen=True)
+class Baselines:
+    """The same run's bare ceiling and claim-shaped no-op: rates and CPU seconds per process."""
+
+    bare_rate: float
+    bare_cpu: dict[str, float]
+    shaped_rate: float
+    shaped_cpu: dict[str, float]
+
+
+def report_cpu(run: ClaimRun, base: Baselines, count: int) -> None:
+    """CPU per claim for each process, against CPU per bare and per claim-shaped workflow.
+
+    The shaped workflow has a claim's history with nothing behind its activities: claim ÷
+    shaped is what our code costs on top of the shape, shaped ÷ bare what the shape costs.
+    """
+
+    def per_unit(cpu: dict[str, float]) -> dict[str, float]:
+        return {role: seconds / count * 1000 for role, seconds in cpu.items()}
+
+    claim, bare, shaped = per_unit(run.cpu), per_unit(base.bare_cpu), per_unit(base.shaped_cpu)
+    # The bench process is the baselines' worker (and client); during the claims it only polls.
+    stack_claim = sum(v for k, v in claim.items() if k != "bench process")
+
+    def stack(cpu: dict[str, float]) -> float:
+        return cpu["temporal server"] + cpu["bench process"]
+
     print(f"\nCPU ms per unit of work ({count} each):")
-    print(f"{'process':18} {'per claim':>10} {'per bare wf':>12}")
+    print(f"{'process':18} {'per claim':>10} {'per shaped wf':>14} {'per bare wf':>12}")
     for role in ("api", "claims worker", "llm worker", "postgres", "temporal server"):
-        bare_ms = f"{per_bare[role]:.1f}" if role == "temporal server" else "-"
-        print(f"{role:18} {per_claim[role]:>10.1f} {bare_ms:>12}")
-    print(f"{'bare worker':18} {'-':>10} {per_bare['bench process']:>12.1f}")
-    print(f"{'whole stack':18} {stack_claim:>10.1f} {stack_bare:>12.1f}")
+        if role == "temporal server":
+            print(f"{role:18} {claim[role]:>10.1f} {shaped[role]:>14.1f} {bare[role]:>12.1f}")
+        else:
+            print(f"{role:18} {claim[role]:>10.1f} {'-':>14} {'-':>12}")
+    print(f"{'bench worker':18} {'-':>10} {shaped['bench process']:>14.1f} "
+          f"{bare['bench process']:>12.1f}")  # fmt: skip
+    print(f"{'whole stack':18} {stack_claim:>10.1f} {stack(shaped):>14.1f} {stack(bare):>12.1f}")
+    worker = "claims worker"
     rows = [
-        ("claims worker per claim / bare worker per wf", per_claim["claims worker"],
-         per_bare["bench process"]),
-        ("server per claim / server per bare wf", per_claim["temporal server"],
-         per_bare["temporal server"]),
-        ("whole stack per claim / bare per wf", stack_claim, stack_bare),
+        ("claims worker per claim / bare worker per wf", claim[worker], bare["bench process"]),
+        ("server per claim / server per bare wf", claim["temporal server"],
+         bare["temporal server"]),
+        ("whole stack per claim / bare per wf", stack_claim, stack(bare)),
+        ("shaped worker per wf / bare worker per wf", shaped["bench process"],
+         bare["bench process"]),
+        ("server per shaped wf / server per bare wf", shaped["temporal server"],
+         bare["temporal server"]),
+        ("claims worker per claim / shaped worker per wf", claim[worker],
+         shaped["bench process"]),
+        ("server per claim / server per shaped wf", claim["temporal server"],
+         shaped["temporal server"]),
+        ("whole stack per claim / shaped per wf", stack_claim, stack(shaped)),
     ]  # fmt: skip
     for name, value, baseline in rows:
-        print(f"{name:46} {value:7.1f} ms / {baseline:6.1f} ms = {value / baseline:5.2f}")
+        print(f"{name:48} {value:7.1f} ms / {baseline:6.1f} ms = {value / baseline:5.2f}")
+    print(
+        f"\nshaped workflows/s {base.shaped_rate:.2f} vs bare {base.bare_rate:.2f} "
+        f"({base.shaped_rate / base.bare_rate:.2f}); claims/s {run.rate:.2f} vs shaped "
+        f"({run.rate / base.shaped_rate:.2f})"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""A workflow that only asks the llm worker for one assessment: the unit the benchmark counts."""
+"""Workflows the benchmarks count: an assessment, the bare ceiling, a claim-shaped no-op."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities import contracts as c
+    from workflows.search_attributes import CLAIM_STATUS
 
 
 class BenchInput(BaseModel):
@@ -44,6 +45,54 @@ class BareOneActivity:
 
     @workflow.run
     async def run(self, value: int) -> int:
+        result: int = await workflow.execute_activity(
+            noop,
+            value,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=RetryPolicy(maximum_attempts=3),
+        )
+        return result
+
+
+@activity.defn(name="bench_noop_local")
+async def noop_local(value: int) -> int:
+    """The least a local activity can do: a recorded step with no Postgres behind it."""
+    return value
+
+
+@workflow.defn(name="ClaimShaped")
+class ClaimShaped:
+    """An auto-approved claim's commands in its order, each doing nothing.
+
+    The same history as a claim (tests/histories/auto_approve.json, checked by a test): three
+    workflow tasks, five local activities, two regular activities and three search-attribute
+    upserts. What a claim costs beyond this is our code (Postgres, models, encryption of larger
+    payloads); this is what the shape costs the SDK and the server.
+    """
+
+    @workflow.run
+    async def run(self, value: int) -> int:
+        await self._local(value)  # admit
+        workflow.upsert_search_attributes([CLAIM_STATUS.value_set("assessing")])
+        await self._local(value)  # record the policy check
+        await self._remote(value)  # the assessment
+        await self._local(value)  # record the assessment and the approval
+        workflow.upsert_search_attributes([CLAIM_STATUS.value_set("paying")])
+        await self._local(value)  # record the payment's start
+        await self._remote(value)  # the payment
+        workflow.upsert_search_attributes([CLAIM_STATUS.value_set("paid")])
+        return await self._local(value)  # record the payment and the claimant's e-mail
+
+    async def _local(self, value: int) -> int:
+        result: int = await workflow.execute_local_activity(
+            noop_local,
+            value,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=RetryPolicy(maximum_attempts=3),
+        )
+        return result
+
+    async def _remote(self, value: int) -> int:
         result: int = await workflow.execute_activity(
             noop,
             value,
