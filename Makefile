@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev docs test test-fast test-unit lint typecheck pytest pytest-fast install clean bench bench-claims bench-parked bench-outbox bench-sandbox histories replay eval
+.PHONY: dev docs test test-fast test-unit lint typecheck pytest pytest-fast install clean bench bench-claims bench-parked bench-outbox bench-sandbox bench-steps histories replay eval
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -89,6 +89,11 @@ bench-outbox: $(STAMP)
 # (workflows/sandbox.py), and per new sandboxed instance: no server, seconds.
 bench-sandbox: $(STAMP)
 	$(BIN)/python -m bench.sandbox_glue
+
+# The CPU our Postgres activities spend on one auto-approved claim (its recorded inputs, seven
+# transactions, no Temporal) against asyncpg alone sending the same round trips.
+bench-steps: $(STAMP)
+	$(BIN)/python -m bench.db_steps
 
 # The pre-deploy check: replay the configured namespace's running and recent claims on this code
 # (`claims replay`; the dev stack's namespace unless TEMPORAL_ADDRESS says otherwise).
