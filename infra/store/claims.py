@@ -32,6 +32,21 @@ _INSERT_CLAIM = insert(claim).on_conflict_do_nothing(index_elements=[claim.c.cla
 _INSERT_EVENT = insert(claim_event).on_conflict_do_nothing(
     constraint="uq_claim_event_claim_id_step"
 )
+_INSERT_DECISION = insert(decision_table).on_conflict_do_nothing(
+    constraint="uq_decision_claim_id_step"
+)
+# What a step writes on the claim row comes with each execute. `last_step < step` makes the
+# write monotonic: a zombie attempt of an older step that commits late can never move the
+# claim backwards. (The guard's parameters take `match_` names: SQLAlchemy keeps column names
+# for the values the statement writes.)
+_MOVE_CLAIM = (
+    sa.update(claim)
+    .where(
+        claim.c.claim_id == sa.bindparam("match_claim_id"),
+        claim.c.last_step < sa.bindparam("match_step"),
+    )
+    .values(updated_at=sa.func.now())
+)
 
 
 async def record_submission(
@@ -157,11 +172,7 @@ async def apply_transition(
         {"claim_id": claim_id, "step": step, "type": str(event_type), "detail": detail, "at": at},
     )
     if decision is not None:
-        await conn.execute(
-            insert(decision_table)
-            .values(**_decision_values(claim_id, step, at, decision))
-            .on_conflict_do_nothing(constraint="uq_decision_claim_id_step")
-        )
+        await conn.execute(_INSERT_DECISION, _decision_values(claim_id, step, at, decision))
     changes: dict[str, Any] = {
         name: value
         for name, value in (
@@ -184,14 +195,8 @@ async def apply_transition(
     # An event-only step (possibly written by an update handler beside the main flow) leaves
     # the row, and its step guard, alone.
     if changes:
-        changes |= {"last_step": step, "updated_at": sa.func.now()}
-        # `last_step < step` makes the write monotonic: a zombie attempt of an older step that
-        # commits late can never move the claim backwards.
-        await conn.execute(
-            sa.update(claim)
-            .where(claim.c.claim_id == claim_id, claim.c.last_step < step)
-            .values(**changes)
-        )
+        changes |= {"last_step": step, "match_claim_id": claim_id, "match_step": step}
+        await conn.execute(_MOVE_CLAIM, changes)
     return await _publish(conn, claim_id, step, event_type, at)
 
 

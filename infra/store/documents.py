@@ -50,11 +50,15 @@ async def attach(*, conn: AsyncConnection, claim_id: uuid.UUID, document_id: uui
     )
 
 
+# Built once: every claim's last step runs it.
+_DISCARD_UNATTACHED = sa.delete(document).where(
+    document.c.claim_id == sa.bindparam("match_claim_id"), document.c.attached_at.is_(None)
+)
+
+
 async def discard_unattached(*, conn: AsyncConnection, claim_id: uuid.UUID) -> None:
     """Delete the documents a claim never took: at its end nothing can take them any more."""
-    await conn.execute(
-        sa.delete(document).where(document.c.claim_id == claim_id, document.c.attached_at.is_(None))
-    )
+    await conn.execute(_DISCARD_UNATTACHED, {"match_claim_id": claim_id})
 
 
 async def get(*, conn: AsyncConnection, document_id: uuid.UUID) -> RowMapping | None:

@@ -83,39 +83,52 @@ async def due(
     return ids[:limit], len(ids) > limit
 
 
+# Built once: the dispatcher reads these for every look and every message it sends. Where-clause
+# parameters take `match_` names: SQLAlchemy keeps column names for the values a statement writes.
+_NEXT_DUE_IN_S = sa.select(
+    sa.func.extract("epoch", sa.func.min(notification.c.next_attempt_at) - sa.func.now())
+).where(*_unsent, _claimant_kinds, notification.c.next_attempt_at > sa.func.now())
+_UNSENT = sa.select(notification).where(
+    notification.c.id == sa.bindparam("match_id", type_=sa.BigInteger), *_unsent
+)
+
+
+def _record_statement(verdict: Verdict) -> sa.Update:
+    """One attempt's outcome: counted, and sent, dead-lettered, or given its next attempt's time
+    (that one comes with the execute, as does the error)."""
+    stmt = (
+        sa.update(notification)
+        .where(notification.c.id == sa.bindparam("match_id", type_=sa.BigInteger), *_unsent)
+        .values(attempts=notification.c.attempts + 1)
+    )
+    if verdict is Verdict.DELIVERED:
+        return stmt.values(sent_at=sa.func.now())
+    if verdict is Verdict.DEAD:
+        return stmt.values(failed_at=sa.func.now())
+    return stmt
+
+
+_RECORD_OUTCOME = {verdict: _record_statement(verdict) for verdict in Verdict}
+
+
 async def next_due_in_s(*, conn: AsyncConnection) -> float | None:
     """Seconds until the next message waiting for a retry is due."""
-    result = await conn.execute(
-        sa.select(
-            sa.func.extract("epoch", sa.func.min(notification.c.next_attempt_at) - sa.func.now())
-        ).where(*_unsent, _claimant_kinds, notification.c.next_attempt_at > sa.func.now())
-    )
-    seconds = result.scalar_one_or_none()
+    seconds = (await conn.execute(_NEXT_DUE_IN_S)).scalar_one_or_none()
     return float(seconds) if seconds is not None else None
 
 
 async def unsent(*, conn: AsyncConnection, notification_id: int) -> RowMapping | None:
     """The row, if it is still to be sent."""
-    result = await conn.execute(
-        sa.select(notification).where(notification.c.id == notification_id, *_unsent)
-    )
+    result = await conn.execute(_UNSENT, {"match_id": notification_id})
     return result.mappings().one_or_none()
 
 
 async def record_outcome(*, conn: AsyncConnection, notification_id: int, outcome: Outcome) -> None:
     """Record one attempt: sent, dead-lettered, or scheduled for `next_attempt_at`."""
     values: dict[str, object] = {
-        "attempts": notification.c.attempts + 1,
+        "match_id": notification_id,
         "last_error": outcome.error[:MAX_ERROR_LENGTH] if outcome.error else None,
     }
-    if outcome.verdict is Verdict.DELIVERED:
-        values["sent_at"] = sa.func.now()
-    elif outcome.verdict is Verdict.DEAD:
-        values["failed_at"] = sa.func.now()
-    else:
+    if outcome.verdict not in (Verdict.DELIVERED, Verdict.DEAD):
         values["next_attempt_at"] = outcome.next_attempt_at
-    await conn.execute(
-        sa.update(notification)
-        .where(notification.c.id == notification_id, *_unsent)
-        .values(**values)
-    )
+    await conn.execute(_RECORD_OUTCOME[outcome.verdict], values)

@@ -27,20 +27,50 @@ def payment_id_for(claim_id: uuid.UUID) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"claims-service:payment:{claim_id}")
 
 
+# Built once (every payment runs them); each execute names its values. Where-clause parameters
+# take `match_` names: SQLAlchemy keeps column names for the values a statement writes.
+_LEDGER = insert(payment_ledger).on_conflict_do_nothing(
+    constraint="uq_payment_ledger_claim_id_attempt_entry"
+)
+_GET = sa.select(payment).where(payment.c.claim_id == sa.bindparam("match_claim_id"))
+
+
+def _reserve_statement() -> sa.Insert:
+    stmt = insert(payment)
+    return stmt.on_conflict_do_update(
+        index_elements=[payment.c.claim_id],
+        set_={
+            **{k: stmt.excluded[k] for k in ("attempt", "idempotency_key", "amount", "payee")},
+            "status": RESERVED,
+            "failure_reason": None,
+            "rail_reference": None,
+        },
+        where=sa.and_(payment.c.status == RELEASED, payment.c.attempt < stmt.excluded.attempt),
+    )
+
+
+_RESERVE = _reserve_statement()
+_SETTLE = (
+    sa.update(payment)
+    .where(payment.c.claim_id == sa.bindparam("match_claim_id"), payment.c.status == RESERVED)
+    .values(status=SETTLED, settled_at=sa.func.now())
+    .returning(payment)
+)
+
+
 async def _ledger(
     conn: AsyncConnection, row: RowMapping, entry: str, note: str | None = None
 ) -> None:
     await conn.execute(
-        insert(payment_ledger)
-        .values(
-            claim_id=row["claim_id"],
-            attempt=row["attempt"],
-            entry=entry,
-            amount=row["amount"],
-            currency=row["currency"],
-            note=note,
-        )
-        .on_conflict_do_nothing(constraint="uq_payment_ledger_claim_id_attempt_entry")
+        _LEDGER,
+        {
+            "claim_id": row["claim_id"],
+            "attempt": row["attempt"],
+            "entry": entry,
+            "amount": row["amount"],
+            "currency": row["currency"],
+            "note": note,
+        },
     )
 
 
@@ -69,19 +99,7 @@ async def reserve(
         "payee": payee,
         "status": RESERVED,
     }
-    stmt = insert(payment).values(**values)
-    await conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[payment.c.claim_id],
-            set_={
-                **{k: stmt.excluded[k] for k in ("attempt", "idempotency_key", "amount", "payee")},
-                "status": RESERVED,
-                "failure_reason": None,
-                "rail_reference": None,
-            },
-            where=sa.and_(payment.c.status == RELEASED, payment.c.attempt < stmt.excluded.attempt),
-        )
-    )
+    await conn.execute(_RESERVE, values)
     row = await get(conn=conn, claim_id=claim_id)
     if row is None:  # pragma: no cover - the upsert above guarantees a row
         raise RuntimeError(f"payment for claim {claim_id} vanished")
@@ -92,18 +110,10 @@ async def reserve(
 
 async def settle(*, conn: AsyncConnection, claim_id: uuid.UUID, rail_reference: str) -> None:
     """Record that the rail paid the reserved attempt."""
-    row = (
-        (
-            await conn.execute(
-                sa.update(payment)
-                .where(payment.c.claim_id == claim_id, payment.c.status == RESERVED)
-                .values(status=SETTLED, rail_reference=rail_reference, settled_at=sa.func.now())
-                .returning(payment)
-            )
-        )
-        .mappings()
-        .one_or_none()
+    result = await conn.execute(
+        _SETTLE, {"match_claim_id": claim_id, "rail_reference": rail_reference}
     )
+    row = result.mappings().one_or_none()
     if row is not None:
         await _ledger(conn, row, "settle", rail_reference)
 
@@ -132,7 +142,7 @@ async def release(*, conn: AsyncConnection, claim_id: uuid.UUID, attempt: int, r
 
 async def get(*, conn: AsyncConnection, claim_id: uuid.UUID) -> RowMapping | None:
     """Return the claim's payment row, or None."""
-    result = await conn.execute(sa.select(payment).where(payment.c.claim_id == claim_id))
+    result = await conn.execute(_GET, {"match_claim_id": claim_id})
     return result.mappings().one_or_none()
 
 

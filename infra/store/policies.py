@@ -29,13 +29,15 @@ def _to_policy(row: Any) -> Policy:
     )
 
 
+# Built once: every claim's admission reads its policy.
+_GET = sa.select(policy_table).where(
+    policy_table.c.policy_number == sa.bindparam("policy_number", type_=sa.String)
+)
+
+
 async def get(*, conn: AsyncConnection, policy_number: str) -> Policy | None:
     """Return the policy with this number, or None."""
-    row = (
-        await conn.execute(
-            sa.select(policy_table).where(policy_table.c.policy_number == policy_number)
-        )
-    ).one_or_none()
+    row = (await conn.execute(_GET, {"policy_number": policy_number})).one_or_none()
     return _to_policy(row) if row else None
 
 
