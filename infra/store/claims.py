@@ -28,12 +28,12 @@ from infra.tables import decision as decision_table
 SUBMITTED_STEP = 1
 
 # Built once (every step runs them); each execute names its values.
-_INSERT_CLAIM = insert(claim).on_conflict_do_nothing(index_elements=[claim.c.claim_id])
-_INSERT_EVENT = insert(claim_event).on_conflict_do_nothing(
-    constraint="uq_claim_event_claim_id_step"
+_INSERT_CLAIM = insert(claim).inline().on_conflict_do_nothing(index_elements=[claim.c.claim_id])
+_INSERT_EVENT = (
+    insert(claim_event).inline().on_conflict_do_nothing(constraint="uq_claim_event_claim_id_step")
 )
-_INSERT_DECISION = insert(decision_table).on_conflict_do_nothing(
-    constraint="uq_decision_claim_id_step"
+_INSERT_DECISION = (
+    insert(decision_table).inline().on_conflict_do_nothing(constraint="uq_decision_claim_id_step")
 )
 # What a step writes on the claim row comes with each execute. `last_step < step` makes the
 # write monotonic: a zombie attempt of an older step that commits late can never move the

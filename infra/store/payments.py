@@ -29,8 +29,10 @@ def payment_id_for(claim_id: uuid.UUID) -> uuid.UUID:
 
 # Built once (every payment runs them); each execute names its values. Where-clause parameters
 # take `match_` names: SQLAlchemy keeps column names for the values a statement writes.
-_LEDGER = insert(payment_ledger).on_conflict_do_nothing(
-    constraint="uq_payment_ledger_claim_id_attempt_entry"
+_LEDGER = (
+    insert(payment_ledger)
+    .inline()
+    .on_conflict_do_nothing(constraint="uq_payment_ledger_claim_id_attempt_entry")
 )
 _GET = sa.select(payment).where(payment.c.claim_id == sa.bindparam("match_claim_id"))
 
