@@ -45,13 +45,7 @@ class BareOneActivity:
 
     @workflow.run
     async def run(self, value: int) -> int:
-        result: int = await workflow.execute_activity(
-            noop,
-            value,
-            start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=RetryPolicy(maximum_attempts=3),
-        )
-        return result
+        return await _noop(value)
 
 
 @activity.defn(name="bench_noop_local")
@@ -72,31 +66,32 @@ class ClaimShaped:
 
     @workflow.run
     async def run(self, value: int) -> int:
-        await self._local(value)  # admit
+        await _noop_local(value)  # admit
         workflow.upsert_search_attributes([CLAIM_STATUS.value_set("assessing")])
-        await self._local(value)  # record the policy check
-        await self._remote(value)  # the assessment
-        await self._local(value)  # record the assessment and the approval
+        await _noop_local(value)  # record the policy check
+        await _noop(value)  # the assessment
+        await _noop_local(value)  # record the assessment and the approval
         workflow.upsert_search_attributes([CLAIM_STATUS.value_set("paying")])
-        await self._local(value)  # record the payment's start
-        await self._remote(value)  # the payment
+        await _noop_local(value)  # record the payment's start
+        await _noop(value)  # the payment
         workflow.upsert_search_attributes([CLAIM_STATUS.value_set("paid")])
-        return await self._local(value)  # record the payment and the claimant's e-mail
+        return await _noop_local(value)  # record the payment and the claimant's e-mail
 
-    async def _local(self, value: int) -> int:
-        result: int = await workflow.execute_local_activity(
-            noop_local,
-            value,
-            start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=RetryPolicy(maximum_attempts=3),
-        )
-        return result
 
-    async def _remote(self, value: int) -> int:
-        result: int = await workflow.execute_activity(
-            noop,
-            value,
-            start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=RetryPolicy(maximum_attempts=3),
-        )
-        return result
+# The baselines' activities: one try of 30 s, retried like any activity of ours.
+_TIMEOUT = timedelta(seconds=30)
+_RETRY = RetryPolicy(maximum_attempts=3)
+
+
+async def _noop(value: int) -> int:
+    result: int = await workflow.execute_activity(
+        noop, value, start_to_close_timeout=_TIMEOUT, retry_policy=_RETRY
+    )
+    return result
+
+
+async def _noop_local(value: int) -> int:
+    result: int = await workflow.execute_local_activity(
+        noop_local, value, start_to_close_timeout=_TIMEOUT, retry_policy=_RETRY
+    )
+    return result
