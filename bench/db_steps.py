@@ -64,7 +64,7 @@ def cpu_seconds() -> float:
     return float(times.user + times.system)
 
 
-class ClaimSteps:
+class RecordedClaim:
     """Runs one claim's recorded Postgres activities, as a claims worker runs them."""
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -129,7 +129,7 @@ async def main(claims: int) -> None:
         try:
             async with engine.begin() as conn:
                 await policies.upsert(conn=conn, policy=f.policy(policy_number=RECORDED_POLICY))
-            steps = ClaimSteps(engine)
+            steps = RecordedClaim(engine)
             for _ in range(WARM_UP):
                 await steps.one_claim()
             counts = count_round_trips(engine)

@@ -129,6 +129,6 @@ async def record_outcome(*, conn: AsyncConnection, notification_id: int, outcome
         "match_id": notification_id,
         "last_error": outcome.error[:MAX_ERROR_LENGTH] if outcome.error else None,
     }
-    if outcome.verdict not in (Verdict.DELIVERED, Verdict.DEAD):
+    if outcome.verdict is Verdict.RETRY:
         values["next_attempt_at"] = outcome.next_attempt_at
     await conn.execute(_RECORD_OUTCOME[outcome.verdict], values)
