@@ -168,12 +168,13 @@ class WebhookActivities:
         outcome = _outcome(failure, attempts, row["period_started_at"], self._config.pacing)
         async with self._engine.begin() as conn:
             await store.record_outcome(conn=conn, delivery_id=item.id, outcome=outcome)
-            opened = await self._breaker(conn, row["host"], failure)
+            opened = await self._breaker(conn, row["owner"], row["host"], failure)
         _log_outcome("webhook", item.id, attempts, outcome)
         if opened:
             log.warning(
-                "receiver %s paused for %g s after %d failures in a row",
+                "receiver %s paused for %s for %g s after %d failures in a row",
                 row["host"],
+                row["owner"],
                 self._config.breaker_cooldown_s,
                 self._config.breaker_failures,
             )
@@ -191,12 +192,13 @@ class WebhookActivities:
             return "the subscription's owner may no longer see this claim"
         return None
 
-    async def _breaker(self, conn: Any, host: str, failure: _Failure | None) -> bool:
+    async def _breaker(self, conn: Any, owner: str, host: str, failure: _Failure | None) -> bool:
         if failure is None or not failure.receiver_at_fault:
-            await store.receiver_answered(conn=conn, host=host)
+            await store.receiver_answered(conn=conn, owner=owner, host=host)
             return False
         return await store.receiver_failed(
             conn=conn,
+            owner=owner,
             host=host,
             error=failure.error,
             threshold=self._config.breaker_failures,

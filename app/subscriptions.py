@@ -90,10 +90,11 @@ class Subscriptions:
             await store.delete(conn=conn, subscription_id=subscription_id)
 
     async def resume(self, caller: ApiKey, subscription_id: uuid.UUID) -> Webhook:
-        """Close the receiver's circuit breaker now and try its waiting deliveries again."""
+        """Close the owner's circuit breaker for this receiver now and try its waiting
+        deliveries again (an admin resuming another's subscription resumes the owner's)."""
         row = await self._owned(caller, subscription_id)
         async with self._engine.begin() as conn:
-            await store.resume(conn=conn, host=row["host"])
+            await store.resume(conn=conn, owner=row["owner"], host=row["host"])
             resumed = await store.get(conn=conn, subscription_id=subscription_id)
         if resumed is None:  # pragma: no cover - read in this transaction
             raise NotFoundError(f"webhook subscription {subscription_id} not found")

@@ -33,8 +33,9 @@ class Webhook(BaseModel):
     secret_rotated_at: dt.datetime | None = None
     paused_until: dt.datetime | None = Field(
         default=None,
-        description="Deliveries are paused until then: the receiver failed repeatedly (its "
-        "circuit breaker is open). `POST /v1/webhooks/{id}/resume` tries again now.",
+        description="Deliveries are paused until then: the receiver failed repeatedly for "
+        "this subscription's owner (the owner's circuit breaker for that host is open; other "
+        "owners' are their own). `POST /v1/webhooks/{id}/resume` tries again now.",
     )
     paused_reason: str | None = Field(
         default=None, description="Why deliveries are paused; null while they are not."

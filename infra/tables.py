@@ -280,11 +280,14 @@ webhook_delivery = sa.Table(
     ),
 )
 
-# One circuit breaker per receiver host: after repeated failures its subscriptions pause until
-# `open_until` (or until their owner resumes them), so a dead receiver stops taking attempts.
+# One circuit breaker per owner and receiver host: after repeated failures the owner's
+# subscriptions there pause until `open_until` (or until the owner resumes them), so a dead
+# receiver stops taking attempts. Keyed by owner too, so that one tenant's failing endpoint on a
+# shared host never pauses (or describes) another tenant's deliveries to that host.
 webhook_receiver = sa.Table(
     "webhook_receiver",
     metadata,
+    sa.Column("owner", sa.Text, primary_key=True),
     sa.Column("host", sa.Text, primary_key=True),
     sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
     sa.Column("open_until", sa.DateTime(timezone=True)),

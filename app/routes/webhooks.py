@@ -92,10 +92,11 @@ async def delete_webhook(
 async def resume_webhook(
     subscription_id: uuid.UUID, caller: AnyCaller, service: Service
 ) -> Webhook:
-    """Close the receiver's circuit breaker now and try its waiting deliveries again.
+    """Close the owner's circuit breaker for this receiver now and try its waiting deliveries.
 
-    A receiver that fails repeatedly pauses its subscriptions (`paused_until`); they resume by
-    themselves when that time comes, or now, when their owner says the receiver is back.
+    A receiver that fails repeatedly pauses its owner's subscriptions there (`paused_until`);
+    another owner's breaker for the same host is its own. They resume by themselves when that
+    time comes, or now, when their owner says the receiver is back.
     """
     return await service.resume(caller, subscription_id)
 

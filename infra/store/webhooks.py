@@ -86,6 +86,11 @@ def _live(owner: str | None) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
+def _same_receiver() -> sa.ColumnElement[bool]:
+    """A subscription's breaker: its owner's, for its host (never another tenant's)."""
+    return sa.and_(_receiver.owner == _subscription.owner, _receiver.host == _subscription.host)
+
+
 def _with_state() -> sa.Select[Any]:
     """Subscriptions with what pauses them: their receiver's breaker, their owner's standing."""
     return sa.select(
@@ -94,9 +99,9 @@ def _with_state() -> sa.Select[Any]:
         _receiver.last_error.label("breaker_error"),
         _principal.active.label("owner_active"),
     ).select_from(
-        webhook_subscription.outerjoin(
-            webhook_receiver, _receiver.host == _subscription.host
-        ).outerjoin(principal, _principal.name == _subscription.owner)
+        webhook_subscription.outerjoin(webhook_receiver, _same_receiver()).outerjoin(
+            principal, _principal.name == _subscription.owner
+        )
     )
 
 
@@ -224,7 +229,7 @@ def _deliverable() -> sa.FromClause:
             webhook_subscription, _subscription.subscription_id == _delivery.subscription_id
         )
         .join(principal, _principal.name == _subscription.owner)
-        .outerjoin(webhook_receiver, _receiver.host == _subscription.host)
+        .outerjoin(webhook_receiver, _same_receiver())
     )
 
 
@@ -392,13 +397,13 @@ async def settle(
     )
 
 
-async def receiver_answered(*, conn: AsyncConnection, host: str) -> None:
-    """The receiver answered (2xx or a final 4xx): its breaker closes."""
+async def receiver_answered(*, conn: AsyncConnection, owner: str, host: str) -> None:
+    """The receiver answered `owner` (2xx or a final 4xx): that owner's breaker closes."""
     await conn.execute(
         insert(webhook_receiver)
-        .values(host=host, failures=0)
+        .values(owner=owner, host=host, failures=0)
         .on_conflict_do_update(
-            index_elements=[_receiver.host],
+            index_elements=[_receiver.owner, _receiver.host],
             set_={
                 "failures": 0,
                 "open_until": None,
@@ -411,16 +416,16 @@ async def receiver_answered(*, conn: AsyncConnection, host: str) -> None:
 
 
 async def receiver_failed(
-    *, conn: AsyncConnection, host: str, error: str, threshold: int, cooldown_s: float
+    *, conn: AsyncConnection, owner: str, host: str, error: str, threshold: int, cooldown_s: float
 ) -> bool:
-    """Count a failure of the receiver; return whether this one opened its breaker."""
+    """Count a failure of the receiver for `owner`; return whether this one opened its breaker."""
     opens_at = sa.func.now() + sa.func.make_interval(0, 0, 0, 0, 0, 0, cooldown_s)
     failures = _receiver.failures + 1
     result = await conn.execute(
         insert(webhook_receiver)
-        .values(host=host, failures=1, last_error=error[:MAX_ERROR_LENGTH])
+        .values(owner=owner, host=host, failures=1, last_error=error[:MAX_ERROR_LENGTH])
         .on_conflict_do_update(
-            index_elements=[_receiver.host],
+            index_elements=[_receiver.owner, _receiver.host],
             set_={
                 "failures": failures,
                 "last_error": error[:MAX_ERROR_LENGTH],
@@ -436,11 +441,11 @@ async def receiver_failed(
     return failures_now == threshold
 
 
-async def resume(*, conn: AsyncConnection, host: str) -> None:
-    """Close a receiver's breaker now (its owner says the receiver is back)."""
+async def resume(*, conn: AsyncConnection, owner: str, host: str) -> None:
+    """Close `owner`'s breaker for a receiver now (the owner says the receiver is back)."""
     await conn.execute(
         sa.update(webhook_receiver)
-        .where(_receiver.host == host)
+        .where(_receiver.owner == owner, _receiver.host == host)
         .values(failures=0, open_until=None, updated_at=sa.func.now())
     )
 

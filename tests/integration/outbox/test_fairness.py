@@ -19,6 +19,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from devstack.processes import free_port
+from infra.settings import DEV_API_KEYS
 from infra.tables import notification
 from tests.support.api import SUBMITTER, create_policy, submit, wait_for_claim
 from tests.support.outbox import OTHER_SUBMITTER, subscribe, until
@@ -254,3 +255,52 @@ async def test_subscriptions_per_principal_are_limited(make_stack: StackFactory)
         deleted = await stack.http.delete(f"/v1/webhooks/{made[0]['id']}", headers=caller)
         assert deleted.status_code == 204
         await subscribe(stack, caller, "http://127.0.0.1:9/hooks")
+
+
+async def test_one_tenants_failing_subscription_never_pauses_anothers_on_the_same_receiver(
+    make_stack: StackFactory,
+) -> None:
+    # One host:port, two tenants: the attacker's path always answers 503, the victim's 200.
+    receiver = WebhookReceiver(answers={"fail": "503"})
+    await receiver.start()
+    keys = f"{DEV_API_KEYS},other-submitter-key:submitter:other-submitter"
+    settings = {
+        "outbox_breaker_failures": 2,
+        "outbox_breaker_cooldown_s": 600.0,
+        "outbox_first_retry_s": 0.1,
+        "outbox_max_retry_s": 0.2,
+    }
+    try:
+        async with make_stack(api_keys=keys, **settings) as stack:
+            victim = await subscribe(stack, SUBMITTER, receiver.url_for("ok"), ["claim.submitted"])
+            attacker = await subscribe(
+                stack, OTHER_SUBMITTER, receiver.url_for("fail"), ["claim.submitted"]
+            )
+            number = await create_policy(stack.http)
+            for _ in range(2):
+                await submit(stack.http, number, headers=OTHER_SUBMITTER)
+
+            async def shown(hook: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+                url = f"/v1/webhooks/{hook['id']}"
+                found: dict[str, Any] = (await stack.http.get(url, headers=headers)).json()
+                return found
+
+            await wait_for(
+                lambda: shown(attacker, OTHER_SUBMITTER),
+                lambda s: s["paused_until"] is not None,
+                what="the attacker's subscription paused",
+            )
+            # The victim's subscription on the same host:port is neither paused nor told of
+            # the attacker's errors, and its new claim's delivery goes straight through.
+            victim_now = await shown(victim, SUBMITTER)
+            assert victim_now["paused_until"] is None, victim_now
+            assert victim_now["paused_reason"] is None, victim_now
+            claim = await submit(stack.http, number)
+            expected = f"evt_{uuid.UUID(claim['claim_id']).hex}_"
+            await until(
+                lambda: any(i.startswith(expected) for i in receiver.accepted_ids()),
+                "the victim's delivery",
+            )
+            assert (await shown(victim, SUBMITTER))["paused_until"] is None
+    finally:
+        await receiver.stop()
