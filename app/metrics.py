@@ -15,11 +15,31 @@ from prometheus_client.registry import Collector
 
 from infra.store.stats import BusinessStats
 
+# Every label of the request metrics comes from a closed set: a label taken from the request as
+# sent (a made-up method, a path) would let any caller add series without bound, growing the
+# API's memory and every scrape.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def method_label(method: str) -> str:
+    return method if method in METHODS else "other"
+
+
+def status_label(status: int) -> str:
+    """The status code when it is a standard one (100-599), else `other`."""
+    return str(status) if 100 <= status <= 599 else "other"
+
+
 REQUESTS = Counter(
     "claims_http_requests_total", "HTTP requests handled", ["method", "route", "status"]
 )
 REQUEST_SECONDS = Histogram(
     "claims_http_request_duration_seconds", "HTTP request latency", ["method", "route"]
+)
+SLOW_CLIENTS = Counter(
+    "claims_http_slow_clients",
+    "Connections closed because a request's headers or body did not arrive in time",
+    ["reading"],
 )
 CLAIMS_SUBMITTED = Counter("claims_submitted_total", "Claims accepted for processing")
 REVIEWS = Counter("claims_reviews_total", "Adjuster reviews accepted", ["decision"])

@@ -28,10 +28,11 @@ def install(app: FastAPI) -> None:
         match = _CLAIM_PATH.match(request.url.path)
         CLAIM_ID.set(match.group(1) if match else None)
         response = await call_next(request)
+        # A route's template, never the path: one series per route, whatever the path held.
         route = request.scope.get("route")
         template = getattr(route, "path", "unmatched")
-        metrics.REQUESTS.labels(request.method, template, str(response.status_code)).inc()
-        metrics.REQUEST_SECONDS.labels(request.method, template).observe(
-            time.perf_counter() - started
-        )
+        method = metrics.method_label(request.method)
+        status = metrics.status_label(response.status_code)
+        metrics.REQUESTS.labels(method, template, status).inc()
+        metrics.REQUEST_SECONDS.labels(method, template).observe(time.perf_counter() - started)
         return response

@@ -19,8 +19,7 @@ def _error(description: str) -> dict[str, Any]:
 AUTHENTICATED: dict[int | str, dict[str, Any]] = {
     401: _error("missing or invalid API key (checked before the body is read)"),
     429: _error(
-        "too many failed sign-ins from this address or with this key prefix; "
-        "wait `Retry-After` seconds"
+        "too many failed sign-ins from this address or with this key; wait `Retry-After` seconds"
     ),
 }
 ROLE_CHECKED: dict[int | str, dict[str, Any]] = {403: _error("the API key's role may not do this")}

@@ -1,14 +1,23 @@
-"""Failed sign-ins and 401s, counted per client address and per presented key prefix.
+"""Failed sign-ins and 401s, counted per client address and per presented credential.
 
 Past the limit a client gets 429 with `Retry-After` before its credentials are even looked at
-(so a right guess is not told apart from a wrong one), and guessing keys costs a wait per few
-tries, whoever sends them and from wherever. Only requests that present a credential (a bearer
-key, a session cookie, the sign-in form's key) count: one with none cannot be a guess. Counts
-live in the API process (each replica limits on its own), in a sliding window.
+(so a right guess is not told apart from a wrong one). Only requests that present a credential
+(a bearer key, a session cookie, the sign-in form's key) count: one with none cannot be a guess.
+Counts live in the API process (each replica limits on its own), in a sliding window.
+
+What is counted, and why not a key prefix:
+- per client address: any one client guessing waits after a few tries;
+- per credential, by the SHA-256 of the whole presented value: one dead or leaked key replayed
+  from many addresses is held too.
+A wrong token never shares a count with a right one, so nobody can lock a real key out by
+sending wrong keys that begin like it (as counting per prefix allowed), and a client that
+presents its key correctly and has not failed itself is never refused. Guessing across many
+addresses gains nothing either: a key from `claims keys new` is 256 random bits.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from collections import deque
@@ -16,8 +25,6 @@ from collections import deque
 # Tries per window before the wait; a typo or two never trips it.
 MAX_FAILURES = 10
 WINDOW_S = 60.0
-# A key prefix long enough to tell keys apart, too short to say anything of a real key.
-KEY_PREFIX = 6
 # Keys remembered at most (oldest dropped): the limiter's own memory is bounded.
 MAX_TRACKED = 10_000
 
@@ -32,7 +39,8 @@ class FailureLimiter:
     def keys(address: str | None, token: str | None) -> list[str]:
         keys = [f"addr:{address or '?'}"]
         if token:
-            keys.append(f"key:{token[:KEY_PREFIX]}")
+            # The whole credential, hashed: never a part another credential could share.
+            keys.append(f"key:{hashlib.sha256(token.encode()).hexdigest()}")
         return keys
 
     def retry_after(self, keys: list[str], now: float | None = None) -> int | None:

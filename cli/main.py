@@ -16,16 +16,36 @@ from infra import logging as claims_logging
 from infra.settings import Settings, get_settings
 
 
-def _settings(*, needs_keys: bool = False, needs_database: bool = False) -> Settings:
+def _settings(
+    *, needs_keys: bool = False, needs_database: bool = False, needs_temporal: bool = False
+) -> Settings:
+    """The configuration, checked whole before anything connects: a missing or invalid setting
+    stops the process at once, naming the setting (retrying cannot fix configuration)."""
     try:
         settings = get_settings()
     except ValidationError as exc:
-        messages = "; ".join(str(err["msg"]) for err in exc.errors())
-        raise SystemExit(f"claims: invalid configuration: {messages}") from exc
+        raise SystemExit(f"claims: invalid configuration: {_named(exc)}") from None
     problems = settings.production_problems(needs_keys=needs_keys, needs_database=needs_database)
     if problems:
         raise SystemExit("claims: refusing to start in prod: " + "; ".join(problems))
+    if needs_temporal:
+        try:
+            # What every Temporal client needs besides the network: the ring, TLS and auth.
+            settings.key_ring()
+            settings.temporal_connection.connect_kwargs()
+        except ValueError as exc:
+            raise SystemExit(f"claims: invalid configuration: {exc}") from None
     return settings
+
+
+def _named(error: ValidationError) -> str:
+    """Each error with the environment variable it is about (`CLAIMS_ENCRYPTION_KEYS: ...`)."""
+    messages = []
+    for err in error.errors():
+        message = str(err["msg"]).removeprefix("Value error, ")
+        fields = [str(part) for part in err["loc"] if isinstance(part, str)]
+        messages.append(f"CLAIMS_{fields[0].upper()}: {message}" if fields else message)
+    return "; ".join(messages)
 
 
 def _dev(_: argparse.Namespace) -> int:
@@ -54,20 +74,13 @@ def _api(_: argparse.Namespace) -> int:
     import uvicorn
 
     from app.main import create_app
+    from app.server import server_options
     from infra.telemetry import configure_tracing
 
-    settings = _settings(needs_keys=True, needs_database=True)
+    settings = _settings(needs_keys=True, needs_database=True, needs_temporal=True)
     claims_logging.configure(settings.env)
     configure_tracing(settings, "claims-api")
-    uvicorn.run(
-        create_app(settings),
-        host=settings.api_host,
-        port=settings.api_port,
-        log_config=None,
-        access_log=False,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.trusted_proxies,
-    )
+    uvicorn.run(create_app(settings), **server_options(settings))
     return 0
 
 
@@ -75,7 +88,7 @@ def _worker(args: argparse.Namespace) -> int:
     from workers.run import run_worker
 
     # The llm worker writes nothing and reads documents only when a database is configured.
-    settings = _settings(needs_database=args.queue == "claims")
+    settings = _settings(needs_database=args.queue == "claims", needs_temporal=True)
     claims_logging.configure(settings.env)
     code = asyncio.run(run_worker(settings, args.queue))
     # The worker has shut down cleanly by now.
@@ -162,7 +175,7 @@ def _new_key(args: argparse.Namespace) -> int:
 def _deploy(args: argparse.Namespace) -> int:
     from cli import deploy
 
-    settings = _settings()
+    settings = _settings(needs_temporal=True)
     claims_logging.configure(settings.env, logging.WARNING)
     _leave(deploy.run(args, settings))
 
@@ -170,7 +183,7 @@ def _deploy(args: argparse.Namespace) -> int:
 def _replay(args: argparse.Namespace) -> int:
     from cli import replay
 
-    settings = _settings()
+    settings = _settings(needs_temporal=True)
     claims_logging.configure(settings.env, logging.WARNING)
     _leave(replay.run(args, settings))
 

@@ -92,10 +92,17 @@ class Settings(
 
     @model_validator(mode="after")
     def _keys_parse(self) -> Settings:
+        # Each message names its variable: the operator fixes the setting, not a guess.
         if self.api_keys is not None:
-            parse_api_keys(self.api_keys)
+            try:
+                parse_api_keys(self.api_keys)
+            except ValueError as exc:
+                raise ValueError(f"CLAIMS_API_KEYS: {exc}") from None
         if self.encryption_keys is not None:
-            parse_key_ring(self.encryption_keys.get_secret_value())
+            try:
+                parse_key_ring(self.encryption_keys.get_secret_value())
+            except KeyRingError as exc:
+                raise ValueError(f"CLAIMS_ENCRYPTION_KEYS: {exc}") from None
         return self
 
     def key_ring(self) -> list[tuple[str, bytes]]:

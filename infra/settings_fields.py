@@ -35,9 +35,17 @@ class ServiceSettings(BaseSettings):
     """addresses (or networks, or `*`) whose `X-Forwarded-For`/`-Proto` the API believes: your
     reverse proxy or ingress; everyone else's are ignored
     """
+    request_header_timeout_s: float = Field(default=10.0, gt=0)
+    """a request's headers must arrive within this many seconds of the connection opening (or
+    of the previous response); a slower client's connection is closed (slowloris)
+    """
+    request_body_timeout_s: float = Field(default=60.0, gt=0)
+    """a request's whole body must arrive within this many seconds of its headers; a slower
+    one is answered 408 and its connection closed
+    """
     sign_in_max_failures: int = Field(default=10, ge=1)
-    """failed sign-ins and 401s a client address (or key prefix) may have in the window before it
-    gets 429 with `Retry-After`
+    """failed sign-ins and 401s a client address (or one credential) may have in the window
+    before it gets 429 with `Retry-After`
     """
     sign_in_window_s: float = Field(default=60.0, gt=0)
     """the window of `CLAIMS_SIGN_IN_MAX_FAILURES`, in seconds"""
@@ -74,8 +82,9 @@ class ServiceSettings(BaseSettings):
     answering 202 with `Location`
     """
     cors_allowed_origins: str = ""
-    """browser origins allowed to call the API (the Temporal Web UI, for the codec), comma
-    separated; empty: none (`claims dev` allows its embedded Web UI)
+    """browser origins allowed to call the codec's paths (`/codec/decode`, `/codec/encode`)
+    with credentials: the Temporal Web UI; comma separated; empty: none (`claims dev` allows its
+    embedded Web UI). No other path answers any origin.
     """
 
     # The adjuster console (/console): its sign-in lifetime, and where its claim pages link to.
@@ -275,8 +284,9 @@ class OutboxSettings(BaseSettings):
     outbox_max_retry_s: float = Field(default=3_600.0, gt=0)
     """the longest wait between two attempts of a delivery, in seconds"""
     outbox_breaker_failures: int = Field(default=5, ge=1)
-    """a receiver (`host:port`) failing this many attempts in a row is paused (its owners see
-    `paused_until`, and may resume it)
+    """a receiver (`host:port`) failing this many attempts in a row for one owner is paused for
+    that owner alone (who sees `paused_until`, and may resume it); other owners' deliveries to
+    the same host carry on
     """
     outbox_breaker_cooldown_s: float = Field(default=300.0, gt=0)
     """how long a failing receiver is paused, in seconds"""

@@ -1,6 +1,6 @@
 """Signing in to the console with an API key, and out (app/ui_sessions.py keeps the sessions).
 
-The form is the one console post without a session: it is limited per client and key prefix
+The form is the one console post without a session: it is limited per client and credential
 (app/sign_in_limits.py), and refused from another site's page (no login CSRF).
 """
 

@@ -3,7 +3,7 @@ revokes it (app/ui_sessions.py). Plain HTML forms: an operator uses them in the 
 runs the Temporal Web UI, so the cookie lands where the UI's calls come from.
 
 The form is the one unauthenticated POST that takes a credential, so it is kept small: a body of
-at most a few KiB (app/limits.py), failed tries limited per client and key prefix (429), and
+at most a few KiB (app/limits.py), failed tries limited per client and credential (429), and
 posts from another site's page refused (no login CSRF: nobody can sign a browser in as them).
 """
 

@@ -185,3 +185,31 @@ async def test_the_web_ui_reads_summaries_not_payloads(http: httpx.AsyncClient, 
     assert f"Record submission; check against policy {number}" in summaries
     # What one workflow task decided is written in one step, and its summary names it all.
     assert "Record assessed, review requested" in summaries
+
+
+def _request_series(exposition: str) -> set[str]:
+    """The request metrics' series (name and labels, without their values)."""
+    return {
+        line.rpartition(" ")[0]
+        for line in exposition.splitlines()
+        if line.startswith("claims_http_")
+    }
+
+
+async def test_no_request_can_grow_the_metrics(make_stack: StackFactory) -> None:
+    async with make_stack() as stack:
+        # One made-up method at an unknown path, and a scrape, first: the series they need
+        # (the scrape's own included) exist from now on; 1,000 more add none.
+        await stack.http.request("BREW", f"/v1/claims/{uuid.uuid4()}/x")
+        await stack.http.get("/metrics")
+        before = _request_series((await stack.http.get("/metrics")).text)
+        for n in range(1000):
+            method = f"M{n}" if n % 100 else "X" * 15_000
+            await stack.http.request(method, f"/v1/claims/{uuid.uuid4()}/x{n}")
+        after = _request_series((await stack.http.get("/metrics")).text)
+    # The made-up requests added counts, never series.
+    assert after == before, sorted(after - before)[:3]
+    methods = {s.split('method="')[1].split('"')[0] for s in after if 'method="' in s}
+    assert methods <= {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "other"}
+    assert "other" in methods
+    assert max(len(s) for s in after) < 300

@@ -1,21 +1,26 @@
-"""Guessing keys costs a wait: failed sign-ins and 401s are limited per client and key prefix."""
+"""Guessing keys costs a wait: failed sign-ins and 401s are limited per client and credential."""
 
 from __future__ import annotations
 
+import httpx
+
 from app.sign_in_limits import MAX_FAILURES, WINDOW_S, FailureLimiter
-from tests.support.api import ADMIN
+from tests.support.api import ADJUSTER, ADMIN
+from tests.support.keys import SESSION_KEYS
 from tests.support.stack import StackFactory
 
 
-def test_the_limit_applies_per_address_and_per_key_prefix_and_lifts_after_the_window():
+def test_the_limit_applies_per_address_and_per_credential_and_lifts_after_the_window():
     limiter = FailureLimiter()
     tries = limiter.keys("10.0.0.1", "guess-000")
     for _ in range(MAX_FAILURES):
         assert limiter.retry_after(tries, now=0.0) is None
         limiter.failed(tries, now=0.0)
     assert limiter.retry_after(tries, now=1.0) == WINDOW_S - 1
-    # Another address with the same key prefix is held too; an unrelated client is not.
-    assert limiter.retry_after(limiter.keys("10.0.0.2", "guess-999"), now=1.0) is not None
+    # The same credential from another address is held too; one that merely begins like it,
+    # and an unrelated client, are not.
+    assert limiter.retry_after(limiter.keys("10.0.0.2", "guess-000"), now=1.0) is not None
+    assert limiter.retry_after(limiter.keys("10.0.0.2", "guess-999"), now=1.0) is None
     assert limiter.retry_after(limiter.keys("10.0.0.3", "other-1"), now=1.0) is None
     assert limiter.retry_after(tries, now=WINDOW_S + 0.1) is None
 
@@ -61,6 +66,35 @@ def test_the_api_believes_forwarded_headers_only_from_its_trusted_proxies(monkey
     monkeypatch.setattr("infra.telemetry.configure_tracing", lambda *args, **kwargs: None)
     monkeypatch.setenv("CLAIMS_TRUSTED_PROXIES", "10.1.2.3")
     monkeypatch.setenv("CLAIMS_DATABASE_URL", "postgresql+asyncpg://claims:pw@db/claims")
+    monkeypatch.setenv("CLAIMS_ENCRYPTION_KEYS", SESSION_KEYS)
     assert main(["api"]) == 0
     assert served["proxy_headers"] is True
     assert served["forwarded_allow_ips"] == "10.1.2.3"
+
+
+async def test_wrong_keys_sharing_a_real_keys_prefix_never_lock_out_that_key(
+    make_stack: StackFactory,
+) -> None:
+    async with make_stack(sign_in_max_failures=MAX_FAILURES) as stack:
+        app = stack.http._transport.app  # type: ignore[attr-defined]
+
+        def client_at(address: str) -> httpx.AsyncClient:
+            transport = httpx.ASGITransport(app=app, client=(address, 40000))
+            return httpx.AsyncClient(transport=transport, base_url="http://api")
+
+        # Ten wrong tokens starting like the admin's (and the adjuster's) key, from ten addresses.
+        for n in range(MAX_FAILURES):
+            async with client_at(f"203.0.113.{n + 1}") as guesser:
+                wrong = {"Authorization": f"Bearer dev-ad-guess-{n}"}
+                assert (await guesser.get("/v1/claims", headers=wrong)).status_code == 401
+        # A client presenting the real keys, which has not failed itself, is let in.
+        async with client_at("198.51.100.7") as honest:
+            for headers in (ADMIN, ADJUSTER):
+                answer = await honest.get("/v1/claims", headers=headers)
+                assert answer.status_code == 200, answer.text
+            form = await honest.post(
+                "/console/sign-in",
+                content="key=dev-adjuster-key",
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
+            assert form.status_code != 429, form.text
