@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.client import Client
@@ -18,6 +17,7 @@ from app.api_docs import install_offline_docs
 from app.command_errors import CommandError
 from app.console import routes as console
 from app.console.pages import STATIC_DIR
+from app.cors import CodecCorsMiddleware
 from app.limits import BodyLimitMiddleware
 from app.routes import actions, claims, codec, codec_login, health, policies, webhooks
 from app.sign_in_limits import FailureLimiter
@@ -82,14 +82,8 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
     app.mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static")
 
     app.add_middleware(BodyLimitMiddleware, settings=settings)
-    # Only the Temporal Web UI's own origin may call us from a browser (the codec endpoint).
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_methods=["POST"],
-        allow_headers=["Authorization", "Content-Type", "X-Namespace"],
-        allow_credentials=True,
-    )
+    # Only the Temporal Web UI's own origin may call us from a browser, and only the codec.
+    app.add_middleware(CodecCorsMiddleware, origins=settings.cors_origins)
     app.add_exception_handler(RequestValidationError, errors.on_validation_error)
     app.add_exception_handler(StarletteHTTPException, errors.on_http_error)
     app.add_exception_handler(CommandError, errors.on_command_error)

@@ -45,6 +45,53 @@ _EMBEDS_IPV4 = tuple(
 )
 
 
+# Not globally reachable, by IANA's special-purpose address registries, written out rather than
+# left to `ipaddress.is_global`, which lets some through (site-local fec0::/10, 3fff::/20, the
+# 6to4 relay anycast 192.88.99.0/24) and differs between Python versions.
+_NOT_GLOBAL_V4 = tuple(
+    ipaddress.IPv4Network(n)
+    for n in (
+        "0.0.0.0/8",  # this network
+        "10.0.0.0/8",  # private
+        "100.64.0.0/10",  # carrier-grade NAT
+        "127.0.0.0/8",  # loopback
+        "169.254.0.0/16",  # link-local (cloud metadata services)
+        "172.16.0.0/12",  # private
+        "192.0.0.0/24",  # IETF protocol assignments
+        "192.0.2.0/24",  # documentation
+        "192.88.99.0/24",  # 6to4 relay anycast (deprecated)
+        "192.168.0.0/16",  # private
+        "198.18.0.0/15",  # benchmarking
+        "198.51.100.0/24",  # documentation
+        "203.0.113.0/24",  # documentation
+        "224.0.0.0/4",  # multicast
+        "240.0.0.0/4",  # reserved, and the limited broadcast 255.255.255.255
+    )
+)
+# IPv6 is global only inside global unicast 2000::/3 (which leaves out ::/128, ::1, the mapped
+# and NAT64 prefixes, 100::/64, 5f00::/16, fc00::/7, fe80::/10, fec0::/10, ff00::/8 and the
+# unassigned space), and not even all of that:
+_GLOBAL_UNICAST_V6 = ipaddress.IPv6Network("2000::/3")
+_NOT_GLOBAL_V6 = tuple(
+    ipaddress.IPv6Network(n)
+    for n in (
+        "2001::/23",  # IETF protocol assignments (Teredo, ORCHID, benchmarking, ...)
+        "2001:db8::/32",  # documentation
+        "2002::/16",  # 6to4: any IPv4 host, ours included
+        "3fff::/20",  # documentation (RFC 9637)
+    )
+)
+
+
+def _is_global(address: IpAddress) -> bool:
+    """Whether `address` is globally reachable unicast, by the lists above."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return not any(address in network for network in _NOT_GLOBAL_V4)
+    if address not in _GLOBAL_UNICAST_V6:
+        return False
+    return not any(address in network for network in _NOT_GLOBAL_V6)
+
+
 @dataclass(frozen=True)
 class CheckedUrl:
     url: str
@@ -78,7 +125,8 @@ def _allowed_address(address: IpAddress, *, allow_loopback: bool) -> bool:
         return False
     if address.is_loopback:
         return allow_loopback
-    return address.is_global and not address.is_multicast
+    # Both must agree: our list, and Python's view as a second opinion.
+    return _is_global(address) and address.is_global and not address.is_multicast
 
 
 def check_shape(url: str, *, allow_loopback: bool) -> tuple[str, int]:

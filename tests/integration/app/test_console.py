@@ -24,7 +24,7 @@ from tests.support import factories as f
 from tests.support.api import ADJUSTER, TERMINAL, create_policy, submit, wait_for_claim
 from tests.support.console import Console, console_for, csrf_of, sign_in
 from tests.support.held_records import HeldRecords
-from tests.support.stack import Stack, StackFactory
+from tests.support.stack import WEB_UI_ORIGIN, Stack, StackFactory
 from tests.support.waiting import wait_for
 
 CANARY = '<script>alert("xss")</script>"><img src=x onerror=alert(1)>'
@@ -197,12 +197,19 @@ async def test_reject_needs_a_reason_and_request_info_a_message(stack: Stack):
     no_reason = await console.act(claim_id, "reject", note=" ")
     assert no_reason.status_code == 422
     assert "a rejection needs a reason" in no_reason.text
-    no_message = await console.act(claim_id, "request-info", note="")
+    no_message = await console.act(claim_id, "request-info", note="internal only")
     assert no_message.status_code == 422
-    asked = await console.act(claim_id, "request-info", note="Please send the repair invoice.")
+    assert "message_to_claimant" in no_message.text
+    asked = await console.act(
+        claim_id,
+        "request-info",
+        message_to_claimant="Please send the repair invoice.",
+        note="Invoice amount looked high.",
+    )
     assert asked.status_code == 303
     claim = await wait_for_claim(stack.http, claim_id, {"awaiting_info"})
-    assert claim["decision"]["note"] == "Please send the repair invoice."
+    assert claim["decision"]["reasons"] == ["Please send the repair invoice."]
+    assert claim["decision"]["note"] == "Invoice amount looked high."
 
 
 async def test_cancel_and_retry_are_for_admins(stack: Stack):
@@ -356,3 +363,24 @@ async def test_the_claim_page_links_its_workflow_and_logs_no_personal_data(
     logged = caplog.text
     for secret in ("Quentin Consoleworth", "quentin.console@example.org", "canary-note-7781"):
         assert secret not in logged
+
+
+async def test_the_web_uis_origin_may_not_read_console_pages(stack: Stack):
+    """CORS admits the Temporal Web UI's origin on the codec's paths alone: a script there,
+    riding the adjuster's console cookie, must not read a claim page (personal data, CSRF)."""
+    claim_id = await waiting_claim(stack, unique_amount())
+    console = await console_for(stack.http, "dev-adjuster-key")
+    origin = {"Origin": WEB_UI_ORIGIN}
+    for path in ("/console/queue", f"/console/claims/{claim_id}"):
+        page = await stack.http.get(path, headers=console.cookies | origin)
+        assert page.status_code == 200
+        assert not [h for h in page.headers if h.startswith("access-control-")], path
+        preflight = await stack.http.options(
+            path, headers=origin | {"Access-Control-Request-Method": "POST"}
+        )
+        assert "access-control-allow-origin" not in preflight.headers, path
+    # The codec's own path still admits it.
+    codec = await stack.http.options(
+        "/codec/decode", headers=origin | {"Access-Control-Request-Method": "POST"}
+    )
+    assert codec.headers["access-control-allow-origin"] == WEB_UI_ORIGIN

@@ -37,6 +37,31 @@ REFUSED_IN_PROD = [
 ]
 
 
+# Addresses that are not globally reachable but that Python's `ipaddress` calls global (3.11 to
+# 3.13 disagree among themselves), so the check refuses them by an explicit list instead.
+IS_GLOBAL_GETS_WRONG = [
+    "fec0::1",  # site-local (deprecated, still routed inside some networks)
+    "fed0:1::5",  # site-local
+    "3fff::1",  # documentation (RFC 9637)
+    "5f00::1",  # SRv6 SIDs (RFC 9602)
+    "4000::1",  # unassigned, outside global unicast 2000::/3
+    "c000::1",  # unassigned
+    "ff02::1",  # multicast (is_global says true)
+    "192.88.99.1",  # 6to4 relay anycast (deprecated)
+    "2001:db8:ffff::1",  # documentation
+    "2001:20::1",  # ORCHIDv2, inside the IETF protocol block 2001::/23
+]
+
+
+@pytest.mark.parametrize("address", IS_GLOBAL_GETS_WRONG)
+async def test_prod_refuses_non_global_ranges_that_is_global_lets_through(address: str) -> None:
+    literal = f"[{address}]" if ":" in address else address
+    with pytest.raises(UrlRefusedError, match="private, loopback"):
+        await check_url(f"https://{literal}/hooks", allow_loopback=False)
+    with pytest.raises(UrlRefusedError, match="private, loopback"):
+        await check_url(f"http://{literal}/hooks", allow_loopback=True)
+
+
 @pytest.mark.parametrize(("url", "why"), REFUSED_IN_PROD)
 async def test_prod_refuses(url: str, why: str) -> None:
     with pytest.raises(UrlRefusedError, match=why.split("-", maxsplit=1)[0]):
@@ -45,6 +70,7 @@ async def test_prod_refuses(url: str, why: str) -> None:
 
 async def test_prod_accepts_a_public_https_address() -> None:
     await check_url("https://93.184.215.14:8443/hooks?tenant=1", allow_loopback=False)
+    await check_url("https://[2606:4700::1111]/hooks", allow_loopback=False)
 
 
 async def test_dev_allows_loopback_and_plain_http_but_not_private_networks() -> None:
