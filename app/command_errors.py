@@ -27,6 +27,12 @@ class NotFoundError(CommandError):
     status_code = 404
 
 
+class ForbiddenError(CommandError):
+    """The caller may see the claim but may not do this to it (segregation of duties)."""
+
+    status_code = 403
+
+
 class ConflictError(CommandError):
     """The claim is in a state that does not take the command."""
 

@@ -31,6 +31,7 @@ from app.command_errors import (
     CatchingUpError,
     CommandError,
     ConflictError,
+    ForbiddenError,
     InvalidFieldError,
     NotFoundError,
     TemporalUnavailableError,
@@ -98,6 +99,7 @@ class _Known:
 
     status: str
     recorded: bool
+    submitted_by: str | None = None
 
 
 class ClaimCommands:
@@ -114,16 +116,24 @@ class ClaimCommands:
         decision: ReviewDecision,
         approved_amount: Decimal | None,
         note: str | None,
+        message_to_claimant: str | None = None,
     ) -> Outcome:
-        """An adjuster's decision: approve (optionally less), reject, or ask for information."""
+        """An adjuster's decision: approve (optionally less), reject, or ask for information.
+
+        `note` is internal; `message_to_claimant` is what the claimant reads."""
         review = ReviewInput(
             decision=decision,
             approved_amount=approved_amount,
             note=note,
             adjuster_name=caller.name,
             adjuster_role=caller.role.value,
+            message_to_claimant=message_to_claimant,
         )
-        return await self._command(caller, claim_id, REVIEW_UPDATE, review)
+        known = await self._authorize(caller, claim_id)
+        if known.submitted_by == caller.name:
+            # Segregation of duties; the workflow's validator refuses it too.
+            raise ForbiddenError(_OWN_CLAIM)
+        return await self._command(caller, claim_id, REVIEW_UPDATE, review, known=known)
 
     async def cancel(self, caller: ApiKey, claim_id: uuid.UUID, *, reason: str | None) -> Outcome:
         """Cancel before the payment starts; an assessment in flight is cancelled too."""
@@ -194,9 +204,15 @@ class ClaimCommands:
         return DocumentOutcome(DocumentOut.model_validate(dict(row)), pending=state is None)
 
     async def _command(
-        self, caller: ApiKey, claim_id: uuid.UUID, name: str, argument: Any
+        self,
+        caller: ApiKey,
+        claim_id: uuid.UUID,
+        name: str,
+        argument: Any,
+        *,
+        known: _Known | None = None,
     ) -> Outcome:
-        known = await self._authorize(caller, claim_id)
+        known = known or await self._authorize(caller, claim_id)
         sent = await self._send(claim_id, known, name, argument)
         return Outcome(
             await self._claim_now(claim_id), pending=sent.state is None, accepted=sent.accepted
@@ -207,12 +223,14 @@ class ClaimCommands:
         async with self._engine.connect() as conn:
             row = await claim_store.get(conn=conn, claim_id=claim_id)
         if row is not None:
-            owner, known = row["submitted_by"], _Known(str(row["status"]), recorded=True)
+            owner = row["submitted_by"]
+            known = _Known(str(row["status"]), recorded=True, submitted_by=owner)
         else:
             started = await live.started_input(self._client, claim_id)
             if started is None:
                 raise NotFoundError(f"claim {claim_id} not found")
-            owner, known = started.submitted_by, _Known(ClaimStatus.SUBMITTED, recorded=False)
+            owner = started.submitted_by
+            known = _Known(ClaimStatus.SUBMITTED, recorded=False, submitted_by=owner)
         if not may_see(caller, owner):
             raise NotFoundError(f"claim {claim_id} not found")
         return known
@@ -263,6 +281,8 @@ def _refusal(err: WorkflowUpdateFailedError, claim_id: uuid.UUID, known: _Known)
     cause = err.cause
     if not isinstance(cause, ApplicationError):
         return ConflictError(str(cause or err))
+    if cause.type == ErrorType.OWN_CLAIM:
+        return ForbiddenError(_OWN_CLAIM)
     if cause.type == ErrorType.INVALID_REVIEW:
         # Every review the validator refuses is about the approved amount.
         return InvalidFieldError("approved_amount", cause.message)
@@ -272,6 +292,9 @@ def _refusal(err: WorkflowUpdateFailedError, claim_id: uuid.UUID, known: _Known)
             f"after a restart ({cause.message}); retry in a moment"
         )
     return ConflictError(cause.message)
+
+
+_OWN_CLAIM = "you submitted this claim; another adjuster or admin must decide it"
 
 
 def _actor(caller: ApiKey) -> Actor:

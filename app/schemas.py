@@ -7,7 +7,7 @@ import uuid
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from claims.lifecycle import ClaimStatus
 from claims.models import Claimant, Policy
@@ -28,13 +28,32 @@ class PolicyOut(Policy):
 class ReviewRequest(Body):
     decision: ReviewDecision
     approved_amount: PositiveMoney | None = None
-    note: FreeText | None = Field(default=None, max_length=4000)
+    note: FreeText | None = Field(
+        default=None,
+        max_length=4000,
+        description="Internal note for the claim's file: shown to staff, never to the claimant "
+        "or the client system, never e-mailed.",
+    )
+    message_to_claimant: FreeText | None = Field(
+        default=None,
+        max_length=4000,
+        validate_default=True,
+        description="What the claimant reads: e-mailed to them with a rejection or an "
+        "information request, and shown to the client system. Required with request_info.",
+    )
 
-    @model_validator(mode="after")
-    def _info_requests_say_what_is_missing(self) -> ReviewRequest:
-        if self.decision is ReviewDecision.REQUEST_INFO and not (self.note or "").strip():
-            raise ValueError("request_info needs a note saying what is missing")
-        return self
+    @field_validator("message_to_claimant")
+    @classmethod
+    def _info_requests_say_what_is_missing(
+        cls, message: str | None, info: ValidationInfo
+    ) -> str | None:
+        # A field validator (not a model one), so that the 422 names this field.
+        if info.data.get("decision") is ReviewDecision.REQUEST_INFO and not (message or "").strip():
+            raise ValueError(
+                "request_info needs a message telling the claimant what is missing (the note "
+                "is internal and never sent)"
+            )
+        return message
 
 
 class CancelRequest(Body):

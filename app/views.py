@@ -71,6 +71,28 @@ def decision_view(decisions: Sequence[RowMapping]) -> DecisionOut | None:
     return DecisionOut.model_validate(view)
 
 
+# Event detail keys that are internal to staff (an adjuster's note for the claim's file).
+INTERNAL_DETAIL = frozenset({"note"})
+
+
+def claimant_view(view: ClaimOut) -> ClaimOut:
+    """The claim as its submitter (the claimant's client system) reads it: without staff's
+    internal notes, in the decision and in the audit trail alike."""
+    decision = view.decision
+    if decision is not None and decision.note is not None:
+        # Decisions recorded before the claimant's message had its own field gave the note as
+        # their reason: it stays internal too.
+        reasons = [r for r in decision.reasons if r != decision.note]
+        decision = decision.model_copy(update={"note": None, "reasons": reasons})
+    events = [
+        e.model_copy(
+            update={"detail": {k: v for k, v in e.detail.items() if k not in INTERNAL_DETAIL}}
+        )
+        for e in view.events
+    ]
+    return view.model_copy(update={"decision": decision, "events": events})
+
+
 async def claim_view(*, conn: AsyncConnection, claim_id: uuid.UUID) -> ClaimOut | None:
     """The full claim as GET /v1/claims/{id} returns it, or None when no row exists yet."""
     row = await claim_store.get(conn=conn, claim_id=claim_id)

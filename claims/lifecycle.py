@@ -84,6 +84,8 @@ class ErrorType(StrEnum):
     CLAIM_NOT_CANCELLABLE = "ClaimNotCancellable"
     CLAIM_CLOSED = "ClaimClosed"
     INVALID_REVIEW = "InvalidReview"
+    # Segregation of duties: the principal that submitted a claim never decides it (403).
+    OWN_CLAIM = "OwnClaim"
     CLAIM_NOT_PARKED = "ClaimNotParked"
     # Activities: a step that cannot succeed as things stand (bad data, a bug) is not retried,
     # it parks the claim; a transient one (an outage) is retried without limit.

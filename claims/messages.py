@@ -1,7 +1,9 @@
 """The claimant's e-mails: subject and plain-text body of each outbox notification.
 
-Written from the notification's kind and payload (ids, amounts, an adjuster's note), never
-from anything else of the claim; the address comes from the outbox row itself.
+Written from the notification's kind and payload (ids, amounts, the rules' reasons, and the
+message an adjuster wrote for the claimant), never from anything else of the claim: an
+adjuster's internal note is never in a payload's `message`, and an old payload's `note` is
+never read. The address comes from the outbox row itself.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ def render(kind: NotificationKind, payload: dict[str, Any], claim_id: uuid.UUID)
         return (
             "Your claim has been declined",
             "We are sorry: we cannot pay this claim.\n\n"
-            f"{_line('Reasons', reasons)}{_line('Note', payload.get('note'))}{reference}",
+            f"{_line('Reasons', reasons)}"
+            f"{_line('Message from your adjuster', payload.get('message'))}{reference}",
         )
     if kind is NotificationKind.CLAIM_CANCELLED:
         # The reason is whatever the canceller typed, and a submitter may cancel: mailed from
@@ -49,7 +52,7 @@ def render(kind: NotificationKind, payload: dict[str, Any], claim_id: uuid.UUID)
         return (
             "We need more information about your claim",
             "An adjuster needs more information before deciding your claim.\n\n"
-            f"{_line('Request', payload.get('note'))}{reference}",
+            f"{_line('Message from your adjuster', payload.get('message'))}{reference}",
         )
     if kind is NotificationKind.REVIEW_ESCALATED:
         return (

@@ -12,7 +12,17 @@ from claims.lifecycle import ClaimStatus, ErrorType
 from workflows.contracts import ClaimState, ReviewDecision, ReviewInput
 
 
-def check_review(claim: ClaimState, review: ReviewInput, *, busy: bool) -> None:
+def check_review(
+    claim: ClaimState, review: ReviewInput, *, busy: bool, submitted_by: str | None
+) -> None:
+    if submitted_by is not None and review.adjuster_name == submitted_by:
+        # Checked here as well as at the API: no path to the workflow lets one principal
+        # both submit a claim and decide it (an admin included).
+        raise ApplicationError(
+            f"{review.adjuster_name} submitted this claim; another adjuster or admin must "
+            "decide it",
+            type=ErrorType.OWN_CLAIM,
+        )
     if claim.status is not ClaimStatus.AWAITING_REVIEW or busy:
         raise ApplicationError(
             f"claim is {claim.status}, not awaiting review",

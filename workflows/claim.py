@@ -91,7 +91,9 @@ class ClaimWorkflow:
 
     @review.validator
     def validate_review(self, review: ReviewInput) -> None:
-        admission.check_review(self._claim, review, busy=self._busy)
+        admission.check_review(
+            self._claim, review, busy=self._busy, submitted_by=self._input.submitted_by
+        )
 
     @workflow.update(name=CANCEL_UPDATE)
     async def cancel(self, request: CancelInput) -> ClaimState:

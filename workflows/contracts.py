@@ -104,9 +104,12 @@ class ReviewInput(Frozen):
 
     decision: ReviewDecision
     approved_amount: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
+    # Internal: for the claim's file and the staff who read it; never sent to the claimant.
     note: str | None = Field(default=None, max_length=4000)
     adjuster_name: str
     adjuster_role: str
+    # What the claimant reads (e-mailed, and shown to the client system): written for them.
+    message_to_claimant: str | None = Field(default=None, max_length=4000)
 
 
 class CancelInput(Frozen):

@@ -163,11 +163,14 @@ class ClaimSteps:
                 "adjuster": review.adjuster_name,
                 "role": review.adjuster_role,
                 "note": review.note,
+                "message_to_claimant": review.message_to_claimant,
             },
             decision=DecisionRecord(
                 outcome=_REVIEW_OUTCOME[review.decision],
                 decided_by=DecidedBy.ADJUSTER,
-                reasons=[review.note] if review.note else [],
+                # The reasons anyone may read: what was written for the claimant, never the
+                # internal note (kept in `note`, for staff).
+                reasons=[review.message_to_claimant] if review.message_to_claimant else [],
                 payable_amount=self._claim.payable_amount,
                 approved_amount=approved if approve else None,
                 adjuster_name=review.adjuster_name,
@@ -202,19 +205,32 @@ class ClaimSteps:
         await self._recorder.transition(
             EventType.REJECTED,
             status=ClaimStatus.REJECTED,
-            detail={"decided_by": DecidedBy.ADJUSTER.value, "note": review.note},
+            detail={
+                "decided_by": DecidedBy.ADJUSTER.value,
+                "note": review.note,
+                "message_to_claimant": review.message_to_claimant,
+            },
             defer=True,
         )
-        await self._recorder.notify(NotificationKind.CLAIM_REJECTED, {"note": review.note})
+        # The claimant's e-mail carries the message written for them, never the note.
+        await self._recorder.notify(
+            NotificationKind.CLAIM_REJECTED, {"message": review.message_to_claimant}
+        )
 
     async def request_information(self, review: ReviewInput) -> None:
         await self._recorder.transition(
             EventType.INFO_REQUESTED,
             status=ClaimStatus.AWAITING_INFO,
-            detail={"note": review.note, "adjuster": review.adjuster_name},
+            detail={
+                "note": review.note,
+                "message_to_claimant": review.message_to_claimant,
+                "adjuster": review.adjuster_name,
+            },
             defer=True,
         )
-        await self._recorder.notify(NotificationKind.INFORMATION_REQUESTED, {"note": review.note})
+        await self._recorder.notify(
+            NotificationKind.INFORMATION_REQUESTED, {"message": review.message_to_claimant}
+        )
 
     async def record_cancellation(self, request: CancelInput) -> None:
         await self._recorder.transition(

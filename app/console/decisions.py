@@ -59,6 +59,9 @@ async def run(
             if decision is ReviewDecision.APPROVE
             else None,
             "note": form.get("note") or None,
+            "message_to_claimant": form.get("message_to_claimant") or None
+            if decision is not ReviewDecision.APPROVE
+            else None,
         },
     )
     outcome = await commands.review(
@@ -67,6 +70,7 @@ async def run(
         decision=review.decision,
         approved_amount=review.approved_amount,
         note=review.note,
+        message_to_claimant=review.message_to_claimant,
     )
     if not outcome.pending:
         metrics.REVIEWS.labels(decision=review.decision.value).inc()

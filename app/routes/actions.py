@@ -81,6 +81,7 @@ async def review_claim(
         decision=body.decision,
         approved_amount=body.approved_amount,
         note=body.note,
+        message_to_claimant=body.message_to_claimant,
     )
     if outcome.pending:
         _pending(response, claim_id)

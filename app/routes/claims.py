@@ -24,7 +24,7 @@ from app.responses import (
 )
 from app.schemas import ClaimOut, ClaimPage, SubmitResponse
 from app.submission import StartOutcome, start_claim
-from app.views import shadows_of, summary, view_of_row
+from app.views import claimant_view, shadows_of, summary, view_of_row
 from claims.lifecycle import ClaimStatus
 from claims.models import POLICY_NUMBER_PATTERN, ClaimSubmission
 from infra.logging import CLAIM_ID
@@ -120,7 +120,7 @@ async def get_claim(
     if not may_see(caller, submitted_by):
         raise errors.not_found(claim_id)
     if caller.role is Role.SUBMITTER:
-        return view
+        return claimant_view(view)
     # Staff also see what candidate models made of the claim (shadow assessments).
     async with engine.connect() as conn:
         return view.model_copy(update={"shadows": await shadows_of(conn=conn, claim_id=claim_id)})

@@ -89,7 +89,9 @@ async def cancel_in_review(http: httpx.AsyncClient, _: AsyncEngine) -> str:
 async def request_info(http: httpx.AsyncClient, _: AsyncEngine) -> str:
     claim_id = (await submit(http, await create_policy(http), description=THEFT))["claim_id"]
     await wait_for_claim(http, claim_id, {"awaiting_review"})
-    await review(http, claim_id, decision="request_info", note="police report please")
+    await review(
+        http, claim_id, decision="request_info", message_to_claimant="police report please"
+    )
     await add_document(http, claim_id, "Police report 2026-7 filed at the station.")
     await wait_for_claim(http, claim_id, TERMINAL)
     return str(claim_id)

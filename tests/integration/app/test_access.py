@@ -15,6 +15,7 @@ import pytest
 from infra.settings import DEV_API_KEYS
 from tests.support import factories as f
 from tests.support.api import SUBMITTER, TERMINAL, create_policy, submit, wait_for_claim
+from tests.support.console import console_for
 from tests.support.stack import Stack
 
 OTHER_SUBMITTER = "other-submitter-key"
@@ -131,3 +132,35 @@ async def test_lists_and_policies_show_only_what_the_caller_may_see(access_stack
         for caller in ("owner", "adjuster", "admin")
     }
     assert holder == {"owner": None, "adjuster": "Ada Lovelace", "admin": "Ada Lovelace"}
+
+
+async def test_nobody_decides_a_claim_they_submitted_not_even_an_admin(
+    access_stack: Stack,
+) -> None:
+    admin = CALLERS["admin"]
+    number = await create_policy(access_stack.http)
+    claim = await submit(
+        access_stack.http, number, headers=admin, description=f.RED_FLAG_DESCRIPTION
+    )
+    claim_id = claim["claim_id"]
+    await wait_for_claim(access_stack.http, claim_id, {"awaiting_review"})
+    for decision in ({"decision": "approve"}, {"decision": "reject", "note": "mine"}):
+        refused = await access_stack.http.post(
+            f"/v1/claims/{claim_id}/review", headers=admin, json=decision
+        )
+        assert refused.status_code == 403, refused.text
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert "you submitted this claim" in refused.json()["detail"]
+    # The console says so instead of offering the decisions.
+    console = await console_for(access_stack.http, "dev-admin-key")
+    page = await console.get(f"/console/claims/{claim_id}")
+    assert "You submitted this claim" in page.text
+    assert "Approve and pay" not in page.text
+    refused_form = await console.act(claim_id, "approve")
+    assert refused_form.status_code == 403
+    assert "you submitted this claim" in refused_form.text
+    # Another member of staff decides it.
+    approved = await access_stack.http.post(
+        f"/v1/claims/{claim_id}/review", headers=CALLERS["adjuster"], json={"decision": "approve"}
+    )
+    assert approved.status_code == 200, approved.text

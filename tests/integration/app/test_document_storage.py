@@ -54,7 +54,9 @@ async def awaiting_info(stack: Stack) -> Submission:
     claim = Submission(stack)
     await claim.submit(amount=NEEDS_REVIEW)
     await wait_for_claim(stack.http, claim.claim_id, {"awaiting_review"})
-    asked = await review(stack.http, str(claim.claim_id), decision="request_info", note="receipt?")
+    asked = await review(
+        stack.http, str(claim.claim_id), decision="request_info", message_to_claimant="receipt?"
+    )
     assert asked.status_code == 200, asked.text
     await wait_for_claim(stack.http, claim.claim_id, {"awaiting_info"})
     return claim

@@ -43,7 +43,9 @@ async def test_request_info_then_a_document_reassesses_and_pays(
     number = await create_policy(http)
     claim_id = (await submit(http, number, description=THEFT))["claim_id"]
     await wait_for_claim(http, claim_id, {"awaiting_review"})
-    asked = await review(http, claim_id, decision="request_info", note="Send the police report.")
+    asked = await review(
+        http, claim_id, decision="request_info", message_to_claimant="Send the police report."
+    )
     assert asked.status_code == 200, asked.text
     assert asked.json()["status"] == "awaiting_info"
     secret = "Police report 2026-0042 filed at the central station; case officer Smith."
@@ -63,18 +65,20 @@ async def test_request_info_then_a_document_reassesses_and_pays(
     assert b"case officer Smith" not in decoded
 
 
-async def test_request_info_needs_a_note(http: httpx.AsyncClient):
-    response = await http.post(
-        f"/v1/claims/{uuid.uuid4()}/review", headers=ADJUSTER, json={"decision": "request_info"}
-    )
-    assert response.status_code == 422
+async def test_request_info_needs_a_message_to_the_claimant_not_just_a_note(
+    http: httpx.AsyncClient,
+):
+    for body in ({"decision": "request_info"}, {"decision": "request_info", "note": "internal"}):
+        response = await http.post(f"/v1/claims/{uuid.uuid4()}/review", headers=ADJUSTER, json=body)
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["loc"] == ["body", "message_to_claimant"]
 
 
 async def test_a_claim_awaiting_info_cannot_be_reviewed(http: httpx.AsyncClient):
     number = await create_policy(http)
     claim_id = (await submit(http, number, description=THEFT))["claim_id"]
     await wait_for_claim(http, claim_id, {"awaiting_review"})
-    await review(http, claim_id, decision="request_info", note="Receipt please.")
+    await review(http, claim_id, decision="request_info", message_to_claimant="Receipt please.")
     refused = await review(http, claim_id, decision="approve")
     assert refused.status_code == 409
     assert "awaiting_info" in refused.json()["detail"]

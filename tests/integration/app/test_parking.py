@@ -220,7 +220,9 @@ async def test_a_parked_document_step_then_a_retry_leaves_the_claim_reviewable(
     http = parking_stack.http
     await claim.submit(amount=NEEDS_REVIEW)
     await wait_for_claim(http, claim.claim_id, {"awaiting_review"})
-    asked = await review(http, str(claim.claim_id), decision="request_info", note="receipt?")
+    asked = await review(
+        http, str(claim.claim_id), decision="request_info", message_to_claimant="receipt?"
+    )
     assert asked.status_code == 200, asked.text
     await wait_for_claim(http, claim.claim_id, {"awaiting_info"})
     async with faults.refuse_event(claim.engine, claim.claim_id, EventType.DOCUMENT_ADDED) as fault:

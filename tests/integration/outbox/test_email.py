@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from devstack.mail import MailSink
 from devstack.processes import free_port
-from tests.support.api import create_policy, submit, wait_for_claim
+from tests.support import factories as f
+from tests.support.api import ADJUSTER, SUBMITTER, create_policy, submit, wait_for_claim
 from tests.support.outbox import FAST_OUTBOX, until
 from tests.support.stack import StackFactory
 from tests.support.waiting import wait_for
@@ -86,3 +87,56 @@ async def test_paid_and_rejected_claimants_get_one_email_each(
     assert "declined" in rejected_mail["Subject"]
     # The e-mail is about the claim, not a copy of it: no story, no name.
     assert "Rear-ended" not in paid_mail.get_content()
+
+
+INTERNAL = "INTERNAL: the repair shop is on our watch list; do not tell the claimant"
+
+
+async def test_claimants_read_only_what_was_written_for_them_never_the_internal_note(
+    make_stack: StackFactory, mail_sink: MailSink
+) -> None:
+    settings = {"smtp_host": "127.0.0.1", "smtp_port": mail_sink.port} | FAST_OUTBOX
+    async with make_stack(**settings) as stack:
+        number = await create_policy(stack.http)
+        rejected = await submit(stack.http, number, description=f.RED_FLAG_DESCRIPTION)
+        asked = await submit(stack.http, number, description=f.RED_FLAG_DESCRIPTION)
+        for claim in (rejected, asked):
+            await wait_for_claim(stack.http, claim["claim_id"], {"awaiting_review"})
+        reviews = {
+            rejected["claim_id"]: {
+                "decision": "reject",
+                "note": INTERNAL,
+                "message_to_claimant": "We could not confirm the theft with the police.",
+            },
+            asked["claim_id"]: {
+                "decision": "request_info",
+                "note": INTERNAL,
+                "message_to_claimant": "Please send the police report's reference.",
+            },
+        }
+        for claim_id, review in reviews.items():
+            answered = await stack.http.post(
+                f"/v1/claims/{claim_id}/review", headers=ADJUSTER, json=review
+            )
+            assert answered.status_code == 200, answered.text
+        await until(
+            lambda: all(mail_about(mail_sink, claim_id) for claim_id in reviews),
+            "the claimants' mail",
+        )
+        # What the claimant's client system reads of the claim carries no internal note either.
+        seen = (await stack.http.get(f"/v1/claims/{asked['claim_id']}", headers=SUBMITTER)).text
+        staff = (await stack.http.get(f"/v1/claims/{asked['claim_id']}", headers=ADJUSTER)).text
+    bodies = {
+        claim_id: "".join(
+            m.get_content() for m in mail_sink.messages if claim_id in m.get_content()
+        )
+        for claim_id in reviews
+    }
+    assert "We could not confirm the theft with the police." in bodies[rejected["claim_id"]]
+    assert "Please send the police report's reference." in bodies[asked["claim_id"]]
+    assert "Message from your adjuster" in bodies[asked["claim_id"]]
+    for body in bodies.values():
+        assert "watch list" not in body
+    assert "watch list" not in seen
+    assert "Please send the police report's reference." in seen
+    assert "watch list" in staff  # staff read the note

@@ -196,6 +196,13 @@ async def test_bad_reviews_are_refused_before_entering_history(stack: Stack):
     assert too_much.type == "InvalidReview"
     nothing = await review_refusal(handle, review(ReviewDecision.APPROVE, "0.00"))
     assert nothing.type == "InvalidReview"
+    # Whoever submitted the claim never decides it, whatever their role.
+    own = review(ReviewDecision.APPROVE).model_copy(
+        update={"adjuster_name": stack.settings.dev_submitter.name, "adjuster_role": "admin"}
+    )
+    submitter_deciding = await review_refusal(handle, own)
+    assert submitter_deciding.type == "OwnClaim"
+    assert "submitted this claim" in submitter_deciding.message
     history = await handle.fetch_history()
     accepted = [
         e

@@ -211,7 +211,9 @@ async def test_many_information_rounds_keep_history_bounded(stack: Stack):
     rounds = 4
     for n in range(rounds):
         await wait_for_claim(http, claim_id, {"awaiting_review"})
-        asked = await review(http, claim_id, decision="request_info", note=f"round {n}")
+        asked = await review(
+            http, claim_id, decision="request_info", message_to_claimant=f"round {n}"
+        )
         assert asked.status_code == 200, asked.text
         # A document that does not clear the red flag: the claim comes back to review.
         added = await add_document(http, claim_id, f"Photo {n} of the empty bike rack.")

@@ -211,7 +211,9 @@ async def test_a_rollout_moves_waiting_claims_to_the_new_build_and_drains_the_ol
             async with faults.refuse_event(engine, uuid.UUID(parked), EventType.APPROVED) as fault:
                 await submit(http, number, headers={"Idempotency-Key": key})
                 await wait_for_claim(http, waiting_info, {"awaiting_review"})
-                asked = await review(http, waiting_info, decision="request_info", note="receipt?")
+                asked = await review(
+                    http, waiting_info, decision="request_info", message_to_claimant="receipt?"
+                )
                 assert asked.status_code == 200, asked.text
                 await wait_for_claim(http, waiting_info, {"awaiting_info"})
                 await wait_for_claim(http, waiting_review, {"awaiting_review"})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from claims.lifecycle import NotificationKind
 from claims.messages import render
 
@@ -14,3 +16,16 @@ def test_a_cancel_reason_is_never_mailed():
     assert "evil.example" not in subject + body
     assert "cancelled" in body
     assert "Claim reference" in body
+
+
+@pytest.mark.parametrize(
+    "kind", [NotificationKind.CLAIM_REJECTED, NotificationKind.INFORMATION_REQUESTED]
+)
+def test_only_the_message_written_for_the_claimant_is_mailed_never_a_note(kind):
+    payload = {"note": "INTERNAL: fraud ring suspected", "message": "Please send the invoice."}
+    subject, body = render(kind, payload, uuid.uuid4())
+    assert "fraud ring" not in subject + body
+    assert "Message from your adjuster: Please send the invoice." in body
+    # A notification queued before the message had its own field carried the note: not mailed.
+    _, old = render(kind, {"note": "INTERNAL: fraud ring suspected"}, uuid.uuid4())
+    assert "fraud ring" not in old
