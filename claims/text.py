@@ -68,12 +68,17 @@ def mailbox_problem(value: str) -> str | None:
 
     The pattern above only shapes the schema; this is the check that counts. A maintained
     parser (email-validator, no DNS look-up) refuses lists (`a@x.com,postmaster`), quoted or
-    bracketed local parts, empty labels (`a@x..com`) and domain literals: every address the
-    relay would be refused for later, at which point the claimant would simply never hear.
+    bracketed local parts, empty labels (`a@x..com`) and domain literals, and (strict) enforces
+    RFC 5321's lengths (64 octets before the @, 254 in all): every address the relay would be
+    refused for later, at which point the claimant would simply never hear.
     """
     try:
         validate_email(
-            value, check_deliverability=False, allow_quoted_local=False, allow_domain_literal=False
+            value,
+            check_deliverability=False,
+            allow_quoted_local=False,
+            allow_domain_literal=False,
+            strict=True,
         )
     except EmailNotValidError as exc:
         return f"is not a valid e-mail address ({exc})"

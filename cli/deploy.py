@@ -70,16 +70,11 @@ def render(status: DeploymentStatus, this_build: str | None = None) -> str:
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
     from temporalio.service import RPCError
 
-    from infra.temporal import connect
+    from cli.reach import connect_or_say
     from workers.deployments import DeployError
 
-    try:
-        client = await connect(settings)
-    except Exception as exc:
-        print(
-            f"claims deploy: Temporal at {settings.temporal_target} unreachable: {exc}",
-            file=sys.stderr,
-        )
+    client = await connect_or_say(settings, "deploy")
+    if client is None:
         return FAILED
     name = settings.deployment_name
     try:

@@ -92,9 +92,11 @@ async def replay(client: Client, text: str, limit: int, progress: bool = True) -
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from infra.temporal import connect
+    from cli.reach import connect_or_say
 
-    client = await connect(settings)
+    client = await connect_or_say(settings, "replay")
+    if client is None:
+        return 1
     text = query(
         args.since,
         deployment=settings.deployment_name,

@@ -26,6 +26,7 @@ from devstack.keys import dev_key_ring
 from devstack.mail import MailSink
 from devstack.processes import Child, PidFile, child_env
 from devstack.settings import DevStackSettings
+from infra.api_keys import DEV_TOKENS
 from infra.migrate import upgrade
 from infra.settings import Settings
 from infra.temporal_profile import PLAINTEXT
@@ -242,9 +243,13 @@ class DevStack:
             lines.append(f"    Mail          via smtp://{s.smtp_host}:{s.smtp_port}")
         lines += [f"    Logs          {self.logs}/", ""]
         lines.append("  API keys (Authorization: Bearer <key>):")
-        for key in s.api_key_list:
-            if key.plaintext is not None:
-                lines.append(f"    {key.role:<10} {key.plaintext}")
+        # Only the published dev keys: a key someone configured is a secret, and this banner
+        # lands in terminals, scrollback and CI logs.
+        shown = [k for k in s.api_key_list if k.plaintext in DEV_TOKENS]
+        for key in shown:
+            lines.append(f"    {key.role:<10} {key.plaintext}")
+        if len(shown) < len(s.api_key_list):
+            lines.append("    (and the keys configured in CLAIMS_API_KEYS, not shown)")
         lines += ["", "  Ctrl-C stops everything; `make dev` again resumes every claim.", ""]
         return "\n".join(lines)
 

@@ -10,10 +10,13 @@ after a prefix of its token's SHA-256 (`submitter-1a2b3c4d5e6f`), never after it
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import itertools
 import re
 import secrets
+from collections.abc import Iterator
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -111,8 +114,19 @@ def new_key(role: Role, name: str) -> tuple[str, str]:
     return f"{token}:{role}:{name}", f"sha256:{digest_of(token)}:{role}:{name}"
 
 
-# Digests of every published key: a prod entry given as `sha256:` of one of these is refused.
-_PUBLISHED_DIGESTS = frozenset(digest_of(t) for t in (*KNOWN_EXAMPLES, *DEV_TOKENS))
+def _case_variants(word: str) -> Iterator[str]:
+    """Every spelling of `word` in upper and lower case (`changeme`, `ChangeMe`, ...)."""
+    choices = [(c.lower(), c.upper()) if c.isalpha() else (c,) for c in word]
+    return ("".join(letters) for letters in itertools.product(*choices))
+
+
+@functools.cache
+def _published_digests() -> frozenset[str]:
+    """Digests of every published key in every case: a prod entry given as `sha256:` of one
+    is refused, as its plaintext is (`weakness` compares without case). About 50,000 hashes,
+    made once and only when prod checks its keys."""
+    published = (*KNOWN_EXAMPLES, *DEV_TOKENS)
+    return frozenset(digest_of(v) for word in published for v in _case_variants(word))
 
 
 def find_key(keys: list[ApiKey], token: str | None) -> ApiKey | None:
@@ -145,7 +159,7 @@ def production_key_problems(keys: list[ApiKey]) -> list[str]:
     problems = []
     for position, key in enumerate(keys, 1):
         reason = weakness(key.plaintext) if key.plaintext is not None else None
-        if key.plaintext is None and key.digest in _PUBLISHED_DIGESTS:
+        if key.plaintext is None and key.digest in _published_digests():
             reason = "is the digest of a published example or dev key"
         if reason:
             problems.append(f"CLAIMS_API_KEYS entry {position} ({key.name}) {reason}")

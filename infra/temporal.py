@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from temporalio.client import Client, Interceptor
+from temporalio.converter import DataConverter
 from temporalio.runtime import Runtime
 from tenacity import (
     AsyncRetrying,
@@ -38,13 +40,30 @@ async def connect(
     (`infra/encryption.py`) before it leaves the process.
     """
     reach = settings.temporal_connection if via is None else via
+    return await _connect(
+        settings,
+        converter=data_converter(settings.key_ring()),
+        reach=reach.connect_kwargs(),
+        runtime=runtime,
+        interceptors=interceptors,
+    )
+
+
+async def _connect(
+    settings: Settings,
+    *,
+    converter: DataConverter,
+    reach: dict[str, Any],
+    runtime: Runtime | None,
+    interceptors: Sequence[Interceptor],
+) -> Client:
     return await Client.connect(
         settings.temporal_target,
         namespace=settings.temporal_namespace,
-        data_converter=data_converter(settings.key_ring()),
+        data_converter=converter,
         runtime=runtime,
         interceptors=interceptors,
-        **reach.connect_kwargs(),
+        **reach,
     )
 
 
@@ -57,7 +76,11 @@ async def connect_with_retry(
     """Connect at boot, retrying while Temporal comes up (containers start in any order).
 
     Gives up after CLAIMS_CONNECT_TIMEOUT_S with the last error; the caller exits non-zero.
+    Only the network is retried: the key ring and the TLS and auth settings are read first, so
+    a missing or invalid one fails at once with its own message (never as Temporal's fault).
     """
+    converter = data_converter(settings.key_ring())
+    reach = settings.temporal_connection.connect_kwargs()
     async for attempt in AsyncRetrying(
         stop=stop_after_delay(settings.connect_timeout_s),
         wait=wait_exponential(multiplier=0.5, max=5),
@@ -66,5 +89,11 @@ async def connect_with_retry(
         reraise=True,
     ):
         with attempt:
-            return await connect(settings, runtime=runtime, interceptors=interceptors)
+            return await _connect(
+                settings,
+                converter=converter,
+                reach=reach,
+                runtime=runtime,
+                interceptors=interceptors,
+            )
     raise AssertionError("unreachable: tenacity either returns or re-raises")  # pragma: no cover

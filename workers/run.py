@@ -117,6 +117,9 @@ async def _connect(settings: Settings) -> Client:
             runtime=worker_runtime(settings.worker_metrics_port, settings.worker_metrics_host),
             interceptors=tracing_interceptors(settings),
         )
+    except ValueError as exc:
+        # A setting (the key ring, TLS, auth) read before any attempt: not Temporal's fault.
+        raise BootError(f"invalid configuration: {exc}") from exc
     except Exception as exc:
         raise BootError(
             f"Temporal at {settings.temporal_target} unreachable after "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from devstack.processes import free_port
 from infra.api_keys import Role, digest_of
 from infra.settings import Settings
 from tests.support.config import GOOD_DB, PROD, RING, claims_cli
@@ -41,3 +42,31 @@ def test_claims_keys_new_prints_entries_prod_accepts():
         assert key is not None
         assert (key.name, key.role) == ("alice.adjuster", Role.ADJUSTER)
     print(f"\nclaims keys new --role adjuster --name alice.adjuster\n{result.stdout}")
+
+
+@pytest.mark.parametrize(
+    ("queue", "ring"),
+    [("llm", None), ("claims", "k1:not-base64!"), ("llm", "k1:" + "QUJD")],
+)
+def test_a_missing_or_invalid_setting_stops_a_worker_at_once_naming_it(queue, ring):
+    # Temporal is unreachable too, and the boot timeout long: a setting that retrying cannot
+    # fix must not be retried as if the network were at fault, nor blamed on Temporal.
+    env = {"CLAIMS_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}", "CLAIMS_CONNECT_TIMEOUT_S": "8"}
+    env |= {"CLAIMS_DATABASE_URL": GOOD_DB}
+    if ring is not None:
+        env["CLAIMS_ENCRYPTION_KEYS"] = ring
+    done = claims_cli(["worker", "--queue", queue], **env)
+    assert done.returncode != 0
+    assert "CLAIMS_ENCRYPTION_KEYS" in done.stderr, done.stderr
+    assert "unreachable" not in done.stderr
+    assert "Retrying" not in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("argv", [["replay"], ["deploy", "status"]])
+def test_commands_say_plainly_that_temporal_is_unreachable(argv):
+    address = f"127.0.0.1:{free_port()}"
+    done = claims_cli(argv, CLAIMS_TEMPORAL_ADDRESS=address, CLAIMS_ENCRYPTION_KEYS=RING)
+    assert done.returncode != 0
+    assert f"Temporal at {address} is unreachable" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr

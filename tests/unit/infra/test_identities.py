@@ -40,8 +40,11 @@ def test_prod_refuses_an_unnamed_key_with_the_reason():
     assert "token:role:name" in problem
 
 
-@pytest.mark.parametrize("published", ["dev-adjuster-key", "dev-admin-key", "s3cret", "changeme"])
-def test_prod_refuses_the_digest_of_a_published_key(published):
+@pytest.mark.parametrize(
+    "published",
+    ["dev-adjuster-key", "dev-admin-key", "s3cret", "changeme", "ChangeMe", "DEV-Admin-Key"],
+)
+def test_prod_refuses_the_digest_of_a_published_key_in_any_case(published):
     entry = f"sha256:{digest_of(published)}:adjuster:ops"
     settings = Settings(**PROD, api_keys=entry, database_url=GOOD_DB)
     [problem] = settings.production_problems(needs_keys=True, needs_database=True)
@@ -56,3 +59,9 @@ def test_prod_refuses_smtp_credentials_without_tls():
     assert "CLAIMS_SMTP_STARTTLS" in problem
     tls = Settings(**base, smtp_username="claims", smtp_password="pw", smtp_starttls=True)
     assert tls.production_problems(needs_keys=True, needs_database=True) == []
+
+
+def test_keys_from_claims_keys_new_share_no_prefix():
+    tokens = [new_key(Role.ADMIN, "ops")[0].partition(":")[0] for _ in range(200)]
+    assert len({token[:6] for token in tokens}) == len(tokens)
+    assert len({token[0] for token in tokens}) > 10  # no fixed leading characters either
