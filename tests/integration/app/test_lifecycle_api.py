@@ -98,7 +98,12 @@ async def test_cancel_while_awaiting_review_is_terminal(http: httpx.AsyncClient,
     reviewed = await review(http, claim_id, decision="approve")
     assert reviewed.status_code == 409
     query = f"WorkflowId = 'claim-{claim_id}' AND ClaimStatus = 'cancelled'"
-    assert [w.id async for w in client.list_workflows(query)] == [f"claim-{claim_id}"]
+
+    async def listed() -> list[str]:
+        return [w.id async for w in client.list_workflows(query)]
+
+    # Visibility (what the Web UI searches) follows the history a moment later.
+    assert await wait_for(listed, what="the claim listed as cancelled") == [f"claim-{claim_id}"]
 
 
 async def test_cancel_after_payment_is_refused_with_the_status(http: httpx.AsyncClient):
