@@ -1,14 +1,18 @@
 """The model's answer format and the prompt that asks for it.
 
 The prompt is data about a claim, clearly delimited, plus fixed instructions. Claim text is written
-by claimants, so it is passed as a JSON document inside a fenced block and the instructions say
-to treat everything inside it as data, never as instructions.
+by claimants, so it is passed as a JSON document between markers and the instructions say to
+treat everything inside it as data, never as instructions. The claimant cannot end that block:
+inside the JSON, `<` and `>` (the markers' characters) are written as `\u003c` and `\u003e`, and
+invisible characters (zero-width, bidi controls) as escapes too, so no claimant text spells a
+marker, or hides one, however it is written; letters of every language stay readable.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -156,9 +160,41 @@ class ClaimFacts(BaseModel):
         )
 
 
+# Characters shown as escapes: the markers' own, and every invisible or formatting one (zero-width,
+# bidi controls, Unicode tags that can smuggle ASCII, private use, separators).
+_MARKER_CHARACTERS = frozenset("<>")
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
+
+
+def _escaped(character: str) -> str:
+    """JSON's \\u escape of one character (a surrogate pair above the BMP)."""
+    code = ord(character)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _as_data(character: str) -> str:
+    """How one character of the JSON text is written between the markers."""
+    if character == "\n":
+        return character  # the document's own layout (inside strings json.dumps escapes it)
+    if character in _MARKER_CHARACTERS or unicodedata.category(character) in _HIDDEN_CATEGORIES:
+        # The same string to any JSON parser, but never a marker's character, and never an
+        # invisible one: the model is shown what is there.
+        return _escaped(character)
+    return character
+
+
+def encode_data(facts: ClaimFacts) -> str:
+    """The claim as a JSON document no claimant text can break out of (see the module doc)."""
+    data = json.dumps(facts.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False)
+    return "".join(_as_data(c) for c in data)
+
+
 def build_messages(facts: ClaimFacts, prompt_version: str = PROMPT_VERSION) -> list[dict[str, str]]:
     """Chat messages for the assessment: fixed instructions, then the claim as delimited data."""
-    data = json.dumps(facts.model_dump(mode="json"), indent=2, sort_keys=True)
+    data = encode_data(facts)
     return [
         {"role": "system", "content": system_prompt(prompt_version)},
         {"role": "user", "content": f"{DATA_BEGIN}\n{data}\n{DATA_END}"},

@@ -21,12 +21,14 @@ _INTENTIONAL = re.compile(r"\b(on purpose|intentionally|deliberately)\b", re.IGN
 _PRE_EXISTING = re.compile(r"\b(pre-?existing|before (the|my) policy)\b", re.IGNORECASE)
 
 
-def _has_police_report(facts: ClaimFacts) -> bool:
-    """A report named in a document, or in the description without being denied there."""
-    if any(_POLICE_REPORT.search(doc) for doc in facts.documents):
-        return True
-    text = facts.description
+def _names_a_report(text: str) -> bool:
+    """A police report named, and not denied, in this text."""
     return bool(_POLICE_REPORT.search(text)) and not _NO_POLICE_REPORT.search(text)
+
+
+def _has_police_report(facts: ClaimFacts) -> bool:
+    """A report named, without being denied, in a document or in the description."""
+    return any(_names_a_report(text) for text in (*facts.documents, facts.description))
 
 
 def red_flags(facts: ClaimFacts) -> list[str]:
