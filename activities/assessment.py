@@ -120,20 +120,25 @@ def _cost(litellm: Any, response: Any) -> Decimal:
         return Decimal(0)
 
 
-def _exhausted(faults: list[tuple[str, Fault]]) -> ApplicationError:
-    """The error when no model of the chain answered in this attempt."""
+def _exhausted(faults: list[tuple[str, Fault]], usage: _Usage) -> ApplicationError:
+    """The error when no model of the chain answered in this attempt. Its details carry what
+    the attempt's calls cost where the provider reported it (a re-ask that then failed): a
+    shadow's budget counts it."""
     summary = "; ".join(f"{model}: {fault.reason}" for model, fault in faults)
     transient = [fault for _, fault in faults if fault.kind is FaultKind.TRANSIENT]
+    spent = {"cost_usd": str(usage.cost.quantize(Decimal("0.000001")))}
     if not transient:
         # Every model refused the request itself: more attempts cannot change that.
         return ApplicationError(
             f"no model can assess this claim ({summary})",
+            spent,
             type=ErrorType.MODEL_UNAVAILABLE,
             non_retryable=True,
         )
     delays = [f.retry_after_s for f in transient if f.retry_after_s is not None]
     return ApplicationError(
         f"no model answered ({summary})",
+        spent,
         # Every model timing out is told apart (shadows record it as `timed_out`).
         type=ErrorType.MODEL_TIMED_OUT
         if all(fault.timed_out for _, fault in faults)
@@ -185,7 +190,7 @@ class ModelChain:
                 ),
                 model_faults=usage.faults,
             )
-        raise _exhausted(faults)
+        raise _exhausted(faults, usage)
 
     async def _ask(
         self, model: str, messages: list[dict[str, Any]], usage: _Usage

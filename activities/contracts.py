@@ -235,7 +235,13 @@ class ShadowInput(Contract):
 
 
 class ShadowBudgetInput(Contract):
+    """A shadow's reservation against its model's daily budget (one per shadow)."""
+
     model: str
+    # Which shadow reserves; None only in inputs recorded before reservations existed.
+    claim_id: uuid.UUID | None = None
+    round: int = 0
+    prompt_version: str = ""
 
 
 class ShadowRecord(Contract):

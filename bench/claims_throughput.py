@@ -354,6 +354,10 @@ async def main(args: argparse.Namespace) -> None:
         if args.shadow:
             # Every claim also assessed by these candidates (workflows/shadow.py): what it costs.
             env["CLAIMS_LLM_SHADOW_MODELS"] = ",".join(args.shadow)
+            # The fake provider's models have no price: a nominal one keeps them in budget.
+            env["CLAIMS_LLM_SHADOW_PRICES"] = ",".join(
+                f"{m.split('@')[0]}=0.00001" for m in args.shadow
+            )
         async with dev_stack(Path(tmp) / "data", **env) as stack:
             ring = parse_key_ring(dev_key_ring(stack.data_dir))
             converter = data_converter(ring)

@@ -5,6 +5,7 @@ Its fields, by concern and each with its description, are in infra/settings_fiel
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -206,7 +207,9 @@ class Settings(
 
     @model_validator(mode="after")
     def _known_shadow_prompts(self) -> Settings:
-        self.shadow_specs  # noqa: B018 - parsed now, so a wrong entry stops the process at start
+        # Parsed now, so a wrong entry stops the process at start.
+        self.shadow_specs  # noqa: B018
+        self.shadow_prices  # noqa: B018
         return self
 
     @property
@@ -225,6 +228,23 @@ class Settings(
                 )
             specs.append((model, version))
         return specs
+
+    @property
+    def shadow_prices(self) -> dict[str, Decimal]:
+        """CLAIMS_LLM_SHADOW_PRICES: USD per shadow assessment, by model."""
+        prices: dict[str, Decimal] = {}
+        for entry in filter(None, (e.strip() for e in self.llm_shadow_prices.split(","))):
+            model, sep, price = entry.partition("=")
+            try:
+                value = Decimal(price.strip()) if sep and model.strip() else None
+            except ArithmeticError:
+                value = None
+            if value is None or not value.is_finite() or value < 0:
+                raise ValueError(
+                    f"CLAIMS_LLM_SHADOW_PRICES: {entry!r} is not model=price (USD, 0 or more)"
+                )
+            prices[model.strip()] = value
+        return prices
 
     @property
     def fallback_models(self) -> list[str]:

@@ -187,8 +187,13 @@ class AssessmentSettings(BaseSettings):
     shadow costs about as much CPU as its claim (docs/performance.md)
     """
     llm_shadow_budget_usd: Decimal = Field(default=Decimal("10"), ge=0)
-    """daily spend (UTC) per shadow model; past it that model stops shadowing until the next day,
-    and `/metrics` says so
+    """daily spend (UTC) per shadow model, held hard: each shadow reserves what it may cost
+    before the call (under a lock in Postgres) and settles to what it did cost after; one that
+    does not fit is `over_budget` and never asked. `/metrics` says so
+    """
+    llm_shadow_prices: str = Field(default="", pattern=r"^[\x21-\x7e ,=]*$")
+    """what one shadow assessment costs (USD), as `model=price`, comma separated: for models
+    litellm cannot price (self-hosted, unknown), which are otherwise over budget, never free
     """
 
     auto_approve_limit: Decimal = Field(default=Decimal("5000"), ge=0)

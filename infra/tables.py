@@ -140,6 +140,32 @@ shadow_assessment = sa.Table(
     sa.Index("ix_shadow_assessment_model_created_at", "model", "created_at"),
 )
 
+# What shadow assessments have reserved and spent, per model and UTC day: a shadow reserves its
+# estimate before the call, under a lock per model, only if it fits the day's budget; recording
+# its outcome settles the row to what the call cost (or releases it when no call was made). One
+# row per shadow, so a retried reservation or settlement counts once.
+shadow_spend = sa.Table(
+    "shadow_spend",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("claim_id", sa.Uuid, nullable=False),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("model", sa.Text, nullable=False),
+    sa.Column("prompt_version", sa.Text, nullable=False),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("reserved_usd", sa.Numeric(12, 6), nullable=False),
+    # What the shadow cost once settled (null while reserved, 0 once released).
+    sa.Column("spent_usd", sa.Numeric(12, 6)),
+    # reserved, settled, released
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.Column("settled_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint(
+        "claim_id", "round", "model", "prompt_version", name="uq_shadow_spend_shadow"
+    ),
+    sa.Index("ix_shadow_spend_model_day", "model", "day"),
+)
+
 payment = sa.Table(
     "payment",
     metadata,

@@ -3,7 +3,7 @@ notification activities."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +34,7 @@ def build_claims_worker(
     shadows: Sequence[ShadowSpec] = (),
     shadow_sample: float = 1.0,
     shadow_budget_usd: Decimal = Decimal(10),
+    shadow_prices: Mapping[str, Decimal] | None = None,
     **options: Any,
 ) -> Worker:
     """A worker serving ClaimWorkflow and every activity that touches Postgres.
@@ -45,7 +46,7 @@ def build_claims_worker(
     keep_workflow_code(workflows)
     records = records or RecordActivities(engine, wake, shadows, shadow_sample)
     payments = PaymentActivities(engine, rail or LedgerRail())
-    shadow_steps = ShadowActivities(engine, shadow_budget_usd)
+    shadow_steps = ShadowActivities(engine, shadow_budget_usd, shadow_prices)
     return Worker(
         client,
         task_queue=task_queue,

@@ -184,6 +184,7 @@ async def _run_claims_worker(settings: Settings) -> None:
             shadows=[ShadowSpec(model=m, prompt_version=v) for m, v in settings.shadow_specs],
             shadow_sample=settings.llm_shadow_sample,
             shadow_budget_usd=settings.llm_shadow_budget_usd,
+            shadow_prices=settings.shadow_prices,
             max_concurrent_activities=settings.worker_max_concurrent_activities,
             max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
             max_cached_workflows=settings.workflow_cache_size,

@@ -18,6 +18,7 @@ candidate.
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, VersioningBehavior
@@ -43,6 +44,14 @@ SHADOW_DB_RETRY = RetryPolicy(
 SHADOW_DB_DEADLINE = timedelta(days=1)
 
 
+def _reported_cost(cause: BaseException | None) -> Decimal | None:
+    """What the failed attempt's calls cost, when the provider reported it (the assessment
+    puts it in its error's details); the budget counts it."""
+    details = cause.details if isinstance(cause, ApplicationError) else ()
+    cost = details[0].get("cost_usd") if details and isinstance(details[0], dict) else None
+    return Decimal(str(cost)) if cost else None
+
+
 @workflow.defn(name=SHADOW_WORKFLOW_NAME, versioning_behavior=VersioningBehavior.PINNED)
 class ShadowAssessmentWorkflow:
     @workflow.run
@@ -58,7 +67,12 @@ class ShadowAssessmentWorkflow:
         # shadow costs the server its model call, not three round trips.
         within = await workflow.execute_local_activity(
             c.SHADOW_WITHIN_BUDGET,
-            c.ShadowBudgetInput(model=spec.model),
+            c.ShadowBudgetInput(
+                model=spec.model,
+                claim_id=shadow.claim_id,
+                round=shadow.round,
+                prompt_version=spec.prompt_version,
+            ),
             result_type=bool,
             start_to_close_timeout=policies.DB_TIMEOUT,
             schedule_to_close_timeout=SHADOW_DB_DEADLINE,
@@ -111,6 +125,7 @@ class ShadowAssessmentWorkflow:
                 **base,
                 status="timed_out" if timed_out else "failed",
                 error=str(err.cause or err)[:500],
+                cost_usd=_reported_cost(cause),
             )
         answer = result.answer
         routing = route_claim(

@@ -171,6 +171,7 @@ async def running_stack(
                 shadows=[ShadowSpec(model=m, prompt_version=v) for m, v in settings.shadow_specs],
                 shadow_sample=settings.llm_shadow_sample,
                 shadow_budget_usd=settings.llm_shadow_budget_usd,
+                shadow_prices=settings.shadow_prices,
             )
         )
         # Webhook deliveries (and e-mails, when the settings name an SMTP server).

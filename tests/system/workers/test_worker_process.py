@@ -186,7 +186,11 @@ async def test_a_shadow_assessment_survives_its_llm_worker_being_killed_mid_call
     client: Client, engine: AsyncEngine, database_url: str, fake_llm: FakeLlmServer, tmp_path
 ):
     candidate = "slow-3.0"
-    settings = stack_settings(database_url, llm_shadow_models=f"openai/{candidate}")
+    settings = stack_settings(
+        database_url,
+        llm_shadow_models=f"openai/{candidate}",
+        llm_shadow_prices=f"openai/{candidate}=0.001",
+    )
     env = {
         "llm_task_queue": settings.llm_task_queue,
         "llm_api_base": fake_llm.api_base,
