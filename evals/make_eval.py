@@ -1,10 +1,12 @@
 """`make eval`: the golden set through production's assessment path, offline.
 
 Starts the local fake provider (tests/support/fake_llm.py, an OpenAI-compatible server of our
-own) and runs `claims eval` on the offline assessor, which is gated by evals/thresholds.toml,
-beside two candidates the fake provider serves: `openai/gpt-4o-mini` (answers well; litellm
-prices it, so the report has a cost axis) and `openai/lenient` (misses cash-only repairs).
-Exits with `claims eval`'s code: 1 when the offline assessor misses a threshold.
+own) and runs `claims eval` on the offline assessor, which is gated by evals/thresholds.toml
+and evals/baseline.json, beside two candidates the fake provider serves: `openai/gpt-4o-mini`
+(answers as the offline assessor does; litellm prices it, so the report has a cost axis) and
+`openai/lenient` (misses cash-only repairs). The report marks both as the fake server's answers
+(`--provider-label fake`): they show the evaluation working, nothing about those models.
+Exits with `claims eval`'s code: 1 when the gate fails, 2 on a bad command line.
 
     .venv/bin/python evals/make_eval.py [--out DIR] [extra `claims eval` options]
 """
@@ -41,6 +43,8 @@ async def main(extra: list[str]) -> int:
             GATED,
             "--thresholds",
             "evals/thresholds.toml",
+            "--provider-label",
+            "fake",
             *extra,
             env=env,
         )

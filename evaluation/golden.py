@@ -25,6 +25,14 @@ class Slice(StrEnum):
     DOCUMENTS = "documents"
 
 
+class Split(StrEnum):
+    """`dev`: rows anyone may look at while changing the offline assessor or the prompt;
+    `held_out`: rows (and texts) nobody tunes against, reported apart."""
+
+    DEV = "dev"
+    HELD_OUT = "held_out"
+
+
 class Route(StrEnum):
     """The outcome the pipeline reaches: the three ways a claim can leave assessment."""
 
@@ -45,6 +53,7 @@ class GoldenClaim(BaseModel):
 
     id: str = Field(pattern=r"^[a-z_]+-\d{3}$")
     slice: Slice
+    split: Split = Split.DEV
     submission: ClaimSubmission
     policy: Policy
     documents: list[GoldenDocument] = []
