@@ -1,18 +1,20 @@
 """`claims eval`: the golden set through production's assessment path, per model and prompt
-version; a JSON and a self-contained HTML report; thresholds that fail the run when missed.
+version; a JSON and a self-contained HTML report; a gate that fails the run when the gated model
+misses a threshold, when the routing's guardrails let an adversarial answer through, or when a
+claim's route moved from the stored baseline.
 
     claims eval --model offline/claims-assessor --model openai/gpt-4o-mini \\
         --thresholds evals/thresholds.toml
 
 Models are served where the llm worker's are (CLAIMS_LLM_API_BASE, CLAIMS_LLM_API_KEY), with
-its per-call timeout; routing uses CLAIMS_AUTO_APPROVE_LIMIT and ..._MIN_CONFIDENCE.
+its per-call timeout; routing uses CLAIMS_AUTO_APPROVE_LIMIT and ..._MIN_CONFIDENCE. Exit codes:
+0 passed (or nothing gated), 1 the gate failed, 2 the command line or the files are wrong.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import json
 import sys
 import time
@@ -20,14 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from claims.assessment import PROMPT_VERSION, PROMPTS
-from evaluation import gate, golden, html, live, report, runner
-from evaluation.pipeline import Routing
-from infra.db import create_engine
+from evaluation import baseline, gate, golden, guardrails, html, page, provenance, report, runner
+from evaluation.pipeline import Prediction, Routing
 from infra.settings import Settings
-from infra.store import shadows
 
 DEFAULT_GOLDEN = Path("evals/claims.jsonl")
 DEFAULT_OUT = Path(".data/eval")
+DEFAULT_BASELINE = Path("evals/baseline.json")
+USAGE_ERROR = 2
 
 
 def add_command(commands: Any) -> None:
@@ -59,6 +61,23 @@ def add_command(commands: Any) -> None:
         "--gate",
         help="the model the thresholds apply to (default: the first --model); candidates "
         "beside it are reported, not gated",
+    )
+    command.add_argument(
+        "--baseline",
+        type=Path,
+        default=DEFAULT_BASELINE,
+        help="the gated model's stored route per claim; with --thresholds, any claim whose "
+        "route moved fails the run (default: evals/baseline.json)",
+    )
+    command.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="store this run's routes of the gated model as the baseline (a full run only)",
+    )
+    command.add_argument(
+        "--provider-label",
+        help="what serves the models at CLAIMS_LLM_API_BASE, for the report: `fake` marks a "
+        "test server's answers as not the named models'",
     )
     command.add_argument("--fresh", action="store_true", help="ignore the cache of an earlier run")
     command.add_argument(
@@ -127,6 +146,29 @@ def _progress(started: float) -> runner.Progress:
     return show
 
 
+def _gated(args: argparse.Namespace, candidates: list[runner.Candidate]) -> runner.Candidate:
+    """The candidate the thresholds apply to: --gate (a model or `model @ version`), else the
+    first. A --gate that names no candidate is an error, never a pass with nothing checked."""
+    if args.gate is None:
+        return candidates[0]
+    for candidate in candidates:
+        if args.gate in (candidate.model, candidate.name):
+            return candidate
+    names = ", ".join(c.name for c in candidates)
+    print(f"claims eval: --gate {args.gate} matches no candidate ({names})", file=sys.stderr)
+    raise SystemExit(USAGE_ERROR)
+
+
+def _provenance(args: argparse.Namespace, rows: int) -> dict[str, Any]:
+    return {
+        "dataset": str(args.golden),
+        "dataset_sha256": provenance.dataset_sha256(args.golden),
+        "rows_run": rows,
+        "git_commit": provenance.git_commit(),
+        "code_digest": provenance.code_digest(),
+    }
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.live:
         return _live(args, settings)
@@ -134,11 +176,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise SystemExit("claims eval: --concurrency must be at least 1")
     candidates = _candidates(args, settings)
     rows = _rows(args)
+    gated = _gated(args, candidates)
+    if args.update_baseline and (args.slice or args.limit is not None):
+        raise SystemExit("claims eval: --update-baseline needs the whole golden set")
     routing = Routing(settings.auto_approve_limit, settings.auto_approve_min_confidence)
     provider = runner.Provider(
         api_base=settings.llm_api_base,
         api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
         timeout_s=settings.llm_timeout_s,
+        label=args.provider_label,
     )
     cache_path = args.out / "cache.jsonl"
     if args.fresh:
@@ -149,6 +195,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         f"({', '.join(c.name for c in candidates)})",
         file=sys.stderr,
     )
+    hits: dict[runner.Candidate, int] = {}
     predictions = asyncio.run(
         runner.run(
             rows,
@@ -158,31 +205,84 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             cache=cache,
             concurrency=args.concurrency,
             progress=_progress(time.monotonic()),
+            hits=hits,
         )
     )
-    built = report.build(rows, predictions, routing=routing, source=str(args.golden))
+    built = report.build(
+        rows,
+        predictions,
+        routing=routing,
+        source=str(args.golden),
+        provenance=_provenance(args, len(rows)) | {"gated": gated.name},
+        providers={
+            c: provenance.provider_of(c.model, provider.api_base, provider.label)
+            for c in candidates
+        },
+        cache_hits=hits,
+        guardrails=guardrails.probe(rows, routing),
+    )
+    compared = baseline.compare(baseline.load(args.baseline), predictions[gated])
+    built["baseline"] = {"path": str(args.baseline)} | compared
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "report.json").write_text(json.dumps(built, indent=2) + "\n")
     (args.out / "report.html").write_text(html.render(built))
     print(summary_table(built))
+    for run_report in built["runs"]:
+        if run_report["provider"].get("note"):
+            print(f"  {run_report['name']}: {run_report['provider']['note']}")
     print(f"report: {args.out / 'report.html'} and {args.out / 'report.json'}")
+    if args.update_baseline:
+        _store_baseline(args, predictions[gated], routing)
     if args.thresholds is None:
         return 0
-    gated = args.gate or candidates[0].model
-    misses = []
-    for run_report in built["runs"]:
-        if run_report["model"] == gated:
-            misses += gate.check(run_report, gate.load(args.thresholds))
+    return _judge(args, built, gated, updated=args.update_baseline)
+
+
+def _store_baseline(
+    args: argparse.Namespace, predicted: list[Prediction], routing: Routing
+) -> None:
+    stored = baseline.build(
+        predicted, routing=routing, dataset_sha256=provenance.dataset_sha256(args.golden)
+    )
+    baseline.save(args.baseline, stored)
+    print(f"baseline: stored {len(predicted)} routes of {predicted[0].model} in {args.baseline}")
+
+
+def _judge(
+    args: argparse.Namespace, built: dict[str, Any], gated: runner.Candidate, *, updated: bool
+) -> int:
+    try:
+        thresholds = gate.load(args.thresholds)
+    except (OSError, ValueError) as exc:
+        print(f"claims eval: cannot read {args.thresholds}: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    [gated_run] = [r for r in built["runs"] if r["name"] == gated.name]
+    misses = gate.check(
+        gated_run,
+        thresholds,
+        slices=frozenset(str(s) for s in golden.Slice),
+        splits=frozenset(str(s) for s in golden.Split),
+    )
+    misses += gate.check_guardrails(built["guardrails"], thresholds)
+    if not updated:
+        misses += built["baseline"]["misses"]
     for miss in misses:
         print(f"THRESHOLD MISSED: {miss}")
     if misses:
         return 1
-    print(f"thresholds met: {args.thresholds} for {gated}")
+    print(f"thresholds met: {args.thresholds} for {gated.model}")
     return 0
 
 
+def _shown(figures: dict[str, Any], name: str) -> str:
+    value = page.figure(figures[name])
+    interval = figures.get("intervals", {}).get(name)
+    return f"{value} [{interval[0]:.3f}-{interval[1]:.3f}]" if interval else value
+
+
 def summary_table(built: dict[str, Any]) -> str:
-    """The summary as a plain-text table (what the terminal and the closing notes show)."""
+    """The summary as a plain-text table (what the terminal and the closing notes show), each
+    rate with its 95% interval in brackets."""
     columns = (
         "accuracy",
         "false_approve_rate",
@@ -197,9 +297,7 @@ def summary_table(built: dict[str, Any]) -> str:
     header = ["candidate", *columns]
     lines = [header]
     for run_report in built["runs"]:
-        lines.append(
-            [run_report["name"], *(html.figure(run_report["overall"][c]) for c in columns)]
-        )
+        lines.append([run_report["name"], *(_shown(run_report["overall"], c) for c in columns)])
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
     return "\n".join(
         "  ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True))
@@ -208,35 +306,6 @@ def summary_table(built: dict[str, Any]) -> str:
 
 
 def _live(args: argparse.Namespace, settings: Settings) -> int:
-    if settings.database_url is None:
-        raise SystemExit("claims eval --live: set CLAIMS_DATABASE_URL (the service's database)")
-    now = dt.datetime.now(dt.UTC)
-    try:
-        since = live.parse_since(args.since, now)
-    except ValueError as exc:
-        raise SystemExit(f"claims eval: {exc}") from None
+    from cli.evaluate_live import run_live
 
-    async def read() -> dict[str, Any]:
-        engine = create_engine(settings.database_url or "")
-        try:
-            async with engine.connect() as conn:
-                rows = await shadows.since(conn=conn, start=since)
-        finally:
-            await engine.dispose()
-        return live.build(rows, since=since)
-
-    built = asyncio.run(read())
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "live.json").write_text(json.dumps(built, indent=2) + "\n")
-    (args.out / "live.html").write_text(html.render_live(built))
-    for candidate in built["candidates"]:
-        print(
-            f"{candidate['name']}: {candidate['shadows']} shadows, agrees with production "
-            f"{html.figure(candidate['agreement_with_production'])}, with adjusters "
-            f"{html.figure(candidate['agreement_with_adjusters'])}, "
-            f"{len(candidate['money_at_stake'])} disagreements with money at stake"
-        )
-    if not built["candidates"]:
-        print(f"no shadow assessments since {built['since']}")
-    print(f"report: {args.out / 'live.html'} and {args.out / 'live.json'}")
-    return 0
+    return run_live(args, settings)

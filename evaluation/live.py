@@ -1,10 +1,17 @@
 """`claims eval --live`: what the shadow candidates made of real claims, from Postgres.
 
-Per candidate (model and prompt version): how often it routed as production did, and, where a
-person decided, how often its recommendation matched the adjuster (approve = approve, reject =
-reject, review = a request for information). The disagreements where money was at stake are
-listed for review, the largest payable amount first: the candidate would have auto-approved a
-claim that production sent to a person or that an adjuster rejected, or the reverse.
+Each shadow is compared with the decisions of its own round (the assessment it shadowed, and
+the adjuster's decision that followed that assessment), never with a later round's. Per
+candidate (model and prompt version), with 95% Wilson intervals and the number of claims each
+figure is measured on:
+- `agreement_with_production`: routed as production did;
+- `agreement_with_adjusters`: where a person decided, the candidate's recommendation matched
+  (approve = approve, reject = reject, review = a request for information);
+- `false_approve_rate`: of the shadows whose round a person rejected or sent back for
+  information, the share the candidate would have paid without a person.
+The disagreements where money was at stake are listed, the largest payable amount first. The
+figures have the shape the gate judges (evaluation/gate.py), so `--thresholds` can hold a
+candidate to them before it is promoted.
 """
 
 from __future__ import annotations
@@ -16,13 +23,44 @@ from typing import Any
 
 from sqlalchemy.engine import RowMapping
 
+from evaluation.metrics import wilson
+
 # An adjuster's decision, in the recommendation's terms.
 ADJUSTER_AS_RECOMMENDATION = {"approve": "approve", "reject": "reject", "request_info": "review"}
 MAX_LISTED = 200
 
 
-def _rate(count: int, total: int) -> float | None:
-    return count / total if total else None
+def _rate(hits: int, total: int) -> float | None:
+    return hits / total if total else None
+
+
+def figures(found: Sequence[RowMapping]) -> dict[str, Any]:
+    """A candidate's figures on live claims, gate-shaped (with `measured_on`, `intervals`)."""
+    routed = [r for r in found if r["route"] and r["production_route"]]
+    decided = [r for r in found if r["recommendation"] and r["adjuster_outcome"]]
+    refused = [
+        r for r in found if r["route"] and r["adjuster_outcome"] in ("reject", "request_info")
+    ]
+    counts = {
+        "agreement_with_production": (
+            sum(r["route"] == r["production_route"] for r in routed),
+            len(routed),
+        ),
+        "agreement_with_adjusters": (
+            sum(
+                ADJUSTER_AS_RECOMMENDATION.get(r["adjuster_outcome"]) == r["recommendation"]
+                for r in decided
+            ),
+            len(decided),
+        ),
+        "false_approve_rate": (sum(r["route"] == "auto_approve" for r in refused), len(refused)),
+    }
+    shown: dict[str, Any] = {name: _rate(hits, n) for name, (hits, n) in counts.items()}
+    shown["cost_usd"] = str(sum((Decimal(r["cost_usd"] or 0) for r in found), Decimal(0)))
+    shown["shadows"] = len(found)
+    shown["measured_on"] = {name: n for name, (_, n) in counts.items()} | {"shadows": len(found)}
+    shown["intervals"] = {name: wilson(hits, n) for name, (hits, n) in counts.items()}
+    return shown
 
 
 def build(rows: Sequence[RowMapping], *, since: dt.datetime) -> dict[str, Any]:
@@ -31,28 +69,15 @@ def build(rows: Sequence[RowMapping], *, since: dt.datetime) -> dict[str, Any]:
         candidates.setdefault(f"{row['model']} @ {row['prompt_version']}", []).append(row)
     report = []
     for name, found in sorted(candidates.items()):
-        routed = [r for r in found if r["route"] and r["production_route"]]
-        decided = [r for r in found if r["recommendation"] and r["adjuster_outcome"]]
-        human_agrees = [
-            r
-            for r in decided
-            if ADJUSTER_AS_RECOMMENDATION.get(r["adjuster_outcome"]) == r["recommendation"]
-        ]
         statuses: dict[str, int] = {}
         for r in found:
             statuses[r["status"]] = statuses.get(r["status"], 0) + 1
         report.append(
             {
                 "name": name,
-                "shadows": len(found),
+                "model": found[0]["model"],
                 "statuses": statuses,
-                "agreement_with_production": _rate(
-                    sum(r["route"] == r["production_route"] for r in routed), len(routed)
-                ),
-                "compared_with_production": len(routed),
-                "agreement_with_adjusters": _rate(len(human_agrees), len(decided)),
-                "compared_with_adjusters": len(decided),
-                "cost_usd": str(sum((Decimal(r["cost_usd"] or 0) for r in found), Decimal(0))),
+                "overall": figures(found),
                 "money_at_stake": _at_stake(found),
             }
         )
@@ -70,7 +95,11 @@ def _at_stake(rows: Sequence[RowMapping]) -> list[dict[str, Any]]:
         candidate_pays = r["route"] == "auto_approve"
         production_pays = r["production_route"] == "auto_approve"
         adjuster = r["adjuster_outcome"]
-        against_production = r["route"] is not None and candidate_pays != production_pays
+        against_production = (
+            r["route"] is not None
+            and r["production_route"] is not None
+            and candidate_pays != production_pays
+        )
         against_adjuster = candidate_pays and adjuster in ("reject", "request_info")
         if not (against_production or against_adjuster):
             continue

@@ -9,7 +9,13 @@
   that were not;
 - reasons given: of the claims whose label names reasons, the share whose answer gave them all;
 - cost per claim, latency p50 and p95 (of the claims a model was asked about), and the error
-  and timeout rates.
+  and timeout rates;
+- counts a threshold can hold at zero (no interval can): `misrouted`, `false_approvals`,
+  `errors` and `timeouts`.
+
+Every rate comes with the number of claims it is measured on (`measured_on`) and its 95%
+Wilson interval (`intervals`): a gate judges the interval, not the point (evaluation/gate.py).
+Two candidates on the same claims are compared with the exact McNemar test.
 """
 
 from __future__ import annotations
@@ -66,6 +72,32 @@ def _rate(count: int, total: int) -> float | None:
     return count / total if total else None
 
 
+# Two-sided 95%.
+Z_95 = 1.959963984540054
+
+
+def wilson(successes: int, n: int, z: float = Z_95) -> tuple[float, float] | None:
+    """The Wilson score interval of a proportion (None for no trials)."""
+    if n == 0:
+        return None
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def mcnemar_exact(only_first: int, only_second: int) -> float:
+    """Two-sided exact McNemar p-value from the discordant pairs: claims only the first
+    candidate got right, and claims only the second got right (1.0 when there are none)."""
+    n = only_first + only_second
+    if n == 0:
+        return 1.0
+    k = min(only_first, only_second)
+    tail: float = sum(math.comb(n, i) for i in range(k + 1)) / 2**n
+    return min(1.0, 2 * tail)
+
+
 def summarize(items: Sequence[Scored]) -> dict[str, Any]:
     """Every figure for these claims (a whole run, or one slice of it)."""
     n = len(items)
@@ -89,6 +121,20 @@ def summarize(items: Sequence[Scored]) -> dict[str, Any]:
     with_reasons = [i for i in items if i.reasons_given is not None]
     latencies = [i.latency_ms for i in items if i.latency_ms is not None]
     total_cost = sum((i.cost for i in items), Decimal(0))
+    correct = sum(i.label == i.predicted for i in items)
+    # (successes, trials) of every rate: its interval, and what a gate needs to judge it.
+    proportions = {
+        "accuracy": (correct, n),
+        "false_approve_rate": (len(false_approved), len(not_auto)),
+        "false_review_rate": (sum(i.predicted == "human_review" for i in auto), len(auto)),
+        "injection_resistance": (sum(i.predicted != AUTO for i in injected), len(injected)),
+        "reasons_given_rate": (
+            sum(bool(i.reasons_given) for i in with_reasons),
+            len(with_reasons),
+        ),
+        "error_rate": (sum(i.error for i in items), n),
+        "timeout_rate": (sum(i.timed_out for i in items), n),
+    }
     return {
         "claims": n,
         "accuracy": _rate(sum(i.label == i.predicted for i in items), n),
@@ -108,4 +154,12 @@ def summarize(items: Sequence[Scored]) -> dict[str, Any]:
         "latency_p95_ms": percentile(latencies, 95),
         "error_rate": _rate(sum(i.error for i in items), n),
         "timeout_rate": _rate(sum(i.timed_out for i in items), n),
+        "misrouted": n - correct,
+        "false_approvals": len(false_approved),
+        "errors": sum(i.error for i in items),
+        "timeouts": sum(i.timed_out for i in items),
+        "measured_on": {name: trials for name, (_, trials) in proportions.items()}
+        | dict.fromkeys(("kappa", "misrouted", "false_approvals", "errors", "timeouts"), n)
+        | {"money_at_risk": len(not_auto)},
+        "intervals": {name: wilson(hits, trials) for name, (hits, trials) in proportions.items()},
     }

@@ -33,6 +33,7 @@ class Prediction(BaseModel):
     reasons: list[str]
     recommendation: str | None = None
     confidence: float | None = None
+    rationale: str | None = None
     payable_amount: Decimal
     cost_usd: Decimal = Decimal(0)
     latency_ms: int | None = None
@@ -101,6 +102,7 @@ async def predict(
         reasons=reasons,
         recommendation=answer.recommendation.value if answer else None,
         confidence=answer.confidence if answer else None,
+        rationale=answer.rationale if answer else None,
         payable_amount=check.payable_amount,
         cost_usd=cost,
         latency_ms=latency if latency is not None else int((time.monotonic() - started) * 1000),

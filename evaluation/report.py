@@ -1,5 +1,8 @@
-"""The evaluation report as data (JSON): every figure per candidate and per slice, how the
-candidates agree with each other, and the claims on which they disagree."""
+"""The evaluation report as data (JSON): every figure per candidate, per split and per slice,
+with intervals; how the candidates agree (kappa, and the exact McNemar test on the same
+claims); each candidate's wrong claims with its rationale; who answered (provenance); the
+routing guardrails' probes; the baseline comparison; and where the rubric and the service's
+own rules disagree (findings, never relabelled)."""
 
 from __future__ import annotations
 
@@ -8,8 +11,9 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from evaluation.golden import GoldenClaim, Slice
-from evaluation.metrics import Scored, cohen_kappa, summarize
+from claims.rules import RiskRule, check_policy
+from evaluation.golden import GoldenClaim, Slice, Split
+from evaluation.metrics import Scored, cohen_kappa, mcnemar_exact, summarize
 from evaluation.pipeline import Prediction, Routing
 from evaluation.runner import Candidate
 
@@ -27,6 +31,10 @@ SUMMARY_FIGURES = (
     "error_rate",
     "timeout_rate",
 )
+MAX_WRONG_LISTED = 200
+RATIONALE_CHARS = 300
+# Reasons the service's own rules can check; the rest are the model's to see.
+RULE_CHECKED = {r.value for r in RiskRule}
 
 
 def _normal(text: str) -> str:
@@ -55,29 +63,73 @@ def scored(row: GoldenClaim, prediction: Prediction) -> Scored:
     )
 
 
+def _grouped(
+    rows: Sequence[GoldenClaim], items: Sequence[Scored], key: str, names: Sequence[str]
+) -> dict[str, Any]:
+    return {
+        name: summarize(
+            [i for i, row in zip(items, rows, strict=True) if getattr(row, key) == name]
+        )
+        for name in names
+        if any(getattr(row, key) == name for row in rows)
+    }
+
+
+def _wrong(rows: Sequence[GoldenClaim], predicted: Sequence[Prediction]) -> list[dict[str, Any]]:
+    wrong = []
+    for row, p in zip(rows, predicted, strict=True):
+        if p.route is row.expected_route:
+            continue
+        wrong.append(
+            {
+                "claim": row.id,
+                "slice": str(row.slice),
+                "split": str(row.split),
+                "label": row.expected_route.value,
+                "predicted": p.route.value,
+                "payable": str(p.payable_amount),
+                "recommendation": p.recommendation,
+                "confidence": p.confidence,
+                "rationale": (p.rationale or p.error or "")[:RATIONALE_CHARS],
+                "why": row.why,
+            }
+        )
+    # The costliest mistakes first: auto-approvals the label did not allow, by amount.
+    wrong.sort(
+        key=lambda w: (w["predicted"] != "auto_approve", -float(str(w["payable"])), w["claim"])
+    )
+    return wrong
+
+
 def build(
     rows: Sequence[GoldenClaim],
     predictions: Mapping[Candidate, Sequence[Prediction]],
     *,
     routing: Routing,
     source: str,
+    provenance: dict[str, Any] | None = None,
+    providers: Mapping[Candidate, dict[str, str]] | None = None,
+    cache_hits: Mapping[Candidate, int] | None = None,
+    guardrails: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    slices = sorted({row.slice for row in rows})
+    slices = sorted({str(row.slice) for row in rows})
+    splits = [str(s) for s in Split]
     runs = []
     for candidate, predicted in predictions.items():
         items = [scored(row, p) for row, p in zip(rows, predicted, strict=True)]
+        wrong = _wrong(rows, predicted)
         runs.append(
             {
                 "name": candidate.name,
                 "model": candidate.model,
                 "prompt_version": candidate.prompt_version,
+                "provider": (providers or {}).get(candidate, {}),
+                "cache_hits": (cache_hits or {}).get(candidate, 0),
                 "overall": summarize(items),
-                "slices": {
-                    str(s): summarize(
-                        [i for i, row in zip(items, rows, strict=True) if row.slice is s]
-                    )
-                    for s in slices
-                },
+                "splits": _grouped(rows, items, "split", splits),
+                "slices": _grouped(rows, items, "slice", slices),
+                "wrong": wrong[:MAX_WRONG_LISTED],
+                "wrong_total": len(wrong),
             }
         )
     return {
@@ -88,15 +140,19 @@ def build(
             "auto_approve_limit": str(routing.auto_approve_limit),
             "min_confidence": routing.min_confidence,
         },
+        "provenance": provenance or {},
         "runs": runs,
         "pairs": _pairs(rows, predictions),
+        "guardrails": guardrails,
+        "rule_findings": rule_findings(rows, routing),
     }
 
 
 def _pairs(
     rows: Sequence[GoldenClaim], predictions: Mapping[Candidate, Sequence[Prediction]]
 ) -> list[dict[str, Any]]:
-    """Each two candidates: their kappa, and every claim they route differently."""
+    """Each two candidates: their kappa, the exact McNemar test of their accuracy on the same
+    claims, and every claim they route differently."""
     pairs = []
     for (a, first), (b, second) in itertools.combinations(predictions.items(), 2):
         routes_a = [p.route.value for p in first]
@@ -113,13 +169,64 @@ def _pairs(
             for row, x, y in zip(rows, first, second, strict=True)
             if x.route != y.route
         ]
+        only_first = sum(
+            x.route is row.expected_route and y.route is not row.expected_route
+            for row, x, y in zip(rows, first, second, strict=True)
+        )
+        only_second = sum(
+            y.route is row.expected_route and x.route is not row.expected_route
+            for row, x, y in zip(rows, first, second, strict=True)
+        )
         pairs.append(
             {
                 "first": a.name,
                 "second": b.name,
                 "kappa": cohen_kappa(routes_a, routes_b),
                 "agreement": 1 - len(differ) / len(rows) if rows else None,
+                "mcnemar": {
+                    "only_first_right": only_first,
+                    "only_second_right": only_second,
+                    "p_value": mcnemar_exact(only_first, only_second),
+                },
                 "disagreements": differ,
             }
         )
     return pairs
+
+
+def rule_findings(rows: Sequence[GoldenClaim], routing: Routing) -> list[dict[str, Any]]:
+    """Where the rubric's label and the service's own rules (the hard rules, the risk rules
+    and the configured limit) disagree, grouped by what disagrees. Findings to report and
+    decide on; the labels stay what the rubric says."""
+    found: dict[str, list[str]] = {}
+
+    def note(kind: str, claim: str) -> None:
+        found.setdefault(kind, []).append(claim)
+
+    for row in rows:
+        check = check_policy(row.policy, row.submission)
+        label = row.expected_route.value
+        if label == "reject" and check.passed:
+            note("the rubric rejects by a hard rule; the rules let the claim through", row.id)
+        if label != "reject" and not check.passed:
+            note(f"the rules reject ({check.rule}); the rubric does not", row.id)
+        if not check.passed:
+            continue
+        fired = {r.value for r in check.risk_rules}
+        for reason in row.required_reasons:
+            if reason in RULE_CHECKED and reason not in fired:
+                note(
+                    f"the rubric names {reason}; the risk rule does not fire (left to the model)",
+                    row.id,
+                )
+        if "above_auto_approve_limit" in row.required_reasons and (
+            check.payable_amount <= routing.auto_approve_limit
+        ):
+            note("over the rubric's limit; within the configured auto-approve limit", row.id)
+        if label == "auto_approve" and fired:
+            rules = ", ".join(sorted(fired))
+            note(f"the risk rules send it to a person ({rules}); the rubric approves", row.id)
+    return [
+        {"finding": kind, "claims": len(claims), "examples": claims[:10]}
+        for kind, claims in sorted(found.items())
+    ]

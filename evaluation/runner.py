@@ -1,8 +1,10 @@
 """Running the golden set: every claim, for every model and prompt version, with bounded
 concurrency, a progress line, and a cache so an interrupted run continues where it stopped.
 
-The cache is a JSON-lines file of predictions, keyed by the model, the prompt version, the
-routing thresholds and a digest of the claim's row: a changed row or threshold is asked again.
+The cache is a JSON-lines file of predictions, keyed by the model, the provider (its base URL
+and label), digests of the prompt's text and of the assessment path's code, the routing
+thresholds and a digest of the claim's row: a changed row, threshold, prompt, code or provider
+is asked again, so a cached answer is never reported as another provider's.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from activities.assessment import LlmConfig, ModelChain
 from evaluation.golden import GoldenClaim
 from evaluation.pipeline import Prediction, Routing, predict
+from evaluation.provenance import code_digest, prompt_digest
 
 
 @dataclass(frozen=True)
@@ -36,14 +39,20 @@ class Provider:
     api_base: str | None
     api_key: str | None
     timeout_s: float
+    # What serves the models, in the report's words ("fake" for a test server).
+    label: str | None = None
 
 
-def cache_key(candidate: Candidate, routing: Routing, row: GoldenClaim) -> str:
+def cache_key(candidate: Candidate, routing: Routing, row: GoldenClaim, provider: Provider) -> str:
     digest = hashlib.sha256(row.model_dump_json().encode()).hexdigest()[:16]
     return "|".join(
         (
             candidate.model,
             candidate.prompt_version,
+            prompt_digest(candidate.prompt_version),
+            code_digest(),
+            provider.api_base or "-",
+            provider.label or "-",
             f"{routing.auto_approve_limit}:{routing.min_confidence}",
             row.id,
             digest,
@@ -83,16 +92,19 @@ async def run(
     cache: Cache,
     concurrency: int,
     progress: Progress | None = None,
+    hits: dict[Candidate, int] | None = None,
 ) -> dict[Candidate, list[Prediction]]:
-    """Predictions per candidate, in the golden set's order."""
+    """Predictions per candidate, in the golden set's order (`hits` counts, per candidate, the
+    answers taken from the cache)."""
     slots = asyncio.Semaphore(concurrency)
     total = len(rows) * len(candidates)
     done = cached = 0
     results: dict[Candidate, dict[str, Prediction]] = {c: {} for c in candidates}
+    hit_counts = hits if hits is not None else {}
 
     async def one(candidate: Candidate, chain: ModelChain, row: GoldenClaim) -> None:
         nonlocal done, cached
-        key = cache_key(candidate, routing, row)
+        key = cache_key(candidate, routing, row, provider)
         hit = cache.known.get(key)
         if hit is None:
             async with slots:
@@ -107,6 +119,7 @@ async def run(
             cache.add(key, hit)
         else:
             cached += 1
+            hit_counts[candidate] = hit_counts.get(candidate, 0) + 1
         results[candidate][row.id] = hit
         done += 1
         if progress:

@@ -68,22 +68,58 @@ async def for_claim(*, conn: AsyncConnection, claim_id: uuid.UUID) -> Sequence[R
     return result.mappings().all()
 
 
-def _adjuster_outcome() -> sa.ScalarSelect[Any]:
-    """The claim's latest decision by a person (approve, reject, request_info), if any."""
-    return _latest_decision(decision.c.outcome, "adjuster")
+def _model_rounds() -> sa.CTE:
+    """Production's model decisions numbered by round (the k-th assessment of a claim is its
+    round k, as shadows count them), each with the step where the next round begins."""
+    by_claim, in_order = decision.c.claim_id, decision.c.step
+    return (
+        sa.select(
+            decision.c.claim_id,
+            decision.c.step,
+            decision.c.outcome,
+            sa.func.row_number().over(partition_by=by_claim, order_by=in_order).label("round"),
+            sa.func.lead(decision.c.step)
+            .over(partition_by=by_claim, order_by=in_order)
+            .label("next_step"),
+        )
+        .where(decision.c.decided_by == "model")
+        .cte("model_rounds")
+    )
 
 
 async def since(*, conn: AsyncConnection, start: dt.datetime) -> Sequence[RowMapping]:
-    """Every shadow since `start`, with production's route, the adjuster's final decision and
-    the claim's payable amount (for `claims eval --live`)."""
+    """Every shadow since `start`, each beside the decisions of its own round: production's
+    route, and the first adjuster's decision after that round's assessment (before the next
+    round's), with the claim's payable amount (for `claims eval --live`)."""
+    rounds = _model_rounds()
+    adjuster = (
+        sa.select(decision.c.outcome)
+        .where(
+            decision.c.claim_id == shadow_assessment.c.claim_id,
+            decision.c.decided_by == "adjuster",
+            decision.c.step > rounds.c.step,
+            sa.or_(rounds.c.next_step.is_(None), decision.c.step < rounds.c.next_step),
+        )
+        .order_by(decision.c.step)
+        .limit(1)
+        .scalar_subquery()
+    )
+    route = sa.case((rounds.c.outcome == "approve", "auto_approve"), else_="human_review")
     result = await conn.execute(
         sa.select(
             shadow_assessment,
-            _production_route().label("production_route"),
-            _adjuster_outcome().label("adjuster_outcome"),
+            sa.case((rounds.c.step.is_(None), None), else_=route).label("production_route"),
+            adjuster.label("adjuster_outcome"),
             claim.c.payable_amount,
         )
         .join(claim, claim.c.claim_id == shadow_assessment.c.claim_id)
+        .outerjoin(
+            rounds,
+            sa.and_(
+                rounds.c.claim_id == shadow_assessment.c.claim_id,
+                rounds.c.round == shadow_assessment.c.round,
+            ),
+        )
         .where(shadow_assessment.c.created_at >= start)
         .order_by(shadow_assessment.c.created_at, shadow_assessment.c.id)
     )

@@ -16,12 +16,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from temporalio.worker import Replayer
 
 from activities.assessment import LlmConfig
 from activities.llm_client import OFFLINE_MODEL
 from evaluation import live
 from infra.store import shadows
+from infra.tables import shadow_spend
 from tests.support.api import (
     ADJUSTER,
     ADMIN,
@@ -29,6 +31,7 @@ from tests.support.api import (
     TERMINAL,
     create_policy,
     review,
+    submit,
     wait_for_claim,
 )
 from tests.support.console import console_for
@@ -40,6 +43,8 @@ from workflows.sandbox import claim_workflow_runner
 from workflows.shadow import ShadowAssessmentWorkflow
 
 CASH_ONLY = "The garage only took cash, so I paid in cash for the new door panel; no invoice."
+# litellm cannot price the fake server's behaviours: without a price they are over budget.
+PRICES = "openai/lenient=0.001,openai/error-500=0.001,openai/hang=0.001"
 ORDINARY = "Rear-ended at a red light; bumper replaced at the dealer, invoice attached."
 
 
@@ -79,15 +84,28 @@ async def shadow_rows(stack: Stack, claim_id: str, count: int) -> list[dict[str,
     return await wait_for(rows, lambda found: len(found) >= count, what=f"{count} shadows")
 
 
+async def spend_rows(stack: Stack, claim_id: str) -> dict[str, tuple[str, Decimal]]:
+    async with stack.engine.connect() as conn:
+        found = await conn.execute(
+            sa.select(shadow_spend.c.model, shadow_spend.c.status, shadow_spend.c.spent_usd).where(
+                shadow_spend.c.claim_id == uuid.UUID(claim_id)
+            )
+        )
+    return {model: (status, spent) for model, status, spent in found}
+
+
 async def test_shadows_that_disagree_fail_or_time_out_change_nothing_about_the_claim(
     make_stack: StackFactory, fake_llm: FakeLlmServer
 ) -> None:
     async with make_stack(llm=production(fake_llm)) as plain:
         _, without = await run_claim(plain, CASH_ONLY)
     candidates = "openai/lenient,openai/error-500,openai/hang"
-    async with make_stack(llm=production(fake_llm), llm_shadow_models=candidates) as shadowed:
+    async with make_stack(
+        llm=production(fake_llm), llm_shadow_models=candidates, llm_shadow_prices=PRICES
+    ) as shadowed:
         claim_id, with_shadows = await run_claim(shadowed, CASH_ONLY)
         rows = await shadow_rows(shadowed, claim_id, 3)
+        spend = await spend_rows(shadowed, claim_id)
         again = (await shadowed.http.get(f"/v1/claims/{claim_id}", headers=ADMIN)).json()
         mine = await shadowed.http.get(f"/v1/claims/{claim_id}", headers=SUBMITTER)
     # The claim: same status, same route, same timeline, as if no candidate had been asked.
@@ -112,6 +130,13 @@ async def test_shadows_that_disagree_fail_or_time_out_change_nothing_about_the_c
     assert lenient["production_route"] == "human_review"  # a disagreement, on record
     assert by_model["openai/error-500"]["status"] == "failed"
     assert by_model["openai/hang"]["status"] == "timed_out"
+    # The budget: an answer is charged its price, a refused call nothing, a call given up on
+    # its reservation (the provider may have billed it).
+    assert spend == {
+        "openai/lenient": ("settled", Decimal("0.001")),
+        "openai/error-500": ("released", Decimal(0)),
+        "openai/hang": ("settled", Decimal("0.001")),
+    }
     assert {r["round"] for r in rows} == {1}
     # Staff see the shadows on the claim; its submitter never does.
     staff = again["shadows"]
@@ -167,7 +192,9 @@ async def test_the_live_report_compares_candidates_with_production_and_adjusters
     make_stack: StackFactory, fake_llm: FakeLlmServer, database_url: str, tmp_path: Path
 ) -> None:
     started = dt.datetime.now(dt.UTC)
-    async with make_stack(llm=production(fake_llm), llm_shadow_models="openai/lenient") as stack:
+    async with make_stack(
+        llm=production(fake_llm), llm_shadow_models="openai/lenient", llm_shadow_prices=PRICES
+    ) as stack:
         claim_id, claim = await run_claim(stack, CASH_ONLY)
         await shadow_rows(stack, claim_id, 1)
         rejected = await review(stack.http, claim_id, decision="reject", note="No invoice at all.")
@@ -182,9 +209,13 @@ async def test_the_live_report_compares_candidates_with_production_and_adjusters
     built = live.build(mine, since=started)
     [candidate] = built["candidates"]
     assert candidate["name"].startswith("openai/lenient @ ")
-    # It would have paid; production sent the claim to a person, who rejected it.
-    assert candidate["agreement_with_production"] == 0.0
-    assert candidate["agreement_with_adjusters"] == 0.0
+    # It would have paid; production sent the claim to a person, who rejected it (all in the
+    # same round: the shadow is judged against its own round's decisions).
+    figures = candidate["overall"]
+    assert figures["agreement_with_production"] == 0.0
+    assert figures["agreement_with_adjusters"] == 0.0
+    assert figures["false_approve_rate"] == 1.0
+    assert figures["measured_on"]["agreement_with_adjusters"] == 1
     [stake] = candidate["money_at_stake"]
     assert (stake["claim_id"], stake["adjuster"], stake["payable"]) == (
         claim_id,
@@ -214,6 +245,36 @@ async def test_the_live_report_compares_candidates_with_production_and_adjusters
     assert claim_id in listed
     assert "disagreements with money at stake" in (tmp_path / "live.html").read_text()
 
+    # Held to thresholds, it is not promoted: too few claims to judge, and it pays what a
+    # person refused.
+    strict = tmp_path / "live.toml"
+    strict.write_text("[gate]\nmin_claims = 1\n[overall]\nmax_false_approve_rate = 0.5\n")
+    for thresholds, missed in (
+        ("evals/live-thresholds.toml", "fewer than the 50 a judged figure needs"),
+        (str(strict), "overall: false_approve_rate is "),
+    ):
+        gated = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "cli",
+            "eval",
+            "--live",
+            "--since",
+            "2h",
+            "--thresholds",
+            thresholds,
+            "--gate",
+            "openai/lenient",
+            "--out",
+            str(tmp_path),
+            env=os.environ | {"CLAIMS_DATABASE_URL": database_url},
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        said, _ = await asyncio.wait_for(gated.communicate(), 120)
+        assert gated.returncode == 1, said.decode()
+        assert missed in said.decode()
+
 
 async def test_claims_outside_the_sample_start_no_shadow(
     make_stack: StackFactory, fake_llm: FakeLlmServer
@@ -230,3 +291,47 @@ async def test_claims_outside_the_sample_start_no_shadow(
         for e in history.events
     )
     assert fake_llm.stats.requests["gpt-4o-mini"] == before
+
+
+async def test_a_budget_for_five_calls_makes_at_most_five_however_many_claims_arrive(
+    make_stack: StackFactory, fake_llm: FakeLlmServer
+) -> None:
+    # A model of this test's own (the fake answers any name well), so no other test's spend
+    # today counts against its budget; litellm cannot price it: the configured price holds.
+    model = f"budget-{uuid.uuid4().hex[:8]}"
+    async with make_stack(
+        llm=production(fake_llm),
+        llm_shadow_models=f"openai/{model}",
+        llm_shadow_prices=f"openai/{model}=0.01",
+        llm_shadow_budget_usd=Decimal("0.05"),
+    ) as stack:
+        number = await create_policy(stack.http)
+        submitted = await asyncio.gather(
+            *(submit(stack.http, number, description=ORDINARY) for _ in range(50))
+        )
+        ids = [uuid.UUID(s["claim_id"]) for s in submitted]
+
+        async def recorded() -> list[Any]:
+            async with stack.engine.connect() as conn:
+                return list(
+                    await conn.execute(
+                        sa.select(shadow_spend.c.claim_id)
+                        .select_from(shadow_spend)
+                        .where(shadow_spend.c.claim_id.in_(ids))
+                    )
+                )
+
+        async def outcomes() -> list[str]:
+            async with stack.engine.connect() as conn:
+                return list(
+                    await conn.scalars(
+                        sa.text("SELECT status FROM shadow_assessment WHERE model = :m"),
+                        {"m": f"openai/{model}"},
+                    )
+                )
+
+        statuses = await wait_for(outcomes, lambda found: len(found) == 50, what="50 shadows")
+        reservations = await recorded()
+    assert fake_llm.stats.requests[model] <= 5
+    assert statuses.count("done") == fake_llm.stats.requests[model] == len(reservations) == 5
+    assert statuses.count("over_budget") == 45

@@ -21,8 +21,8 @@ async def test_the_report_opens_offline_with_its_tables_and_plots(
         "evals/make_eval.py",
         "--out",
         str(tmp_path),
-        "--limit",
-        "60",
+        # The docs' screenshot shows the whole set; the test reads a quick part of it.
+        *(() if SCREENSHOT else ("--limit", "60")),
         cwd=ROOT,
         env=os.environ | {"LITELLM_LOCAL_MODEL_COST_MAP": "True"},
         stdout=asyncio.subprocess.PIPE,
@@ -48,9 +48,25 @@ async def test_the_report_opens_offline_with_its_tables_and_plots(
     text = await summary.inner_text()
     for candidate in ("offline/claims-assessor", "openai/gpt-4o-mini", "openai/lenient"):
         assert candidate in text
+    # Every rate says what it is measured on, under its interval.
+    assert "(n=510)" in text if SCREENSHOT else "(n=60)" in text
+    providers = await page.locator("#providers").inner_text()
+    assert "FAKE: our test server answers for openai/lenient" in providers
+    assert "offline stand-in" in providers
+    body = await page.locator("main").inner_text()
+    for section in ("Wrong claims of the gated model", "Routing guardrails", "Exact McNemar"):
+        assert section in body
     assert await page.locator("svg").count() == 5  # 3 heatmaps, cost/accuracy, money at risk
     await page.screenshot(path=tmp_path / "eval-report.png", full_page=True)
     if SCREENSHOT:
-        await page.screenshot(path=SCREENSHOT, full_page=True)
+        # The top of the report, and the sections a model-risk officer reads next.
+        await page.screenshot(path=SCREENSHOT, clip={"x": 0, "y": 0, "width": 1400, "height": 1150})
+        wrong = await page.locator("h2", has_text="Wrong claims").bounding_box()
+        assert wrong is not None
+        await page.screenshot(
+            path=SCREENSHOT.replace(".png", "-details.png"),
+            full_page=True,
+            clip={"x": 0, "y": wrong["y"] - 10, "width": 1400, "height": 1300},
+        )
     await context.close()
     assert [url for url in requests if not url.startswith("file://")] == []

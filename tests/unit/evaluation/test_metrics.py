@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from evaluation.metrics import Scored, cohen_kappa, percentile, summarize
+from evaluation.metrics import Scored, cohen_kappa, mcnemar_exact, percentile, summarize, wilson
 
 A, H, R = "auto_approve", "human_review", "reject"
 
@@ -73,3 +73,29 @@ def test_figures_with_nothing_to_count_are_none_not_zero() -> None:
     assert s["false_approve_rate"] is None  # no claim should have been held back
     assert s["injection_resistance"] is None
     assert s["latency_p95_ms"] is None
+
+
+def test_wilson_intervals_and_exact_mcnemar_match_known_values() -> None:
+    old_set = wilson(306, 315)  # the old set's accuracy: 0.947-0.985
+    assert old_set is not None
+    low, high = old_set
+    assert (round(low, 3), round(high, 3)) == (0.947, 0.985)
+    assert wilson(0, 0) is None
+    perfect = wilson(36, 36)
+    assert perfect is not None
+    low, high = perfect
+    assert high == 1.0
+    assert round(low, 3) == 0.904
+    # Six discordant pairs all one way: p = 2 * (1/2)^6.
+    assert mcnemar_exact(6, 0) == pytest.approx(2 / 64)
+    assert mcnemar_exact(3, 3) == 1.0
+    assert mcnemar_exact(0, 0) == 1.0
+
+
+def test_every_rate_says_what_it_is_measured_on_with_its_interval() -> None:
+    items = [Scored(A, A, Decimal(1)), Scored(H, A, Decimal(7)), Scored(H, H, Decimal(2))]
+    s = summarize(items)
+    assert s["measured_on"]["accuracy"] == 3
+    assert s["measured_on"]["false_approve_rate"] == 2
+    assert s["intervals"]["false_approve_rate"] == wilson(1, 2)
+    assert (s["misrouted"], s["false_approvals"], s["errors"]) == (1, 1, 0)
