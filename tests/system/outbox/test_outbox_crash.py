@@ -58,7 +58,11 @@ async def test_deliveries_survive_worker_crashes_once_each(
         workers.append(worker_process("claims", client=client, log=log, **env))
 
     def kill_worker() -> None:
+        # SIGKILL the live worker and start its successor at once: two kills close together
+        # (a mail and a webhook) must hit two processes, not the same one twice.
         workers[-1].send_signal(signal.SIGKILL)
+        workers[-1].wait(10)
+        start_worker()
 
     our_mail: list[EmailMessage] = []
     claim_ids: set[str] = set()
