@@ -1,4 +1,4 @@
 """Side effects of a claim: records (Postgres), assessment (litellm), payment, notification.
 
-Keep this package's `__init__` import-free: the workflow sandbox imports `activities.contracts`.
+What crosses Temporal (their inputs and results) is in `contracts/`, not here.
 """

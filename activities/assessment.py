@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities import contracts as c
+import contracts as c
 from activities.heartbeat import heartbeating
 from activities.llm_client import litellm_module
 from activities.llm_faults import Fault, FaultKind, classify
@@ -256,7 +256,7 @@ class AssessmentActivities:
             self._candidates[model] = ModelChain(config, self._limiter)
         return self._candidates[model]
 
-    @activity.defn(name=c.ASSESS_CLAIM)
+    @activity.defn(name=c.ASSESS.name)
     async def assess_claim(self, request: c.AssessmentInput) -> c.AssessmentResult:
         """Ask the models in order for a structured assessment of one claim."""
         texts = await self._documents.texts(request.claim_id, request.document_ids)

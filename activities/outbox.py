@@ -25,7 +25,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio import activity
 
-from activities import contracts as c
+import contracts as c
 from claims.delivery import (
     Outcome,
     Pacing,
@@ -132,7 +132,7 @@ class WebhookActivities:
         # One TLS context for every delivery: building one reads the CA bundle.
         self._tls = ssl.create_default_context()
 
-    @activity.defn(name=c.DUE_WEBHOOKS)
+    @activity.defn(name=c.NEXT_WEBHOOKS.name)
     async def due(self, request: c.DueInput) -> c.DueResult:
         async with self._engine.connect() as conn:
             ids, capped = await store.due(
@@ -145,7 +145,7 @@ class WebhookActivities:
             next_due = await store.next_due_in_s(conn=conn, relay=request.relay)
         return c.DueResult(ids=ids, capped=capped, next_due_in_s=next_due)
 
-    @activity.defn(name=c.DELIVER_WEBHOOK)
+    @activity.defn(name=c.DELIVER.name)
     async def deliver(self, item: c.OutboxItem) -> c.AttemptResult:
         """POST one event, signed, once; record what came of it."""
         async with self._engine.connect() as conn:
@@ -283,7 +283,7 @@ class MailActivities:
         self._engine = engine
         self._smtp = smtp
 
-    @activity.defn(name=c.DUE_EMAILS)
+    @activity.defn(name=c.NEXT_EMAILS.name)
     async def due(self, request: c.DueInput) -> c.DueResult:
         async with self._engine.connect() as conn:
             ids, capped = await notifications.due(
@@ -292,7 +292,7 @@ class MailActivities:
             next_due = await notifications.next_due_in_s(conn=conn)
         return c.DueResult(ids=ids, capped=capped, next_due_in_s=next_due)
 
-    @activity.defn(name=c.SEND_EMAIL)
+    @activity.defn(name=c.SEND.name)
     async def send(self, item: c.OutboxItem) -> c.AttemptResult:
         """Send one notification to its claimant through the SMTP relay, once; record it."""
         async with self._engine.connect() as conn:

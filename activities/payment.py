@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities import contracts as c
+import contracts as c
 from activities.failures import classified
 from claims.lifecycle import ErrorType
 from infra.store import payments
@@ -62,10 +62,10 @@ class PaymentActivities:
         self._engine = engine
         self._rail = rail
 
-    @activity.defn(name=c.PAY_CLAIM)
+    @activity.defn(name=c.PAY.name)
     async def pay_claim(self, request: c.PaymentInput) -> c.PaymentResult:
         """Reserve the claim's one payment, pay it through the rail, mark it settled."""
-        async with classified(c.PAY_CLAIM):
+        async with classified(c.PAY.name):
             return await self._pay(request)
 
     async def _pay(self, request: c.PaymentInput) -> c.PaymentResult:
@@ -112,10 +112,10 @@ class PaymentActivities:
             rail_reference=reference,
         )
 
-    @activity.defn(name=c.RELEASE_PAYMENT)
+    @activity.defn(name=c.RELEASE.name)
     async def release_payment(self, request: c.ReleaseInput) -> None:
         """Compensation: release a refused attempt's reservation (idempotent)."""
-        async with classified(c.RELEASE_PAYMENT), self._engine.begin() as conn:
+        async with classified(c.RELEASE.name), self._engine.begin() as conn:
             await payments.release(
                 conn=conn, claim_id=request.claim_id, attempt=request.attempt, reason=request.reason
             )

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from temporalio import activity
 
-from activities import contracts as c
+import contracts as c
 from activities.failures import classified
 from claims.assessment import ShadowSpec
 from claims.models import ClaimSubmission
@@ -52,14 +52,14 @@ class RecordActivities:
         self._shadows = list(shadows)
         self._shadow_sample = shadow_sample
 
-    @activity.defn(name=c.ADMIT_CLAIM)
+    @activity.defn(name=c.ADMIT.name)
     async def admit_claim(self, record: c.SubmissionRecord) -> c.PolicyCheckResult:
         """Create the claim row and its `submitted` event, and check the claim against its policy.
 
         One transaction. Idempotent (one row per claim id): a retry writes nothing twice; the
         check only reads.
         """
-        async with classified(c.ADMIT_CLAIM), self._engine.begin() as conn:
+        async with classified(c.ADMIT.name), self._engine.begin() as conn:
             queued = await _record_submission(conn, record)
             result = await _check_policy(conn, record.submission)
         self._wake(queued, 0)
@@ -67,7 +67,7 @@ class RecordActivities:
             return result.model_copy(update={"shadows": self._shadows})
         return result
 
-    @activity.defn(name=c.RECORD_STEPS)
+    @activity.defn(name=c.WRITE_STEPS.name)
     async def record_steps(self, steps: c.StepsInput) -> None:
         """Write consecutive steps (events, row moves, notifications) in one transaction.
 
@@ -75,7 +75,7 @@ class RecordActivities:
         idempotent by its step, so a retry after a commit the worker never heard of is a no-op.
         """
         webhooks = emails = 0
-        async with classified(c.RECORD_STEPS), self._engine.begin() as conn:
+        async with classified(c.WRITE_STEPS.name), self._engine.begin() as conn:
             for transition in steps.transitions:
                 webhooks += await _apply(conn, transition)
             for message in steps.notifications:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio import activity
 
-from activities import contracts as c
+import contracts as c
 from activities.failures import classified
 from activities.shadow_prices import estimate
 from infra.store import shadow_spend, shadows
@@ -32,7 +32,7 @@ class ShadowActivities:
         self._prices = dict(prices or {})
         self._unpriced_said: set[str] = set()
 
-    @activity.defn(name=c.SHADOW_WITHIN_BUDGET)
+    @activity.defn(name=c.RESERVE_SHADOW.name)
     async def shadow_within_budget(self, request: c.ShadowBudgetInput) -> bool:
         """Reserve what this shadow may cost against its model's budget for today (UTC)
         (CLAIMS_LLM_SHADOW_BUDGET_USD); False when it does not fit, or nothing prices the
@@ -49,7 +49,7 @@ class ShadowActivities:
             return False
         if request.claim_id is None:  # pragma: no cover - inputs before reservations existed
             return amount <= self._budget
-        async with classified(c.SHADOW_WITHIN_BUDGET), self._engine.begin() as conn:
+        async with classified(c.RESERVE_SHADOW.name), self._engine.begin() as conn:
             key = shadow_spend.ShadowKey(
                 request.claim_id, request.round, request.model, request.prompt_version
             )
@@ -61,7 +61,7 @@ class ShadowActivities:
                 day=dt.datetime.now(dt.UTC).date(),
             )
 
-    @activity.defn(name=c.RECORD_SHADOW)
+    @activity.defn(name=c.WRITE_SHADOW.name)
     async def record_shadow(self, record: c.ShadowRecord) -> None:
         """Store the shadow's outcome, once per claim, round and candidate, and settle its
         reservation: to the cost the provider reported; to the reservation itself when a call
@@ -72,7 +72,7 @@ class ShadowActivities:
             record.claim_id, record.round, record.model, record.prompt_version
         )
         reported = record.cost_usd if record.cost_usd and record.cost_usd > 0 else None
-        async with classified(c.RECORD_SHADOW), self._engine.begin() as conn:
+        async with classified(c.WRITE_SHADOW.name), self._engine.begin() as conn:
             await shadows.record(conn=conn, values=values)
             if record.status == "failed" and reported is None:
                 await shadow_spend.release(conn=conn, key=key)

@@ -41,10 +41,7 @@ from app.ownership import may_see
 from app.schemas import MAX_DOCUMENT_BYTES, ClaimOut, DocumentOut
 from app.views import claim_view
 from claims.lifecycle import ClaimStatus, ErrorType
-from infra.settings import ApiKey, Settings
-from infra.store import claims as claim_store
-from infra.store import documents
-from workflows.contracts import (
+from contracts import (
     ADD_DOCUMENT_UPDATE,
     CANCEL_UPDATE,
     RETRY_UPDATE,
@@ -58,6 +55,9 @@ from workflows.contracts import (
     ReviewInput,
     workflow_id_for,
 )
+from infra.settings import ApiKey, Settings
+from infra.store import claims as claim_store
+from infra.store import documents
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from temporalio.client import Client, WorkflowQueryFailedError, WorkflowQueryRej
 from temporalio.service import RPCError
 
 from app.schemas import ClaimOut
-from workflows.contracts import STATE_QUERY, ClaimState, ClaimWorkflowInput, workflow_id_for
+from contracts import STATE_QUERY, ClaimState, ClaimWorkflowInput, workflow_id_for
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from claims.lifecycle import ClaimStatus
 from claims.models import Claimant, Policy
 from claims.text import FreeText, Line, PositiveMoney
-from workflows.contracts import ReviewDecision
+from contracts import ReviewDecision
 
 
 class Body(BaseModel):

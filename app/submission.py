@@ -25,14 +25,14 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from claims.models import ClaimSubmission
-from infra.settings import ApiKey, Settings
-from workflows import search_attributes as sa
-from workflows.contracts import (
+from contracts import (
     WORKFLOW_NAME,
     ClaimConfig,
     ClaimWorkflowInput,
     workflow_id_for,
 )
+from contracts import search_attributes as sa
+from infra.settings import ApiKey, Settings
 
 _IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1c9a56-7d1e-4c43-9a51-0c1b8f0e2d11")
 

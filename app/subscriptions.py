@@ -25,12 +25,12 @@ from app.command_errors import (
 )
 from app.webhook_schemas import Webhook, WebhookCreated, WebhookDelivery, WebhookSecret
 from claims.webhooks import SECRET_BYTES, DeliveryStatus, format_secret
+from contracts import WAKE_SIGNAL, OutboxChannel, dispatcher_start
 from infra.api_keys import ApiKey, Role
 from infra.sealing import seal
 from infra.settings import Settings
 from infra.store import webhooks as store
 from infra.webhook_urls import UrlRefusedError, check_url
-from workflows.contracts import WAKE_SIGNAL, OutboxChannel, dispatcher_start
 
 SEES_ALL = frozenset({Role.ADJUSTER, Role.ADMIN})
 

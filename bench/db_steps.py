@@ -31,7 +31,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.testing import ActivityEnvironment
 
-from activities import contracts as c
+import contracts as c
 from activities.payment import LedgerRail, PaymentActivities
 from activities.records import RecordActivities
 from infra.db import create_engine

@@ -27,7 +27,7 @@ import httpx
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities import contracts as c
+import contracts as c
 from bench.workflow import AssessmentBench, BenchInput
 from claims.assessment import ClaimFacts
 from devstack.processes import free_port

@@ -9,8 +9,8 @@ from temporalio import activity, workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities import contracts as c
-    from workflows.search_attributes import CLAIM_STATUS
+    import contracts as c
+    from contracts.search_attributes import CLAIM_STATUS
 
 
 class BenchInput(BaseModel):
@@ -23,7 +23,7 @@ class AssessmentBench:
     @workflow.run
     async def run(self, input: BenchInput) -> bool:
         result: c.AssessmentResult = await workflow.execute_activity(
-            c.ASSESS_CLAIM,
+            c.ASSESS.name,
             input.request,
             result_type=c.AssessmentResult,
             task_queue=input.llm_task_queue,

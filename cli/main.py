@@ -63,7 +63,7 @@ def _dev(_: argparse.Namespace) -> int:
             "`api`, `worker` or `migrate` against a Temporal and a Postgres it is told of."
         ) from None
     from cli.deploy import dev_build_report
-    from workflows.search_attributes import CLI_TYPES
+    from contracts.search_attributes import CLI_TYPES
 
     claims_logging.configure(settings.env, logging.WARNING)
     report = partial(dev_build_report, settings=settings)

@@ -116,7 +116,7 @@ class Settings(
         return parse_key_ring(self.encryption_keys.get_secret_value())
 
     def outbox_pacing(self) -> dict[str, float | int]:
-        """What a dispatcher starts with (fields of workflows.contracts.OutboxRelayInput)."""
+        """What a dispatcher starts with (fields of contracts.OutboxRelayInput)."""
         return {
             "max_in_flight": self.outbox_max_in_flight,
             "max_in_flight_per_principal": self.outbox_max_in_flight_per_principal,

@@ -2,8 +2,8 @@
 
 The image sets CLAIMS_BUILD_ID from its version. Unset (`claims dev`, tests), the build id is a
 digest of the code that decides a claim's path: everything the workflow sandbox runs
-(`workflows/`, the pure domain `claims/`, the activity contracts). An edit there is a new build,
-and claims started before stay on the build that started them.
+(`workflows/`, the pure domain `claims/`, the `contracts/`). An edit there is a new build, and
+claims started before stay on the build that started them.
 """
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import activities.contracts
 import claims
+import contracts
 import workflows
 from infra.settings import Settings
 
 
 def _sources() -> list[Path]:
-    files = [Path(activities.contracts.__file__)]
-    for package in (workflows, claims):
+    files: list[Path] = []
+    for package in (workflows, claims, contracts):
         for root in package.__path__:
             files += Path(root).rglob("*.py")
     return sorted(files)

@@ -24,7 +24,7 @@ from temporalio.api.workflowservice.v1 import (
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from workflows.contracts import CHECK_BUILD_SIGNAL, OUTBOX_WORKFLOW_NAME, WAKE_SIGNAL, WORKFLOW_NAME
+from contracts import CHECK_BUILD_SIGNAL, OUTBOX_WORKFLOW_NAME, WAKE_SIGNAL, WORKFLOW_NAME
 
 # How long a promotion waits for the build's workers to be seen polling (they register the
 # version with the server on their first poll).

@@ -18,16 +18,16 @@ from temporalio.worker import Worker, WorkerDeploymentConfig
 
 import workflows
 from activities.outbox import MailActivities, SmtpConfig, WebhookActivities, WebhookConfig
-from infra.encryption import KeyRing
-from infra.settings import Settings
-from workers.workflow_code import keep_workflow_code
-from workflows.contracts import (
+from contracts import (
     LEGACY_OUTBOX_WORKFLOW_NAME,
     WAKE_SIGNAL,
     OutboxChannel,
     dispatcher_id,
     dispatcher_start,
 )
+from infra.encryption import KeyRing
+from infra.settings import Settings
+from workers.workflow_code import keep_workflow_code
 from workflows.outbox import OutboxDispatcher
 from workflows.sandbox import claim_workflow_runner
 

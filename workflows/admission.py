@@ -9,7 +9,7 @@ from __future__ import annotations
 from temporalio.exceptions import ApplicationError
 
 from claims.lifecycle import ClaimStatus, ErrorType
-from workflows.contracts import ClaimState, ReviewDecision, ReviewInput
+from contracts import ClaimState, ReviewDecision, ReviewInput
 
 
 def check_review(

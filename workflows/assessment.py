@@ -15,16 +15,16 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
-from activities import contracts as c
+import contracts as c
 from claims.assessment import ClaimFacts, ShadowSpec
 from claims.decisions import DecisionRecord
 from claims.lifecycle import EventType
 from claims.models import DecidedBy, DecisionOutcome
 from claims.routing import ReviewReason, Route, RoutingDecision, route_claim
+from contracts import shadow_workflow_id
 from workflows import policies
 from workflows.bound import BoundToClaim
 from workflows.calls import start_remote
-from workflows.contracts import SHADOW_WORKFLOW_NAME, shadow_workflow_id
 from workflows.parking import ClaimCancelledError
 
 # Claims that began before shadow assessments existed replay without starting any.
@@ -120,7 +120,7 @@ class Assessment(BoundToClaim):
         )
         try:
             await workflow.start_child_workflow(
-                SHADOW_WORKFLOW_NAME,
+                c.SHADOW_WORKFLOW.name,
                 shadow,
                 id=shadow_workflow_id(info.workflow_id, claim.assessment_rounds, index),
                 task_queue=info.task_queue,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workflows.contracts import ClaimState, ClaimWorkflowInput
+from contracts import ClaimState, ClaimWorkflowInput
 from workflows.recording import Recorder
 from workflows.status import StatusBoard
 

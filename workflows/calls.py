@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
-from activities.contracts import ActivityRef
+from contracts import ActivityRef
 
 In = TypeVar("In", bound=BaseModel)
 Out = TypeVar("Out")
@@ -46,7 +46,7 @@ def start_remote(
     ref: ActivityRef[In, Out],
     arg: In,
     *,
-    summary: str,
+    summary: str | None,
     timeout: timedelta,
     retry: RetryPolicy,
     task_queue: str | None = None,

@@ -20,10 +20,7 @@ from temporalio.exceptions import ApplicationError
 from claims.lifecycle import ClaimStatus
 from claims.models import DecidedBy
 from claims.routing import ReviewReason, Route, RoutingDecision
-from workflows import admission
-from workflows.assessment import Assessment
-from workflows.builds import BuildWatch
-from workflows.contracts import (
+from contracts import (
     ADD_DOCUMENT_UPDATE,
     CANCEL_UPDATE,
     CHECK_BUILD_SIGNAL,
@@ -39,6 +36,9 @@ from workflows.contracts import (
     ReviewDecision,
     ReviewInput,
 )
+from workflows import admission
+from workflows.assessment import Assessment
+from workflows.builds import BuildWatch
 from workflows.mailbox import Mailbox
 from workflows.parking import ClaimCancelledError, Parking
 from workflows.payment import PaymentRefusedError, PaymentSteps

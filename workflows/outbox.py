@@ -26,8 +26,9 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy, VersioningBehavior
 from temporalio.exceptions import ActivityError
 
-from activities import contracts as c
-from workflows.contracts import OUTBOX_WORKFLOW_NAME, WAKE_SIGNAL, OutboxChannel, OutboxRelayInput
+import contracts as c
+from contracts import OUTBOX_WORKFLOW_NAME, WAKE_SIGNAL, OutboxChannel, OutboxRelayInput
+from workflows.calls import start_remote
 
 ROUNDS_PER_RUN = 500
 BOOKKEEPING_TIMEOUT = timedelta(seconds=30)
@@ -47,14 +48,14 @@ MIN_WAIT_S = 0.05
 
 @dataclass(frozen=True)
 class _Activities:
-    due: str
-    deliver: str
+    due: c.ActivityRef[c.DueInput, c.DueResult]
+    deliver: c.ActivityRef[c.OutboxItem, c.AttemptResult]
     per_principal: bool
 
 
 ACTIVITIES = {
-    OutboxChannel.WEBHOOK: _Activities(c.DUE_WEBHOOKS, c.DELIVER_WEBHOOK, per_principal=True),
-    OutboxChannel.EMAIL: _Activities(c.DUE_EMAILS, c.SEND_EMAIL, per_principal=False),
+    OutboxChannel.WEBHOOK: _Activities(c.NEXT_WEBHOOKS, c.DELIVER, per_principal=True),
+    OutboxChannel.EMAIL: _Activities(c.NEXT_EMAILS, c.SEND, per_principal=False),
 }
 
 
@@ -105,7 +106,7 @@ class OutboxDispatcher:
         free = relay.max_in_flight - len(self._in_flight)
         if free <= 0:
             return relay.sweep_s, True
-        due = await workflow.execute_activity(
+        due = await start_remote(
             names.due,
             c.DueInput(
                 relay=relay.relay,
@@ -113,9 +114,9 @@ class OutboxDispatcher:
                 limit=free,
                 per_principal=relay.max_in_flight_per_principal if names.per_principal else None,
             ),
-            result_type=c.DueResult,
-            start_to_close_timeout=BOOKKEEPING_TIMEOUT,
-            retry_policy=BOOKKEEPING_RETRY,
+            summary=None,
+            timeout=BOOKKEEPING_TIMEOUT,
+            retry=BOOKKEEPING_RETRY,
         )
         for item in due.ids:
             self._in_flight.add(item)
@@ -127,14 +128,13 @@ class OutboxDispatcher:
 
     async def _attempt(self, relay: OutboxRelayInput, names: _Activities, item: int) -> None:
         try:
-            result = await workflow.execute_activity(
+            result = await start_remote(
                 names.deliver,
                 c.OutboxItem(id=item),
-                result_type=c.AttemptResult,
-                # The attempt bounds itself (attempt_timeout_s); this catches a worker that died.
-                start_to_close_timeout=timedelta(seconds=relay.attempt_timeout_s + 15),
-                retry_policy=ATTEMPT_RETRY,
                 summary=f"{relay.channel} {item}",
+                # The attempt bounds itself (attempt_timeout_s); this catches a worker that died.
+                timeout=timedelta(seconds=relay.attempt_timeout_s + 15),
+                retry=ATTEMPT_RETRY,
             )
             # A retry due before the next look would otherwise wait for it (up to a sweep):
             # look again when it is due, so a transient failure backs off as paced, no longer.

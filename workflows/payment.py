@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from activities import contracts as c
+import contracts as c
 from claims.lifecycle import ClaimStatus, ErrorType, EventType, NotificationKind
 from workflows import policies
 from workflows.bound import BoundToClaim
@@ -50,7 +50,7 @@ class PaymentSteps(BoundToClaim):
         retry = policies.payment_retry(self._input.config.step_alert_attempts)
         try:
             payment = await self._recorder.until_done(
-                c.PAY_CLAIM,
+                c.PAY,
                 summary,
                 lambda _: start_remote(
                     c.PAY, request, summary=summary, timeout=policies.PAYMENT_TIMEOUT, retry=retry

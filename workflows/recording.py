@@ -16,11 +16,11 @@ from pydantic import BaseModel
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError, FailureError
 
-from activities import contracts as c
+import contracts as c
 from claims.lifecycle import ClaimStatus, ErrorType, EventType, NotificationKind
+from contracts import ClaimState, ClaimWorkflowInput
 from workflows import policies
 from workflows.calls import run_local
-from workflows.contracts import ClaimState, ClaimWorkflowInput
 from workflows.parking import ClaimCancelledError, Parking, StepFailure, classify
 from workflows.status import StatusBoard
 
@@ -116,7 +116,7 @@ class Recorder:
                 self._board.publish()
             await self._write(batch, summary)
 
-        await self.until_done(c.RECORD_STEPS, summary, write, resume=self._held_from)
+        await self.until_done(c.WRITE_STEPS, summary, write, resume=self._held_from)
 
     async def write_now(self, steps: list[Step]) -> None:
         """Write an update handler's steps on their own, parking like any step."""
@@ -129,7 +129,7 @@ class Recorder:
             await self._write(steps, summary)
 
         await self.until_done(
-            c.RECORD_STEPS, summary, write, resume=self._claim.status, in_handler=True
+            c.WRITE_STEPS, summary, write, resume=self._claim.status, in_handler=True
         )
 
     async def transition(
@@ -183,7 +183,7 @@ class Recorder:
     ) -> Out:
         """A Postgres step other than recording (admission, a release), run until done."""
         return await self.until_done(
-            ref.name,
+            ref,
             summary,
             lambda _: run_local(
                 ref, arg, summary=summary, timeout=policies.DB_TIMEOUT, retry=self.db_retry
@@ -195,7 +195,7 @@ class Recorder:
 
     async def until_done(
         self,
-        activity: str,
+        step: c.ActivityRef[Any, Any],
         summary: str,
         attempt: Attempt[T],
         *,
@@ -208,6 +208,7 @@ class Recorder:
         flagged as retrying. A permanent failure parks the claim until an operator retries,
         then the step is tried again (with `fresh=True`); a cancel while parked raises.
         """
+        activity = step.name
         flagged = False
         fresh = False
         waiting_before = self._claim.waiting_on

@@ -3,7 +3,7 @@
 Temporal re-imports workflow modules inside a sandbox that refuses non-deterministic calls
 (`datetime.now()`, I/O, threads). A module that *passes through* is the host's own copy and is
 not checked, so only code that cannot be non-deterministic may pass: the pure domain
-(`claims`, which imports no I/O) and the data contracts of the workflow and its activities.
+(`claims`, which imports no I/O) and the data that crosses Temporal (`contracts`).
 Everything else under `workflows/` is checked on every run
 (tests/integration/workflows/test_sandbox.py).
 """
@@ -24,8 +24,7 @@ from temporalio.worker.workflow_sandbox._runner import _Instance
 
 PASSTHROUGH_MODULES = (
     "claims",
-    "activities.contracts",
-    "workflows.contracts",
+    "contracts",
     # The claimant's address is parsed (never looked up) by email-validator when a contract is
     # validated inside a workflow; it imports parts of itself and idna lazily, on first use.
     "email_validator",

@@ -24,12 +24,12 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy, VersioningBehavior
 from temporalio.exceptions import ActivityError, ApplicationError, TimeoutError
 
-from activities import contracts as c
+import contracts as c
 from claims.lifecycle import ErrorType
 from claims.routing import ReviewReason, route_claim
 from claims.rules import RiskRule
+from contracts import SHADOW_WORKFLOW_NAME
 from workflows import policies
-from workflows.contracts import SHADOW_WORKFLOW_NAME
 
 # A shadow is evidence, not a decision: a few attempts, then it is recorded as failed.
 SHADOW_MAX_ATTEMPTS = 3
@@ -66,14 +66,14 @@ class ShadowAssessmentWorkflow:
         # Its Postgres steps are local activities (on this worker, recorded as markers): a
         # shadow costs the server its model call, not three round trips.
         within = await workflow.execute_local_activity(
-            c.SHADOW_WITHIN_BUDGET,
+            c.RESERVE_SHADOW.name,
             c.ShadowBudgetInput(
                 model=spec.model,
                 claim_id=shadow.claim_id,
                 round=shadow.round,
                 prompt_version=spec.prompt_version,
             ),
-            result_type=bool,
+            result_type=c.RESERVE_SHADOW.result_type,
             start_to_close_timeout=policies.DB_TIMEOUT,
             schedule_to_close_timeout=SHADOW_DB_DEADLINE,
             retry_policy=SHADOW_DB_RETRY,
@@ -83,7 +83,7 @@ class ShadowAssessmentWorkflow:
         else:
             record = await self._assess(shadow, base)
         await workflow.execute_local_activity(
-            c.RECORD_SHADOW,
+            c.WRITE_SHADOW.name,
             record,
             start_to_close_timeout=policies.DB_TIMEOUT,
             schedule_to_close_timeout=SHADOW_DB_DEADLINE,
@@ -94,7 +94,7 @@ class ShadowAssessmentWorkflow:
     async def _assess(self, shadow: c.ShadowInput, base: dict[str, object]) -> c.ShadowRecord:
         try:
             result = await workflow.execute_activity(
-                c.ASSESS_CLAIM,
+                c.ASSESS.name,
                 c.AssessmentInput(
                     claim_id=shadow.claim_id,
                     facts=shadow.facts,
@@ -102,7 +102,7 @@ class ShadowAssessmentWorkflow:
                     model=shadow.spec.model,
                     prompt_version=shadow.spec.prompt_version,
                 ),
-                result_type=c.AssessmentResult,
+                result_type=c.ASSESS.result_type,
                 task_queue=shadow.llm_task_queue,
                 start_to_close_timeout=timedelta(seconds=shadow.llm_timeout_s)
                 + policies.LLM_ATTEMPT_HEADROOM,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from temporalio import workflow
 
 from claims.lifecycle import ClaimStatus
-from workflows import search_attributes as sa
-from workflows.contracts import ClaimState, ClaimWorkflowInput
+from contracts import ClaimState, ClaimWorkflowInput
+from contracts import search_attributes as sa
 
 
 class StatusBoard:

@@ -13,12 +13,12 @@ from typing import Any
 
 from temporalio import workflow
 
-from activities import contracts as c
+import contracts as c
 from claims.decisions import DecisionRecord
 from claims.lifecycle import ClaimStatus, EventType, NotificationKind
 from claims.models import DecidedBy, DecisionOutcome
 from claims.rules import PolicyCheck
-from workflows.contracts import (
+from contracts import (
     CancelInput,
     ClaimState,
     ClaimWorkflowInput,

@@ -14,7 +14,7 @@ from app.command_errors import CatchingUpError, CommandError, InvalidFieldError
 from app.commands import ClaimCommands, Outcome
 from app.console.session import Staff
 from app.schemas import CancelRequest, ReviewRequest
-from workflows.contracts import ReviewDecision
+from contracts import ReviewDecision
 
 _Form = TypeVar("_Form", ReviewRequest, CancelRequest)
 

@@ -27,10 +27,10 @@ from app.submission import StartOutcome, start_claim
 from app.views import claimant_view, shadows_of, summary, view_of_row
 from claims.lifecycle import ClaimStatus
 from claims.models import POLICY_NUMBER_PATTERN, ClaimSubmission
+from contracts import search_attributes as sa
 from infra.logging import CLAIM_ID
 from infra.settings import Role
 from infra.store import claims as claim_store
-from workflows import search_attributes as sa
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"], responses=AUTHENTICATED)
 

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
 from claims.lifecycle import TERMINAL_STATUSES, ClaimStatus
+from contracts import search_attributes
 from devstack import temporal
 from devstack.postgres import EmbeddedPostgres
 from devstack.processes import Child, free_port
@@ -29,7 +30,6 @@ from infra import migrate
 from infra.encryption import data_converter
 from infra.tables import claim, claim_event, payment
 from tests.support.keys import SESSION_RING
-from workflows import search_attributes
 
 DATABASE = "claims_chaos"
 FINISHED = {str(s) for s in TERMINAL_STATUSES} | {str(ClaimStatus.NEEDS_ATTENTION)}

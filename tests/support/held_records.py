@@ -7,7 +7,7 @@ import asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio import activity
 
-from activities import contracts as c
+import contracts as c
 from activities.records import RecordActivities
 
 
@@ -25,12 +25,12 @@ class HeldRecords(RecordActivities):
             self.holding.set()
             await self.release.wait()
 
-    @activity.defn(name=c.ADMIT_CLAIM)
+    @activity.defn(name=c.ADMIT.name)
     async def admit_claim(self, record: c.SubmissionRecord) -> c.PolicyCheckResult:
         await self._held("submitted")
         return await super().admit_claim(record)
 
-    @activity.defn(name=c.RECORD_STEPS)
+    @activity.defn(name=c.WRITE_STEPS.name)
     async def record_steps(self, steps: c.StepsInput) -> None:
         await self._held(*(t.event_type for t in steps.transitions))
         await super().record_steps(steps)

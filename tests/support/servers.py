@@ -17,12 +17,12 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
+from contracts import search_attributes
 from devstack.postgres import EmbeddedPostgres
 from devstack.processes import free_port
 from devstack.temporal import temporal_binary
 from infra.encryption import data_converter
 from tests.support.keys import SESSION_RING
-from workflows import search_attributes
 
 TEST_DATABASE = "claims_test"
 

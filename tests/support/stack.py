@@ -21,6 +21,7 @@ from app.submission import claim_config
 from claims.assessment import ShadowSpec
 from claims.lifecycle import ClaimStatus
 from claims.models import ClaimSubmission, Policy
+from contracts import ClaimState, ClaimWorkflowInput, workflow_id_for
 from infra.settings import Settings
 from infra.store import claims as claim_store
 from infra.store import policies
@@ -34,7 +35,6 @@ from workers.llm_worker import build_llm_worker
 from workers.outbox_worker import OutboxWaker, build_outbox_worker, start_dispatchers
 from workers.versioning import deployment_config
 from workflows.claim import ClaimWorkflow
-from workflows.contracts import ClaimState, ClaimWorkflowInput, workflow_id_for
 
 
 @dataclass

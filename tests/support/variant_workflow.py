@@ -13,8 +13,8 @@ from temporalio import workflow
 from temporalio.common import VersioningBehavior
 
 from claims.routing import RoutingDecision
+from contracts import WORKFLOW_NAME, ClaimState, ClaimWorkflowInput
 from workflows.claim import ClaimWorkflow
-from workflows.contracts import WORKFLOW_NAME, ClaimState, ClaimWorkflowInput
 
 SCREEN_SUMMARY = "fraud screen (build B)"
 SCREEN_MS = 50

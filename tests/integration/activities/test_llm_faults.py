@@ -8,9 +8,9 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.assessment import AssessmentActivities, LlmConfig
-from activities.contracts import AssessmentInput, AssessmentResult
 from activities.llm_faults import FaultKind, classify
 from claims.assessment import Recommendation
+from contracts import AssessmentInput, AssessmentResult
 from devstack.processes import free_port
 from tests.support import factories as f
 from tests.support.fake_llm import FakeLlmServer

@@ -6,9 +6,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.contracts import PaymentInput, ReleaseInput
 from activities.payment import LedgerRail, PaymentActivities
 from claims.lifecycle import ErrorType
+from contracts import PaymentInput, ReleaseInput
 from infra.store import payments
 from infra.tables import payment
 from tests.support.records import committed_claim, count_rows

@@ -6,10 +6,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.contracts import NotificationInput, StepsInput, SubmissionRecord, TransitionInput
 from activities.records import RecordActivities
 from claims.lifecycle import ClaimStatus, ErrorType
 from claims.rules import HardRule
+from contracts import NotificationInput, StepsInput, SubmissionRecord, TransitionInput
 from infra.store import policies
 from infra.tables import claim_event, notification
 from tests.support import factories as f

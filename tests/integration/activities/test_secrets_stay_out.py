@@ -17,8 +17,8 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.assessment import AssessmentActivities, LlmConfig
-from activities.contracts import AssessmentInput, StepsInput, TransitionInput
 from activities.records import RecordActivities
+from contracts import AssessmentInput, StepsInput, TransitionInput
 from infra.db import create_engine
 from infra.store import failures
 from tests.support import factories as f

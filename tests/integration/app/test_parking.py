@@ -13,6 +13,8 @@ import sqlalchemy
 from temporalio.client import WorkflowExecutionStatus
 
 from claims.lifecycle import EventType
+from contracts import search_attributes as sa
+from contracts import workflow_id_for
 from infra.tables import notification
 from tests.support import factories as f
 from tests.support import faults
@@ -20,8 +22,6 @@ from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, add_document, review, 
 from tests.support.parking import FAST, NEEDS_REVIEW, Submission
 from tests.support.stack import Stack
 from tests.support.waiting import wait_for
-from workflows import search_attributes as sa
-from workflows.contracts import workflow_id_for
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ from standardwebhooks.webhooks import Webhook
 from temporalio.worker import Replayer
 
 from claims.delivery import UNRESOLVABLE_AFTER_ATTEMPTS
+from contracts import OutboxChannel, dispatcher_id
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, create_policy, submit, wait_for_claim
 from tests.support.outbox import FAST_OUTBOX, OTHER_SUBMITTER, expected_events, subscribe, until
 from tests.support.stack import Stack
 from tests.support.waiting import wait_for
 from tests.support.webhook_receiver import WebhookReceiver
-from workflows.contracts import OutboxChannel, dispatcher_id
 from workflows.outbox import OutboxDispatcher
 from workflows.sandbox import claim_workflow_runner
 

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from contracts import WAKE_SIGNAL, OutboxChannel, dispatcher_id
 from devstack.processes import free_port
 from infra.settings import DEV_API_KEYS
 from infra.tables import notification
@@ -27,7 +28,6 @@ from tests.support.records import committed_claim
 from tests.support.stack import Stack, StackFactory
 from tests.support.waiting import wait_for
 from tests.support.webhook_receiver import WebhookReceiver
-from workflows.contracts import WAKE_SIGNAL, OutboxChannel, dispatcher_id
 
 # Retries are far off: a row that failed transiently stays waiting for the whole test, so
 # anything delivered meanwhile got past it.

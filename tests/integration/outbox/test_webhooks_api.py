@@ -9,12 +9,12 @@ import sqlalchemy as sa
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.service import RPCError
 
+from contracts import LEGACY_OUTBOX_WORKFLOW_NAME, OutboxChannel, dispatcher_id
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER
 from tests.support.outbox import OTHER_SUBMITTER
 from tests.support.stack import Stack
 from tests.support.waiting import wait_for
 from workers.outbox_worker import end_legacy_relays, start_dispatchers
-from workflows.contracts import LEGACY_OUTBOX_WORKFLOW_NAME, OutboxChannel, dispatcher_id
 
 HOOK: dict[str, object] = {
     "url": "http://127.0.0.1:9/hooks",

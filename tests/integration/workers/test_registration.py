@@ -8,22 +8,22 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio import activity
 from temporalio.client import Client
 
-from activities import contracts as c
+import contracts as c
 from activities.assessment import LlmConfig
 from workers.claims_worker import build_claims_worker
 from workers.llm_worker import build_llm_worker
 from workers.versioning import deployment_config
 
-# Every activity name the workflows refer to (activities/contracts.py): the claim's, and its
+# Every activity name the workflows refer to (contracts/activities.py): the claim's, and its
 # shadow assessments' (workflows/shadow.py).
 CALLED = {
-    c.ADMIT_CLAIM,
-    c.RECORD_STEPS,
-    c.ASSESS_CLAIM,
-    c.PAY_CLAIM,
-    c.RELEASE_PAYMENT,
-    c.SHADOW_WITHIN_BUDGET,
-    c.RECORD_SHADOW,
+    c.ADMIT.name,
+    c.WRITE_STEPS.name,
+    c.ASSESS.name,
+    c.PAY.name,
+    c.RELEASE.name,
+    c.RESERVE_SHADOW.name,
+    c.WRITE_SHADOW.name,
 }
 
 
@@ -52,4 +52,4 @@ async def test_every_activity_is_registered_on_exactly_one_worker(
     counts = Counter(registered(claims) + registered(llm))
     assert set(counts) == CALLED
     assert [name for name, n in counts.items() if n != 1] == []
-    assert registered(llm) == [c.ASSESS_CLAIM]
+    assert registered(llm) == [c.ASSESS.name]

@@ -12,10 +12,10 @@ from temporalio.exceptions import ApplicationError
 from claims.lifecycle import ClaimStatus
 from claims.models import PolicyStatus
 from claims.routing import ReviewReason
+from contracts import REVIEW_UPDATE, ClaimState, ReviewDecision, ReviewInput
 from infra.tables import decision, payment
 from tests.support import factories as f
 from tests.support.stack import Stack
-from workflows.contracts import REVIEW_UPDATE, ClaimState, ReviewDecision, ReviewInput
 
 
 def review(decision_: ReviewDecision, amount: str | None = None, note: str | None = None):

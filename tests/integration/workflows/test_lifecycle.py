@@ -17,6 +17,7 @@ from temporalio.testing import TimeSkipper, TimeSkippingConfig
 from activities.assessment import LlmConfig
 from activities.payment import LedgerRail
 from claims.lifecycle import ClaimStatus
+from contracts import ClaimState
 from infra.store import documents, payments
 from infra.tables import claim_event, notification
 from tests.support import factories as f
@@ -34,7 +35,6 @@ from tests.support.fake_llm import FakeLlmServer
 from tests.support.stack import Stack, StackFactory
 from tests.support.waiting import wait_for
 from workflows.claim import ClaimWorkflow
-from workflows.contracts import ClaimState
 
 THEFT = f.RED_FLAG_DESCRIPTION
 

@@ -25,6 +25,7 @@ from claims.routing import Route, RoutingDecision
 from cli import replay as replay_cli
 from cli.deploy import dev_build_report
 from cli.replay import duration
+from contracts import ClaimState, ClaimWorkflowInput
 from infra.encryption import data_converter
 from tests.support import factories as f
 from tests.support.keys import HISTORIES_RING
@@ -33,7 +34,6 @@ from tests.support.variant_workflow import ScreenedClaimWorkflow
 from workers.builds import build_id
 from workflows import claim as claim_module
 from workflows.claim import ClaimWorkflow
-from workflows.contracts import ClaimState, ClaimWorkflowInput
 from workflows.sandbox import claim_workflow_runner
 
 HISTORIES = Path(__file__).resolve().parents[2] / "histories"

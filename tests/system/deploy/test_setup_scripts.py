@@ -26,8 +26,8 @@ from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.client import Client
 
+from contracts.search_attributes import CLI_TYPES
 from tests.system.deploy.compose_file import load, service_command, service_environment
-from workflows.search_attributes import CLI_TYPES
 
 BIN = str(Path(sys.executable).parent)  # the venv's `temporal` CLI
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"

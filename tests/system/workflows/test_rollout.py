@@ -30,6 +30,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.assessment import LlmConfig
 from app.submission import claim_id_for
 from claims.lifecycle import EventType
+from contracts import OutboxChannel, dispatcher_id, workflow_id_for
 from infra.settings import Settings
 from infra.tables import webhook_delivery
 from tests.support import faults
@@ -56,7 +57,6 @@ from tests.support.waiting import wait_for
 from tests.support.webhook_receiver import WebhookReceiver
 from workers import claims_worker, deployments
 from workers.claims_worker import build_claims_worker
-from workflows.contracts import OutboxChannel, dispatcher_id, workflow_id_for
 
 FAST_DEPLOYMENTS = (
     'matching.wv.VersionDrainageStatusRefreshInterval="1s"',

@@ -4,9 +4,9 @@ import pytest
 from temporalio.testing import ActivityEnvironment
 
 from activities.assessment import AssessmentActivities, LlmConfig
-from activities.contracts import AssessmentInput
 from activities.llm_client import OFFLINE_MODEL
 from claims.assessment import PROMPT_VERSION, Recommendation
+from contracts import AssessmentInput
 from tests.support import factories as f
 
 

@@ -3,7 +3,7 @@ be what the activities take, and be one whole auto-approved claim."""
 
 from __future__ import annotations
 
-from activities import contracts as c
+import contracts as c
 from bench.db_steps import INPUTS, RECORDED_CLAIM, recorded_steps
 from claims.lifecycle import ClaimStatus
 

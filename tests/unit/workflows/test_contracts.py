@@ -4,8 +4,8 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
+from contracts import ClaimConfig, ClaimWorkflowInput
 from tests.support import factories as f
-from workflows.contracts import ClaimConfig, ClaimWorkflowInput
 
 CONFIG = ClaimConfig(
     auto_approve_limit=Decimal("5000"), review_sla_s=60, llm_task_queue="llm", llm_timeout_s=5

@@ -1,9 +1,6 @@
-"""Inputs, outputs, state and handler payloads of ClaimWorkflow.
+"""ClaimWorkflow's input, its state, and the updates, query and signal it answers.
 
-Data definitions only: this module passes through the workflow sandbox (`workflows/sandbox.py`)
-and is imported by the API, so it must never hold behaviour that could be non-deterministic.
-Unknown fields are ignored (pydantic's default) so workers one release apart can read each other
-during a rolling deploy.
+Data definitions only (see contracts/base.py): the API builds these, the workflow reads them.
 """
 
 from __future__ import annotations
@@ -12,14 +9,14 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from claims.assessment import ShadowSpec
 from claims.lifecycle import ClaimStatus
 from claims.models import ClaimSubmission, Policy
 from claims.rules import RiskRule
+from contracts.base import Contract
 
 WORKFLOW_NAME = "ClaimWorkflow"
 REVIEW_UPDATE = "review"
@@ -33,21 +30,12 @@ def workflow_id_for(claim_id: uuid.UUID) -> str:
     return f"claim-{claim_id}"
 
 
-# A claim starts its shadow assessments (workflows/shadow.py) by this name, so that creating a
-# claim's sandbox does not import and define the shadow workflow class for every claim: its
-# decorator checks signatures and evaluates type hints again in each new sandbox.
-SHADOW_WORKFLOW_NAME = "ShadowAssessment"
+# Sent by `claims deploy promote` to workflows of older builds: look now whether the target build
+# changed (the workflow decides, from the server's deployment data), instead of at the next check.
+CHECK_BUILD_SIGNAL = "check_build"
 
 
-def shadow_workflow_id(claim_workflow_id: str, round_: int, index: int) -> str:
-    return f"{claim_workflow_id}-shadow-{round_}-{index}"
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class ClaimConfig(Frozen):
+class ClaimConfig(Contract):
     """Business configuration in force when the claim was submitted.
 
     Carried in the workflow input, so each claim is decided by the limits that applied when it
@@ -75,7 +63,7 @@ class ClaimConfig(Frozen):
     version_check_s: int = 3_600
 
 
-class ClaimWorkflowInput(Frozen):
+class ClaimWorkflowInput(Contract):
     claim_id: uuid.UUID
     submission: ClaimSubmission
     submitted_at: dt.datetime
@@ -92,14 +80,14 @@ class ReviewDecision(StrEnum):
     REQUEST_INFO = "request_info"
 
 
-class Actor(Frozen):
+class Actor(Contract):
     """Who asked: the API key's name and role (never the token)."""
 
     name: str
     role: str
 
 
-class ReviewInput(Frozen):
+class ReviewInput(Contract):
     """An adjuster's review, sent as the `review` update."""
 
     decision: ReviewDecision
@@ -112,18 +100,18 @@ class ReviewInput(Frozen):
     message_to_claimant: str | None = Field(default=None, max_length=4000)
 
 
-class CancelInput(Frozen):
+class CancelInput(Contract):
     reason: str | None = Field(default=None, max_length=4000)
     by: Actor
 
 
-class RetryInput(Frozen):
+class RetryInput(Contract):
     """An operator's request to run a parked claim's failed step again."""
 
     by: Actor
 
 
-class DocumentAdded(Frozen):
+class DocumentAdded(Contract):
     """A document already stored in Postgres; only its id travels through Temporal."""
 
     document_id: uuid.UUID
@@ -131,12 +119,15 @@ class DocumentAdded(Frozen):
     by: Actor
 
 
-class ClaimState(BaseModel):
+class ClaimState(Contract):
     """Everything a claim's workflow knows: one object, mutated only by the workflow.
 
     The query and the update results return it, and continue-as-new carries it whole to the
     next run, so no field is ever restored one by one. Defaults keep older payloads readable.
     """
+
+    # The one mutable contract: the workflow's own state, changed as the claim moves on.
+    model_config = ConfigDict(frozen=False)
 
     claim_id: uuid.UUID
     status: ClaimStatus = ClaimStatus.SUBMITTED
@@ -168,54 +159,3 @@ class ClaimState(BaseModel):
 
 # The forward reference in ClaimWorkflowInput.state resolves once ClaimState exists.
 ClaimWorkflowInput.model_rebuild()
-
-
-# The relays of an earlier design (one per subscription, retries slept inside activities):
-# workers end any still running when they start (workers/outbox_worker.py).
-LEGACY_OUTBOX_WORKFLOW_NAME = "OutboxRelayWorkflow"
-OUTBOX_WORKFLOW_NAME = "OutboxDispatcher"
-WAKE_SIGNAL = "wake"
-# Sent by `claims deploy promote` to workflows of older builds: look now whether the target build
-# changed (the workflow decides, from the server's deployment data), instead of at the next check.
-CHECK_BUILD_SIGNAL = "check_build"
-
-
-class OutboxChannel(StrEnum):
-    WEBHOOK = "webhook"
-    EMAIL = "email"
-
-
-def dispatcher_id(channel: OutboxChannel, outbox_task_queue: str) -> str:
-    """One dispatcher per channel and outbox queue: `outbox-webhook-<queue>`, `outbox-email-…`."""
-    return f"outbox-{channel}-{outbox_task_queue}"
-
-
-def dispatcher_start(
-    channel: OutboxChannel, *, task_queue: str, pacing: dict[str, Any]
-) -> dict[str, Any]:
-    """`Client.start_workflow` arguments of a dispatcher: the API and the workers start the same."""
-    relay = OutboxRelayInput(channel=channel, relay=task_queue, **pacing)
-    return {
-        "workflow": OUTBOX_WORKFLOW_NAME,
-        "arg": relay,
-        "id": dispatcher_id(channel, task_queue),
-        "task_queue": task_queue,
-    }
-
-
-class OutboxRelayInput(Frozen):
-    """One dispatcher: every webhook delivery of its queue's subscriptions, or the e-mails.
-
-    Its pacing is fixed when it starts and carried across continue-as-new.
-    """
-
-    channel: OutboxChannel
-    relay: str = ""
-    # Deliveries in flight at once, and for any one principal (webhooks): a principal whose
-    # receivers hang holds at most its own share of the slots.
-    max_in_flight: int = Field(default=16, ge=1)
-    max_in_flight_per_principal: int = Field(default=4, ge=1)
-    # An idle dispatcher waits this long between looks: new rows wake it with a signal and a
-    # retry's due time by a timer, so this is only the safety sweep.
-    sweep_s: float = Field(default=60.0, gt=0)
-    attempt_timeout_s: float = Field(default=10.0, gt=0)

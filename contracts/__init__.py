@@ -1,0 +1,156 @@
+"""Everything that crosses Temporal, in one package with one base (contracts/base.py).
+
+Activity and workflow inputs and results, the claim's state, its updates, query and signal,
+the outbox's and the shadows' payloads, the search attributes, and a typed reference to every
+activity and workflow (contracts/activities.py). Workflows, activities, the API and the
+workers import it; it imports only the pure domain (`claims`). It passes through the workflow
+sandbox whole, so it holds data definitions only.
+"""
+
+from __future__ import annotations
+
+from contracts import search_attributes
+from contracts.activities import (
+    ADMIT,
+    ASSESS,
+    CLAIM_WORKFLOW,
+    DELIVER,
+    NEXT_EMAILS,
+    NEXT_WEBHOOKS,
+    OUTBOX_DISPATCHER,
+    PAY,
+    RELEASE,
+    RESERVE_SHADOW,
+    SEND,
+    SHADOW_WORKFLOW,
+    WRITE_SHADOW,
+    WRITE_STEPS,
+)
+from contracts.assessment import (
+    AssessmentInput,
+    AssessmentResult,
+)
+from contracts.base import (
+    ActivityRef,
+    Contract,
+    WorkflowRef,
+)
+from contracts.claim import (
+    ADD_DOCUMENT_UPDATE,
+    CANCEL_UPDATE,
+    CHECK_BUILD_SIGNAL,
+    RETRY_UPDATE,
+    REVIEW_UPDATE,
+    STATE_QUERY,
+    WORKFLOW_NAME,
+    Actor,
+    CancelInput,
+    ClaimConfig,
+    ClaimState,
+    ClaimWorkflowInput,
+    DocumentAdded,
+    RetryInput,
+    ReviewDecision,
+    ReviewInput,
+    workflow_id_for,
+)
+from contracts.outbox import (
+    LEGACY_OUTBOX_WORKFLOW_NAME,
+    OUTBOX_WORKFLOW_NAME,
+    WAKE_SIGNAL,
+    AttemptResult,
+    DueInput,
+    DueResult,
+    OutboxChannel,
+    OutboxItem,
+    OutboxRelayInput,
+    dispatcher_id,
+    dispatcher_start,
+)
+from contracts.payment import (
+    PaymentInput,
+    PaymentResult,
+    ReleaseInput,
+    payment_key,
+)
+from contracts.shadow import (
+    SHADOW_WORKFLOW_NAME,
+    ShadowBudgetInput,
+    ShadowInput,
+    ShadowRecord,
+    shadow_workflow_id,
+)
+from contracts.steps import (
+    NotificationInput,
+    PolicyCheckResult,
+    RowChange,
+    StepsInput,
+    SubmissionRecord,
+    TransitionInput,
+)
+
+__all__ = [
+    "ADD_DOCUMENT_UPDATE",
+    "ADMIT",
+    "ASSESS",
+    "CANCEL_UPDATE",
+    "CHECK_BUILD_SIGNAL",
+    "CLAIM_WORKFLOW",
+    "DELIVER",
+    "LEGACY_OUTBOX_WORKFLOW_NAME",
+    "NEXT_EMAILS",
+    "NEXT_WEBHOOKS",
+    "OUTBOX_DISPATCHER",
+    "OUTBOX_WORKFLOW_NAME",
+    "PAY",
+    "RELEASE",
+    "RESERVE_SHADOW",
+    "RETRY_UPDATE",
+    "REVIEW_UPDATE",
+    "SEND",
+    "SHADOW_WORKFLOW",
+    "SHADOW_WORKFLOW_NAME",
+    "STATE_QUERY",
+    "WAKE_SIGNAL",
+    "WORKFLOW_NAME",
+    "WRITE_SHADOW",
+    "WRITE_STEPS",
+    "ActivityRef",
+    "Actor",
+    "AssessmentInput",
+    "AssessmentResult",
+    "AttemptResult",
+    "CancelInput",
+    "ClaimConfig",
+    "ClaimState",
+    "ClaimWorkflowInput",
+    "Contract",
+    "DocumentAdded",
+    "DueInput",
+    "DueResult",
+    "NotificationInput",
+    "OutboxChannel",
+    "OutboxItem",
+    "OutboxRelayInput",
+    "PaymentInput",
+    "PaymentResult",
+    "PolicyCheckResult",
+    "ReleaseInput",
+    "RetryInput",
+    "ReviewDecision",
+    "ReviewInput",
+    "RowChange",
+    "ShadowBudgetInput",
+    "ShadowInput",
+    "ShadowRecord",
+    "StepsInput",
+    "SubmissionRecord",
+    "TransitionInput",
+    "WorkflowRef",
+    "dispatcher_id",
+    "dispatcher_start",
+    "payment_key",
+    "search_attributes",
+    "shadow_workflow_id",
+    "workflow_id_for",
+]
