@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev docs test test-fast test-unit lint typecheck pytest pytest-fast install clean bench bench-claims bench-parked bench-outbox bench-sandbox bench-steps histories replay eval
+.PHONY: dev docs hooks test test-fast test-unit lint typecheck pytest pytest-fast install clean bench bench-claims bench-parked bench-outbox bench-sandbox bench-steps histories replay eval
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# The checks before every commit (.pre-commit-config.yaml): ruff, ruff format, lint-imports.
+hooks: $(STAMP)
+	$(BIN)/pre-commit install
 
 dev: $(STAMP)
 	$(BIN)/claims dev
@@ -41,13 +45,16 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest eval
 
-# Everyday feedback: the checks, then the unit tier (no server) and the integration tier (one
-# Temporal dev server and one Postgres for the session). The system tier (processes, chaos,
-# browser, fuzz, deploy) runs in `make test`, as CI does.
+# Everyday feedback, in under a minute: the checks, the unit tier (no server) and the workflow
+# tier (ClaimWorkflow on the time-skipping test server, activities mocked by name). One process:
+# parallel workers would spend more on start-up than these tiers take. The integration and
+# system tiers (shared servers, processes, chaos, browser, fuzz, deploy) run in `make test`.
 pytest-fast: $(STAMP)
-	$(BIN)/pytest $(PARALLEL) tests/unit tests/integration
+	$(BIN)/pytest tests/unit tests/workflows
 
-test-fast: lint typecheck pytest-fast
+test-fast: $(STAMP)
+	@start=$$(date +%s); $(MAKE) --no-print-directory lint typecheck pytest-fast \
+	  && echo "make test-fast passed in $$(( $$(date +%s) - start )) s"
 
 # The golden set through the assessment path, offline; fails when the production model misses a
 # threshold of evals/thresholds.toml (report: .data/eval/report.html).

@@ -6,6 +6,7 @@ import asyncio
 import os
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -44,8 +45,28 @@ def _from_controller(config: pytest.Config, key: str) -> str | None:
     return workerinput.get(key)
 
 
+# Tiers that need no server but the one they start themselves (the workflow tier's
+# time-skipping test server): a run of only these starts no shared Postgres or dev server.
+SERVERLESS_TIERS = frozenset({"unit", "workflows"})
+TESTS = Path(__file__).resolve().parent
+
+
+def _needs_servers(config: pytest.Config) -> bool:
+    """Whether a path the run was given reaches the integration or system tier."""
+    for arg in config.args:
+        path = Path(arg.split("::")[0]).resolve()
+        if not path.is_relative_to(TESTS):
+            if TESTS.is_relative_to(path):  # the repository root: every tier
+                return True
+            continue
+        parts = path.relative_to(TESTS).parts
+        if not parts or parts[0] not in SERVERLESS_TIERS:
+            return True
+    return False
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    if _is_parallel_controller(config):
+    if _is_parallel_controller(config) and _needs_servers(config):
         servers = SharedServers()
         servers.start()
         config.stash[_SHARED] = servers
@@ -54,6 +75,8 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
     """xdist: each test process gets the controller's servers instead of starting its own."""
+    if _SHARED not in node.config.stash:
+        return  # a serverless run
     servers = node.config.stash[_SHARED]
     node.workerinput[DATABASE_URL] = servers.database_for(node.gateway.id)
     node.workerinput[TEMPORAL_ADDRESS] = servers.address
