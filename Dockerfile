@@ -9,6 +9,7 @@ RUN python -m venv /opt/claims
 WORKDIR /src
 COPY pyproject.toml constraints.txt README.md alembic.ini ./
 COPY claims ./claims
+COPY contracts ./contracts
 COPY infra ./infra
 COPY app ./app
 COPY workflows ./workflows

@@ -70,6 +70,10 @@ def test_the_image_copies_the_product_packages_and_nothing_else():
     ]["find"]["include"]
     product = {name.rstrip("*") for name in packages}
     assert product <= copied
+    # Every package the import contracts call product code ships: a new one forgotten here
+    # would import fine in a clone and fail in the image.
+    linted = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    assert set(linted["root_packages"]) - {"devstack", "tools"} <= product | {"migrations"}
     assert not copied & {"devstack", "tests", "bench", "docs", ".", "deploy"}
 
 
@@ -100,10 +104,11 @@ def test_the_image_installs_a_wheel_with_migrations_and_without_tests(tmp_path):
         "migrations/versions/0001_initial.py",
         "migrations/versions/0002_lifecycle.py",
         "workflows/claim.py",
+        "contracts/claim.py",
         "cli/main.py",
     ):
         assert needed in names
-    assert not [n for n in names if n.startswith(("tests/", "bench/", "devstack/"))]
+    assert not [n for n in names if n.startswith(("tests/", "bench/", "devstack/", "tools/"))]
     # Nothing of the dev stack hides inside a product package either.
     assert not [n for n in names if "devstack" in n or "embedded" in n.lower()]
     metadata = next(n for n in names if n.endswith("METADATA"))
