@@ -32,7 +32,6 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
-	$(BIN)/mypy evals/build_golden.py evals/make_eval.py
 
 # Test processes in parallel (pytest-xdist): they share the one Temporal dev server and the one
 # Postgres, each with a database of its own (tests/support/shared_servers.py). PYTEST_PROCESSES=0
@@ -57,13 +56,13 @@ test-fast: $(STAMP)
 	  && echo "make test-fast passed in $$(( $$(date +%s) - start )) s"
 
 # The golden set through the assessment path, offline; fails when the production model misses a
-# threshold of evals/thresholds.toml (report: .data/eval/report.html).
+# threshold of evaluation/dataset/thresholds.toml (report: .data/eval/report.html).
 eval: $(STAMP)
-	$(BIN)/python evals/make_eval.py --out .data/eval --fresh
+	$(BIN)/python tools/make_eval.py --out .data/eval --fresh
 
 # docs/configuration.md from the settings models (a unit test fails when it is stale).
 docs: $(STAMP)
-	$(BIN)/python -m tests.support.config_doc > docs/configuration.md
+	$(BIN)/python -m tools.config_doc > docs/configuration.md
 
 # Seconds, no server: the domain, routing, text and money rules, settings, signing, URL checks.
 test-unit: $(STAMP)

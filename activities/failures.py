@@ -3,7 +3,7 @@
 Temporal retries an activity until it succeeds unless the failure is non-retryable. A database
 write that fails on bad data would fail the same way for ever, so it must not be retried: the
 workflow parks the claim for an operator instead. Messages name the error class and SQLSTATE
-only (`infra.store.failures.describe`): a database message carries the statement's parameters.
+only (`infra.db_errors.describe`): a database message carries the statement's parameters.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from claims.lifecycle import ErrorType
-from infra.store import failures
+from infra import db_errors as failures
 
 
 @asynccontextmanager

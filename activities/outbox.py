@@ -45,7 +45,7 @@ from infra.store import notifications
 from infra.store import webhooks as store
 from infra.webhook_urls import CheckedUrl, UnresolvableError, UrlRefusedError, check_url
 
-log = logging.getLogger("claims.outbox")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

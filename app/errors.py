@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.command_errors import CommandError
 from app.problems import PROBLEM_JSON, invalid_fields, problem
-from infra.store import failures
+from infra import db_errors as failures
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Benchmark: auto-approved claims through REST against a bare Temporal ceiling, in one run.
 
 Runs `claims dev` (embedded Temporal dev server and Postgres, both workers, the API, the offline
-model; started as the tests start it, tests/support/devstack.py) on a temporary data directory,
+model; started as the tests start it, tools/dev_stack.py) on a temporary data directory,
 then measures on that same server:
 - the ceiling: workflows of one regular activity (a no-op on a second task queue, worker in
   this process), started by `--clients` concurrent clients, end to end; and the raw
@@ -46,9 +46,9 @@ from bench.workflow import BareOneActivity, ClaimShaped, noop, noop_local
 from devstack.keys import dev_key_ring
 from devstack.readiness import queue_has_poller
 from infra.encryption import data_converter, parse_key_ring
-from tests.support import factories as f
-from tests.support.devstack import DevStackProcess, dev_stack
-from tests.support.processes import stop, worker_process
+from tools import samples as f
+from tools.dev_stack import DevStackProcess, dev_stack
+from tools.processes import stop, worker_process
 
 ADMIN = {"Authorization": "Bearer dev-admin-key"}
 SUBMITTER = {"Authorization": "Bearer dev-submitter-key"}

@@ -37,8 +37,8 @@ from activities.records import RecordActivities
 from infra.db import create_engine
 from infra.migrate import upgrade
 from infra.store import policies
-from tests.support import factories as f
-from tests.support.servers import postgres_server
+from tools import samples as f
+from tools.servers import postgres_server
 
 STEPS = Path(__file__).parent / "data" / "auto_approve_steps.jsonl"
 # The recorded claim's id and policy number; each benchmarked claim gets a fresh id.

@@ -72,7 +72,7 @@ async def run(claims: int, concurrency: int, latency: float) -> None:
         with (logs / "fake-llm.log").open("ab") as out:
             children.append(
                 subprocess.Popen(  # noqa: S603 - our own module
-                    [sys.executable, "-m", "tests.support.fake_llm", "--port", str(llm_port)],
+                    [sys.executable, "-m", "tools.fake_llm", "--port", str(llm_port)],
                     stdout=out,
                     stderr=subprocess.STDOUT,
                 )

@@ -33,9 +33,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from bench.claims_throughput import ADMIN, concurrently, percentile
 from devstack.mail import MailSink
 from devstack.processes import free_port
-from tests.support import factories as f
-from tests.support.devstack import DevStackProcess, dev_stack
-from tests.support.webhook_receiver import WebhookReceiver
+from tools import samples as f
+from tools.dev_stack import DevStackProcess, dev_stack
+from tools.webhook_receiver import WebhookReceiver
 
 X_TOKEN = "noisy-principal-x-key-0123456789"  # noqa: S105 - a bench key, dev stack only
 Y_TOKEN = "quiet-principal-y-key-0123456789"  # noqa: S105 - a bench key, dev stack only

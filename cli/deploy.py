@@ -89,7 +89,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _command(client: Client, name: str, args: argparse.Namespace, settings: Settings) -> int:
     from workers import deployments
-    from workers.builds import build_id
+    from workers.build_id import build_id
 
     if args.deploy == "status":
         status = await deployments.describe(client, name)
@@ -123,7 +123,7 @@ async def dev_build_report(client: Client, settings: Settings) -> list[str]:
     from temporalio.service import RPCError
 
     from workers import deployments
-    from workers.builds import build_id
+    from workers.build_id import build_id
 
     build = build_id(settings)
     name = settings.deployment_name

@@ -4,7 +4,7 @@ misses a threshold, when the routing's guardrails let an adversarial answer thro
 claim's route moved from the stored baseline.
 
     claims eval --model offline/claims-assessor --model openai/gpt-4o-mini \\
-        --thresholds evals/thresholds.toml
+        --thresholds evaluation/dataset/thresholds.toml
 
 Models are served where the llm worker's are (CLAIMS_LLM_API_BASE, CLAIMS_LLM_API_KEY), with
 its per-call timeout; routing uses CLAIMS_AUTO_APPROVE_LIMIT and ..._MIN_CONFIDENCE. Exit codes:
@@ -26,9 +26,11 @@ from evaluation import baseline, gate, golden, guardrails, html, page, provenanc
 from evaluation.pipeline import Prediction, Routing
 from infra.settings import Settings
 
-DEFAULT_GOLDEN = Path("evals/claims.jsonl")
+# The golden set ships with the evaluation package (in the image too).
+DATASET = Path(golden.__file__).parent / "dataset"
+DEFAULT_GOLDEN = DATASET / "claims.jsonl"
 DEFAULT_OUT = Path(".data/eval")
-DEFAULT_BASELINE = Path("evals/baseline.json")
+DEFAULT_BASELINE = DATASET / "baseline.json"
 USAGE_ERROR = 2
 
 
@@ -67,7 +69,7 @@ def add_command(commands: Any) -> None:
         type=Path,
         default=DEFAULT_BASELINE,
         help="the gated model's stored route per claim; with --thresholds, any claim whose "
-        "route moved fails the run (default: evals/baseline.json)",
+        "route moved fails the run (default: evaluation/dataset/baseline.json)",
     )
     command.add_argument(
         "--update-baseline",

@@ -59,7 +59,7 @@ class ClaimConfig(Contract):
     # retrying: an outage pauses claims, it never fails them).
     step_alert_attempts: int = 10
     # How often a claim waiting for a person checks whether its deployment's target build
-    # changed, and moves to it (workflows/builds.py).
+    # changed, and moves to it (workflows/build_watch.py).
     version_check_s: int = 3_600
 
 

@@ -1,4 +1,5 @@
-"""evals/baseline.json: the gated model's route for every golden claim, stored on purpose.
+"""The baseline (evaluation/dataset/baseline.json): the gated model's route for every golden
+claim, stored on purpose.
 
 Aggregates can hold while claims change route (six more auto-approvals, six fewer, the same
 accuracy): the gate compares claim by claim, and any claim whose route moved fails the run and

@@ -1,5 +1,5 @@
-"""Thresholds a run must meet (evals/thresholds.toml), judged so that a run cannot pass by
-accident.
+"""Thresholds a run must meet (evaluation/dataset/thresholds.toml), judged so that a run cannot
+pass by accident.
 
 - `min_<figure>` / `max_<figure>` under `[overall]`, `[splits.<split>]` and
   `[slices.<slice>]`. A rate is judged by its 95% Wilson interval: a minimum is met when the

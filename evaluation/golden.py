@@ -1,7 +1,7 @@
 """The golden set's rows: a claim, its policy, its documents, and what a good answer does.
 
-Labels follow the rubric in evals/README.md: a hard policy rule rejects; a red flag, or a
-payable amount over the auto-approve limit, sends the claim to a person; anything else is
+Labels follow the rubric in evaluation/dataset/README.md: a hard policy rule rejects; a red flag,
+or a payable amount over the auto-approve limit, sends the claim to a person; anything else is
 approved automatically. Text inside a claim never changes its label.
 """
 
@@ -58,7 +58,7 @@ class GoldenClaim(BaseModel):
     policy: Policy
     documents: list[GoldenDocument] = []
     expected_route: Route
-    # What a good answer must name (a rule, a risk flag, a routing reason): see evals/README.md.
+    # What a good answer must name (a rule, a risk flag, a routing reason): the dataset's README.
     required_reasons: list[str] = []
     # Which rubric rule gives the label, in a sentence.
     why: str

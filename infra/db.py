@@ -19,7 +19,7 @@ def create_engine(url: str, *, pool_size: int = 10, pre_ping: bool = True) -> As
     `pre_ping` checks each connection as it leaves the pool, so a request served just after a
     Postgres restart does not fail on a dead one. A process whose every query runs in a
     retried activity can do without: there the dead connection fails one attempt (a transient
-    failure, infra/store/failures.py), the pool is invalidated, and the retry reconnects.
+    failure, infra/db_errors.py), the pool is invalidated, and the retry reconnects.
     """
     return create_async_engine(
         async_url(url),

@@ -119,7 +119,7 @@ class TemporalSettings(BaseSettings):
 
     # Worker Versioning (docs/decisions/0001-worker-versioning.md): every claims worker joins
     # this Worker Deployment under its build id. Unset, the build id is derived from the code
-    # that decides a claim's path (workers/builds.py), so an edit to it is a new build.
+    # that decides a claim's path (workers/build_id.py), so an edit to it is a new build.
     # temporal-worker-controller sets TEMPORAL_DEPLOYMENT_NAME (`namespace/name`) and
     # TEMPORAL_WORKER_BUILD_ID on the pods it runs: read when ours are unset.
     deployment_name: str = Field(

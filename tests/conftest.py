@@ -18,9 +18,6 @@ from temporalio.testing import WorkflowEnvironment
 from infra.db import create_engine
 from infra.encryption import data_converter
 from infra.migrate import upgrade
-from tests.support.fake_llm import FakeLlmServer
-from tests.support.keys import SESSION_RING
-from tests.support.servers import postgres_server, temporal_environment
 from tests.support.shared_servers import DATABASE_URL, TEMPORAL_ADDRESS, SharedServers
 from tests.support.stack import (
     STACK_OPTIONS,
@@ -29,6 +26,9 @@ from tests.support.stack import (
     running_stack,
     stack_settings,
 )
+from tools.fake_llm import FakeLlmServer
+from tools.keys import SESSION_RING
+from tools.servers import postgres_server, temporal_environment
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 

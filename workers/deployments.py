@@ -2,7 +2,7 @@
 
 Every claims worker joins the deployment `CLAIMS_DEPLOYMENT_NAME` under its build id (the
 Worker Deployment *version*). New claims start on the deployment's current build (or a ramping
-one); a running claim stays pinned to its build until it moves at a wait (workflows/builds.py).
+one); a running claim stays pinned to its build until it moves at a wait (workflows/build_watch.py).
 `claims deploy` (cli/deploy.py) is the operator's view of this module.
 """
 

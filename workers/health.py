@@ -24,7 +24,7 @@ from pathlib import Path
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-log = logging.getLogger("claims.worker.health")
+log = logging.getLogger(__name__)
 
 # A heartbeat older than this many intervals is stale (one slow check is not an outage).
 STALE_AFTER_INTERVALS = 3

@@ -31,7 +31,7 @@ from workers.workflow_code import keep_workflow_code
 from workflows.outbox import OutboxDispatcher
 from workflows.sandbox import claim_workflow_runner
 
-log = logging.getLogger("claims.worker")
+log = logging.getLogger(__name__)
 
 # Wake-ups within this window go out as one signal per dispatcher: a burst of claims costs the
 # dispatcher one workflow task, not one per step.

@@ -31,7 +31,7 @@ from infra.db import create_engine
 from infra.settings import Settings
 from infra.telemetry import configure_tracing, tracing_interceptors, worker_runtime
 from infra.temporal import connect_with_retry
-from workers.builds import build_id
+from workers.build_id import build_id
 from workers.claims_worker import build_claims_worker
 from workers.health import keep_heartbeat
 from workers.llm_worker import build_llm_worker, llm_config
@@ -43,7 +43,7 @@ from workers.outbox_worker import (
 )
 from workers.versioning import deployment_config, join_deployment
 
-log = logging.getLogger("claims.worker")
+log = logging.getLogger(__name__)
 
 BOOT_FAILED = 2
 

@@ -22,7 +22,7 @@ from claims.lifecycle import EventType
 from claims.models import DecidedBy, DecisionOutcome
 from claims.routing import ReviewReason, Route, RoutingDecision, route_claim
 from contracts import shadow_workflow_id
-from workflows import policies
+from workflows import retries
 from workflows.bound import BoundToClaim
 from workflows.calls import start_remote
 from workflows.parking import ClaimCancelledError
@@ -82,10 +82,10 @@ class Assessment(BoundToClaim):
                 claim_id=self._input.claim_id, facts=facts, document_ids=self._claim.document_ids
             ),
             task_queue=config.llm_task_queue,
-            timeout=timedelta(seconds=config.llm_timeout_s) + policies.LLM_ATTEMPT_HEADROOM,
-            schedule_to_close=policies.LLM_TOTAL_TIMEOUT,
-            heartbeat=policies.LLM_HEARTBEAT_TIMEOUT,
-            retry=policies.llm_retry(config.llm_max_attempts),
+            timeout=timedelta(seconds=config.llm_timeout_s) + retries.LLM_ATTEMPT_HEADROOM,
+            schedule_to_close=retries.LLM_TOTAL_TIMEOUT,
+            heartbeat=retries.LLM_HEARTBEAT_TIMEOUT,
+            retry=retries.llm_retry(config.llm_max_attempts),
             summary=f"Assess claim with {config.llm_model or 'the LLM'}",
         )
 

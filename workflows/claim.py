@@ -38,7 +38,7 @@ from contracts import (
 )
 from workflows import admission
 from workflows.assessment import Assessment
-from workflows.builds import BuildWatch
+from workflows.build_watch import BuildWatch
 from workflows.mailbox import Mailbox
 from workflows.parking import ClaimCancelledError, Parking
 from workflows.payment import PaymentRefusedError, PaymentSteps
@@ -46,7 +46,7 @@ from workflows.steps import ClaimSteps
 
 
 # Pinned: a claim runs on the build that started it, and moves to a new build only at a wait
-# for a person (workflows/builds.py); docs/decisions/0001-worker-versioning.md says why.
+# for a person (workflows/build_watch.py); docs/decisions/0001-worker-versioning.md says why.
 @workflow.defn(name=WORKFLOW_NAME, versioning_behavior=VersioningBehavior.PINNED)
 class ClaimWorkflow:
     @workflow.init

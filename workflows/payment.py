@@ -8,7 +8,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 import contracts as c
 from claims.lifecycle import ClaimStatus, ErrorType, EventType, NotificationKind
-from workflows import policies
+from workflows import retries
 from workflows.bound import BoundToClaim
 from workflows.calls import start_remote
 
@@ -47,13 +47,13 @@ class PaymentSteps(BoundToClaim):
             currency=submission.currency,
             payee=submission.claimant.email,
         )
-        retry = policies.payment_retry(self._input.config.step_alert_attempts)
+        retry = retries.payment_retry(self._input.config.step_alert_attempts)
         try:
             payment = await self._recorder.until_done(
                 c.PAY,
                 summary,
                 lambda _: start_remote(
-                    c.PAY, request, summary=summary, timeout=policies.PAYMENT_TIMEOUT, retry=retry
+                    c.PAY, request, summary=summary, timeout=retries.PAYMENT_TIMEOUT, retry=retry
                 ),
                 resume=ClaimStatus.PAYING,
             )

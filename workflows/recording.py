@@ -19,7 +19,7 @@ from temporalio.exceptions import ApplicationError, FailureError
 import contracts as c
 from claims.lifecycle import ClaimStatus, ErrorType, EventType, NotificationKind
 from contracts import ClaimState, ClaimWorkflowInput
-from workflows import policies
+from workflows import retries
 from workflows.calls import run_local
 from workflows.parking import ClaimCancelledError, Parking, StepFailure, classify
 from workflows.status import StatusBoard
@@ -45,7 +45,7 @@ class Recorder:
         self._claim = claim
         self._parking = parking
         self._board = board
-        self.db_retry = policies.db_retry(input.config.step_alert_attempts)
+        self.db_retry = retries.db_retry(input.config.step_alert_attempts)
         # Steps decided and not yet written, and the status before the first of them.
         self._held: list[Step] = []
         self._held_from = claim.status
@@ -174,7 +174,7 @@ class Recorder:
                 notifications=[s for s in steps if isinstance(s, c.NotificationInput)],
             ),
             summary=summary,
-            timeout=policies.DB_TIMEOUT,
+            timeout=retries.DB_TIMEOUT,
             retry=self.db_retry,
         )
 
@@ -186,7 +186,7 @@ class Recorder:
             ref,
             summary,
             lambda _: run_local(
-                ref, arg, summary=summary, timeout=policies.DB_TIMEOUT, retry=self.db_retry
+                ref, arg, summary=summary, timeout=retries.DB_TIMEOUT, retry=self.db_retry
             ),
             resume=resume,
         )

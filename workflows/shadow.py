@@ -29,7 +29,7 @@ from claims.lifecycle import ErrorType
 from claims.routing import ReviewReason, route_claim
 from claims.rules import RiskRule
 from contracts import SHADOW_WORKFLOW_NAME
-from workflows import policies
+from workflows import retries
 
 # A shadow is evidence, not a decision: a few attempts, then it is recorded as failed.
 SHADOW_MAX_ATTEMPTS = 3
@@ -74,7 +74,7 @@ class ShadowAssessmentWorkflow:
                 prompt_version=spec.prompt_version,
             ),
             result_type=c.RESERVE_SHADOW.result_type,
-            start_to_close_timeout=policies.DB_TIMEOUT,
+            start_to_close_timeout=retries.DB_TIMEOUT,
             schedule_to_close_timeout=SHADOW_DB_DEADLINE,
             retry_policy=SHADOW_DB_RETRY,
         )
@@ -85,7 +85,7 @@ class ShadowAssessmentWorkflow:
         await workflow.execute_local_activity(
             c.WRITE_SHADOW.name,
             record,
-            start_to_close_timeout=policies.DB_TIMEOUT,
+            start_to_close_timeout=retries.DB_TIMEOUT,
             schedule_to_close_timeout=SHADOW_DB_DEADLINE,
             retry_policy=SHADOW_DB_RETRY,
         )
@@ -105,14 +105,14 @@ class ShadowAssessmentWorkflow:
                 result_type=c.ASSESS.result_type,
                 task_queue=shadow.llm_task_queue,
                 start_to_close_timeout=timedelta(seconds=shadow.llm_timeout_s)
-                + policies.LLM_ATTEMPT_HEADROOM,
+                + retries.LLM_ATTEMPT_HEADROOM,
                 schedule_to_close_timeout=SHADOW_TOTAL_TIMEOUT,
-                heartbeat_timeout=policies.LLM_HEARTBEAT_TIMEOUT,
+                heartbeat_timeout=retries.LLM_HEARTBEAT_TIMEOUT,
                 retry_policy=RetryPolicy(
                     initial_interval=timedelta(seconds=2),
                     backoff_coefficient=2.0,
                     maximum_attempts=SHADOW_MAX_ATTEMPTS,
-                    non_retryable_error_types=policies.llm_retry(1).non_retryable_error_types,
+                    non_retryable_error_types=retries.llm_retry(1).non_retryable_error_types,
                 ),
                 summary=f"Shadow assessment by {shadow.spec.model}",
             )

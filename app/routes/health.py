@@ -16,7 +16,7 @@ from temporalio.service import RPCError
 
 from app import metrics
 from app.deps import ClientDep, EngineDep
-from infra.store import failures
+from infra import db_errors as failures
 from infra.store.stats import business_stats
 
 router = APIRouter(tags=["operations"])

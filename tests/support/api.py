@@ -13,8 +13,8 @@ from temporalio.client import Client
 from app.main import create_app
 from claims.lifecycle import TERMINAL_STATUSES, ClaimStatus
 from infra.settings import Settings
-from tests.support import factories as f
-from tests.support.waiting import wait_for
+from tools import samples as f
+from tools.waiting import wait_for
 
 SUBMITTER = {"Authorization": "Bearer dev-submitter-key"}
 ADJUSTER = {"Authorization": "Bearer dev-adjuster-key"}

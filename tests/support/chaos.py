@@ -29,7 +29,7 @@ from devstack.processes import Child, free_port
 from infra import migrate
 from infra.encryption import data_converter
 from infra.tables import claim, claim_event, payment
-from tests.support.keys import SESSION_RING
+from tools.keys import SESSION_RING
 
 DATABASE = "claims_chaos"
 FINISHED = {str(s) for s in TERMINAL_STATUSES} | {str(ClaimStatus.NEEDS_ATTENTION)}

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from claims.lifecycle import EventType
 from claims.webhooks import WEBHOOK_EVENT_OF
 from tests.support.stack import Stack
-from tests.support.waiting import wait_for
+from tools.waiting import wait_for
 
 ALL_EVENTS = [str(e) for e in WEBHOOK_EVENT_OF.values()]
 OTHER_SUBMITTER = {"Authorization": "Bearer other-submitter-key"}

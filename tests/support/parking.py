@@ -10,9 +10,9 @@ import httpx
 
 from app.submission import claim_id_for
 from contracts import workflow_id_for
-from tests.support import factories as f
 from tests.support.api import ADMIN, SUBMITTER
 from tests.support.stack import Stack
+from tools import samples as f
 
 # Updates answer within 2 s; two failed attempts of a step flag it as retrying.
 FAST = {"update_wait_s": 2.0, "step_alert_attempts": 2}

@@ -26,7 +26,6 @@ from claims.lifecycle import EventType
 from infra.db import create_engine
 from infra.migrate import upgrade
 from infra.settings import Settings
-from tests.support import factories as f
 from tests.support import faults
 from tests.support.api import (
     ADMIN,
@@ -39,9 +38,10 @@ from tests.support.api import (
     submit,
     wait_for_claim,
 )
-from tests.support.keys import HISTORIES_RING
-from tests.support.servers import postgres_server, temporal_environment
 from tests.support.stack import running_stack, stack_settings
+from tools import samples as f
+from tools.keys import HISTORIES_RING
+from tools.servers import postgres_server, temporal_environment
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
 THEFT = f.RED_FLAG_DESCRIPTION

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.store import claims as claim_store
-from tests.support import factories as f
+from tools import samples as f
 
 
 async def committed_claim(engine: AsyncEngine) -> uuid.UUID:

@@ -26,7 +26,7 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from infra.migrate import upgrade
-from tests.support.servers import postgres_server, temporal_environment
+from tools.servers import postgres_server, temporal_environment
 
 # Keys of xdist's `workerinput` (what the controller hands each test process).
 DATABASE_URL = "claims_database_url"

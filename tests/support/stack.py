@@ -26,9 +26,9 @@ from infra.settings import Settings
 from infra.store import claims as claim_store
 from infra.store import policies
 from tests.support.api import api_client
-from tests.support.keys import SESSION_KEYS
-from tests.support.waiting import wait_for
-from workers.builds import build_id
+from tools.keys import SESSION_KEYS
+from tools.waiting import wait_for
+from workers.build_id import build_id
 from workers.claims_worker import build_claims_worker
 from workers.deployments import join
 from workers.llm_worker import build_llm_worker

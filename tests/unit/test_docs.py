@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.config_doc import render
+from tools.config_doc import render
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]

@@ -18,7 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from contracts import search_attributes
 from infra.encryption import data_converter
-from tests.support.keys import SESSION_RING
+from tools.keys import SESSION_RING
 
 
 def _test_server() -> str:

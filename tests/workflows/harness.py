@@ -30,8 +30,8 @@ from claims.lifecycle import ClaimStatus, ErrorType
 from claims.models import ClaimSubmission, Policy
 from claims.offline_assessor import assess
 from claims.rules import check_policy
-from tests.support import factories as f
-from tests.support.waiting import wait_for
+from tools import samples as f
+from tools.waiting import wait_for
 from workflows.claim import ClaimWorkflow
 from workflows.sandbox import claim_workflow_runner
 

@@ -19,8 +19,8 @@ import contracts as c
 from claims.assessment import Recommendation
 from claims.lifecycle import ClaimStatus, ErrorType
 from claims.models import ClaimSubmission, PolicyStatus
-from tests.support import factories as f
 from tests.workflows.harness import Mocks, answer, claim, step_failed
+from tools import samples as f
 
 PAID_TRAIL = ["approved", "payment_started", "paid"]
 

@@ -12,8 +12,8 @@ from activities.llm_faults import FaultKind, classify
 from claims.assessment import Recommendation
 from contracts import AssessmentInput, AssessmentResult
 from devstack.processes import free_port
-from tests.support import factories as f
-from tests.support.fake_llm import FakeLlmServer
+from tools import samples as f
+from tools.fake_llm import FakeLlmServer
 
 FACTS = f.facts("A pipe burst in the kitchen; plumber invoice attached.")
 

@@ -12,8 +12,8 @@ from claims.rules import HardRule
 from contracts import NotificationInput, StepsInput, SubmissionRecord, TransitionInput
 from infra.store import policies
 from infra.tables import claim_event, notification
-from tests.support import factories as f
 from tests.support.records import committed_claim, count_rows
+from tools import samples as f
 
 
 async def test_record_transition_twice_writes_one_event(engine: AsyncEngine):

@@ -19,11 +19,11 @@ from temporalio.testing import ActivityEnvironment
 from activities.assessment import AssessmentActivities, LlmConfig
 from activities.records import RecordActivities
 from contracts import AssessmentInput, StepsInput, TransitionInput
+from infra import db_errors as failures
 from infra.db import create_engine
-from infra.store import failures
-from tests.support import factories as f
-from tests.support.fake_llm import FakeLlmServer
 from tests.support.records import committed_claim
+from tools import samples as f
+from tools.fake_llm import FakeLlmServer
 
 CANARY_KEY = "sk-canary-" + "k7Qz9" * 8
 CANARY_NAME = "Canarella Quillfeather"

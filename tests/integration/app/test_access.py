@@ -13,10 +13,10 @@ import httpx
 import pytest
 
 from infra.settings import DEV_API_KEYS
-from tests.support import factories as f
 from tests.support.api import SUBMITTER, TERMINAL, create_policy, submit, wait_for_claim
 from tests.support.console import console_for
 from tests.support.stack import Stack
+from tools import samples as f
 
 OTHER_SUBMITTER = "other-submitter-key"
 CALLERS: dict[str, dict[str, str]] = {

@@ -13,9 +13,9 @@ from temporalio.converter import DataConverter, PayloadCodec
 
 from infra.encryption import KeyRingError
 from infra.tables import claim
-from tests.support import factories as f
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, api_client
 from tests.support.stack import Stack
+from tools import samples as f
 
 
 @pytest.mark.parametrize(

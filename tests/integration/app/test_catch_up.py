@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from activities.assessment import LlmConfig, PostgresDocuments
 from infra.tables import claim
-from tests.support import factories as f
 from tests.support.api import TERMINAL, create_policy, review, submit, wait_for_claim
 from tests.support.stack import Stack, StackFactory
-from tests.support.waiting import wait_for
+from tools import samples as f
+from tools.waiting import wait_for
 from workers.llm_worker import build_llm_worker
 
 

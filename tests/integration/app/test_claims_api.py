@@ -5,7 +5,6 @@ import uuid
 import httpx
 import pytest
 
-from tests.support import factories as f
 from tests.support.api import (
     ADJUSTER,
     ADMIN,
@@ -15,6 +14,7 @@ from tests.support.api import (
     submit,
     wait_for_claim,
 )
+from tools import samples as f
 
 
 async def test_policy_create_replace_and_get(http: httpx.AsyncClient):

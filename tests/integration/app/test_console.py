@@ -20,12 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import ui_sessions
 from infra.tables import ui_session
-from tests.support import factories as f
 from tests.support.api import ADJUSTER, TERMINAL, create_policy, submit, wait_for_claim
 from tests.support.console import Console, console_for, csrf_of, sign_in
 from tests.support.held_records import HeldRecords
 from tests.support.stack import WEB_UI_ORIGIN, Stack, StackFactory
-from tests.support.waiting import wait_for
+from tools import samples as f
+from tools.waiting import wait_for
 
 CANARY = '<script>alert("xss")</script>"><img src=x onerror=alert(1)>'
 

@@ -23,7 +23,7 @@ from tests.support import faults
 from tests.support.api import ADJUSTER, TERMINAL, add_document, review, wait_for_claim
 from tests.support.parking import FAST, NEEDS_REVIEW, Submission
 from tests.support.stack import Stack
-from tests.support.waiting import wait_for
+from tools.waiting import wait_for
 
 DOCUMENT_ADDED = EventType.DOCUMENT_ADDED
 

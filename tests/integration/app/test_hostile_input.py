@@ -17,8 +17,8 @@ from app import pagination
 from app.submission import claim_id_for
 from contracts import workflow_id_for
 from infra.settings import Settings
-from tests.support import factories as f
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, create_policy, submit
+from tools import samples as f
 
 HOSTILE_TEXT = {
     "NUL": "before\u0000after",

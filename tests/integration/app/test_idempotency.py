@@ -7,9 +7,9 @@ import httpx
 import sqlalchemy as sa
 
 from infra.tables import claim
-from tests.support import factories as f
 from tests.support.api import SUBMITTER, TERMINAL, create_policy, wait_for_claim
 from tests.support.stack import Stack
+from tools import samples as f
 
 
 async def workflows_for(stack: Stack, policy_number: str) -> list[str]:

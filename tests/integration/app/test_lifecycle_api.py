@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from temporalio.client import Client
 
 from infra.tables import document
-from tests.support import factories as f
 from tests.support.api import (
     ADJUSTER,
     ADMIN,
@@ -24,7 +23,8 @@ from tests.support.api import (
 )
 from tests.support.history import decoded_payloads
 from tests.support.stack import Stack
-from tests.support.waiting import wait_for
+from tools import samples as f
+from tools.waiting import wait_for
 
 THEFT = "My bicycle was stolen from outside the office."
 

@@ -10,11 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
 from app import live
-from tests.support import factories as f
 from tests.support.api import ADMIN, TERMINAL, create_policy, submit, wait_for_claim
 from tests.support.held_records import HeldRecords
 from tests.support.stack import StackFactory
-from tests.support.waiting import wait_for
+from tools import samples as f
+from tools.waiting import wait_for
 
 
 async def test_get_shows_the_recorded_state_while_the_next_record_is_held(

@@ -19,10 +19,10 @@ from temporalio.worker import Replayer
 from infra import logging as claims_logging
 from infra.encryption import data_converter
 from infra.telemetry import tracing_interceptor
-from tests.support import factories as f
 from tests.support.api import TERMINAL, create_policy, submit, wait_for_claim
-from tests.support.keys import SESSION_RING
 from tests.support.stack import Stack, StackFactory
+from tools import samples as f
+from tools.keys import SESSION_RING
 from workflows.claim import ClaimWorkflow
 from workflows.sandbox import claim_workflow_runner
 

@@ -16,12 +16,12 @@ from claims.lifecycle import EventType
 from contracts import search_attributes as sa
 from contracts import workflow_id_for
 from infra.tables import notification
-from tests.support import factories as f
 from tests.support import faults
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, add_document, review, wait_for_claim
 from tests.support.parking import FAST, NEEDS_REVIEW, Submission
 from tests.support.stack import Stack
-from tests.support.waiting import wait_for
+from tools import samples as f
+from tools.waiting import wait_for
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ import pytest
 from temporalio.client import Client
 
 from infra.encryption import data_converter
-from tests.support import factories as f
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, review, wait_for_claim
 from tests.support.history import decoded_payloads, raw_history
 from tests.support.stack import WEB_UI_ORIGIN, Stack
+from tools import samples as f
 
 CANARIES = {
     "name": "Quentin Canaryworth",

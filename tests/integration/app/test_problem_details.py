@@ -10,8 +10,8 @@ import pytest
 
 from app.main import create_app
 from infra.settings import Settings
-from tests.support import factories as f
 from tests.support.api import ADMIN, SUBMITTER
+from tools import samples as f
 
 PROBLEM_JSON = "application/problem+json"
 

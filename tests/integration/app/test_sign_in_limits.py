@@ -6,8 +6,8 @@ import httpx
 
 from app.sign_in_limits import MAX_FAILURES, WINDOW_S, FailureLimiter
 from tests.support.api import ADJUSTER, ADMIN
-from tests.support.keys import SESSION_KEYS
 from tests.support.stack import StackFactory
+from tools.keys import SESSION_KEYS
 
 
 def test_the_limit_applies_per_address_and_per_credential_and_lifts_after_the_window():

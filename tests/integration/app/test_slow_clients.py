@@ -16,8 +16,8 @@ import pytest
 import uvicorn
 
 from devstack.processes import free_port
-from tests.support.keys import SESSION_KEYS
 from tests.support.stack import StackFactory
+from tools.keys import SESSION_KEYS
 
 # The deadlines under test, short so that the test is quick; the defaults are documented.
 HEADER_TIMEOUT_S = 1.0

@@ -18,9 +18,9 @@ from claims.rules import check_policy
 from evaluation import golden, report
 from evaluation.pipeline import Routing
 from evaluation.runner import Cache, Candidate, Provider, run
-from tests.support.fake_llm import FakeLlmServer
+from tools.fake_llm import FakeLlmServer
 
-GOLDEN = Path(__file__).resolve().parents[3] / "evals" / "claims.jsonl"
+GOLDEN = Path(__file__).resolve().parents[3] / "evaluation" / "dataset" / "claims.jsonl"
 ROUTING = Routing(Decimal("5000"), 0.9)
 
 

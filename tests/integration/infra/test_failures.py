@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from devstack.processes import free_port
-from infra.store import failures
+from infra import db_errors as failures
 
 # What a failed statement or connection raises through SQLAlchemy's asyncpg dialect.
 _DATABASE_ERRORS = (sa.exc.DBAPIError, OSError)

@@ -12,7 +12,7 @@ from claims.models import DecidedBy, DecisionOutcome
 from infra.store import claims as claim_store
 from infra.store import policies
 from infra.tables import claim_event, decision
-from tests.support import factories as f
+from tools import samples as f
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 

@@ -9,7 +9,7 @@ import pytest
 from infra.settings import DEV_API_KEYS
 from tests.support.outbox import FAST_OUTBOX
 from tests.support.stack import Stack, StackFactory
-from tests.support.webhook_receiver import WebhookReceiver
+from tools.webhook_receiver import WebhookReceiver
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from infra.settings import DEV_API_KEYS
 from tests.support.api import ADMIN, create_policy, submit, wait_for_claim
 from tests.support.outbox import FAST_OUTBOX, expected_events, subscribe, until
 from tests.support.stack import StackFactory
-from tests.support.webhook_receiver import WebhookReceiver
+from tools.webhook_receiver import WebhookReceiver
 
 WATCHER = "watcher-key-0123456789abcdef"
 AS_WATCHER = {"Authorization": f"Bearer {WATCHER}"}

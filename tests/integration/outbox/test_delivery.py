@@ -19,8 +19,8 @@ from contracts import OutboxChannel, dispatcher_id
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, create_policy, submit, wait_for_claim
 from tests.support.outbox import FAST_OUTBOX, OTHER_SUBMITTER, expected_events, subscribe, until
 from tests.support.stack import Stack
-from tests.support.waiting import wait_for
-from tests.support.webhook_receiver import WebhookReceiver
+from tools.waiting import wait_for
+from tools.webhook_receiver import WebhookReceiver
 from workflows.outbox import OutboxDispatcher
 from workflows.sandbox import claim_workflow_runner
 
@@ -98,7 +98,7 @@ async def test_each_subscriber_hears_what_it_may_see_signed_and_without_personal
 async def test_faults_are_retried_and_duplicates_carry_the_same_id(
     webhook_stack: Stack, receiver: WebhookReceiver, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="claims.outbox")
+    caplog.set_level(logging.INFO, logger="activities.outbox")
     # 500, a hang past the 1 s attempt timeout, a dropped connection, a redirect (never
     # followed: it could point anywhere): then it recovers.
     receiver.misbehave(["500", "hang", "close", "redirect", "500", "close"])
@@ -140,7 +140,7 @@ async def test_faults_are_retried_and_duplicates_carry_the_same_id(
     ours = [
         r
         for r in caplog.records
-        if r.name == "claims.outbox"
+        if r.name == "activities.outbox"
         and (m := re.match(r"webhook (\d+) ", r.getMessage()))
         and int(m[1]) in ids
     ]

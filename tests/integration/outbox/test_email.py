@@ -11,11 +11,11 @@ import sqlalchemy as sa
 
 from devstack.mail import MailSink
 from devstack.processes import free_port
-from tests.support import factories as f
 from tests.support.api import ADJUSTER, SUBMITTER, create_policy, submit, wait_for_claim
 from tests.support.outbox import FAST_OUTBOX, until
 from tests.support.stack import StackFactory
-from tests.support.waiting import wait_for
+from tools import samples as f
+from tools.waiting import wait_for
 
 
 @pytest.fixture

@@ -26,8 +26,8 @@ from tests.support.api import SUBMITTER, create_policy, submit, wait_for_claim
 from tests.support.outbox import OTHER_SUBMITTER, subscribe, until
 from tests.support.records import committed_claim
 from tests.support.stack import Stack, StackFactory
-from tests.support.waiting import wait_for
-from tests.support.webhook_receiver import WebhookReceiver
+from tools.waiting import wait_for
+from tools.webhook_receiver import WebhookReceiver
 
 # Retries are far off: a row that failed transiently stays waiting for the whole test, so
 # anything delivered meanwhile got past it.

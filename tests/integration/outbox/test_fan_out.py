@@ -15,7 +15,7 @@ from claims.webhooks import WEBHOOK_EVENT_OF, WebhookEvent
 from infra.store import claims as claim_store
 from infra.store import webhooks
 from infra.tables import principal, webhook_delivery
-from tests.support import factories as f
+from tools import samples as f
 
 NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
 ALL = [str(e) for e in WebhookEvent]

@@ -13,7 +13,7 @@ from contracts import LEGACY_OUTBOX_WORKFLOW_NAME, OutboxChannel, dispatcher_id
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER
 from tests.support.outbox import OTHER_SUBMITTER
 from tests.support.stack import Stack
-from tests.support.waiting import wait_for
+from tools.waiting import wait_for
 from workers.outbox_worker import end_legacy_relays, start_dispatchers
 
 HOOK: dict[str, object] = {

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from temporalio.client import Client
 
-from tests.support.waiting import wait_for
+from tools.waiting import wait_for
 from workers.health import Heartbeat, keep_heartbeat, read_heartbeat
 
 

@@ -14,8 +14,8 @@ from claims.models import PolicyStatus
 from claims.routing import ReviewReason
 from contracts import REVIEW_UPDATE, ClaimState, ReviewDecision, ReviewInput
 from infra.tables import decision, payment
-from tests.support import factories as f
 from tests.support.stack import Stack
+from tools import samples as f
 
 
 def review(decision_: ReviewDecision, amount: str | None = None, note: str | None = None):

@@ -20,7 +20,6 @@ from claims.lifecycle import ClaimStatus
 from contracts import ClaimState
 from infra.store import documents, payments
 from infra.tables import claim_event, notification
-from tests.support import factories as f
 from tests.support.api import (
     ADMIN,
     TERMINAL,
@@ -31,9 +30,10 @@ from tests.support.api import (
     submit,
     wait_for_claim,
 )
-from tests.support.fake_llm import FakeLlmServer
 from tests.support.stack import Stack, StackFactory
-from tests.support.waiting import wait_for
+from tools import samples as f
+from tools.fake_llm import FakeLlmServer
+from tools.waiting import wait_for
 from workflows.claim import ClaimWorkflow
 
 THEFT = f.RED_FLAG_DESCRIPTION

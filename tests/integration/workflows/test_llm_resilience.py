@@ -10,11 +10,11 @@ from temporalio.client import WorkflowExecutionStatus
 
 from activities.assessment import LlmConfig
 from claims.lifecycle import ClaimStatus
-from tests.support import factories as f
 from tests.support.api import ADMIN, TERMINAL, create_policy, submit, wait_for_claim
-from tests.support.fake_llm import FakeLlmServer
 from tests.support.stack import Stack, StackFactory
-from tests.support.waiting import wait_for
+from tools import samples as f
+from tools.fake_llm import FakeLlmServer
+from tools.waiting import wait_for
 from workflows.claim import ClaimWorkflow
 
 

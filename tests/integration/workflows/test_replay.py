@@ -27,11 +27,11 @@ from cli.deploy import dev_build_report
 from cli.replay import duration
 from contracts import ClaimState, ClaimWorkflowInput
 from infra.encryption import data_converter
-from tests.support import factories as f
-from tests.support.keys import HISTORIES_RING
 from tests.support.stack import Stack, StackFactory
 from tests.support.variant_workflow import ScreenedClaimWorkflow
-from workers.builds import build_id
+from tools import samples as f
+from tools.keys import HISTORIES_RING
+from workers.build_id import build_id
 from workflows import claim as claim_module
 from workflows.claim import ClaimWorkflow
 from workflows.sandbox import claim_workflow_runner

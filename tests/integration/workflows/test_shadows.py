@@ -35,9 +35,9 @@ from tests.support.api import (
     wait_for_claim,
 )
 from tests.support.console import console_for
-from tests.support.fake_llm import FakeLlmServer
 from tests.support.stack import Stack, StackFactory
-from tests.support.waiting import wait_for
+from tools.fake_llm import FakeLlmServer
+from tools.waiting import wait_for
 from workflows.claim import ClaimWorkflow
 from workflows.sandbox import claim_workflow_runner
 from workflows.shadow import ShadowAssessmentWorkflow
@@ -250,7 +250,7 @@ async def test_the_live_report_compares_candidates_with_production_and_adjusters
     strict = tmp_path / "live.toml"
     strict.write_text("[gate]\nmin_claims = 1\n[overall]\nmax_false_approve_rate = 0.5\n")
     for thresholds, missed in (
-        ("evals/live-thresholds.toml", "fewer than the 50 a judged figure needs"),
+        ("evaluation/dataset/live-thresholds.toml", "fewer than the 50 a judged figure needs"),
         (str(strict), "overall: false_approve_rate is "),
     ):
         gated = await asyncio.create_subprocess_exec(

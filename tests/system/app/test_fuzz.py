@@ -19,8 +19,8 @@ from temporalio.client import Client
 
 from devstack.processes import free_port
 from infra.tables import webhook_subscription
-from tests.support.processes import api_process, stop, until_up
 from tests.support.stack import stack_settings
+from tools.processes import api_process, stop, until_up
 
 # Bounded so the suite stays within its time budget: the seed is fixed, so a run is repeatable.
 MAX_EXAMPLES = 25

@@ -22,10 +22,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import factories as f
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER
-from tests.support.waiting import wait_for
-from tests.support.webhook_receiver import WebhookReceiver
+from tools import samples as f
+from tools.waiting import wait_for
+from tools.webhook_receiver import WebhookReceiver
 
 PACKAGE = "generated_claims_client"
 

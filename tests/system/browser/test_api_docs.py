@@ -13,9 +13,9 @@ import pytest
 from temporalio.client import Client
 
 from devstack.processes import free_port
-from tests.support.processes import api_process, stop, until_up
 from tests.support.stack import stack_settings
 from tests.system.browser.conftest import OfflineContext
+from tools.processes import api_process, stop, until_up
 
 KEY = "dev-adjuster-key"
 

@@ -30,10 +30,10 @@ from temporalio.client import Client
 from app.main import create_app
 from devstack.processes import free_port
 from infra.tables import ui_session
-from tests.support import factories as f
 from tests.support.api import create_policy, submit, wait_for_claim
 from tests.support.stack import Stack, running_stack, stack_settings
 from tests.system.browser.conftest import OfflineContext
+from tools import samples as f
 
 SCREENSHOT = os.environ.get("CLAIMS_CONSOLE_SCREENSHOT")  # set to refresh docs/'s screenshot
 THEFT = f.RED_FLAG_DESCRIPTION  # a theft with no police report: the risk rules fire

@@ -18,7 +18,7 @@ async def test_the_report_opens_offline_with_its_tables_and_plots(
 ) -> None:
     made = await asyncio.create_subprocess_exec(
         sys.executable,
-        "evals/make_eval.py",
+        "tools/make_eval.py",
         "--out",
         str(tmp_path),
         # The docs' screenshot shows the whole set; the test reads a quick part of it.

@@ -15,10 +15,10 @@ from pathlib import Path
 from playwright.async_api import Page
 from temporalio.client import Client
 
-from tests.support import factories as f
 from tests.support.api import ADMIN, SUBMITTER
-from tests.support.devstack import DevStackProcess, dev_stack
 from tests.system.browser.conftest import OfflineContext
+from tools import samples as f
+from tools.dev_stack import DevStackProcess, dev_stack
 
 CLAIMANT = "Grace Brewster Hopper"
 SCREENSHOT = os.environ.get("CLAIMS_UI_SCREENSHOT")  # set to refresh docs/'s screenshot

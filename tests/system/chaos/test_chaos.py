@@ -24,10 +24,10 @@ from devstack.processes import free_port
 from infra.db import create_engine
 from infra.store import claims as claim_store
 from tests.support import chaos
-from tests.support import factories as f
 from tests.support.api import SUBMITTER
-from tests.support.processes import api_process, until_up
 from tests.support.stack import Stack, running_stack, stack_settings
+from tools import samples as f
+from tools.processes import api_process, until_up
 
 CLAIMS = 30
 POSTGRES_DOWN_S = 10

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.fake_llm import FakeLlmServer
+from tools.fake_llm import FakeLlmServer
 
 ROOT = Path(__file__).resolve().parents[3]
-GATED = ("--model", "offline/claims-assessor", "--thresholds", "evals/thresholds.toml")
+GATED = ("--model", "offline/claims-assessor", "--thresholds", "evaluation/dataset/thresholds.toml")
 
 
 def claims_eval(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -51,7 +51,8 @@ def test_todays_routing_passes_the_gate(
     tmp_path, done = today
     assert done.returncode == 0, done.stdout + done.stderr
     today_run = done
-    assert "thresholds met: evals/thresholds.toml for offline/claims-assessor" in today_run.stdout
+    met = "thresholds met: evaluation/dataset/thresholds.toml for offline/claims-assessor"
+    assert met in today_run.stdout
     assert "510/510" in today_run.stderr  # the progress line reached the end
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["guardrails"]["breaches"] == 0
@@ -67,7 +68,7 @@ def test_todays_routing_passes_the_gate(
 
 
 def _flipped_baseline(tmp_path: Path, moves: int) -> Path:
-    stored = json.loads((ROOT / "evals" / "baseline.json").read_text())
+    stored = json.loads((ROOT / "evaluation" / "dataset" / "baseline.json").read_text())
     routes = stored["routes"]
     for claim in [c for c, route in routes.items() if route == "human_review"][:moves]:
         routes[claim] = "auto_approve"
@@ -77,7 +78,7 @@ def _flipped_baseline(tmp_path: Path, moves: int) -> Path:
 
 
 def _misspelt(tmp_path: Path) -> Path:
-    text = (ROOT / "evals" / "thresholds.toml").read_text()
+    text = (ROOT / "evaluation" / "dataset" / "thresholds.toml").read_text()
     path = tmp_path / "thresholds.toml"
     path.write_text(text.replace("[slices.non_english]", "[slices.non-english]"))
     return path
@@ -114,7 +115,7 @@ def test_the_gate_fails_naming_the_figure(
         options += ["--baseline", str(_flipped_baseline(tmp_path, 6))]
     elif case == "candidate_bar":
         # The stand-in is not good enough to be a real model's replacement, by design.
-        options[-1] = "evals/thresholds-candidate.toml"
+        options[-1] = "evaluation/dataset/thresholds-candidate.toml"
     # Runs with other routing thresholds ask the model again; the rest reuse today's answers.
     done = claims_eval(*options, "--out", str(_warm(tmp_path / "out", today)), **env)
     assert done.returncode == 1, done.stdout + done.stderr
@@ -153,7 +154,7 @@ def test_an_always_approve_candidate_fails_and_is_marked_fake(
         "--model",
         "openai/always-approve",
         "--thresholds",
-        "evals/thresholds.toml",
+        "evaluation/dataset/thresholds.toml",
         "--provider-label",
         "fake",
         "--out",

@@ -10,10 +10,10 @@ from temporalio.client import Client
 
 from devstack.keys import dev_key_ring
 from infra.encryption import data_converter, parse_key_ring
-from tests.support import factories as f
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, TERMINAL, wait_for_claim
-from tests.support.devstack import children_by_role, dev_stack, llm_worker_child
-from tests.support.waiting import wait_for
+from tools import samples as f
+from tools.dev_stack import children_by_role, dev_stack, llm_worker_child
+from tools.waiting import wait_for
 
 LLM_KEY = "sk-canary-llm-key-0000111122223333"
 
@@ -212,7 +212,7 @@ async def test_an_extra_llm_worker_takes_over_and_a_child_no_one_replaces_stops_
     from contextlib import AsyncExitStack
 
     from devstack.readiness import queue_has_poller
-    from tests.support.processes import stop, worker_process
+    from tools.processes import stop, worker_process
 
     stack_scope = AsyncExitStack()
     extra = None

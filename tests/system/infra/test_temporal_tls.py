@@ -21,12 +21,12 @@ from temporalio.client import Client
 from temporalio.service import TLSConfig
 
 from devstack.processes import free_port
-from tests.support import factories as f
 from tests.support.api import ADMIN, SUBMITTER
-from tests.support.processes import api_process, stop, until_up, worker_process
 from tests.support.stack import stack_settings
 from tests.support.tls import SERVER_NAME, TlsProxy, make_pki, tls_environment
-from tests.support.waiting import wait_for
+from tools import samples as f
+from tools.processes import api_process, stop, until_up, worker_process
+from tools.waiting import wait_for
 
 
 def healthcheck(health_file: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -25,13 +25,13 @@ from temporalio.client import Client
 from activities.assessment import LlmConfig
 from devstack.mail import MailSink
 from devstack.processes import free_port
-from tests.support import factories as f
 from tests.support.api import SUBMITTER
 from tests.support.outbox import FAST_OUTBOX, expected_events, subscribe, until
-from tests.support.processes import stop, worker_process
 from tests.support.stack import running_llm_worker, stack_settings
-from tests.support.waiting import wait_for
-from tests.support.webhook_receiver import WebhookReceiver
+from tools import samples as f
+from tools.processes import stop, worker_process
+from tools.waiting import wait_for
+from tools.webhook_receiver import WebhookReceiver
 
 CLAIMS = 8
 

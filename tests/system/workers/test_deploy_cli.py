@@ -7,8 +7,8 @@ import argparse
 import pytest
 
 from cli import deploy
-from tests.support import factories as f
 from tests.support.stack import Stack, StackFactory
+from tools import samples as f
 from workers import deployments
 from workers.claims_worker import build_claims_worker
 from workers.outbox_worker import build_outbox_worker

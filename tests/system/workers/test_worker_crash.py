@@ -14,11 +14,11 @@ from activities.assessment import LlmConfig
 from claims.lifecycle import ClaimStatus
 from contracts import ClaimState
 from infra.tables import claim_event, payment
-from tests.support import factories as f
-from tests.support.fake_llm import FakeLlmServer, calls_in_flight
-from tests.support.processes import stop, worker_process
 from tests.support.stack import running_llm_worker, stack_settings
-from tests.support.waiting import wait_for
+from tools import samples as f
+from tools.fake_llm import FakeLlmServer, calls_in_flight
+from tools.processes import stop, worker_process
+from tools.waiting import wait_for
 
 CLAIMS = 20
 PAID_FIRST = 3

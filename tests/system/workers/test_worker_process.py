@@ -16,11 +16,11 @@ from claims.lifecycle import ClaimStatus
 from devstack.processes import free_port
 from devstack.readiness import queue_has_poller
 from infra.store import shadows
-from tests.support import factories as f
-from tests.support.fake_llm import FakeLlmServer, calls_in_flight
-from tests.support.processes import stop, worker_process
 from tests.support.stack import running_stack, stack_settings
-from tests.support.waiting import wait_for
+from tools import samples as f
+from tools.fake_llm import FakeLlmServer, calls_in_flight
+from tools.processes import stop, worker_process
+from tools.waiting import wait_for
 
 
 async def exit_code(process: subprocess.Popen[bytes], timeout_s: float = 90) -> int:

@@ -43,18 +43,18 @@ from tests.support.api import (
     submit,
     wait_for_claim,
 )
-from tests.support.factories import RED_FLAG_DESCRIPTION
-from tests.support.fake_llm import FakeLlmServer
-from tests.support.processes import run_claims, stop, worker_process
-from tests.support.servers import temporal_environment
 from tests.support.stack import running_llm_worker, stack_settings
 from tests.support.variant_workflow import (
     SCREEN_MS,
     UnpinnedClaimWorkflow,
     UnpinnedScreenedClaimWorkflow,
 )
-from tests.support.waiting import wait_for
-from tests.support.webhook_receiver import WebhookReceiver
+from tools.fake_llm import FakeLlmServer
+from tools.processes import run_claims, stop, worker_process
+from tools.samples import RED_FLAG_DESCRIPTION
+from tools.servers import temporal_environment
+from tools.waiting import wait_for
+from tools.webhook_receiver import WebhookReceiver
 from workers import claims_worker, deployments
 from workers.claims_worker import build_claims_worker
 

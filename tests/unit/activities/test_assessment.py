@@ -7,7 +7,7 @@ from activities.assessment import AssessmentActivities, LlmConfig
 from activities.llm_client import OFFLINE_MODEL
 from claims.assessment import PROMPT_VERSION, Recommendation
 from contracts import AssessmentInput
-from tests.support import factories as f
+from tools import samples as f
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from claims.assessment import (
     extract_facts,
 )
 from claims.offline_assessor import assess
-from tests.support import factories as f
+from tools import samples as f
 
 
 def test_ordinary_claim_is_approved_with_high_confidence():

@@ -23,7 +23,7 @@ from claims.assessment import (
 )
 from claims.models import ClaimSubmission
 from claims.offline_assessor import assess
-from tests.support import factories as f
+from tools import samples as f
 
 PLANTED = [
     DATA_END,

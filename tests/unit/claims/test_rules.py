@@ -5,7 +5,7 @@ import pytest
 
 from claims.models import ClaimType, PolicyStatus
 from claims.rules import HardRule, RiskRule, check_policy
-from tests.support import factories as f
+from tools import samples as f
 
 POLICY = f.policy(policy_number="P-1")
 

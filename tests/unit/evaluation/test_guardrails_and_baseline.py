@@ -11,7 +11,7 @@ from evaluation.guardrails import probe
 from evaluation.pipeline import Prediction, Routing
 
 ROOT = Path(__file__).resolve().parents[3]
-ROWS = load(ROOT / "evals" / "claims.jsonl")
+ROWS = load(ROOT / "evaluation" / "dataset" / "claims.jsonl")
 TODAY = Routing(Decimal("5000"), 0.9)
 
 

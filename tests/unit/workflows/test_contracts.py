@@ -5,7 +5,7 @@ import uuid
 from decimal import Decimal
 
 from contracts import ClaimConfig, ClaimWorkflowInput
-from tests.support import factories as f
+from tools import samples as f
 
 CONFIG = ClaimConfig(
     auto_approve_limit=Decimal("5000"), review_sla_s=60, llm_task_queue="llm", llm_timeout_s=5

@@ -1,7 +1,7 @@
 """docs/configuration.md, generated from the settings models: `make docs` writes it, and a
 test fails when the models and the page disagree.
 
-    .venv/bin/python -m tests.support.config_doc > docs/configuration.md
+    .venv/bin/python -m tools.config_doc > docs/configuration.md
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ import httpx
 from temporalio.client import Client
 
 from infra.settings import Settings
-from tests.support.keys import SESSION_KEYS
-from tests.support.waiting import wait_for
+from tools.keys import SESSION_KEYS
+from tools.waiting import wait_for
 
 
 def _variables(client: Client, env: Mapping[str, str]) -> dict[str, str]:

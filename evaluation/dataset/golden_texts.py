@@ -1,7 +1,7 @@
 """The golden set's claim texts, written by the team as claimants write: plainly, in slang, with
 typos, long and short, sometimes contradicting themselves.
 
-They were written from the rubric (evals/README.md), story by story, without looking at the
+They were written from the rubric (README.md here), story by story, without looking at the
 offline assessor's patterns; a test checks that this module and the builder import nothing of
 the service. Every text matches the claim type it is filed under. Nothing is copied from a
 dataset.

@@ -1,14 +1,15 @@
 """`make eval`: the golden set through production's assessment path, offline.
 
-Starts the local fake provider (tests/support/fake_llm.py, an OpenAI-compatible server of our
-own) and runs `claims eval` on the offline assessor, which is gated by evals/thresholds.toml
-and evals/baseline.json, beside two candidates the fake provider serves: `openai/gpt-4o-mini`
-(answers as the offline assessor does; litellm prices it, so the report has a cost axis) and
+Starts the local fake provider (tools/fake_llm.py, an OpenAI-compatible server of our own) and
+runs `claims eval` on the offline assessor, gated by the dataset's thresholds.toml and
+baseline.json (evaluation/dataset/), beside two candidates the fake provider serves:
+`openai/gpt-4o-mini` (answers as the offline assessor does; litellm prices it, so the report
+has a cost axis) and
 `openai/lenient` (misses cash-only repairs). The report marks both as the fake server's answers
 (`--provider-label fake`): they show the evaluation working, nothing about those models.
 Exits with `claims eval`'s code: 1 when the gate fails, 2 on a bad command line.
 
-    .venv/bin/python evals/make_eval.py [--out DIR] [extra `claims eval` options]
+    .venv/bin/python tools/make_eval.py [--out DIR] [extra `claims eval` options]
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import asyncio
 import os
 import sys
 
-from tests.support.fake_llm import FakeLlmServer
+from tools.fake_llm import FakeLlmServer
 
 GATED = "offline/claims-assessor"
 CANDIDATES = ("openai/gpt-4o-mini", "openai/lenient")
@@ -42,7 +43,7 @@ async def main(extra: list[str]) -> int:
             "--gate",
             GATED,
             "--thresholds",
-            "evals/thresholds.toml",
+            "evaluation/dataset/thresholds.toml",
             "--provider-label",
             "fake",
             *extra,

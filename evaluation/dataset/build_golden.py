@@ -1,14 +1,14 @@
-"""Write evals/claims.jsonl: the golden set, from the rubric in evals/README.md.
+"""Write claims.jsonl (beside this script): the golden set, from the rubric in README.md.
 
 Seeded, so the same script always writes the same file (a test checks it):
 
-    .venv/bin/python evals/build_golden.py > evals/claims.jsonl
+    .venv/bin/python -m evaluation.dataset.build_golden > evaluation/dataset/claims.jsonl
 
 Each row's label is the rubric rule the row was written to illustrate, applied here by the
 builder from what the row is (a theft with no crime reference, a lapsed policy, a payable amount
 one cent over the limit); nothing of the service's own code decides a label, so a wrong rule
 in the service shows up as a disagreement instead of being copied into the labels. The texts
-are in evals/golden_texts.py. A quarter of the texts (and of the rows) is held out: the offline
+are in golden_texts.py. A quarter of the texts (and of the rows) is held out: the offline
 assessor's code is never tuned against those, and the report shows them apart.
 """
 
@@ -20,12 +20,9 @@ import random
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, TypeVar
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import golden_texts as t
+from evaluation.dataset import golden_texts as t
 
 SEED = 20261206
 AUTO_APPROVE_LIMIT = Decimal("5000.00")

@@ -22,7 +22,7 @@ from devstack.postgres import EmbeddedPostgres
 from devstack.processes import free_port
 from devstack.temporal import temporal_binary
 from infra.encryption import data_converter
-from tests.support.keys import SESSION_RING
+from tools.keys import SESSION_RING
 
 TEST_DATABASE = "claims_test"
 
