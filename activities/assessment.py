@@ -158,6 +158,9 @@ class ModelChain:
     def __init__(self, config: LlmConfig, limiter: RateLimiter | None = None) -> None:
         self._config = config
         self._limiter = limiter or RateLimiter(config.max_rps)
+        # Seconds of import, paid here (before a worker polls) rather than inside the first
+        # activity, where it would stall the event loop and every activity sharing it.
+        litellm_module()
 
     async def assess(
         self, facts: ClaimFacts, *, attempt: int = 1, prompt_version: str = PROMPT_VERSION

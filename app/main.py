@@ -12,15 +12,15 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.client import Client
 
-from app import errors, observability, problems
-from app.api_docs import install_offline_docs
-from app.command_errors import CommandError
 from app.console import routes as console
 from app.console.pages import STATIC_DIR
-from app.cors import CodecCorsMiddleware
-from app.limits import BodyLimitMiddleware
+from app.http import errors, observability, problems
+from app.http.api_docs import install_offline_docs
+from app.http.cors import CodecCorsMiddleware
+from app.http.limits import BodyLimitMiddleware
 from app.routes import actions, claims, codec, codec_login, health, policies, webhooks
-from app.sign_in_limits import FailureLimiter
+from app.services.errors import ServiceError
+from app.services.wiring import build_services
 from infra.db import create_engine
 from infra.settings import Settings
 from infra.store import principals
@@ -44,6 +44,8 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
         app.state.temporal = temporal or await connect_with_retry(
             settings, interceptors=tracing_interceptors(settings)
         )
+        # Every service, once, from the clients above (routes reach them via app/http/deps.py).
+        app.state.services = build_services(settings, app.state.engine, app.state.temporal)
         try:
             yield
         finally:
@@ -54,7 +56,7 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
         version="1",
         summary="Durable insurance claims: submit, assess, review, pay exactly once.",
         lifespan=lifespan,
-        # Served from packaged assets instead of a CDN (app/api_docs.py).
+        # Served from packaged assets instead of a CDN (app/http/api_docs.py).
         docs_url=None,
         redoc_url=None,
         # One schema per model, whether read or written: a client generator names its classes
@@ -63,11 +65,6 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
         # Operation ids are the route functions' names (`submit_claim`, not
         # `submit_claim_v1_claims_post`): the names a generated client's functions take.
         generate_unique_id_function=lambda route: route.name,
-    )
-    # Failed sign-ins and 401s per client (app/sign_in_limits.py); read by the middleware and
-    # the sign-in form.
-    app.state.sign_in_limiter = FailureLimiter(
-        settings.sign_in_max_failures, settings.sign_in_window_s
     )
     install_offline_docs(app)
     app.include_router(health.router)
@@ -86,7 +83,7 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
     app.add_middleware(CodecCorsMiddleware, origins=settings.cors_origins)
     app.add_exception_handler(RequestValidationError, errors.on_validation_error)
     app.add_exception_handler(StarletteHTTPException, errors.on_http_error)
-    app.add_exception_handler(CommandError, errors.on_command_error)
+    app.add_exception_handler(ServiceError, errors.on_service_error)
     app.add_exception_handler(Exception, errors.on_unexpected_error)
 
     observability.install(app)

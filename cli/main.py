@@ -73,8 +73,8 @@ def _dev(_: argparse.Namespace) -> int:
 def _api(_: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.http.server import server_options
     from app.main import create_app
-    from app.server import server_options
     from infra.telemetry import configure_tracing
 
     settings = _settings(needs_keys=True, needs_database=True, needs_temporal=True)

@@ -142,9 +142,6 @@ async def _engine(url: str, settings: Settings, pool_size: int) -> AsyncEngine:
 
 
 async def _run_llm_worker(settings: Settings) -> None:
-    from activities.llm_client import litellm_module
-
-    litellm_module()  # import (slow) before polling, so the first claim is not the one to wait
     client = await _connect(settings)
     # The llm worker writes nothing; a database, when configured, is only read for documents.
     url = settings.database_url

@@ -8,14 +8,13 @@ import uuid
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, Response
 
-from app.command_errors import CommandError
-from app.commands import ClaimCommands
-from app.console import claim_page
 from app.console.decisions import ACTIONS, ADMIN_ACTIONS, DONE, refusal_message, run
 from app.console.pages import render, time_left
-from app.console.responses import forbidden, message_page, redirect, settings_of, signed_out
+from app.console.responses import forbidden, message_page, redirect, signed_out
 from app.console.session import Staff, csrf_valid, staff_of
-from app.forms import cross_site, form_of
+from app.http.deps import services_of
+from app.http.forms import cross_site, form_of
+from app.services.errors import ServiceError
 
 router = APIRouter()
 
@@ -40,16 +39,10 @@ async def _claim(
     form: dict[str, str] | None = None,
     code: int = 200,
 ) -> HTMLResponse:
-    settings = settings_of(request)
     page = None
     parsed = _claim_uuid(claim_id)
     if parsed is not None:
-        page = await claim_page.load(
-            request.app.state.engine,
-            parsed,
-            ui_url=settings.temporal_ui_url,
-            namespace=settings.temporal_namespace,
-        )
+        page = await services_of(request).pages.load(parsed)
     if page is None:
         return message_page(
             request,
@@ -103,11 +96,9 @@ async def _act(
             error=f"Only admins may {action} a claim.",
             code=status.HTTP_403_FORBIDDEN,
         )
-    settings = settings_of(request)
-    commands = ClaimCommands(request.app.state.temporal, request.app.state.engine, settings)
     try:
-        outcome = await run(commands, staff, parsed, action, form)
-    except CommandError as refused:
+        outcome = await run(services_of(request).commands, staff, parsed, action, form)
+    except ServiceError as refused:
         return await _claim(
             request,
             staff,

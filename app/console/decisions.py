@@ -1,5 +1,5 @@
 """The console's actions as claim commands: each form becomes the same validated command REST
-sends (app/commands.py), and each refusal a sentence an adjuster can act on."""
+sends (app/services/commands.py), and each refusal a sentence an adjuster can act on."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from typing import Any, TypeVar
 from fastapi import status
 from pydantic import ValidationError
 
-from app import metrics
-from app.command_errors import CatchingUpError, CommandError, InvalidFieldError
-from app.commands import ClaimCommands, Outcome
 from app.console.session import Staff
+from app.http import metrics
 from app.schemas import CancelRequest, ReviewRequest
+from app.services.commands import ClaimCommands, Outcome
+from app.services.errors import CatchingUpError, InvalidFieldError, ServiceError
 from contracts import ReviewDecision
 
 _Form = TypeVar("_Form", ReviewRequest, CancelRequest)
@@ -87,7 +87,7 @@ def _validated(model: type[_Form], values: dict[str, Any]) -> _Form:
         raise InvalidFieldError(field, message) from None
 
 
-def refusal_message(refused: CommandError) -> str:
+def refusal_message(refused: ServiceError) -> str:
     if isinstance(refused, CatchingUpError):
         return "The claim is catching up after a restart: try again in a moment."
     if isinstance(refused, InvalidFieldError):

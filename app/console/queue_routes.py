@@ -9,12 +9,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.console import queue
 from app.console.pages import render, time_left
-from app.console.responses import settings_of, signed_out
+from app.console.responses import signed_out
 from app.console.session import Staff, staff_of
+from app.http.deps import services_of
+from app.services import review_queue as queue
 from claims.models import ClaimType
-from infra.store import review_queue
 
 router = APIRouter()
 
@@ -44,21 +44,9 @@ async def _queue(
     bad: queue.BadFilterError | None,
     params: dict[str, str],
 ) -> HTMLResponse:
-    settings = settings_of(request)
-    sla = dt.timedelta(seconds=settings.review_sla_s)
-    async with request.app.state.engine.connect() as conn:
-        rows = await review_queue.page(
-            conn=conn,
-            where=query.store_filter(states, with_state=True),
-            default_sla=sla,
-            offset=(query.page - 1) * queue.PAGE_SIZE,
-            limit=queue.PAGE_SIZE + 1,
-        )
-        counts = await review_queue.counts(
-            conn=conn, where=query.store_filter(states, with_state=False), default_sla=sla
-        )
+    found = await services_of(request).queue.page(query, states)
     now = dt.datetime.now(dt.UTC)
-    items = [dict(row) | {"time_left": time_left(row["due_at"], now)} for row in rows]
+    items = [row | {"time_left": time_left(row["due_at"], now)} for row in found.rows]
     shown = {k: v for k, v in params.items() if k != "fragment"} if bad is None else {}
 
     def url(**changes: object) -> str:
@@ -70,9 +58,9 @@ async def _queue(
         "form": params if bad is not None else None,
         "bad": bad,
         "states": states,
-        "counts": counts,
-        "items": items[: queue.PAGE_SIZE],
-        "has_next": len(items) > queue.PAGE_SIZE,
+        "counts": found.counts,
+        "items": items,
+        "has_next": found.has_next,
         "page_url": lambda page: url(page=page),
         "state_url": lambda state: url(state=state, page=1),
         "claim_types": tuple(ClaimType),

@@ -10,12 +10,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.console.pages import SECURITY_HEADERS, render
 from app.console.session import Staff
-from infra.settings import Settings
-
-
-def settings_of(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def redirect(url: str) -> RedirectResponse:

@@ -3,8 +3,9 @@
 
 Plain HTML forms that work with scripts off; app/console/static/console.js only enhances them
 (the queue refreshes itself, an action's result replaces the page in place, a claim in motion
-keeps itself up to date). Actions go through the same claim commands as REST (app/commands.py),
-so they are validated, authorized and audited the same way, under the adjuster's principal.
+keeps itself up to date). Actions go through the same claim commands as REST
+(app/services/commands.py), so they are validated, authorized and audited the same way, under the
+adjuster's principal.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Every page reads the session from its cookie and checks it in Postgres (live, unexpired, its key
 still configured with a staff role): a sign-out or an expiry takes effect on the next request.
-A post must also carry the session's CSRF token and come from our own pages (app/forms.py).
+A post must also carry the session's CSRF token and come from our own pages (app/http/forms.py).
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from app import ui_sessions
-from infra.settings import ApiKey, Role, Settings
+from app.services import sessions
+from app.services.wiring import Services
+from infra.api_keys import ApiKey, Role
 
 
 @dataclass(frozen=True)
@@ -28,14 +29,12 @@ class Staff:
 
 async def staff_of(request: Request) -> Staff | None:
     """The signed-in staff member, or None (no cookie, or a session that has ended)."""
-    value = request.cookies.get(ui_sessions.CONSOLE.cookie)
-    settings: Settings = request.app.state.settings
-    key = await ui_sessions.holder_of(
-        request.app.state.engine, settings, value, kind=ui_sessions.CONSOLE
-    )
+    value = request.cookies.get(sessions.CONSOLE.cookie)
+    services: Services = request.app.state.services
+    key = await services.authenticator.session(value, sessions.CONSOLE)
     if key is None or value is None:
         return None
-    return Staff(key=key, csrf=ui_sessions.csrf_token(value))
+    return Staff(key=key, csrf=sessions.csrf_token(value))
 
 
 def csrf_valid(staff: Staff, form: dict[str, str]) -> bool:

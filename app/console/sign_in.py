@@ -1,7 +1,7 @@
-"""Signing in to the console with an API key, and out (app/ui_sessions.py keeps the sessions).
+"""Signing in to the console with an API key, and out (app/services/authenticator.py).
 
 The form is the one console post without a session: it is limited per client and credential
-(app/sign_in_limits.py), and refused from another site's page (no login CSRF).
+(app/services/sign_in_limits.py), and refused from another site's page (no login CSRF).
 """
 
 from __future__ import annotations
@@ -9,11 +9,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app import ui_sessions
-from app.console.responses import forbidden, redirect, safe_next, settings_of, sign_in_page
+from app.console.responses import (
+    forbidden,
+    redirect,
+    safe_next,
+    sign_in_page,
+)
 from app.console.session import csrf_valid, staff_of
-from app.forms import cross_site, form_of
-from app.sign_in_limits import FailureLimiter
+from app.http.deps import services_of, settings_of
+from app.http.forms import cross_site, form_of
+from app.services import sessions
 
 router = APIRouter()
 
@@ -32,40 +37,36 @@ async def sign_in(request: Request) -> Response:
     form = await form_of(request)
     token = form.get("key", "").strip()
     next_url = form.get("next", "")
-    limiter: FailureLimiter = request.app.state.sign_in_limiter
-    tried = limiter.keys(request.client.host if request.client else None, token)
-    wait = limiter.retry_after(tried)
-    if wait is not None:
-        refused = sign_in_page(
-            request, message=f"Too many failed sign-ins: try again in {wait} s.", code=429
-        )
-        refused.headers["Retry-After"] = str(wait)
-        return refused
     settings = settings_of(request)
-    key = settings.key_for(token)
-    if key is None:
-        limiter.failed(tried)
+    signed = await services_of(request).authenticator.sign_in(
+        address=request.client.host if request.client else None,
+        token=token,
+        kind=sessions.CONSOLE,
+        roles=sessions.STAFF,
+        lifetime_s=settings.console_session_s,
+    )
+    if signed.wait_s is not None:
+        refused = sign_in_page(
+            request, message=f"Too many failed sign-ins: try again in {signed.wait_s} s.", code=429
+        )
+        refused.headers["Retry-After"] = str(signed.wait_s)
+        return refused
+    if signed.refused == "invalid":
         return sign_in_page(request, message="That key is not valid.", code=401, next_url=next_url)
-    if key.role not in ui_sessions.STAFF:
+    if signed.session is None:
         return sign_in_page(
             request,
             message="The console is for adjusters and admins; this key may not sign in.",
             code=403,
         )
-    value = await ui_sessions.issue(
-        request.app.state.engine,
-        key,
-        lifetime_s=settings.console_session_s,
-        kind=ui_sessions.CONSOLE,
-    )
     response = redirect(safe_next(next_url))
     response.set_cookie(
-        ui_sessions.CONSOLE.cookie,
-        value,
+        sessions.CONSOLE.cookie,
+        signed.session,
         max_age=settings.console_session_s,
-        path=ui_sessions.CONSOLE.path,
+        path=sessions.CONSOLE.path,
         httponly=True,
-        samesite=ui_sessions.CONSOLE.samesite,
+        samesite=sessions.CONSOLE.samesite,
         # Behind a TLS-terminating proxy the scheme is https only when the proxy is trusted
         # (CLAIMS_TRUSTED_PROXIES); prod never sends the cookie in the clear regardless.
         secure=request.url.scheme == "https" or settings.env == "prod",
@@ -79,9 +80,9 @@ async def sign_out(request: Request) -> Response:
     if staff is not None:
         if cross_site(request) or not csrf_valid(staff, await form_of(request)):
             return forbidden(request, staff)
-        await ui_sessions.revoke(
-            request.app.state.engine, request.cookies.get(ui_sessions.CONSOLE.cookie)
+        await services_of(request).authenticator.sign_out(
+            request.cookies.get(sessions.CONSOLE.cookie)
         )
     response: Response = sign_in_page(request, message="Signed out.")
-    response.delete_cookie(ui_sessions.CONSOLE.cookie, path=ui_sessions.CONSOLE.path, httponly=True)
+    response.delete_cookie(sessions.CONSOLE.cookie, path=sessions.CONSOLE.path, httponly=True)
     return response

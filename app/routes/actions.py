@@ -1,37 +1,30 @@
 """What people do to a claim in flight: review it, cancel it, add documents, retry it.
 
-Each route parses, authorizes by role, makes one call to the claim commands (app/commands.py)
-and shapes the reply. A command the claim has not answered within CLAIMS_UPDATE_WAIT_S is
-202 with the claim's Location: it stays with Temporal and may still be applied.
+Each route parses, authorizes by role, makes one call to the claim commands
+(app/services/commands.py) and shapes the reply. A command the claim has not answered within
+CLAIMS_UPDATE_WAIT_S is 202 with the claim's Location: it stays with Temporal and may still be
+applied.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Response, status
 
-from app import metrics
-from app.auth import Adjuster, Admin, Submitter
-from app.commands import ClaimCommands
-from app.deps import ClientDep, EngineDep, SettingsDep
-from app.problems import Problem
-from app.responses import (
+from app.http import metrics
+from app.http.auth import Adjuster, Admin, Submitter
+from app.http.deps import CommandsDep as Commands
+from app.http.openapi import (
     AUTHENTICATED,
     CLAIM_SCOPED,
     ROLE_CHECKED,
     TEMPORAL_NEEDED,
     WITH_BODY,
 )
+from app.http.problems import Problem
 from app.schemas import CancelRequest, ClaimOut, DocumentIn, DocumentOut, ReviewRequest
-
-
-def _commands(client: ClientDep, engine: EngineDep, settings: SettingsDep) -> ClaimCommands:
-    return ClaimCommands(client, engine, settings)
-
-
-Commands = Annotated[ClaimCommands, Depends(_commands)]
 
 router = APIRouter(
     prefix="/v1/claims",

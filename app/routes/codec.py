@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Request, status
+from fastapi import APIRouter, Header, Request
 from google.protobuf import json_format
 from google.protobuf.message import Message
 from pydantic import BaseModel, Field
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import PayloadCodec
 
-from app.auth import Adjuster, CodecDecoder
-from app.deps import SettingsDep
-from app.responses import AUTHENTICATED, ROLE_CHECKED, WITH_BODY
+from app.http.auth import Adjuster, CodecDecoder
+from app.http.deps import SettingsDep
+from app.http.openapi import AUTHENTICATED, ROLE_CHECKED, WITH_BODY
+from app.services.errors import BadRequestError, InvalidFieldError, UnavailableError
 from infra.encryption import KeyRingError
 
 router = APIRouter(
@@ -37,16 +38,13 @@ Namespace = Annotated[str | None, Header(alias="X-Namespace", max_length=200)]
 def _codec(request: Request) -> PayloadCodec:
     codec: PayloadCodec | None = request.app.state.temporal.data_converter.payload_codec
     if codec is None:  # pragma: no cover - every client of ours has the codec
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="no codec configured")
+        raise UnavailableError("no codec configured")
     return codec
 
 
-def _unusable(message: str) -> HTTPException:
+def _unusable(message: str) -> InvalidFieldError:
     """A 422 in the validation-error shape the schema documents, naming `payloads`."""
-    return HTTPException(
-        status.HTTP_422_UNPROCESSABLE_CONTENT,
-        detail=[{"loc": ["body", "payloads"], "msg": message, "type": "value_error"}],
-    )
+    return InvalidFieldError("payloads", message)
 
 
 def _parse(body: Payloads) -> list[Payload]:
@@ -65,9 +63,7 @@ def _render(payloads: list[Payload]) -> Payloads:
 
 def _check_namespace(settings: SettingsDep, namespace: str | None) -> None:
     if namespace is not None and namespace != settings.temporal_namespace:
-        raise HTTPException(
-            status.HTTP_400_BAD_REQUEST, detail=f"this codec serves {settings.temporal_namespace}"
-        )
+        raise BadRequestError(f"this codec serves {settings.temporal_namespace}")
 
 
 @router.post("/encode", response_model=Payloads)

@@ -1,9 +1,9 @@
 """Sign-in for the Web UI's codec calls: /codec/login sets the session cookie, /codec/logout
-revokes it (app/ui_sessions.py). Plain HTML forms: an operator uses them in the browser that
+revokes it (app/services/sessions.py). Plain HTML forms: an operator uses them in the browser that
 runs the Temporal Web UI, so the cookie lands where the UI's calls come from.
 
 The form is the one unauthenticated POST that takes a credential, so it is kept small: a body of
-at most a few KiB (app/limits.py), failed tries limited per client and credential (429), and
+at most a few KiB (app/http/limits.py), failed tries limited per client and credential (429), and
 posts from another site's page refused (no login CSRF: nobody can sign a browser in as them).
 """
 
@@ -14,10 +14,9 @@ import html
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse
 
-from app import ui_sessions
-from app.deps import SettingsDep
-from app.forms import cross_site, form_of
-from app.sign_in_limits import FailureLimiter
+from app.http.deps import AuthenticatorDep, SettingsDep
+from app.http.forms import cross_site, form_of
+from app.services import sessions
 
 router = APIRouter(prefix="/codec", include_in_schema=False)
 
@@ -51,40 +50,45 @@ async def login_form() -> HTMLResponse:
 
 
 @router.post("/login")
-async def login(request: Request, settings: SettingsDep) -> HTMLResponse:
+async def login(
+    request: Request, settings: SettingsDep, authenticator: AuthenticatorDep
+) -> HTMLResponse:
     if cross_site(request):
         return _page("<p>Sign in from this page.</p>" + _FORM, status.HTTP_403_FORBIDDEN)
     token = (await form_of(request)).get("key", "").strip()
-    limiter: FailureLimiter = request.app.state.sign_in_limiter
-    tried = limiter.keys(request.client.host if request.client else None, token)
-    wait = limiter.retry_after(tried)
-    if wait is not None:
+    signed = await authenticator.sign_in(
+        address=request.client.host if request.client else None,
+        token=token,
+        kind=sessions.CODEC,
+        roles=sessions.DECODERS,
+        lifetime_s=sessions.SESSION_S,
+    )
+    if signed.wait_s is not None:
         response = _page(
-            f"<p>Too many failed sign-ins: try again in {wait} s.</p>",
+            f"<p>Too many failed sign-ins: try again in {signed.wait_s} s.</p>",
             status.HTTP_429_TOO_MANY_REQUESTS,
         )
-        response.headers["Retry-After"] = str(wait)
+        response.headers["Retry-After"] = str(signed.wait_s)
         return response
-    key = settings.key_for(token)
+    key = signed.key
     if key is None:
-        limiter.failed(tried)
         return _page("<p>That key is not valid.</p>" + _FORM, status.HTTP_401_UNAUTHORIZED)
-    if key.role not in ui_sessions.DECODERS:
+    if signed.session is None:
         return _page(
             f"<p>Role {html.escape(key.role)} may not read decoded claims.</p>" + _FORM,
             status.HTTP_403_FORBIDDEN,
         )
-    hours = ui_sessions.SESSION_S // 3600
+    hours = sessions.SESSION_S // 3600
     response = _page(
         f"<p>Signed in as <strong>{html.escape(key.name)}</strong> ({html.escape(key.role)})"
         f" for {hours} hours. Reload the Temporal Web UI to read claims decoded.</p>"
         '<form method="post" action="/codec/logout"><button>Sign out</button></form>'
     )
     response.set_cookie(
-        ui_sessions.COOKIE,
-        await ui_sessions.issue(request.app.state.engine, key),
-        max_age=ui_sessions.SESSION_S,
-        path=ui_sessions.COOKIE_PATH,
+        sessions.COOKIE,
+        signed.session,
+        max_age=sessions.SESSION_S,
+        path=sessions.COOKIE_PATH,
         httponly=True,
         samesite="lax",
         # Behind a TLS-terminating proxy the scheme is https only when the proxy is trusted
@@ -95,8 +99,8 @@ async def login(request: Request, settings: SettingsDep) -> HTMLResponse:
 
 
 @router.post("/logout")
-async def logout(request: Request) -> HTMLResponse:
-    await ui_sessions.revoke(request.app.state.engine, request.cookies.get(ui_sessions.COOKIE))
+async def logout(request: Request, authenticator: AuthenticatorDep) -> HTMLResponse:
+    await authenticator.sign_out(request.cookies.get(sessions.COOKIE))
     response = _page("<p>Signed out.</p>" + _FORM)
-    response.delete_cookie(ui_sessions.COOKIE, path=ui_sessions.COOKIE_PATH, httponly=True)
+    response.delete_cookie(sessions.COOKIE, path=sessions.COOKIE_PATH, httponly=True)
     return response

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Path, Response, status
+from fastapi import APIRouter, Path, Response, status
 
-from app.auth import Admin, AnyCaller
-from app.deps import EngineDep
-from app.problems import Problem
-from app.responses import AUTHENTICATED, ROLE_CHECKED, WITH_BODY
+from app.http.auth import Admin, AnyCaller
+from app.http.deps import PoliciesDep
+from app.http.openapi import AUTHENTICATED, ROLE_CHECKED, WITH_BODY
+from app.http.problems import Problem
 from app.schemas import PolicyOut
 from claims.models import POLICY_NUMBER_PATTERN, Policy
-from infra.settings import Role
-from infra.store import policies
 
 router = APIRouter(prefix="/v1/policies", tags=["policies"], responses=AUTHENTICATED)
 
@@ -26,11 +24,9 @@ router = APIRouter(prefix="/v1/policies", tags=["policies"], responses=AUTHENTIC
         **WITH_BODY,
     },
 )
-async def put_policy(policy: Policy, response: Response, _: Admin, engine: EngineDep) -> Policy:
+async def put_policy(policy: Policy, response: Response, _: Admin, policies: PoliciesDep) -> Policy:
     """Create a policy, or replace the one with the same number."""
-    async with engine.begin() as conn:
-        created = await policies.upsert(conn=conn, policy=policy)
-    if not created:
+    if not await policies.put(policy):
         response.status_code = status.HTTP_200_OK
     return policy
 
@@ -42,15 +38,8 @@ async def put_policy(policy: Policy, response: Response, _: Admin, engine: Engin
 )
 async def get_policy(
     caller: AnyCaller,
-    engine: EngineDep,
+    policies: PoliciesDep,
     policy_number: str = Path(pattern=POLICY_NUMBER_PATTERN),
 ) -> PolicyOut:
     """One policy by number; the holder's name is for adjusters and admins only."""
-    async with engine.connect() as conn:
-        policy = await policies.get(conn=conn, policy_number=policy_number)
-    if policy is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"policy {policy_number} not found")
-    shown = policy.model_dump()
-    if caller.role is Role.SUBMITTER:
-        shown["holder_name"] = None
-    return PolicyOut.model_validate(shown)
+    return await policies.get(caller, policy_number)

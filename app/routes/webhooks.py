@@ -1,7 +1,7 @@
 """Webhook subscriptions: claim events pushed to a client's URL, signed, delivered durably.
 
 Each route parses, authorizes by role, makes one call to the subscriptions service
-(app/subscriptions.py) and shapes the reply.
+(app/services/subscriptions.py) and shapes the reply.
 """
 
 from __future__ import annotations
@@ -9,13 +9,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
-from app.auth import Admin, AnyCaller
-from app.deps import ClientDep, EngineDep, SettingsDep
-from app.problems import Problem
-from app.responses import AUTHENTICATED, ROLE_CHECKED, TEMPORAL_NEEDED, WITH_BODY
-from app.subscriptions import Subscriptions
+from app.http.auth import Admin, AnyCaller
+from app.http.deps import SubscriptionsDep as Service
+from app.http.openapi import AUTHENTICATED, ROLE_CHECKED, TEMPORAL_NEEDED, WITH_BODY
+from app.http.problems import Problem
 from app.webhook_schemas import (
     Webhook,
     WebhookCreated,
@@ -24,13 +23,6 @@ from app.webhook_schemas import (
     WebhookSecret,
 )
 from claims.webhooks import DeliveryStatus
-
-
-def _subscriptions(client: ClientDep, engine: EngineDep, settings: SettingsDep) -> Subscriptions:
-    return Subscriptions(client, engine, settings)
-
-
-Service = Annotated[Subscriptions, Depends(_subscriptions)]
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"], responses=AUTHENTICATED)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from app import ui_sessions
+from app.services import sessions
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 _CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
@@ -19,11 +19,11 @@ class Console:
     def __init__(self, http: httpx.AsyncClient, session: str | None) -> None:
         self.http = http
         self.session = session
-        self.csrf = ui_sessions.csrf_token(session) if session else ""
+        self.csrf = sessions.csrf_token(session) if session else ""
 
     @property
     def cookies(self) -> dict[str, str]:
-        return {"Cookie": f"{ui_sessions.CONSOLE.cookie}={self.session}"} if self.session else {}
+        return {"Cookie": f"{sessions.CONSOLE.cookie}={self.session}"} if self.session else {}
 
     async def get(self, path: str, **params: Any) -> httpx.Response:
         return await self.http.get(path, params=params or None, headers=self.cookies)
@@ -53,7 +53,7 @@ async def sign_in(http: httpx.AsyncClient, key: str) -> httpx.Response:
 async def console_for(http: httpx.AsyncClient, key: str) -> Console:
     signed_in = await sign_in(http, key)
     assert signed_in.status_code == 303, signed_in.text
-    return Console(http, signed_in.cookies[ui_sessions.CONSOLE.cookie])
+    return Console(http, signed_in.cookies[sessions.CONSOLE.cookie])
 
 
 def csrf_of(page: str) -> str | None:

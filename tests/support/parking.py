@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from app.submission import claim_id_for
+from app.services.submission import claim_id_for
 from contracts import workflow_id_for
 from tests.support.api import ADMIN, SUBMITTER
 from tests.support.stack import Stack

@@ -21,7 +21,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
-from app.submission import claim_id_for
+from app.services.submission import claim_id_for
 from claims.lifecycle import EventType
 from infra.db import create_engine
 from infra.migrate import upgrade

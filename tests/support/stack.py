@@ -17,7 +17,7 @@ from temporalio.client import Client, WorkflowHandle
 from activities.assessment import LlmConfig, PostgresDocuments
 from activities.payment import PaymentRail
 from activities.records import RecordActivities
-from app.submission import claim_config
+from app.services.submission import claim_config
 from claims.assessment import ShadowSpec
 from claims.lifecycle import ClaimStatus
 from claims.models import ClaimSubmission, Policy

@@ -6,7 +6,7 @@ import base64
 
 import httpx
 
-from app import ui_sessions
+from app.services import sessions
 from tests.support.api import ADJUSTER, api_client
 from tests.support.stack import WEB_UI_ORIGIN, Stack, StackFactory
 
@@ -23,7 +23,7 @@ PLAIN = {
 
 def cookie(value: str) -> dict[str, str]:
     """The header a browser sends with our session cookie (set on each request, not the jar)."""
-    return {"Cookie": f"{ui_sessions.COOKIE}={value}"}
+    return {"Cookie": f"{sessions.COOKIE}={value}"}
 
 
 async def sign_in(http: httpx.AsyncClient, key: str) -> httpx.Response:
@@ -55,7 +55,7 @@ async def test_an_adjuster_signs_in_and_the_cookie_decodes(stack: Stack) -> None
     for attribute in ("HttpOnly", "SameSite=lax", "Path=/codec", "Max-Age=28800"):
         assert attribute in set_cookie
     assert "dev-adjuster-key" not in set_cookie  # the key itself never travels back
-    session = signed_in.cookies[ui_sessions.COOKIE]
+    session = signed_in.cookies[sessions.COOKIE]
     body = await ciphertext(http)
     cookies = cookie(session)
     decoded = await http.post("/codec/decode", json=body, headers=NAMESPACE | cookies)
@@ -65,7 +65,7 @@ async def test_an_adjuster_signs_in_and_the_cookie_decodes(stack: Stack) -> None
     assert (await http.post("/codec/encode", json=PLAIN, headers=cookies)).status_code == 401
     assert (await http.get("/v1/claims", headers=cookies)).status_code == 401
     signed_out = await http.post("/codec/logout", headers=cookies)
-    assert f'{ui_sessions.COOKIE}=""' in signed_out.headers["set-cookie"]
+    assert f'{sessions.COOKIE}=""' in signed_out.headers["set-cookie"]
     # Revoked on the server: the same cookie, replayed (or kept by another browser), is dead.
     again = await http.post("/codec/decode", json=body, headers=NAMESPACE | cookies)
     assert again.status_code == 401
@@ -77,15 +77,15 @@ async def test_without_a_valid_sign_in_the_codec_refuses(stack: Stack) -> None:
     assert (await http.post("/codec/decode", json=body, headers=NAMESPACE)).status_code == 401
     refused = await sign_in(http, "not-a-key")
     assert refused.status_code == 401
-    assert ui_sessions.COOKIE not in refused.headers.get("set-cookie", "")
+    assert sessions.COOKIE not in refused.headers.get("set-cookie", "")
     submitter = await sign_in(http, "dev-submitter-key")
     assert submitter.status_code == 403
-    assert ui_sessions.COOKIE not in submitter.headers.get("set-cookie", "")
+    assert sessions.COOKIE not in submitter.headers.get("set-cookie", "")
     adjuster = stack.settings.key_for("dev-adjuster-key")
     assert adjuster is not None
-    genuine = await ui_sessions.issue(stack.engine, adjuster)
+    genuine = await sessions.issue(stack.engine, adjuster)
     forged = genuine[:-2] + ("AA" if not genuine.endswith("AA") else "BB")
-    expired = await ui_sessions.issue(stack.engine, adjuster, lifetime_s=-1)
+    expired = await sessions.issue(stack.engine, adjuster, lifetime_s=-1)
     for value in (forged, expired, "garbage", "a.b.c", ""):
         answered = await http.post("/codec/decode", json=body, headers=NAMESPACE | cookie(value))
         assert answered.status_code == 401, value
@@ -125,7 +125,7 @@ async def test_another_sites_page_cannot_sign_a_browser_in(stack: Stack) -> None
             headers={"Content-Type": "application/x-www-form-urlencoded"} | header,
         )
         assert answered.status_code == 403, header
-        assert ui_sessions.COOKIE not in answered.headers.get("set-cookie", "")
+        assert sessions.COOKIE not in answered.headers.get("set-cookie", "")
     same_origin = await stack.http.post(
         "/codec/login",
         content="key=dev-adjuster-key",
@@ -147,9 +147,9 @@ async def test_prod_session_cookies_are_always_secure(make_stack: StackFactory) 
 async def test_a_principal_holds_a_bounded_number_of_live_sessions(stack: Stack) -> None:
     adjuster = stack.settings.key_for("dev-adjuster-key")
     assert adjuster is not None
-    first = await ui_sessions.issue(stack.engine, adjuster)
-    for _ in range(ui_sessions.MAX_SESSIONS_PER_PRINCIPAL):
-        newest = await ui_sessions.issue(stack.engine, adjuster)
+    first = await sessions.issue(stack.engine, adjuster)
+    for _ in range(sessions.MAX_SESSIONS_PER_PRINCIPAL):
+        newest = await sessions.issue(stack.engine, adjuster)
     # The oldest session ended when the limit was passed; the newest decodes.
-    assert await ui_sessions.decoder_of(stack.engine, stack.settings, first) is None
-    assert await ui_sessions.decoder_of(stack.engine, stack.settings, newest) == adjuster
+    assert await sessions.decoder_of(stack.engine, stack.settings, first) is None
+    assert await sessions.decoder_of(stack.engine, stack.settings, newest) == adjuster

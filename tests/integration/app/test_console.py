@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app import ui_sessions
+from app.services import sessions
 from infra.tables import ui_session
 from tests.support.api import ADJUSTER, TERMINAL, create_policy, submit, wait_for_claim
 from tests.support.console import Console, console_for, csrf_of, sign_in
@@ -55,7 +55,7 @@ async def test_sign_in_sets_a_strict_session_cookie_and_refuses_submitters(stack
 
     submitter = await sign_in(http, "dev-submitter-key")
     assert submitter.status_code == 403
-    assert ui_sessions.CONSOLE.cookie not in submitter.headers.get("set-cookie", "")
+    assert sessions.CONSOLE.cookie not in submitter.headers.get("set-cookie", "")
     wrong = await sign_in(http, "not-a-key")
     assert wrong.status_code == 401
 
@@ -84,7 +84,7 @@ async def test_a_codec_session_does_not_open_the_console_nor_a_console_session_t
     http = stack.http
     codec = await http.post("/codec/login", data={"key": "dev-adjuster-key"})
     http.cookies.clear()
-    codec_value = codec.cookies[ui_sessions.CODEC.cookie]
+    codec_value = codec.cookies[sessions.CODEC.cookie]
     borrowed = Console(http, codec_value)
     assert (await borrowed.get("/console/queue")).status_code == 303
 
@@ -93,7 +93,7 @@ async def test_a_codec_session_does_not_open_the_console_nor_a_console_session_t
         "/codec/decode",
         json={"payloads": []},
         headers={
-            "Cookie": f"{ui_sessions.CODEC.cookie}={console.session}",
+            "Cookie": f"{sessions.CODEC.cookie}={console.session}",
             "X-Namespace": "default",
         },
     )
@@ -113,7 +113,7 @@ async def test_signed_out_and_expired_sessions_are_refused_at_once(stack: Stack)
     async with stack.engine.begin() as conn:
         await conn.execute(
             sa.update(ui_session)
-            .where(ui_session.c.digest == ui_sessions._digest(expiring.session or ""))
+            .where(ui_session.c.digest == sessions._digest(expiring.session or ""))
             .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
         )
     assert (await expiring.get("/console/queue")).status_code == 303
@@ -342,7 +342,7 @@ async def test_wrong_keys_at_sign_in_are_limited_per_client(make_stack: StackFac
         limited = await sign_in(stack.http, "dev-adjuster-key")
         assert limited.status_code == 429
         assert int(limited.headers["retry-after"]) >= 1
-        assert ui_sessions.CONSOLE.cookie not in limited.headers.get("set-cookie", "")
+        assert sessions.CONSOLE.cookie not in limited.headers.get("set-cookie", "")
 
 
 async def test_the_claim_page_links_its_workflow_and_logs_no_personal_data(

@@ -13,8 +13,8 @@ import pytest
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from app import pagination
-from app.submission import claim_id_for
+from app.services import pagination
+from app.services.submission import claim_id_for
 from contracts import workflow_id_for
 from infra.settings import Settings
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, create_policy, submit

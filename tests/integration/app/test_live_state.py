@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
-from app import live
+from app.services import live
 from tests.support.api import ADMIN, TERMINAL, create_policy, submit, wait_for_claim
 from tests.support.held_records import HeldRecords
 from tests.support.stack import StackFactory

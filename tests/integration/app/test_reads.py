@@ -8,7 +8,7 @@ import uuid
 import httpx
 import pytest
 
-from app import live
+from app.services import live
 from claims.lifecycle import ClaimStatus
 from tests.support.api import ADJUSTER, TERMINAL, create_policy, submit, wait_for_claim
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from app.sign_in_limits import MAX_FAILURES, WINDOW_S, FailureLimiter
+from app.services.sign_in_limits import MAX_FAILURES, WINDOW_S, FailureLimiter
 from tests.support.api import ADJUSTER, ADMIN
 from tests.support.stack import StackFactory
 from tools.keys import SESSION_KEYS

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
-from app.submission import claim_id_for
+from app.services.submission import claim_id_for
 from devstack.processes import free_port
 from infra.db import create_engine
 from infra.store import claims as claim_store

@@ -28,7 +28,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from activities.assessment import LlmConfig
-from app.submission import claim_id_for
+from app.services.submission import claim_id_for
 from claims.lifecycle import EventType
 from contracts import OutboxChannel, dispatcher_id, workflow_id_for
 from infra.settings import Settings

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from app.console.pages import time_left
-from app.console.queue import ADJUSTER_STATES, ADMIN_STATES, BadFilterError, parse
+from app.services.review_queue import ADJUSTER_STATES, ADMIN_STATES, BadFilterError, parse
 
 NOW = dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC)
 

@@ -7,7 +7,7 @@ existence never leaks across submitters.
 
 from __future__ import annotations
 
-from infra.settings import ApiKey, Role
+from infra.api_keys import ApiKey, Role
 
 
 def may_see(caller: ApiKey, owner: str | None) -> bool:

@@ -32,7 +32,8 @@ from contracts import (
     workflow_id_for,
 )
 from contracts import search_attributes as sa
-from infra.settings import ApiKey, Settings
+from infra.api_keys import ApiKey
+from infra.settings import Settings
 
 _IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1c9a56-7d1e-4c43-9a51-0c1b8f0e2d11")
 

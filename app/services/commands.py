@@ -2,7 +2,7 @@
 
 Each is a Temporal update with a validator, so a request the claim cannot take is refused
 before it enters the workflow's history. This module speaks Temporal and Postgres and raises
-`CommandError`s; the routes (app/routes/actions.py) speak HTTP, and app/errors.py maps the
+`ServiceError`s; the routes (app/routes/actions.py) speak HTTP, and app/http/errors.py maps the
 errors to problem responses. Nothing here loops or sleeps: when the claim cannot answer yet,
 the caller is told so and when to ask again.
 """
@@ -26,20 +26,20 @@ from temporalio.client import (
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from app import live
-from app.command_errors import (
+from app.schemas import MAX_DOCUMENT_BYTES, ClaimOut, DocumentOut
+from app.services import live
+from app.services.errors import (
     CatchingUpError,
-    CommandError,
     ConflictError,
     ForbiddenError,
     InvalidFieldError,
     NotFoundError,
+    ServiceError,
     TemporalUnavailableError,
     TooLargeError,
 )
-from app.ownership import may_see
-from app.schemas import MAX_DOCUMENT_BYTES, ClaimOut, DocumentOut
-from app.views import claim_view
+from app.services.ownership import may_see
+from app.services.views import claim_view
 from claims.lifecycle import ClaimStatus, ErrorType
 from contracts import (
     ADD_DOCUMENT_UPDATE,
@@ -55,7 +55,8 @@ from contracts import (
     ReviewInput,
     workflow_id_for,
 )
-from infra.settings import ApiKey, Settings
+from infra.api_keys import ApiKey
+from infra.settings import Settings
 from infra.store import claims as claim_store
 from infra.store import documents
 
@@ -275,7 +276,7 @@ class ClaimCommands:
         return live.from_workflow(workflow_input, await live.query_state(self._client, claim_id))
 
 
-def _refusal(err: WorkflowUpdateFailedError, claim_id: uuid.UUID, known: _Known) -> CommandError:
+def _refusal(err: WorkflowUpdateFailedError, claim_id: uuid.UUID, known: _Known) -> ServiceError:
     """The validator's refusal: 409 for the wrong state (or one the row shows is coming),
     422 for a bad review."""
     cause = err.cause

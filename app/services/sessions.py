@@ -26,7 +26,8 @@ from typing import Literal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from infra.settings import ApiKey, Role, Settings
+from infra.api_keys import ApiKey, Role
+from infra.settings import Settings
 from infra.tables import ui_session
 
 SESSION_S = 8 * 3600

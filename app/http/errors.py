@@ -7,28 +7,16 @@ import traceback
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import HTTPException, Request, status
+from fastapi import Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.command_errors import CommandError
-from app.problems import PROBLEM_JSON, invalid_fields, problem
+from app.http.problems import PROBLEM_JSON, invalid_fields, problem
+from app.services.errors import InvalidFieldError, ServiceError
 from infra import db_errors as failures
 
 log = logging.getLogger(__name__)
-
-
-def field_error(location: str, message: str) -> HTTPException:
-    """A 422 naming the offending body field (a problem with `errors`, as validation's)."""
-    return HTTPException(
-        status.HTTP_422_UNPROCESSABLE_CONTENT,
-        detail=[{"loc": ["body", location], "msg": message, "type": "value_error"}],
-    )
-
-
-def not_found(claim_id: object) -> HTTPException:
-    return HTTPException(status.HTTP_404_NOT_FOUND, detail=f"claim {claim_id} not found")
 
 
 # A 422 names each offending field and says what is wrong with it, and nothing more: echoing
@@ -105,14 +93,14 @@ async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, exc.status_code, str(exc.detail), headers=headers)
 
 
-async def on_command_error(request: Request, exc: Exception) -> JSONResponse:
-    """A claim command refused by the service layer (app/command_errors.py)."""
-    if not isinstance(exc, CommandError):  # pragma: no cover - registered for it
+async def on_service_error(request: Request, exc: Exception) -> JSONResponse:
+    """A request a service or a route refused (app/services/errors.py), as a problem."""
+    if not isinstance(exc, ServiceError):  # pragma: no cover - registered for it
         return await on_unexpected_error(request, exc)
     headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else None
-    if exc.field is not None:
+    if isinstance(exc, InvalidFieldError):
         errors = concise_validation_errors(
-            [{"loc": ["body", exc.field], "msg": exc.detail, "type": "value_error"}]
+            [{"loc": [exc.location, exc.field], "msg": exc.detail, "type": "value_error"}]
         )
         return problem_response(
             request, exc.status_code, invalid_fields(errors), errors=errors, headers=headers

@@ -4,7 +4,7 @@ A `Content-Length` check alone is no limit: a chunked body has none. This ASGI m
 bytes as they arrive and stops reading at the route's limit with a 413, so no request can make
 the API hold more than that limit in memory. Routes under /v1 refuse a missing or unknown key
 with 401 before a single body byte is read; a client that keeps failing to authenticate gets
-429 (app/sign_in_limits.py) before its credentials are even looked at.
+429 (app/http/sign_in_limits.py) before its credentials are even looked at.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import ui_sessions
-from app.auth import bearer_token_of, known_token
-from app.problems import PROBLEM_JSON, problem
-from app.sign_in_limits import FailureLimiter
+from app.http.auth import bearer_token_of, known_token
+from app.http.problems import PROBLEM_JSON, problem
+from app.services import sessions
+from app.services.authenticator import Authenticator
 from infra.settings import Settings
 
 AUTHENTICATED_PREFIXES = ("/v1/", "/codec/")
@@ -70,14 +70,19 @@ class BodyLimitMiddleware:
                 return limit.max_bytes
         return self.settings.max_other_body_bytes
 
+    @staticmethod
+    def _authenticator(scope: Scope) -> Authenticator:
+        authenticator: Authenticator = scope["app"].state.services.authenticator
+        return authenticator
+
     async def _admitted(self, scope: Scope, path: str, headers: dict[bytes, bytes]) -> bool:
         """Whether a caller may send a body here at all (before a byte of it is read)."""
-        if known_token(self.settings, bearer_token_of(headers.get(b"authorization", b""))):
+        authenticator = self._authenticator(scope)
+        if known_token(authenticator, bearer_token_of(headers.get(b"authorization", b""))):
             return True
         if path == "/codec/decode":
-            session = ui_sessions.cookie_value(headers.get(b"cookie", b"").decode("latin-1"))
-            engine = scope["app"].state.engine
-            return await ui_sessions.decoder_of(engine, self.settings, session) is not None
+            session = sessions.cookie_value(headers.get(b"cookie", b"").decode("latin-1"))
+            return await authenticator.session(session, sessions.CODEC) is not None
         return False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -88,21 +93,21 @@ class BodyLimitMiddleware:
         headers = dict(scope["headers"])
         if path.startswith(AUTHENTICATED_PREFIXES) and path not in SIGN_IN_PATHS:
             token = bearer_token_of(headers.get(b"authorization", b""))
-            session = ui_sessions.cookie_value(headers.get(b"cookie", b"").decode("latin-1"))
+            session = sessions.cookie_value(headers.get(b"cookie", b"").decode("latin-1"))
             # Only a presented credential can be a guess: a call with none (the Web UI before
             # its operator signs in) is refused, but never counted against the address.
-            limiter: FailureLimiter = scope["app"].state.sign_in_limiter
+            authenticator = self._authenticator(scope)
             client = scope.get("client")
-            tried = limiter.keys(client[0] if client else None, token or session)
+            address = client[0] if client else None
             if token or session:
-                wait = limiter.retry_after(tried)
+                wait = authenticator.wait_s(address, token or session)
                 if wait is not None:
                     detail = f"too many failed sign-ins; try again in {wait} s"
                     await _respond(scope, send, 429, detail, {"retry-after": str(wait)})
                     return
             if not await self._admitted(scope, path, headers):
                 if token or session:
-                    limiter.failed(tried)
+                    authenticator.failed(address, token or session)
                 await _respond(
                     scope, send, 401, "missing or invalid API key", {"www-authenticate": "Bearer"}
                 )

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.problems import Problem
+from app.http.problems import Problem
 
 
 def _error(description: str) -> dict[str, Any]:
-    # Documented as application/problem+json by app.problems.document.
+    # Documented as application/problem+json by app.http.problems.document.
     return {"model": Problem, "description": description}
 
 

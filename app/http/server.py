@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from app import metrics
+from app.http import metrics
 from infra.settings import Settings
 
 # A request's headers may be at most this large (uvicorn's h11 default, said out loud).

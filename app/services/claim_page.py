@@ -1,8 +1,8 @@
 """Everything a claim's console page shows, read from Postgres in one snapshot.
 
-The same rows GET /v1/claims/{id} reads (app/views.py), plus what an adjuster needs beside them:
-the policy, the policy check's reasons, the model's assessment, why the claim is waiting, every
-decision in the ledger, and the documents' text.
+The same rows GET /v1/claims/{id} reads (app/services/views.py), plus what an adjuster needs
+beside them: the policy, the policy check's reasons, the model's assessment, why the claim is
+waiting, every decision in the ledger, and the documents' text.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.schemas import ClaimOut, ShadowOut
-from app.views import shadows_of, view_of_row
+from app.services.views import shadows_of, view_of_row
 from claims.lifecycle import ClaimStatus, EventType
 from claims.models import Policy
 from infra.store import claims as claim_store
@@ -126,3 +126,15 @@ async def load(
         workflow_url=workflow_link(ui_url, namespace, claim.workflow_id),
         shadows=shadows,
     )
+
+
+class ClaimPages:
+    """A claim's console page, read in one snapshot, with its workflow's Web UI link."""
+
+    def __init__(self, engine: AsyncEngine, *, ui_url: str, namespace: str) -> None:
+        self._engine = engine
+        self._ui_url = ui_url
+        self._namespace = namespace
+
+    async def load(self, claim_id: uuid.UUID) -> ClaimPage | None:
+        return await load(self._engine, claim_id, ui_url=self._ui_url, namespace=self._namespace)

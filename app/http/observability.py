@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 
-from app import metrics
+from app.http import metrics
 from infra.logging import CLAIM_ID
 
 _CLAIM_PATH = re.compile(r"^/v1/claims/([0-9a-fA-F-]{36})(?:/|$)")

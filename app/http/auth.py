@@ -1,4 +1,5 @@
-"""Bearer API keys with three roles."""
+"""Bearer API keys with three roles, as FastAPI dependencies: who the caller is comes from the
+authenticator (app/services/authenticator.py), what the role may do is checked here."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app import ui_sessions
-from infra.settings import ApiKey, Role, Settings
+from app.http.deps import AuthenticatorDep
+from app.services import sessions
+from app.services.authenticator import Authenticator
+from infra.api_keys import ApiKey, Role
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer <token>`")
 
@@ -22,17 +25,16 @@ def bearer_token_of(authorization: bytes) -> str | None:
     return token.strip() or None
 
 
-def known_token(settings: Settings, token: str | None) -> bool:
-    return settings.key_for(token) is not None
+def known_token(authenticator: Authenticator, token: str | None) -> bool:
+    return authenticator.key(token) is not None
 
 
 async def authenticate(
-    request: Request,
+    authenticator: AuthenticatorDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiKey:
     """Resolve the bearer token to its API key, or refuse with 401."""
-    settings: Settings = request.app.state.settings
-    key = settings.key_for(credentials.credentials if credentials else None)
+    key = authenticator.key(credentials.credentials if credentials else None)
     if key is None:
         raise _unauthorized("missing or invalid API key")
     return key
@@ -61,16 +63,14 @@ def require(*roles: Role) -> Callable[..., Coroutine[Any, Any, ApiKey]]:
 
 async def codec_decoder(
     request: Request,
+    authenticator: AuthenticatorDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiKey:
     """An adjuster or admin by bearer key, or by the Web UI sign-in cookie (decode only)."""
     if credentials is not None:
-        caller = await authenticate(request, credentials)
-        return await require(*ui_sessions.DECODERS)(caller)
-    settings: Settings = request.app.state.settings
-    key = await ui_sessions.decoder_of(
-        request.app.state.engine, settings, request.cookies.get(ui_sessions.COOKIE)
-    )
+        caller = await authenticate(authenticator, credentials)
+        return await require(*sessions.DECODERS)(caller)
+    key = await authenticator.session(request.cookies.get(sessions.COOKIE), sessions.CODEC)
     if key is None:
         raise _unauthorized("missing or invalid API key (or codec sign-in)")
     return key

@@ -3,7 +3,7 @@
 A subscription belongs to the API key's principal, up to a quota per principal. What it hears
 is decided at delivery from its owner's current role (authorization at use): a submitter's
 hears about its own claims, an adjuster's or admin's about every claim. Admins read and manage
-anyone's. Errors are `CommandError`s, answered as problems by app/errors.py.
+anyone's. Errors are `ServiceError`s, answered as problems by app/http/errors.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from app.command_errors import (
+from app.services.errors import (
     ConflictError,
     InvalidFieldError,
     NotFoundError,

@@ -11,7 +11,7 @@ import binascii
 import datetime as dt
 import uuid
 
-from fastapi import HTTPException, status
+from app.services.errors import InvalidFieldError
 
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,200}$"
 # Claims are newer than this; an older cursor was not made by us.
@@ -23,13 +23,8 @@ def encode(submitted_at: dt.datetime, claim_id: uuid.UUID) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _invalid(reason: str) -> HTTPException:
-    return HTTPException(
-        status.HTTP_422_UNPROCESSABLE_CONTENT,
-        detail=[
-            {"loc": ["query", "cursor"], "msg": f"invalid cursor: {reason}", "type": "value_error"}
-        ],
-    )
+def _invalid(reason: str) -> InvalidFieldError:
+    return InvalidFieldError("cursor", f"invalid cursor: {reason}", location="query")
 
 
 def decode(cursor: str) -> tuple[dt.datetime, uuid.UUID]:

@@ -7,12 +7,17 @@ information; admins those parked in needs_attention too.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from claims.lifecycle import ClaimStatus
 from claims.models import ClaimType
 from claims.routing import ReviewReason
+from infra.store import review_queue
 from infra.store.review_queue import QueueFilter
 
 PAGE_SIZE = 25
@@ -98,3 +103,38 @@ def parse(params: dict[str, str], states: tuple[ClaimStatus, ...]) -> QueueQuery
 
 
 EMPTY = QueueQuery("", "", "", "", "", "", 1)
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the queue (each row's due time included) and the count per state."""
+
+    rows: list[dict[str, Any]]
+    counts: dict[str, int]
+    has_next: bool
+
+
+class ReviewQueue:
+    """What waits for a person, most urgent first (infra/store/review_queue.py orders it)."""
+
+    def __init__(self, engine: AsyncEngine, default_sla: dt.timedelta) -> None:
+        self._engine = engine
+        self._sla = default_sla
+
+    async def page(self, query: QueueQuery, states: tuple[ClaimStatus, ...]) -> QueuePage:
+        async with self._engine.connect() as conn:
+            rows = await review_queue.page(
+                conn=conn,
+                where=query.store_filter(states, with_state=True),
+                default_sla=self._sla,
+                offset=(query.page - 1) * PAGE_SIZE,
+                limit=PAGE_SIZE + 1,
+            )
+            counts = await review_queue.counts(
+                conn=conn, where=query.store_filter(states, with_state=False), default_sla=self._sla
+            )
+        return QueuePage(
+            rows=[dict(row) for row in rows[:PAGE_SIZE]],
+            counts=dict(counts),
+            has_next=len(rows) > PAGE_SIZE,
+        )
