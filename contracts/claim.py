@@ -1,6 +1,8 @@
 """ClaimWorkflow's input, its state, and the updates, query and signal it answers.
 
-Data definitions only (see contracts/base.py): the API builds these, the workflow reads them.
+Data definitions (see contracts/base.py): the API builds these, the workflow reads them. The one
+exception is ClaimState's methods: each is named for what happened to the claim, and they are
+the only code that changes the workflow's state (tests/unit/workflows/test_state_by_name.py).
 """
 
 from __future__ import annotations
@@ -155,6 +157,85 @@ class ClaimState(Contract):
     # claim has been assessed (each assessment's shadows are their own round).
     shadows: list[ShadowSpec] = []
     assessment_rounds: int = 0
+
+    # --- what happened: the only writes to this state ------------------------------------
+
+    def submitted(self) -> int:
+        """The submission is recorded as the claim's first step."""
+        self.step = 1
+        return self.step
+
+    def took_step(self) -> int:
+        """An event or a notification was decided: it takes the next step number."""
+        self.step += 1
+        return self.step
+
+    def admitted(
+        self,
+        *,
+        payable_amount: Decimal,
+        policy: Policy | None,
+        risk_rules: list[RiskRule],
+        shadows: list[ShadowSpec],
+    ) -> None:
+        """The policy check ran: what the policy pays, what it flagged, who shadows the model."""
+        self.payable_amount = payable_amount
+        self.policy = policy
+        self.risk_rules = list(risk_rules)
+        self.shadows = list(shadows)
+
+    def committed_to(self, outcome: ClaimStatus) -> None:
+        """The flow chose an end (rejected, cancelled) or started paying: a cancel cannot race."""
+        self.closing = outcome
+
+    def reopened(self) -> None:
+        """A refused payment was compensated: the claim can be decided (or cancelled) again."""
+        self.closing = None
+
+    def moved_to(self, status: ClaimStatus) -> None:
+        self.status = status
+
+    def waiting_for(self, what: str | None) -> None:
+        self.waiting_on = what
+
+    def assessment_started(self) -> int:
+        """The model is asked again; this round's shadows are numbered by it."""
+        self.assessment_rounds += 1
+        return self.assessment_rounds
+
+    def review_requested(self, reasons: list[str], due_at: dt.datetime) -> None:
+        self.review_reasons = list(reasons)
+        self.review_due_at = due_at
+
+    def review_escalated(self) -> None:
+        self.escalated = True
+
+    def review_taken(self) -> None:
+        """An adjuster decided: the claim leaves the review queue, escalated or not."""
+        self.escalated = False
+
+    def approved(self, amount: Decimal) -> None:
+        self.approved_amount = amount
+
+    def information_requested(self) -> None:
+        """Documents added from now on answer the request."""
+        self.documents_before_request = len(self.document_ids)
+
+    def document_added(self, document_id: uuid.UUID) -> None:
+        self.document_ids.append(document_id)
+
+    def information_received(self) -> int:
+        self.info_rounds += 1
+        return self.info_rounds
+
+    def payment_started(self) -> int:
+        """A payment attempt begins; the rail is idempotent by claim and attempt."""
+        self.payment_attempts += 1
+        return self.payment_attempts
+
+    def approval_withdrawn(self) -> None:
+        """The rail refused the payment: the approved amount is no longer to be paid."""
+        self.approved_amount = None
 
 
 # The forward reference in ClaimWorkflowInput.state resolves once ClaimState exists.

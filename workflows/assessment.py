@@ -94,7 +94,7 @@ class Assessment(BoundToClaim):
         for their start (all at once: one round trip), never their end, and a shadow can never
         fail it."""
         claim = self._claim
-        claim.assessment_rounds += 1
+        claim.assessment_started()
         # The candidates came from the admitting worker, recorded in this history; a claim
         # that began before shadows existed has none and replays as it ran.
         if not claim.shadows or not workflow.patched(SHADOWS_PATCH):

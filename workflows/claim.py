@@ -15,7 +15,6 @@ from typing import NoReturn
 
 from temporalio import workflow
 from temporalio.common import VersioningBehavior
-from temporalio.exceptions import ApplicationError
 
 from claims.lifecycle import ClaimStatus
 from claims.models import DecidedBy
@@ -41,7 +40,9 @@ from workflows.assessment import Assessment
 from workflows.build_watch import BuildWatch
 from workflows.mailbox import Mailbox
 from workflows.parking import ClaimCancelledError, Parking
-from workflows.payment import PaymentRefusedError, PaymentSteps
+from workflows.payment import PaymentSteps
+from workflows.recording import Recorder
+from workflows.status import StatusBoard
 from workflows.steps import ClaimSteps
 
 
@@ -64,9 +65,13 @@ class ClaimWorkflow:
                 and self._claim.closing is not ClaimStatus.CANCELLED
             )
         )
-        self._steps = ClaimSteps(input, self._claim, self._parking)
-        self._assessment = Assessment(input, self._claim, self._steps.recorder, self._steps.board)
-        self._payments = PaymentSteps(input, self._claim, self._steps.recorder, self._steps.board)
+        # Built here and handed to each group of steps: none reaches through another.
+        self._board = StatusBoard(input, self._claim)
+        self._recorder = Recorder(input, self._claim, self._parking, self._board)
+        bound = (input, self._claim, self._recorder, self._board)
+        self._steps = ClaimSteps(*bound)
+        self._assessment = Assessment(*bound)
+        self._payments = PaymentSteps(*bound)
         self._watch = BuildWatch(
             timedelta(seconds=input.config.version_check_s),
             can_move=self._can_move,
@@ -144,16 +149,16 @@ class ClaimWorkflow:
             if routing is not None:
                 await self._decide(routing)
         except ClaimCancelledError:
-            self._claim.closing = ClaimStatus.CANCELLED
+            self._claim.committed_to(ClaimStatus.CANCELLED)
             with self._cancels.take() as request:
                 await self._steps.record_cancellation(request)
-        await self._steps.flush()  # nothing decided goes unwritten
+        await self._recorder.flush()  # nothing decided goes unwritten
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._claim
 
     async def _resume(self) -> RoutingDecision:
         """A continued run: it moved to a new build at a wait, or bounded its history."""
-        self._steps.board.refresh()
+        self._board.refresh()
         if self._claim.status is ClaimStatus.AWAITING_REVIEW:
             return RoutingDecision(route=Route.HUMAN_REVIEW, reasons=self._claim.review_reasons)
         if self._claim.status is ClaimStatus.AWAITING_INFO:
@@ -165,12 +170,14 @@ class ClaimWorkflow:
         checked = await self._steps.admit()
         self._checkpoint()
         check = checked.check
-        self._claim.payable_amount = check.payable_amount
-        self._claim.policy = checked.policy
-        self._claim.risk_rules = list(check.risk_rules)
-        self._claim.shadows = list(checked.shadows)
+        self._claim.admitted(
+            payable_amount=check.payable_amount,
+            policy=checked.policy,
+            risk_rules=list(check.risk_rules),
+            shadows=list(checked.shadows),
+        )
         if not check.passed:
-            self._claim.closing = ClaimStatus.REJECTED
+            self._claim.committed_to(ClaimStatus.REJECTED)
             await self._steps.reject_by_rule(check)
             return None
         await self._steps.policy_passed(check)
@@ -191,10 +198,10 @@ class ClaimWorkflow:
                         await self._continue_as_new()
                     routing = await self._assess()
                     continue
-            if await self._pay():
+            if await self._payments.pay_approved(self._checkpoint):
                 return
             # The rail refused the payment and it was compensated: a human decides again.
-            self._claim.closing = None
+            self._claim.reopened()
             routing = RoutingDecision(
                 route=Route.HUMAN_REVIEW, reasons=[ReviewReason.PAYMENT_FAILED]
             )
@@ -206,18 +213,17 @@ class ClaimWorkflow:
             # Leaving this block answers the review update, on every path.
             await self._steps.record_review(review)
             if review.decision is ReviewDecision.REJECT:
-                self._claim.closing = ClaimStatus.REJECTED
+                self._claim.committed_to(ClaimStatus.REJECTED)
                 await self._steps.reject_by_adjuster(review)
             elif review.decision is ReviewDecision.REQUEST_INFO:
-                # Documents added from here on answer the request.
-                self._claim.documents_before_request = len(self._claim.document_ids)
-                self._steps.wait_on("documents from the claimant")
+                self._claim.information_requested()
+                self._board.wait_on("documents from the claimant")
                 await self._steps.request_information(review)
             else:
                 amount = review.approved_amount or self._claim.payable_amount
                 await self._steps.approve(amount, by=DecidedBy.ADJUSTER)
             # The review is answered once its steps are written (parked, if they cannot be).
-            await self._steps.flush()
+            await self._recorder.flush()
             return review.decision
 
     # --- waiting --------------------------------------------------------------------------
@@ -231,12 +237,11 @@ class ClaimWorkflow:
 
     async def _wait_for_review(self, reasons: list[str]) -> None:
         """Until an adjuster's review is in the mailbox (escalating past the SLA)."""
-        self._steps.wait_on("adjuster review")
+        self._board.wait_on("adjuster review")
         sla = timedelta(seconds=self._input.config.review_sla_s)
         # Already awaiting review on entry only in a run that moved builds: it resumes the wait.
         if self._claim.status is not ClaimStatus.AWAITING_REVIEW:
-            self._claim.review_reasons = reasons
-            self._claim.review_due_at = workflow.now() + sla
+            self._claim.review_requested(reasons, due_at=workflow.now() + sla)
             await self._steps.request_review(reasons)
         due = self._claim.review_due_at
         if not self._claim.escalated and due is not None:
@@ -245,7 +250,7 @@ class ClaimWorkflow:
                 await self._steps.escalate(sla)
         await self._watch.wait(lambda: self._busy)
         self._checkpoint()
-        self._steps.wait_on(None)
+        self._board.wait_on(None)
 
     async def _wait_for_information(self) -> None:
         seen = self._claim.documents_before_request
@@ -253,28 +258,8 @@ class ClaimWorkflow:
             lambda: len(self._claim.document_ids) > seen or self._cancels.pending is not None
         )
         self._checkpoint()
-        self._steps.wait_on(None)
+        self._board.wait_on(None)
         await self._steps.information_received()
-
-    # --- outcomes ---------------------------------------------------------------------------
-
-    async def _pay(self) -> bool:
-        """Pay the approved amount; False when the rail refused and the reservation was released."""
-        amount = self._claim.approved_amount
-        if amount is None:  # pragma: no cover - every path here went through _approve
-            raise ApplicationError("payment without an approved amount", non_retryable=True)
-        # The approval is written before the claim commits to paying: a claim parked on it can
-        # still be cancelled, as one parked on an earlier step can. Its status shows in
-        # visibility as `paying` a moment later: one visibility write on the server, not two.
-        await self._steps.flush(publish_status=False)
-        self._checkpoint()
-        self._claim.closing = ClaimStatus.PAYING
-        try:
-            await self._payments.pay(amount)
-        except PaymentRefusedError as refused:
-            await self._payments.compensate_payment(refused.reason)
-            return False
-        return True
 
     # --- continue-as-new --------------------------------------------------------------------
 
@@ -285,13 +270,13 @@ class ClaimWorkflow:
 
     async def _continue_as_new(self) -> None:
         # Updates still answering (a document just added) must finish in this run.
-        await self._steps.flush()
+        await self._recorder.flush()
         await workflow.wait_condition(workflow.all_handlers_finished)
         self._continue_as_new_now()
 
     def _can_move(self) -> bool:
         """Nothing half done: no update on its way, no step parked or held, no handler running."""
-        idle = not self._busy and self._parking.parked == 0 and not self._steps.holding
+        idle = not self._busy and self._parking.parked == 0 and not self._recorder.holding
         return idle and workflow.all_handlers_finished()
 
     def _continue_as_new_now(self) -> NoReturn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from temporalio.exceptions import ActivityError, ApplicationError
@@ -24,17 +25,38 @@ class PaymentRefusedError(Exception):
 class PaymentSteps(BoundToClaim):
     """Pay through the rail (idempotent by claim and attempt), or compensate a refusal."""
 
+    async def pay_approved(self, checkpoint: Callable[[], None]) -> bool:
+        """Pay the approved amount; False when the rail refused and the reservation was released.
+
+        `checkpoint` raises if a cancel is waiting: the last moment the claim can still take one.
+        """
+        amount = self._claim.approved_amount
+        if amount is None:  # pragma: no cover - every path here went through an approval
+            raise ApplicationError("payment without an approved amount", non_retryable=True)
+        # The approval is written before the claim commits to paying: a claim parked on it can
+        # still be cancelled, as one parked on an earlier step can. Its status shows in
+        # visibility as `paying` a moment later: one visibility write on the server, not two.
+        await self._recorder.flush(publish_status=False)
+        checkpoint()
+        self._claim.committed_to(ClaimStatus.PAYING)
+        try:
+            await self.pay(amount)
+        except PaymentRefusedError as refused:
+            await self.compensate_payment(refused.reason)
+            return False
+        return True
+
     async def pay(self, amount: Decimal) -> c.PaymentResult:
         """Pay through the rail; raise PaymentRefusedError when the rail refuses the payee."""
         submission = self._input.submission
-        self._claim.payment_attempts += 1
+        attempt = self._claim.payment_started()
         await self._recorder.transition(
             EventType.PAYMENT_STARTED,
             status=ClaimStatus.PAYING,
             detail={
                 "amount": str(amount),
                 "currency": submission.currency,
-                "attempt": self._claim.payment_attempts,
+                "attempt": attempt,
             },
         )
         self._board.wait_on("payment")
@@ -42,7 +64,7 @@ class PaymentSteps(BoundToClaim):
         # Idempotent by (claim, attempt): a retried payment lands on the same payment.
         request = c.PaymentInput(
             claim_id=self._input.claim_id,
-            attempt=self._claim.payment_attempts,
+            attempt=attempt,
             amount=amount,
             currency=submission.currency,
             payee=submission.claimant.email,
@@ -88,7 +110,7 @@ class PaymentSteps(BoundToClaim):
             claim_id=self._input.claim_id, attempt=self._claim.payment_attempts, reason=reason
         )
         await self._recorder.db_step(c.RELEASE, release, summary, resume=self._claim.status)
-        self._claim.approved_amount = None
+        self._claim.approval_withdrawn()
         await self._recorder.transition(
             EventType.PAYMENT_FAILED,
             detail={"reason": reason, "attempt": self._claim.payment_attempts},

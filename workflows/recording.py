@@ -60,10 +60,9 @@ class Recorder:
         **row: Unpack[c.RowChange],
     ) -> c.TransitionInput:
         """The next step: one audit event, and what it changes on the claim row."""
-        self._claim.step += 1
         return c.TransitionInput(
             claim_id=self._input.claim_id,
-            step=self._claim.step,
+            step=self._claim.took_step(),
             event_type=event_type,
             at=workflow.now(),
             detail=detail or {},
@@ -72,9 +71,8 @@ class Recorder:
 
     def notification(self, kind: NotificationKind, payload: dict[str, Any]) -> c.NotificationInput:
         """The next step: one message to the claimant, queued in the outbox."""
-        self._claim.step += 1
         return c.NotificationInput(
-            claim_id=self._input.claim_id, step=self._claim.step, kind=kind, payload=payload
+            claim_id=self._input.claim_id, step=self._claim.took_step(), kind=kind, payload=payload
         )
 
     # --- writing ----------------------------------------------------------------------------
@@ -158,12 +156,12 @@ class Recorder:
         await self.flush()
 
     def _renumbered(self, step: Step) -> Step:
-        self._claim.step += 1
+        number = self._claim.took_step()
         if isinstance(step, c.NotificationInput):
-            return step.model_copy(update={"step": self._claim.step})
+            return step.model_copy(update={"step": number})
         if step.status is not None:
             self._board.move(step.status)
-        return step.model_copy(update={"step": self._claim.step, "at": workflow.now()})
+        return step.model_copy(update={"step": number, "at": workflow.now()})
 
     async def _write(self, steps: list[Step], summary: str) -> None:
         await run_local(

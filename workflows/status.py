@@ -24,13 +24,13 @@ class StatusBoard:
 
     def move(self, status: ClaimStatus) -> None:
         """The claim's new status, published with the next step written (`publish`)."""
-        self._claim.status = status
+        self._claim.moved_to(status)
         self._unpublished = True
         self.refresh()
 
     def set(self, status: ClaimStatus) -> None:
         """The claim's new status, published now (parking and its retry)."""
-        self._claim.status = status
+        self._claim.moved_to(status)
         self._unpublished = True
         self.publish()
         self.refresh()
@@ -42,12 +42,21 @@ class StatusBoard:
 
     def wait_on(self, what: str | None) -> None:
         """Note what the claim is waiting for (the query, and the Web UI's current details)."""
-        self._claim.waiting_on = what
+        self._claim.waiting_for(what)
         self.refresh()
 
-    def escalated(self, escalated: bool) -> None:
-        self._claim.escalated = escalated
-        workflow.upsert_search_attributes([sa.ESCALATED.value_set(escalated)])
+    def escalated(self) -> None:
+        """Past the review SLA: the queue puts the claim first, the Web UI can filter on it."""
+        self._claim.review_escalated()
+        self._publish_escalated()
+
+    def review_taken(self) -> None:
+        """An adjuster decided: the claim is no longer escalated."""
+        self._claim.review_taken()
+        self._publish_escalated()
+
+    def _publish_escalated(self) -> None:
+        workflow.upsert_search_attributes([sa.ESCALATED.value_set(self._claim.escalated)])
         self.refresh()
 
     def retrying(self, retrying: bool) -> None:

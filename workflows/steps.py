@@ -18,17 +18,8 @@ from claims.decisions import DecisionRecord
 from claims.lifecycle import ClaimStatus, EventType, NotificationKind
 from claims.models import DecidedBy, DecisionOutcome
 from claims.rules import PolicyCheck
-from contracts import (
-    CancelInput,
-    ClaimState,
-    ClaimWorkflowInput,
-    DocumentAdded,
-    ReviewDecision,
-    ReviewInput,
-)
-from workflows.parking import Parking
-from workflows.recording import Recorder
-from workflows.status import StatusBoard
+from contracts import CancelInput, DocumentAdded, ReviewDecision, ReviewInput
+from workflows.bound import BoundToClaim
 
 _REVIEW_OUTCOME = {
     ReviewDecision.APPROVE: DecisionOutcome.APPROVE,
@@ -37,37 +28,14 @@ _REVIEW_OUTCOME = {
 }
 
 
-class ClaimSteps:
-    """The steps of one claim, bound to the workflow's input and its state."""
-
-    def __init__(self, input: ClaimWorkflowInput, claim: ClaimState, parking: Parking) -> None:
-        self._input = input
-        self._claim = claim
-        self.board = StatusBoard(input, claim)
-        self._recorder = Recorder(input, claim, parking, self.board)
-        self.transition = self._recorder.transition
-
-    def wait_on(self, what: str | None) -> None:
-        self.board.wait_on(what)
-
-    async def flush(self, *, publish_status: bool = True) -> None:
-        """Write every step decided so far (parked, if they cannot be)."""
-        await self._recorder.flush(publish_status=publish_status)
-
-    @property
-    def holding(self) -> bool:
-        """Steps are decided and not yet written."""
-        return self._recorder.holding
-
-    @property
-    def recorder(self) -> Recorder:
-        return self._recorder
+class ClaimSteps(BoundToClaim):
+    """The steps of one claim other than assessing and paying it."""
 
     # --- admission --------------------------------------------------------------------------
 
     async def admit(self) -> c.PolicyCheckResult:
         """Record the submission (step 1) and check the claim against its policy: one step."""
-        self._claim.step = 1
+        self._claim.submitted()
         claim = self._input
         record = c.SubmissionRecord(
             claim_id=claim.claim_id,
@@ -105,7 +73,7 @@ class ClaimSteps:
         )
 
     async def policy_passed(self, check: PolicyCheck) -> None:
-        await self.transition(
+        await self._recorder.transition(
             EventType.POLICY_CHECKED,
             status=ClaimStatus.ASSESSING,
             detail={"payable_amount": str(check.payable_amount), "reasons": check.reasons},
@@ -114,11 +82,11 @@ class ClaimSteps:
         )
 
     async def information_received(self) -> None:
-        self._claim.info_rounds += 1
-        await self.transition(
+        round_ = self._claim.information_received()
+        await self._recorder.transition(
             EventType.INFORMATION_RECEIVED,
             status=ClaimStatus.ASSESSING,
-            detail={"round": self._claim.info_rounds},
+            detail={"round": round_},
         )
 
     async def add_document(self, document: DocumentAdded) -> None:
@@ -134,12 +102,12 @@ class ClaimSteps:
         await self._recorder.write_now([event])
         # Only now: a document whose step is parked must not move the flow on (it waits for
         # documents while awaiting information).
-        self._claim.document_ids.append(document.document_id)
+        self._claim.document_added(document.document_id)
 
     # --- review -----------------------------------------------------------------------------
 
     async def escalate(self, sla: timedelta) -> None:
-        self.board.escalated(True)
+        self._board.escalated()
         waited = int(sla.total_seconds())
         await self._recorder.transition(
             EventType.ESCALATED, detail={"waited_s": waited}, escalated=True, defer=True
@@ -152,7 +120,7 @@ class ClaimSteps:
         # Escalation is about the review queue; a review takes the claim out of it.
         was_escalated = self._claim.escalated
         if was_escalated:
-            self.board.escalated(False)
+            self._board.review_taken()
         # Deferred: the decision's own step (approved, rejected, ...) is written with it.
         await self._recorder.transition(
             EventType.REVIEWED,
@@ -187,13 +155,13 @@ class ClaimSteps:
         detail: dict[str, Any] = {"reasons": reasons}
         if due is not None:
             detail["due_at"] = due.isoformat()
-        await self.transition(
+        await self._recorder.transition(
             EventType.REVIEW_REQUESTED, status=ClaimStatus.AWAITING_REVIEW, detail=detail
         )
 
     async def approve(self, amount: Decimal, *, by: DecidedBy) -> None:
-        self._claim.approved_amount = amount
-        await self.transition(
+        self._claim.approved(amount)
+        await self._recorder.transition(
             EventType.APPROVED,
             status=ClaimStatus.APPROVED,
             detail={"decided_by": by.value, "approved_amount": str(amount)},
