@@ -70,31 +70,23 @@ class PaymentActivities:
 
     async def _pay(self, request: c.PaymentInput) -> c.PaymentResult:
         async with self._engine.begin() as conn:
-            row = await payments.reserve(
-                conn=conn,
-                claim_id=request.claim_id,
-                attempt=request.attempt,
-                idempotency_key=request.idempotency_key,
-                amount=request.amount,
-                currency=request.currency,
-                payee=request.payee,
-            )
-        if row["status"] == payments.SETTLED:
+            row = await payments.reserve(conn=conn, order=request)
+        if row.status == payments.SETTLED:
             activity.logger.info("payment already settled; returning it")
-            reference = row["rail_reference"]
-        elif row["status"] != payments.RESERVED or row["attempt"] != request.attempt:
+            reference = row.rail_reference
+        elif row.status != payments.RESERVED or row.attempt != request.attempt:
             raise ApplicationError(
-                f"payment attempt {request.attempt} conflicts with attempt {row['attempt']} "
-                f"({row['status']})",
+                f"payment attempt {request.attempt} conflicts with attempt {row.attempt} "
+                f"({row.status})",
                 type="PaymentConflict",
                 non_retryable=True,
             )
         else:
             try:
                 reference = await self._rail.transfer(
-                    idempotency_key=row["idempotency_key"],
-                    amount=row["amount"],
-                    currency=row["currency"],
+                    idempotency_key=row.idempotency_key,
+                    amount=row.amount,
+                    currency=row.currency,
                     payee=request.payee,
                 )
             except PaymentRefused as refused:
@@ -106,9 +98,9 @@ class PaymentActivities:
                     conn=conn, claim_id=request.claim_id, rail_reference=reference
                 )
         return c.PaymentResult(
-            payment_id=row["payment_id"],
-            amount=row["amount"],
-            currency=row["currency"],
+            payment_id=row.payment_id,
+            amount=row.amount,
+            currency=row.currency,
             rail_reference=reference,
         )
 

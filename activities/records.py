@@ -60,7 +60,7 @@ class RecordActivities:
         check only reads.
         """
         async with classified(c.ADMIT.name), self._engine.begin() as conn:
-            queued = await _record_submission(conn, record)
+            queued = await claim_store.record_submission(conn=conn, record=record)
             result = await _check_policy(conn, record.submission)
         self._wake(queued, 0)
         if self._shadows and in_sample(record.claim_id, self._shadow_sample):
@@ -77,55 +77,17 @@ class RecordActivities:
         webhooks = emails = 0
         async with classified(c.WRITE_STEPS.name), self._engine.begin() as conn:
             for transition in steps.transitions:
-                webhooks += await _apply(conn, transition)
+                webhooks += await claim_store.apply_transition(conn=conn, transition=transition)
             for message in steps.notifications:
-                emails += await _enqueue(conn, message)
+                emails += await notifications.enqueue(conn=conn, notice=message)
         self._wake(webhooks, emails)
         for transition in steps.transitions:
             _log_transition(transition)
 
 
-async def _record_submission(conn: AsyncConnection, record: c.SubmissionRecord) -> int:
-    return await claim_store.record_submission(
-        conn=conn,
-        claim_id=record.claim_id,
-        workflow_id=record.workflow_id,
-        submission=record.submission,
-        submitted_at=record.submitted_at,
-        submitted_by=record.submitted_by,
-    )
-
-
 async def _check_policy(conn: AsyncConnection, submission: ClaimSubmission) -> c.PolicyCheckResult:
     policy = await policies.get(conn=conn, policy_number=submission.policy_number)
     return c.PolicyCheckResult(check=check_policy(policy, submission), policy=policy)
-
-
-async def _apply(conn: AsyncConnection, transition: c.TransitionInput) -> int:
-    return await claim_store.apply_transition(
-        conn=conn,
-        claim_id=transition.claim_id,
-        step=transition.step,
-        event_type=transition.event_type,
-        at=transition.at,
-        detail=transition.detail,
-        status=transition.status,
-        payable_amount=transition.payable_amount,
-        approved_amount=transition.approved_amount,
-        escalated=transition.escalated,
-        clear_approved_amount=transition.clear_approved_amount,
-        decision=transition.decision,
-    )
-
-
-async def _enqueue(conn: AsyncConnection, message: c.NotificationInput) -> int:
-    return await notifications.enqueue(
-        conn=conn,
-        claim_id=message.claim_id,
-        step=message.step,
-        kind=message.kind,
-        payload=message.payload,
-    )
 
 
 def _log_transition(transition: c.TransitionInput) -> None:

@@ -57,6 +57,7 @@ from contracts.claim import (
 from contracts.outbox import (
     LEGACY_OUTBOX_WORKFLOW_NAME,
     OUTBOX_WORKFLOW_NAME,
+    REQUEUE_SIGNAL,
     WAKE_SIGNAL,
     AttemptResult,
     DueInput,
@@ -64,6 +65,7 @@ from contracts.outbox import (
     OutboxChannel,
     OutboxItem,
     OutboxRelayInput,
+    Requeued,
     dispatcher_id,
     dispatcher_start,
 )
@@ -104,6 +106,7 @@ __all__ = [
     "OUTBOX_WORKFLOW_NAME",
     "PAY",
     "RELEASE",
+    "REQUEUE_SIGNAL",
     "RESERVE_SHADOW",
     "RETRY_UPDATE",
     "REVIEW_UPDATE",
@@ -136,6 +139,7 @@ __all__ = [
     "PaymentResult",
     "PolicyCheckResult",
     "ReleaseInput",
+    "Requeued",
     "RetryInput",
     "ReviewDecision",
     "ReviewInput",

@@ -15,6 +15,9 @@ from contracts.base import Contract
 LEGACY_OUTBOX_WORKFLOW_NAME = "OutboxRelayWorkflow"
 OUTBOX_WORKFLOW_NAME = "OutboxDispatcher"
 WAKE_SIGNAL = "wake"
+# Rows queued again (a redelivery): the dispatcher looks now, and once more when any of them
+# that an earlier attempt still holds is let go (a look never hands out a row in flight).
+REQUEUE_SIGNAL = "requeue"
 
 
 class OutboxChannel(StrEnum):
@@ -76,6 +79,12 @@ class DueResult(Contract):
     capped: bool = False
     # Seconds until the next row waiting for a retry (or behind an open breaker) is due.
     next_due_in_s: float | None = None
+
+
+class Requeued(Contract):
+    """The rows a redelivery put back in the queue."""
+
+    ids: list[int]
 
 
 class OutboxItem(Contract):

@@ -6,25 +6,14 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from claims.payments import PaymentOrder, payment_key
 from contracts.base import Contract
 
-
-class PaymentInput(Contract):
-    claim_id: uuid.UUID
-    # The workflow's payment attempt: 1, then 2 after a refused payment was compensated.
-    attempt: int
-    amount: Decimal
-    currency: str
-    payee: str
-
-    @property
-    def idempotency_key(self) -> str:
-        """Derived from the claim id (and attempt): every retry and worker asks the same thing."""
-        return payment_key(self.claim_id, self.attempt)
+__all__ = ["PaymentInput", "PaymentResult", "ReleaseInput", "payment_key"]
 
 
-def payment_key(claim_id: uuid.UUID, attempt: int) -> str:
-    return f"claim-{claim_id}-payment-{attempt}"
+class PaymentInput(PaymentOrder, Contract):
+    """The payment activity's input: the domain's payment order (claims/payments.py)."""
 
 
 class ReleaseInput(Contract):

@@ -5,26 +5,21 @@ Run as local activities on the claims worker (activities/records.py); data defin
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from claims.assessment import ShadowSpec
 from claims.decisions import DecisionRecord
-from claims.lifecycle import ClaimStatus, EventType, NotificationKind
-from claims.models import ClaimSubmission, Policy
+from claims.lifecycle import ClaimStatus
+from claims.models import Policy
 from claims.rules import PolicyCheck
+from claims.transitions import Notice, Submitted, Transition
 from contracts.base import Contract
 
 
-class SubmissionRecord(Contract):
-    claim_id: uuid.UUID
-    workflow_id: str
-    submission: ClaimSubmission
-    submitted_at: dt.datetime
-    # The principal (API key name) that submitted the claim; None from older workflows.
-    submitted_by: str | None = None
+class SubmissionRecord(Submitted, Contract):
+    """The admit step's input: the domain's submission record, as it crosses Temporal."""
 
 
 class PolicyCheckResult(Contract):
@@ -35,22 +30,8 @@ class PolicyCheckResult(Contract):
     shadows: list[ShadowSpec] = []
 
 
-class TransitionInput(Contract):
-    """One audit event, optionally a status change and a decision, written in one transaction."""
-
-    claim_id: uuid.UUID
-    step: int
-    event_type: EventType
-    at: dt.datetime
-    status: ClaimStatus | None = None
-    detail: dict[str, Any] = {}
-    payable_amount: Decimal | None = None
-    approved_amount: Decimal | None = None
-    escalated: bool | None = None
-    # The approval is withdrawn (a refused payment was compensated): the row's amount is
-    # cleared, where `approved_amount=None` means "unchanged".
-    clear_approved_amount: bool = False
-    decision: DecisionRecord | None = None
+class TransitionInput(Transition, Contract):
+    """One transition (claims/transitions.py) as it crosses Temporal: the store takes it whole."""
 
 
 class RowChange(TypedDict, total=False):
@@ -65,11 +46,8 @@ class RowChange(TypedDict, total=False):
     escalated: bool | None
 
 
-class NotificationInput(Contract):
-    claim_id: uuid.UUID
-    step: int
-    kind: NotificationKind
-    payload: dict[str, Any]
+class NotificationInput(Notice, Contract):
+    """One message to the claimant (claims/transitions.py) as it crosses Temporal."""
 
 
 class StepsInput(Contract):

@@ -21,9 +21,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.engine import RowMapping
-
 from evaluation.metrics import wilson
+from infra.store.shadows import LiveShadowRow
 
 # An adjuster's decision, in the recommendation's terms.
 ADJUSTER_AS_RECOMMENDATION = {"approve": "approve", "reject": "reject", "request_info": "review"}
@@ -34,48 +33,46 @@ def _rate(hits: int, total: int) -> float | None:
     return hits / total if total else None
 
 
-def figures(found: Sequence[RowMapping]) -> dict[str, Any]:
+def figures(found: Sequence[LiveShadowRow]) -> dict[str, Any]:
     """A candidate's figures on live claims, gate-shaped (with `measured_on`, `intervals`)."""
-    routed = [r for r in found if r["route"] and r["production_route"]]
-    decided = [r for r in found if r["recommendation"] and r["adjuster_outcome"]]
-    refused = [
-        r for r in found if r["route"] and r["adjuster_outcome"] in ("reject", "request_info")
-    ]
+    routed = [r for r in found if r.route and r.production_route]
+    decided = [r for r in found if r.recommendation and r.adjuster_outcome]
+    refused = [r for r in found if r.route and r.adjuster_outcome in ("reject", "request_info")]
     counts = {
         "agreement_with_production": (
-            sum(r["route"] == r["production_route"] for r in routed),
+            sum(r.route == r.production_route for r in routed),
             len(routed),
         ),
         "agreement_with_adjusters": (
             sum(
-                ADJUSTER_AS_RECOMMENDATION.get(r["adjuster_outcome"]) == r["recommendation"]
+                ADJUSTER_AS_RECOMMENDATION.get(r.adjuster_outcome or "") == r.recommendation
                 for r in decided
             ),
             len(decided),
         ),
-        "false_approve_rate": (sum(r["route"] == "auto_approve" for r in refused), len(refused)),
+        "false_approve_rate": (sum(r.route == "auto_approve" for r in refused), len(refused)),
     }
     shown: dict[str, Any] = {name: _rate(hits, n) for name, (hits, n) in counts.items()}
-    shown["cost_usd"] = str(sum((Decimal(r["cost_usd"] or 0) for r in found), Decimal(0)))
+    shown["cost_usd"] = str(sum((Decimal(r.cost_usd or 0) for r in found), Decimal(0)))
     shown["shadows"] = len(found)
     shown["measured_on"] = {name: n for name, (_, n) in counts.items()} | {"shadows": len(found)}
     shown["intervals"] = {name: wilson(hits, n) for name, (hits, n) in counts.items()}
     return shown
 
 
-def build(rows: Sequence[RowMapping], *, since: dt.datetime) -> dict[str, Any]:
-    candidates: dict[str, list[RowMapping]] = {}
+def build(rows: Sequence[LiveShadowRow], *, since: dt.datetime) -> dict[str, Any]:
+    candidates: dict[str, list[LiveShadowRow]] = {}
     for row in rows:
-        candidates.setdefault(f"{row['model']} @ {row['prompt_version']}", []).append(row)
+        candidates.setdefault(f"{row.model} @ {row.prompt_version}", []).append(row)
     report = []
     for name, found in sorted(candidates.items()):
         statuses: dict[str, int] = {}
         for r in found:
-            statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+            statuses[r.status] = statuses.get(r.status, 0) + 1
         report.append(
             {
                 "name": name,
-                "model": found[0]["model"],
+                "model": found[0].model,
                 "statuses": statuses,
                 "overall": figures(found),
                 "money_at_stake": _at_stake(found),
@@ -88,16 +85,16 @@ def build(rows: Sequence[RowMapping], *, since: dt.datetime) -> dict[str, Any]:
     }
 
 
-def _at_stake(rows: Sequence[RowMapping]) -> list[dict[str, Any]]:
+def _at_stake(rows: Sequence[LiveShadowRow]) -> list[dict[str, Any]]:
     """Disagreements that move money: one side pays without a person, the other does not."""
-    listed = []
+    listed: list[dict[str, Any]] = []
     for r in rows:
-        candidate_pays = r["route"] == "auto_approve"
-        production_pays = r["production_route"] == "auto_approve"
-        adjuster = r["adjuster_outcome"]
+        candidate_pays = r.route == "auto_approve"
+        production_pays = r.production_route == "auto_approve"
+        adjuster = r.adjuster_outcome
         against_production = (
-            r["route"] is not None
-            and r["production_route"] is not None
+            r.route is not None
+            and r.production_route is not None
             and candidate_pays != production_pays
         )
         against_adjuster = candidate_pays and adjuster in ("reject", "request_info")
@@ -105,12 +102,12 @@ def _at_stake(rows: Sequence[RowMapping]) -> list[dict[str, Any]]:
             continue
         listed.append(
             {
-                "claim_id": str(r["claim_id"]),
-                "round": r["round"],
-                "candidate_route": r["route"],
-                "production_route": r["production_route"],
+                "claim_id": str(r.claim_id),
+                "round": r.round,
+                "candidate_route": r.route,
+                "production_route": r.production_route,
                 "adjuster": adjuster,
-                "payable": str(r["payable_amount"] or Decimal(0)),
+                "payable": str(r.payable_amount or Decimal(0)),
             }
         )
     listed.sort(key=lambda d: Decimal(d["payable"]), reverse=True)

@@ -1,6 +1,6 @@
 """One settings class for every process, read from the environment (and `.env`).
 
-Its fields, by concern and each with its description, are in infra/settings_fields.py.
+Its fields, by concern and each with its description, are in infra/settings_fields/.
 """
 
 from __future__ import annotations

@@ -23,10 +23,10 @@ works too). In `prod` (`CLAIMS_ENV=prod`) a process refuses to start on a develo
 and names what is missing: API keys, encryption keys, a Temporal address, a database URL, a
 database password, TLS to a remote Temporal.
 
-This page is generated from the settings models' field docstrings (`infra/settings_fields.py`,
+This page is generated from the settings models' field docstrings (`infra/settings_fields/`,
 `devstack/settings.py`) by `make docs`; a test fails when the two disagree.
 
-## The service (`infra/settings_fields.py`)
+## The service (`infra/settings_fields/`)
 
 | variable | default | meaning |
 |---|---|---|

@@ -17,7 +17,8 @@ from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import Worker, WorkerDeploymentConfig
 
 import workflows
-from activities.outbox import MailActivities, SmtpConfig, WebhookActivities, WebhookConfig
+from activities.mail import MailActivities, SmtpConfig
+from activities.webhook_delivery import WebhookActivities, WebhookConfig
 from contracts import (
     LEGACY_OUTBOX_WORKFLOW_NAME,
     WAKE_SIGNAL,

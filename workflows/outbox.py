@@ -27,7 +27,13 @@ from temporalio.common import RetryPolicy, VersioningBehavior
 from temporalio.exceptions import ActivityError
 
 import contracts as c
-from contracts import OUTBOX_WORKFLOW_NAME, WAKE_SIGNAL, OutboxChannel, OutboxRelayInput
+from contracts import (
+    OUTBOX_WORKFLOW_NAME,
+    REQUEUE_SIGNAL,
+    WAKE_SIGNAL,
+    OutboxChannel,
+    OutboxRelayInput,
+)
 from workflows.calls import start_remote
 
 ROUNDS_PER_RUN = 500
@@ -72,11 +78,20 @@ class OutboxDispatcher:
         # When the current wait ends, and whether an attempt since scheduled a retry before it.
         self._next_look: datetime | None = None
         self._retry_sooner = False
+        # Requeued rows an attempt still held when they were requeued: look again as it ends.
+        self._requeued_in_flight: set[int] = set()
 
     @workflow.signal(name=WAKE_SIGNAL)
     def wake(self) -> None:
-        """New or redelivered rows: look now instead of at the next timer."""
+        """New rows: look now instead of at the next timer."""
         self._woken = True
+
+    @workflow.signal(name=REQUEUE_SIGNAL)
+    def requeue(self, requeued: c.Requeued) -> None:
+        """Rows queued again: look now, and again when an attempt still holding one ends (the
+        attempt that dead-lettered it, say: a look skips the rows in flight)."""
+        self._woken = True
+        self._requeued_in_flight |= set(requeued.ids) & self._in_flight
 
     @workflow.run
     async def run(self, relay: OutboxRelayInput) -> None:
@@ -147,3 +162,6 @@ class OutboxDispatcher:
         finally:
             self._in_flight.discard(item)
             self._freed = True
+            if item in self._requeued_in_flight:
+                self._requeued_in_flight.discard(item)
+                self._woken = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlencode
 
@@ -46,7 +47,7 @@ async def _queue(
 ) -> HTMLResponse:
     found = await services_of(request).queue.page(query, states)
     now = dt.datetime.now(dt.UTC)
-    items = [row | {"time_left": time_left(row["due_at"], now)} for row in found.rows]
+    items = [asdict(row) | {"time_left": time_left(row.due_at, now)} for row in found.rows]
     shown = {k: v for k, v in params.items() if k != "fragment"} if bad is None else {}
 
     def url(**changes: object) -> str:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.schemas import ClaimOut, ShadowOut
@@ -23,6 +22,7 @@ from claims.lifecycle import ClaimStatus, EventType
 from claims.models import Policy
 from infra.store import claims as claim_store
 from infra.store import documents, policies
+from infra.store.claims import DecisionRow
 
 # A document's text is shown up to this many characters (documents may be 1 MiB).
 DOCUMENT_PREVIEW_CHARS = 20_000
@@ -51,10 +51,10 @@ class ClaimPage:
     claim: ClaimOut
     policy: Policy | None
     policy_check: dict[str, Any] | None
-    assessment: RowMapping | None
+    assessment: DecisionRow | None
     routing_reasons: list[str]
     review_due_at: dt.datetime | None
-    ledger: Sequence[RowMapping]
+    ledger: Sequence[DecisionRow]
     documents: list[DocumentText] = field(default_factory=list)
     workflow_url: str | None = None
     shadows: list[ShadowOut] = field(default_factory=list)
@@ -118,7 +118,7 @@ async def load(
         claim=claim,
         policy=policy,
         policy_check=_latest_detail(claim, EventType.POLICY_CHECKED),
-        assessment=next((d for d in reversed(ledger) if d["model_name"]), None),
+        assessment=next((d for d in reversed(ledger) if d.model_name), None),
         routing_reasons=list((requested or {}).get("reasons") or []),
         review_due_at=_due(requested),
         ledger=ledger,

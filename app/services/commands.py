@@ -19,12 +19,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import (
     Client,
-    WorkflowUpdateFailedError,
-    WorkflowUpdateRPCTimeoutOrCancelledError,
-    WorkflowUpdateStage,
 )
-from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
 
 from app.schemas import MAX_DOCUMENT_BYTES, ClaimOut, DocumentOut
 from app.services import live
@@ -34,13 +29,12 @@ from app.services.errors import (
     ForbiddenError,
     InvalidFieldError,
     NotFoundError,
-    ServiceError,
-    TemporalUnavailableError,
     TooLargeError,
 )
 from app.services.ownership import may_see
+from app.services.updates import OWN_CLAIM, ClaimUpdates, Known
 from app.services.views import claim_view
-from claims.lifecycle import ClaimStatus, ErrorType
+from claims.lifecycle import ClaimStatus
 from contracts import (
     ADD_DOCUMENT_UPDATE,
     CANCEL_UPDATE,
@@ -48,12 +42,10 @@ from contracts import (
     REVIEW_UPDATE,
     Actor,
     CancelInput,
-    ClaimState,
     DocumentAdded,
     RetryInput,
     ReviewDecision,
     ReviewInput,
-    workflow_id_for,
 )
 from infra.api_keys import ApiKey
 from infra.settings import Settings
@@ -61,14 +53,6 @@ from infra.store import claims as claim_store
 from infra.store import documents
 
 log = logging.getLogger(__name__)
-
-# Refusals a workflow gives for a moment after a crash: its Postgres steps run as local
-# activities, so the row can show a step (awaiting review, parked) that the replaying
-# workflow has not reached again yet. The row is ahead; the claim will take the request soon.
-_ROW_AHEAD: dict[str, ClaimStatus] = {
-    ErrorType.CLAIM_NOT_AWAITING_REVIEW: ClaimStatus.AWAITING_REVIEW,
-    ErrorType.CLAIM_NOT_PARKED: ClaimStatus.NEEDS_ATTENTION,
-}
 
 
 @dataclass(frozen=True)
@@ -83,24 +67,9 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class _Sent:
-    state: ClaimState | None
-    accepted: bool
-
-
-@dataclass(frozen=True)
 class DocumentOutcome:
     document: DocumentOut
     pending: bool
-
-
-@dataclass(frozen=True)
-class _Known:
-    """What authorizing a command read: the claim's status, and whether its row exists."""
-
-    status: str
-    recorded: bool
-    submitted_by: str | None = None
 
 
 class ClaimCommands:
@@ -108,6 +77,7 @@ class ClaimCommands:
         self._client = client
         self._engine = engine
         self._settings = settings
+        self._updates = ClaimUpdates(client, settings.update_wait_s)
 
     async def review(
         self,
@@ -133,7 +103,7 @@ class ClaimCommands:
         known = await self._authorize(caller, claim_id)
         if known.submitted_by == caller.name:
             # Segregation of duties; the workflow's validator refuses it too.
-            raise ForbiddenError(_OWN_CLAIM)
+            raise ForbiddenError(OWN_CLAIM)
         return await self._command(caller, claim_id, REVIEW_UPDATE, review, known=known)
 
     async def cancel(self, caller: ApiKey, claim_id: uuid.UUID, *, reason: str | None) -> Outcome:
@@ -176,7 +146,7 @@ class ClaimCommands:
         self,
         caller: ApiKey,
         claim_id: uuid.UUID,
-        known: _Known,
+        known: Known,
         *,
         name: str,
         content_type: str,
@@ -193,7 +163,7 @@ class ClaimCommands:
             )
         added = DocumentAdded(document_id=document_id, name=name, by=_actor(caller))
         try:
-            state = (await self._send(claim_id, known, ADD_DOCUMENT_UPDATE, added)).state
+            sent = await self._updates.send(claim_id, known, ADD_DOCUMENT_UPDATE, added)
         except (ConflictError, InvalidFieldError):
             async with self._engine.begin() as conn:
                 await documents.remove(conn=conn, document_id=document_id)
@@ -202,7 +172,9 @@ class ClaimCommands:
             row = await documents.get(conn=conn, document_id=document_id)
         if row is None:  # pragma: no cover - stored above; only the claim's end deletes it
             raise NotFoundError(f"claim {claim_id} not found")
-        return DocumentOutcome(DocumentOut.model_validate(dict(row)), pending=state is None)
+        return DocumentOutcome(
+            DocumentOut.model_validate(row, from_attributes=True), pending=sent.state is None
+        )
 
     async def _command(
         self,
@@ -211,59 +183,30 @@ class ClaimCommands:
         name: str,
         argument: Any,
         *,
-        known: _Known | None = None,
+        known: Known | None = None,
     ) -> Outcome:
         known = known or await self._authorize(caller, claim_id)
-        sent = await self._send(claim_id, known, name, argument)
+        sent = await self._updates.send(claim_id, known, name, argument)
         return Outcome(
             await self._claim_now(claim_id), pending=sent.state is None, accepted=sent.accepted
         )
 
-    async def _authorize(self, caller: ApiKey, claim_id: uuid.UUID) -> _Known:
+    async def _authorize(self, caller: ApiKey, claim_id: uuid.UUID) -> Known:
         """The claim's status, read once; NotFoundError when it is not the caller's to see."""
         async with self._engine.connect() as conn:
             row = await claim_store.get(conn=conn, claim_id=claim_id)
         if row is not None:
-            owner = row["submitted_by"]
-            known = _Known(str(row["status"]), recorded=True, submitted_by=owner)
+            owner = row.submitted_by
+            known = Known(row.status, recorded=True, submitted_by=owner)
         else:
             started = await live.started_input(self._client, claim_id)
             if started is None:
                 raise NotFoundError(f"claim {claim_id} not found")
             owner = started.submitted_by
-            known = _Known(ClaimStatus.SUBMITTED, recorded=False, submitted_by=owner)
+            known = Known(ClaimStatus.SUBMITTED, recorded=False, submitted_by=owner)
         if not may_see(caller, owner):
             raise NotFoundError(f"claim {claim_id} not found")
         return known
-
-    async def _send(self, claim_id: uuid.UUID, known: _Known, name: str, argument: Any) -> _Sent:
-        """Send the update; no state when the claim did not answer within `update_wait_s`
-        (and whether it had accepted the update by then)."""
-        handle = self._client.get_workflow_handle(workflow_id_for(claim_id))
-        accepted = False
-        try:
-            async with asyncio.timeout(self._settings.update_wait_s):
-                update = await handle.start_update(
-                    name,
-                    argument,
-                    wait_for_stage=WorkflowUpdateStage.ACCEPTED,
-                    result_type=ClaimState,
-                )
-                accepted = True
-                state: ClaimState = await update.result()
-                return _Sent(state, accepted=True)
-        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
-            # The SDK reports our deadline cancelling its wait as its own error type.
-            return _Sent(None, accepted=accepted)
-        except WorkflowUpdateFailedError as err:
-            raise _refusal(err, claim_id, known) from err
-        except RPCError as err:
-            if err.status is RPCStatusCode.NOT_FOUND:
-                # The workflow has finished: no update can reach it any more.
-                raise ConflictError(f"claim {claim_id} is {known.status}") from err
-            # The caller gets a 503; the operator needs to know what Temporal said.
-            log.warning("update %s of claim %s: Temporal answered %s", name, claim_id, err.status)
-            raise TemporalUnavailableError("Temporal is unavailable") from err
 
     async def _claim_now(self, claim_id: uuid.UUID) -> ClaimOut:
         async with self._engine.connect() as conn:
@@ -274,28 +217,6 @@ class ClaimCommands:
         if workflow_input is None:  # pragma: no cover - the update above found the workflow
             raise NotFoundError(f"claim {claim_id} not found")
         return live.from_workflow(workflow_input, await live.query_state(self._client, claim_id))
-
-
-def _refusal(err: WorkflowUpdateFailedError, claim_id: uuid.UUID, known: _Known) -> ServiceError:
-    """The validator's refusal: 409 for the wrong state (or one the row shows is coming),
-    422 for a bad review."""
-    cause = err.cause
-    if not isinstance(cause, ApplicationError):
-        return ConflictError(str(cause or err))
-    if cause.type == ErrorType.OWN_CLAIM:
-        return ForbiddenError(_OWN_CLAIM)
-    if cause.type == ErrorType.INVALID_REVIEW:
-        # Every review the validator refuses is about the approved amount.
-        return InvalidFieldError("approved_amount", cause.message)
-    if _ROW_AHEAD.get(cause.type or "") == known.status:
-        return CatchingUpError(
-            f"claim {claim_id} is {known.status} but its workflow is still catching up "
-            f"after a restart ({cause.message}); retry in a moment"
-        )
-    return ConflictError(cause.message)
-
-
-_OWN_CLAIM = "you submitted this claim; another adjuster or admin must decide it"
 
 
 def _actor(caller: ApiKey) -> Actor:

@@ -89,7 +89,7 @@ class ClaimReads:
             next_cursor = encode_cursor(last.submitted_at, last.claim_id)
         return ClaimPage(items=items, next_cursor=next_cursor)
 
-    async def _recorded(self, claim_id: uuid.UUID) -> tuple[str, ClaimOut] | None:
+    async def _recorded(self, claim_id: uuid.UUID) -> tuple[str | None, ClaimOut] | None:
         """The recorded claim (its submitter, and its view) from one snapshot, or None."""
         async with self._engine.connect() as conn:
             snapshot = await conn.execution_options(isolation_level="REPEATABLE READ")
@@ -98,7 +98,7 @@ class ClaimReads:
                 view = await view_of_row(conn=snapshot, row=row) if row else None
         if row is None or view is None:
             return None
-        return row["submitted_by"], view
+        return row.submitted_by, view
 
     async def _retrying_claim_ids(self, limit: int) -> list[uuid.UUID]:
         """Claims whose workflow flags a step still failing after a round of retries."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -18,7 +17,7 @@ from claims.lifecycle import ClaimStatus
 from claims.models import ClaimType
 from claims.routing import ReviewReason
 from infra.store import review_queue
-from infra.store.review_queue import QueueFilter
+from infra.store.review_queue import QueueFilter, QueueRow
 
 PAGE_SIZE = 25
 MAX_PAGE = 10_000
@@ -109,7 +108,7 @@ EMPTY = QueueQuery("", "", "", "", "", "", 1)
 class QueuePage:
     """One page of the queue (each row's due time included) and the count per state."""
 
-    rows: list[dict[str, Any]]
+    rows: list[QueueRow]
     counts: dict[str, int]
     has_next: bool
 
@@ -134,7 +133,7 @@ class ReviewQueue:
                 conn=conn, where=query.store_filter(states, with_state=False), default_sla=self._sla
             )
         return QueuePage(
-            rows=[dict(row) for row in rows[:PAGE_SIZE]],
+            rows=rows[:PAGE_SIZE],
             counts=dict(counts),
             has_next=len(rows) > PAGE_SIZE,
         )

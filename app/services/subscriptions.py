@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
+from dataclasses import asdict
+from typing import Any
 
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 from temporalio.service import RPCError
@@ -25,11 +26,13 @@ from app.services.errors import (
 )
 from app.webhook_schemas import Webhook, WebhookCreated, WebhookDelivery, WebhookSecret
 from claims.webhooks import SECRET_BYTES, DeliveryStatus, format_secret
-from contracts import WAKE_SIGNAL, OutboxChannel, dispatcher_start
+from contracts import REQUEUE_SIGNAL, WAKE_SIGNAL, OutboxChannel, Requeued, dispatcher_start
 from infra.api_keys import ApiKey, Role
 from infra.sealing import seal
 from infra.settings import Settings
-from infra.store import webhooks as store
+from infra.store import receivers
+from infra.store import subscriptions as store
+from infra.store.subscriptions import DeliveryRow, SubscriptionRow
 from infra.webhook_urls import UrlRefusedError, check_url
 
 SEES_ALL = frozenset({Role.ADJUSTER, Role.ADMIN})
@@ -94,7 +97,7 @@ class Subscriptions:
         deliveries again (an admin resuming another's subscription resumes the owner's)."""
         row = await self._owned(caller, subscription_id)
         async with self._engine.begin() as conn:
-            await store.resume(conn=conn, owner=row["owner"], host=row["host"])
+            await receivers.resume(conn=conn, owner=row.owner, host=row.host)
             resumed = await store.get(conn=conn, subscription_id=subscription_id)
         if resumed is None:  # pragma: no cover - read in this transaction
             raise NotFoundError(f"webhook subscription {subscription_id} not found")
@@ -124,7 +127,7 @@ class Subscriptions:
         """Deliveries, newest first; a submitter sees only those about its own claims."""
         await self._owned(caller, subscription_id)
         async with self._engine.connect() as conn:
-            rows = await store.list_deliveries(
+            rows = await store.list_for_subscription(
                 conn=conn,
                 subscription_id=subscription_id,
                 status=status,
@@ -143,9 +146,10 @@ class Subscriptions:
             )
         if not requeued:
             raise ConflictError(f"delivery {delivery_id} of this subscription is not dead-lettered")
-        await self._wake("queued again")
+        # Requeue, not a bare wake: the attempt that dead-lettered it may still be in flight.
+        await self._wake("queued again", requeued=[delivery_id])
 
-    async def _owned(self, caller: ApiKey, subscription_id: uuid.UUID) -> RowMapping:
+    async def _owned(self, caller: ApiKey, subscription_id: uuid.UUID) -> SubscriptionRow:
         async with self._engine.connect() as conn:
             row = await store.get(
                 conn=conn, subscription_id=subscription_id, owner=_owner_filter(caller)
@@ -154,15 +158,18 @@ class Subscriptions:
             raise NotFoundError(f"webhook subscription {subscription_id} not found")
         return row
 
-    async def _wake(self, done: str) -> None:
+    async def _wake(self, done: str, *, requeued: list[int] | None = None) -> None:
         """Wake the webhook dispatcher, starting it if need be (one signal-with-start)."""
         start = dispatcher_start(
             OutboxChannel.WEBHOOK,
             task_queue=self._settings.outbox_task_queue,
             pacing=self._settings.outbox_pacing(),
         )
+        signal: dict[str, Any] = {"start_signal": WAKE_SIGNAL}
+        if requeued:
+            signal = {"start_signal": REQUEUE_SIGNAL, "start_signal_args": [Requeued(ids=requeued)]}
         try:
-            await self._client.start_workflow(**start, start_signal=WAKE_SIGNAL)
+            await self._client.start_workflow(**start, **signal)
         except RPCError:
             # Done all the same: the dispatcher picks it up at its next look.
             raise TemporalUnavailableError(
@@ -183,40 +190,29 @@ def _owner_filter(caller: ApiKey) -> str | None:
     return None if caller.role is Role.ADMIN else caller.name
 
 
-def _pause(row: RowMapping) -> tuple[dt.datetime | None, str | None]:
-    if row["owner_active"] is not True:
+def _pause(row: SubscriptionRow) -> tuple[dt.datetime | None, str | None]:
+    if row.owner_active is not True:
         return None, "the subscription's owner is no longer a configured principal"
-    until = row["breaker_open_until"]
+    until = row.breaker_open_until
     if until is not None and until > dt.datetime.now(dt.UTC):
-        return until, f"the receiver failed repeatedly (last: {row['breaker_error']})"
+        return until, f"the receiver failed repeatedly (last: {row.breaker_error})"
     return None, None
 
 
-def shown(row: RowMapping) -> Webhook:
+def shown(row: SubscriptionRow) -> Webhook:
     paused_until, paused_reason = _pause(row)
     return Webhook(
-        id=row["subscription_id"],
-        url=row["url"],
-        events=row["events"],
-        description=row["description"],
-        owner=row["owner"],
-        created_at=row["created_at"],
-        secret_rotated_at=row["secret_rotated_at"],
+        id=row.subscription_id,
+        url=row.url,
+        events=row.events,
+        description=row.description,
+        owner=row.owner,
+        created_at=row.created_at,
+        secret_rotated_at=row.secret_rotated_at,
         paused_until=paused_until,
         paused_reason=paused_reason,
     )
 
 
-def _delivery(row: RowMapping) -> WebhookDelivery:
-    return WebhookDelivery(
-        id=row["delivery_id"],
-        event_id=row["event_id"],
-        event_type=row["event_type"],
-        claim_id=row["claim_id"],
-        status=row["status"],
-        attempts=row["attempts"],
-        last_error=row["last_error"],
-        created_at=row["created_at"],
-        delivered_at=row["delivered_at"],
-        failed_at=row["failed_at"],
-    )
+def _delivery(row: DeliveryRow) -> WebhookDelivery:
+    return WebhookDelivery.model_validate(asdict(row) | {"id": row.delivery_id})

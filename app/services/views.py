@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.schemas import (
@@ -23,50 +23,49 @@ from app.schemas import (
 from claims.models import Claimant
 from infra.store import claims as claim_store
 from infra.store import documents, payments, shadows
+from infra.store.claims import ClaimRow, DecisionRow
 
 
-def summary(row: RowMapping) -> ClaimSummary:
-    return ClaimSummary.model_validate(dict(row))
+def summary(row: ClaimRow) -> ClaimSummary:
+    return ClaimSummary.model_validate(row, from_attributes=True)
 
 
-def _model_of(row: RowMapping) -> ModelOut:
+def _model_of(row: DecisionRow, name: str) -> ModelOut:
     return ModelOut(
-        name=row["model_name"],
-        prompt_version=row["prompt_version"],
-        input_tokens=row["input_tokens"],
-        output_tokens=row["output_tokens"],
-        cost_usd=row["cost_usd"],
-        latency_ms=row["latency_ms"],
-        attempts=row["attempts"],
+        name=name,
+        prompt_version=row.prompt_version,
+        input_tokens=row.input_tokens,
+        output_tokens=row.output_tokens,
+        cost_usd=row.cost_usd,
+        latency_ms=row.latency_ms,
+        attempts=row.attempts,
     )
 
 
-def decision_view(decisions: Sequence[RowMapping]) -> DecisionOut | None:
+def decision_view(decisions: Sequence[DecisionRow]) -> DecisionOut | None:
     """The latest decision, carrying the facts of the latest model assessment when there is one."""
     if not decisions:
         return None
     latest = decisions[-1]
-    assessed = next(
-        (d for d in reversed(decisions) if d["model_name"] or d["recommendation"]), None
-    )
+    assessed = next((d for d in reversed(decisions) if d.model_name or d.recommendation), None)
     view: dict[str, Any] = {
-        "outcome": latest["outcome"],
-        "decided_by": latest["decided_by"],
-        "reasons": latest["reasons"],
-        "rules_fired": latest["rules_fired"],
-        "approved_amount": latest["approved_amount"],
-        "at": latest["at"],
-        "note": latest["note"],
+        "outcome": latest.outcome,
+        "decided_by": latest.decided_by,
+        "reasons": latest.reasons,
+        "rules_fired": latest.rules_fired,
+        "approved_amount": latest.approved_amount,
+        "at": latest.at,
+        "note": latest.note,
     }
-    if latest["adjuster_name"]:
-        view["adjuster"] = AdjusterOut(name=latest["adjuster_name"], role=latest["adjuster_role"])
+    if latest.adjuster_name:
+        view["adjuster"] = AdjusterOut(name=latest.adjuster_name, role=latest.adjuster_role)
     if assessed is not None:
         view |= {
-            "model": _model_of(assessed) if assessed["model_name"] else None,
-            "recommendation": assessed["recommendation"],
-            "confidence": assessed["confidence"],
-            "rationale": assessed["rationale"],
-            "risk_flags": assessed["risk_flags"],
+            "model": _model_of(assessed, assessed.model_name) if assessed.model_name else None,
+            "recommendation": assessed.recommendation,
+            "confidence": assessed.confidence,
+            "rationale": assessed.rationale,
+            "risk_flags": assessed.risk_flags,
         }
     return DecisionOut.model_validate(view)
 
@@ -101,22 +100,22 @@ async def claim_view(*, conn: AsyncConnection, claim_id: uuid.UUID) -> ClaimOut 
     return await view_of_row(conn=conn, row=row)
 
 
-async def view_of_row(*, conn: AsyncConnection, row: RowMapping) -> ClaimOut:
+async def view_of_row(*, conn: AsyncConnection, row: ClaimRow) -> ClaimOut:
     """The full claim built from its row and the rows hanging off it."""
-    claim_id: uuid.UUID = row["claim_id"]
+    claim_id = row.claim_id
     events = await claim_store.list_events(conn=conn, claim_id=claim_id)
     decisions = await claim_store.list_decisions(conn=conn, claim_id=claim_id)
     payment = await payments.get(conn=conn, claim_id=claim_id)
     docs = await documents.list_for_claim(conn=conn, claim_id=claim_id)
     return ClaimOut(
         **summary(row).model_dump(),
-        claimant=Claimant(name=row["claimant_name"], email=row["claimant_email"]),
-        incident_date=row["incident_date"],
-        description=row["description"],
+        claimant=Claimant(name=row.claimant_name, email=row.claimant_email),
+        incident_date=row.incident_date,
+        description=row.description,
         decision=decision_view(decisions),
-        payment=PaymentOut.model_validate(dict(payment)) if payment else None,
-        documents=[DocumentOut.model_validate(dict(d)) for d in docs],
-        events=[EventOut(at=e["at"], type=e["type"], detail=e["detail"]) for e in events],
+        payment=PaymentOut.model_validate(payment, from_attributes=True) if payment else None,
+        documents=[DocumentOut.model_validate(d, from_attributes=True) for d in docs],
+        events=[EventOut(at=e.at, type=e.type, detail=e.detail) for e in events],
     )
 
 
@@ -125,10 +124,10 @@ async def shadows_of(*, conn: AsyncConnection, claim_id: uuid.UUID) -> list[Shad
     rows = await shadows.for_claim(conn=conn, claim_id=claim_id)
     return [
         ShadowOut.model_validate(
-            dict(row)
+            asdict(row)
             | {
-                "agrees": row["route"] == row["production_route"]
-                if row["route"] and row["production_route"]
+                "agrees": row.route == row.production_route
+                if row.route and row.production_route
                 else None
             }
         )

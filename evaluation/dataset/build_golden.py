@@ -8,7 +8,7 @@ Each row's label is the rubric rule the row was written to illustrate, applied h
 builder from what the row is (a theft with no crime reference, a lapsed policy, a payable amount
 one cent over the limit); nothing of the service's own code decides a label, so a wrong rule
 in the service shows up as a disagreement instead of being copied into the labels. The texts
-are in golden_texts.py. A quarter of the texts (and of the rows) is held out: the offline
+are in texts/. A quarter of the texts (and of the rows) is held out: the offline
 assessor's code is never tuned against those, and the report shows them apart.
 """
 
@@ -18,110 +18,22 @@ import datetime as dt
 import json
 import random
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from evaluation.dataset import golden_texts as t
-
-SEED = 20261206
-AUTO_APPROVE_LIMIT = Decimal("5000.00")
-DEDUCTIBLE = Decimal("500.00")
-COVERAGE_LIMIT = Decimal("50000.00")
-TYPES = ("auto", "home", "health", "travel")
-POLICY_START = dt.date(2026, 1, 1)
-POLICY_END = dt.date(2027, 1, 1)
-# The rubric's early-claim window (R2): the first 30 days of cover.
-EARLY_CLAIM_DAYS = 30
-LAST_INCIDENT = dt.date(2026, 11, 20)
-DEV, HELD_OUT = "dev", "held_out"
-
-T = TypeVar("T")
-
-
-def split_of(index: int) -> str:
-    """Every fourth text, and every fourth row of a generated group, is held out."""
-    return HELD_OUT if index % 4 == 3 else DEV
-
-
-def in_split(items: Sequence[T], split: str) -> list[T]:
-    """The items of one split (by their position in the list)."""
-    return [item for i, item in enumerate(items) if split_of(i) == split]
-
-
-class Builder:
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-        self.counts: dict[str, int] = {}
-
-    def next_id(self, slice_name: str) -> str:
-        self.counts[slice_name] = self.counts.get(slice_name, 0) + 1
-        return f"{slice_name}-{self.counts[slice_name]:03d}"
-
-    def amount(self, low: int, high: int) -> Decimal:
-        return Decimal(f"{self.rng.randint(low, high)}.{self.rng.randint(0, 99):02d}")
-
-    def incident(self, start: dt.date = POLICY_START, end: dt.date = LAST_INCIDENT) -> dt.date:
-        """A date well inside cover: after the early-claim window, before the end."""
-        days = (end - start).days
-        return start + dt.timedelta(days=self.rng.randint(EARLY_CLAIM_DAYS + 10, days))
-
-    def ordinary(self, claim_type: str, split: str) -> str:
-        return self.rng.choice(in_split(t.ORDINARY[claim_type], split))
-
-    def row(
-        self,
-        slice_name: str,
-        *,
-        split: str,
-        description: str,
-        claim_type: str,
-        route: str,
-        why: str,
-        amount: Decimal | None = None,
-        reasons: list[str] | None = None,
-        policy: dict[str, Any] | None = None,
-        incident: dt.date | None = None,
-        documents: list[dict[str, str]] | None = None,
-        currency: str = "USD",
-        claimant_name: str | None = None,
-    ) -> dict[str, Any]:
-        claim_id = self.next_id(slice_name)
-        number = int(claim_id.rsplit("-", 1)[1])
-        values = {
-            "policy_number": f"P-GOLD-{slice_name[:3].upper()}{number:03d}",
-            "holder_name": f"Holder {claim_id}",
-            "coverages": list(TYPES),
-            "coverage_limit": str(COVERAGE_LIMIT),
-            "deductible": str(DEDUCTIBLE),
-            "currency": "USD",
-            "effective_from": POLICY_START.isoformat(),
-            "effective_to": POLICY_END.isoformat(),
-            "status": "active",
-        } | (policy or {})
-        return {
-            "id": claim_id,
-            "slice": slice_name,
-            "split": split,
-            "submission": {
-                "policy_number": values["policy_number"],
-                "claimant": {
-                    "name": claimant_name or f"Claimant {claim_id}",
-                    "email": f"{claim_id}@example.com",
-                },
-                "claim_type": claim_type,
-                "incident_date": (incident or self.incident()).isoformat(),
-                "amount": str(amount if amount is not None else self.amount(700, 4500)),
-                "currency": currency,
-                "description": description,
-            },
-            "policy": values,
-            "documents": documents or [],
-            "expected_route": route,
-            "required_reasons": reasons or [],
-            "why": why,
-        }
-
+from evaluation.dataset import texts as t
+from evaluation.dataset.builder import (
+    AUTO_APPROVE_LIMIT,
+    DEDUCTIBLE,
+    EARLY_CLAIM_DAYS,
+    SEED,
+    TYPES,
+    Builder,
+    in_split,
+    split_of,
+)
+from evaluation.dataset.documented_rows import with_documents
 
 AUTO_WHY = "R7: an ordinary claim within cover and under the auto-approve limit"
 
@@ -348,108 +260,6 @@ def non_english(b: Builder) -> Iterator[dict[str, Any]]:
             reasons=reasons,
             why=f"{why}, written in {language}",
         )
-
-
-def _document(name: str, text: str) -> dict[str, str]:
-    return {"name": name, "text": text}
-
-
-def with_documents(b: Builder) -> Iterator[dict[str, Any]]:
-    """What documents change (R6): a crime report clears a theft; a note that says a report was
-    made, or that none was, or a receipt, does not; a document can show cash, a contradiction,
-    or damage older than the policy."""
-
-    # Thefts that say nothing of the police: the document alone must tell. (Filtered after
-    # the split, so a text keeps the split it has everywhere else.)
-    def thefts(split: str) -> list[tuple[str, str]]:
-        texts = in_split(t.THEFT_NO_REFERENCE, split)
-        return [(c, x) for c, x in texts if "polic" not in x and "report" not in x]
-
-    def ordinary(split: str) -> list[tuple[str, str]]:
-        return [(c, x) for c in TYPES for x in in_split(t.ORDINARY[c], split)]
-
-    def crime_report() -> dict[str, str]:
-        ref = f"{b.rng.randint(10, 99)}/{b.rng.randint(10000, 99999)}/26"
-        return _document("police-report.txt", b.rng.choice(t.CRIME_REPORTS).format(ref=ref))
-
-    def pick(items: Sequence[str]) -> str:
-        return b.rng.choice(list(items)).format(
-            amount=f"{b.rng.randint(700, 4000)}.00 USD", n=b.rng.randint(1, 9999)
-        )
-
-    groups: list[
-        tuple[
-            int,
-            Callable[[str], list[tuple[str, str]]],
-            Callable[[], dict[str, str]],
-            str,
-            list[str],
-        ]
-    ]
-    groups = [
-        (12, thefts, crime_report, "auto_approve", []),
-        (
-            6,
-            thefts,
-            lambda: _document("note.txt", pick(t.REPORT_WITHOUT_REFERENCE)),
-            "human_review",
-            ["theft_without_police_report"],
-        ),
-        (
-            6,
-            thefts,
-            lambda: _document("note.txt", pick(t.NO_REPORT)),
-            "human_review",
-            ["theft_without_police_report"],
-        ),
-        (
-            6,
-            thefts,
-            lambda: _document("receipt.txt", pick(t.RECEIPTS)),
-            "human_review",
-            ["theft_without_police_report"],
-        ),
-        (10, ordinary, lambda: _document("invoice.txt", pick(t.INVOICES)), "auto_approve", []),
-        (
-            6,
-            ordinary,
-            lambda: _document("payment.txt", pick(t.CASH_NOTES)),
-            "human_review",
-            ["cash_only_repairs"],
-        ),
-        (
-            5,
-            ordinary,
-            lambda: _document("invoice.txt", pick(t.CONTRADICTING)),
-            "human_review",
-            ["inconsistent_story"],
-        ),
-        (
-            5,
-            ordinary,
-            lambda: _document("survey.txt", pick(t.SURVEYOR)),
-            "human_review",
-            ["incident_before_policy_start"],
-        ),
-    ]
-    whys = {
-        "auto_approve": "R6/R7: the documents bear the claim out",
-        "human_review": "R6/R2: the documents do not clear the claim, or raise a flag",
-    }
-    for count, texts, document, route, reasons in groups:
-        for i in range(count):
-            split = split_of(i)
-            claim_type, text = b.rng.choice(texts(split))
-            yield b.row(
-                "documents",
-                split=split,
-                claim_type=claim_type,
-                description=text,
-                documents=[document()],
-                route=route,
-                reasons=reasons,
-                why=whys[route],
-            )
 
 
 def build() -> list[dict[str, Any]]:

@@ -9,23 +9,86 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from claims.decisions import DecisionRecord
 from claims.lifecycle import ClaimStatus, EventType
-from claims.models import ClaimSubmission
+from claims.transitions import Submitted, Transition
 from claims.webhooks import event_id
-from infra.store import documents, webhooks
+from infra.store import deliveries, documents, rows
 from infra.tables import claim, claim_event
 from infra.tables import decision as decision_table
 
 SUBMITTED_STEP = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    """The claim row: where the claim stands, as its last written step left it."""
+
+    claim_id: uuid.UUID
+    workflow_id: str
+    policy_number: str
+    claimant_name: str
+    claimant_email: str
+    claim_type: str
+    incident_date: dt.date
+    amount: Decimal
+    currency: str
+    description: str
+    status: str
+    submitted_by: str | None
+    payable_amount: Decimal | None
+    approved_amount: Decimal | None
+    escalated: bool
+    last_step: int
+    submitted_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """One audit event of a claim."""
+
+    step: int
+    type: str
+    detail: dict[str, Any]
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRow:
+    """One row of the decision ledger: the decision, and the model's facts when it assessed."""
+
+    step: int
+    outcome: str
+    decided_by: str
+    reasons: list[str]
+    rules_fired: list[str]
+    payable_amount: Decimal | None
+    approved_amount: Decimal | None
+    model_name: str | None
+    prompt_version: str | None
+    input_tokens: int | None
+    output_tokens: int | None
+    cost_usd: Decimal | None
+    latency_ms: int | None
+    attempts: int | None
+    recommendation: str | None
+    confidence: float | None
+    rationale: str | None
+    risk_flags: list[str] | None
+    adjuster_name: str | None
+    adjuster_role: str | None
+    note: str | None
+    at: dt.datetime
+
 
 # Built once (every step runs them); each execute names its values.
 _INSERT_CLAIM = insert(claim).inline().on_conflict_do_nothing(index_elements=[claim.c.claim_id])
@@ -49,25 +112,18 @@ _MOVE_CLAIM = (
 )
 
 
-async def record_submission(
-    *,
-    conn: AsyncConnection,
-    claim_id: uuid.UUID,
-    workflow_id: str,
-    submission: ClaimSubmission,
-    submitted_at: dt.datetime,
-    submitted_by: str | None = None,
-) -> int:
+async def record_submission(*, conn: AsyncConnection, record: Submitted) -> int:
     """Insert the claim row and its `submitted` event unless they already exist.
 
     Returns how many webhook deliveries the event queued (the worker wakes the dispatcher).
     """
-    sub = submission
+    claim_id, submitted_at = record.claim_id, record.submitted_at
+    sub = record.submission
     await conn.execute(
         _INSERT_CLAIM,
         {
             "claim_id": claim_id,
-            "workflow_id": workflow_id,
+            "workflow_id": record.workflow_id,
             "policy_number": sub.policy_number,
             "claimant_name": sub.claimant.name,
             "claimant_email": sub.claimant.email,
@@ -79,7 +135,7 @@ async def record_submission(
             "status": str(ClaimStatus.SUBMITTED),
             "last_step": SUBMITTED_STEP,
             "submitted_at": submitted_at,
-            "submitted_by": submitted_by,
+            "submitted_by": record.submitted_by,
         },
     )
     await conn.execute(
@@ -100,7 +156,7 @@ async def _publish(
 ) -> int:
     # The webhook outbox is written in the step's own transaction: an event is queued exactly
     # when it is recorded.
-    return await webhooks.fan_out(
+    return await deliveries.fan_out(
         conn=conn,
         claim_id=claim_id,
         step=step,
@@ -147,83 +203,60 @@ def _decision_values(
     return values
 
 
-async def apply_transition(
-    *,
-    conn: AsyncConnection,
-    claim_id: uuid.UUID,
-    step: int,
-    event_type: EventType,
-    at: dt.datetime,
-    detail: dict[str, Any],
-    status: ClaimStatus | None = None,
-    payable_amount: Decimal | None = None,
-    approved_amount: Decimal | None = None,
-    escalated: bool | None = None,
-    clear_approved_amount: bool = False,
-    decision: DecisionRecord | None = None,
-) -> int:
+async def apply_transition(*, conn: AsyncConnection, transition: Transition) -> int:
     """Append the step's event (and decision), and move the claim row forward to this step.
 
     A None field leaves the row's value alone; `clear_approved_amount` empties it (a withdrawn
     approval). Returns how many webhook deliveries the event queued.
     """
+    t = transition
+    claim_id, step, at, detail = t.claim_id, t.step, t.at, t.detail
     await conn.execute(
         _INSERT_EVENT,
-        {"claim_id": claim_id, "step": step, "type": str(event_type), "detail": detail, "at": at},
+        {"claim_id": claim_id, "step": step, "type": str(t.event_type), "detail": detail, "at": at},
     )
-    if decision is not None:
-        await conn.execute(_INSERT_DECISION, _decision_values(claim_id, step, at, decision))
-    changes: dict[str, Any] = {
-        name: value
-        for name, value in (
-            ("status", str(status) if status is not None else None),
-            ("payable_amount", payable_amount),
-            ("approved_amount", approved_amount),
-            ("escalated", escalated),
-        )
-        if value is not None
-    }
-    if clear_approved_amount:
-        changes["approved_amount"] = None
+    if t.decision is not None:
+        await conn.execute(_INSERT_DECISION, _decision_values(claim_id, step, at, t.decision))
+    changes = t.row_changes()
     # The document a claim took is attached with the event that records it; at the claim's end
     # what it never took goes (documents.add: the API stores first, the claim then decides).
-    if event_type is EventType.DOCUMENT_ADDED and "document_id" in detail:
+    if t.event_type is EventType.DOCUMENT_ADDED and "document_id" in detail:
         document_id = uuid.UUID(str(detail["document_id"]))
         await documents.attach(conn=conn, claim_id=claim_id, document_id=document_id)
-    if status is not None and status.is_terminal:
+    if t.status is not None and t.status.is_terminal:
         await documents.discard_unattached(conn=conn, claim_id=claim_id)
     # An event-only step (possibly written by an update handler beside the main flow) leaves
     # the row, and its step guard, alone.
     if changes:
         changes |= {"last_step": step, "match_claim_id": claim_id, "match_step": step}
         await conn.execute(_MOVE_CLAIM, changes)
-    return await _publish(conn, claim_id, step, event_type, at)
+    return await _publish(conn, claim_id, step, t.event_type, at)
 
 
-async def get(*, conn: AsyncConnection, claim_id: uuid.UUID) -> RowMapping | None:
+async def get(*, conn: AsyncConnection, claim_id: uuid.UUID) -> ClaimRow | None:
     """Return the claim row, or None."""
     result = await conn.execute(sa.select(claim).where(claim.c.claim_id == claim_id))
-    return result.mappings().one_or_none()
+    return rows.one(ClaimRow, result.mappings().one_or_none())
 
 
-async def list_events(*, conn: AsyncConnection, claim_id: uuid.UUID) -> Sequence[RowMapping]:
+async def list_events(*, conn: AsyncConnection, claim_id: uuid.UUID) -> list[EventRow]:
     """Return the claim's audit events, oldest first."""
     result = await conn.execute(
         sa.select(claim_event)
         .where(claim_event.c.claim_id == claim_id)
         .order_by(claim_event.c.step)
     )
-    return result.mappings().all()
+    return rows.every(EventRow, result.mappings())
 
 
-async def list_decisions(*, conn: AsyncConnection, claim_id: uuid.UUID) -> Sequence[RowMapping]:
+async def list_decisions(*, conn: AsyncConnection, claim_id: uuid.UUID) -> list[DecisionRow]:
     """Return the claim's decisions, oldest first."""
     result = await conn.execute(
         sa.select(decision_table)
         .where(decision_table.c.claim_id == claim_id)
         .order_by(decision_table.c.step)
     )
-    return result.mappings().all()
+    return rows.every(DecisionRow, result.mappings())
 
 
 async def list_page(
@@ -235,7 +268,7 @@ async def list_page(
     before: tuple[dt.datetime, uuid.UUID] | None = None,
     claim_ids: Sequence[uuid.UUID] | None = None,
     submitted_by: str | None = None,
-) -> Sequence[RowMapping]:
+) -> list[ClaimRow]:
     """Return up to `limit` claims, newest first, strictly older than the `before` cursor
     (and among `claim_ids`, when given)."""
     query = sa.select(claim)
@@ -252,4 +285,4 @@ async def list_page(
         # they can never shift a page that is already being read.
         query = query.where(sa.tuple_(claim.c.submitted_at, claim.c.claim_id) < sa.tuple_(*before))
     query = query.order_by(claim.c.submitted_at.desc(), claim.c.claim_id.desc()).limit(limit)
-    return (await conn.execute(query)).mappings().all()
+    return rows.every(ClaimRow, (await conn.execute(query)).mappings())

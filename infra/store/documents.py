@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from infra.store import rows
 from infra.tables import document
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    """A stored document without its text (that is read only for the model: `texts`)."""
+
+    document_id: uuid.UUID
+    claim_id: uuid.UUID
+    name: str
+    content_type: str
+    size_bytes: int
+    added_by: str
+    created_at: dt.datetime
+    attached_at: dt.datetime | None
+
+
+_WITHOUT_TEXT = [c for c in document.c if c.name != "text"]
 
 
 async def add(
@@ -61,11 +80,10 @@ async def discard_unattached(*, conn: AsyncConnection, claim_id: uuid.UUID) -> N
     await conn.execute(_DISCARD_UNATTACHED, {"match_claim_id": claim_id})
 
 
-async def get(*, conn: AsyncConnection, document_id: uuid.UUID) -> RowMapping | None:
+async def get(*, conn: AsyncConnection, document_id: uuid.UUID) -> DocumentRow | None:
     """Return the document (without its text), or None."""
-    columns = [c for c in document.c if c.name != "text"]
-    result = await conn.execute(sa.select(*columns).where(document.c.document_id == document_id))
-    return result.mappings().one_or_none()
+    query = sa.select(*_WITHOUT_TEXT).where(document.c.document_id == document_id)
+    return rows.one(DocumentRow, (await conn.execute(query)).mappings().one_or_none())
 
 
 async def remove(*, conn: AsyncConnection, document_id: uuid.UUID) -> None:
@@ -73,15 +91,14 @@ async def remove(*, conn: AsyncConnection, document_id: uuid.UUID) -> None:
     await conn.execute(sa.delete(document).where(document.c.document_id == document_id))
 
 
-async def list_for_claim(*, conn: AsyncConnection, claim_id: uuid.UUID) -> Sequence[RowMapping]:
+async def list_for_claim(*, conn: AsyncConnection, claim_id: uuid.UUID) -> list[DocumentRow]:
     """Return the documents the claim took (without their text), oldest first."""
-    columns = [c for c in document.c if c.name != "text"]
     result = await conn.execute(
-        sa.select(*columns)
+        sa.select(*_WITHOUT_TEXT)
         .where(document.c.claim_id == claim_id, document.c.attached_at.is_not(None))
         .order_by(document.c.created_at)
     )
-    return result.mappings().all()
+    return rows.every(DocumentRow, result.mappings())
 
 
 async def texts(
@@ -90,10 +107,10 @@ async def texts(
     """Return (name, text) of the given documents of this claim, in the order asked."""
     if not document_ids:
         return []
-    rows = await conn.execute(
+    result = await conn.execute(
         sa.select(document.c.document_id, document.c.name, document.c.text).where(
             document.c.claim_id == claim_id, document.c.document_id.in_(document_ids)
         )
     )
-    found = {row.document_id: (row.name, row.text) for row in rows}
+    found = {row.document_id: (row.name, row.text) for row in result}
     return [found[d] for d in document_ids if d in found]

@@ -6,17 +6,20 @@ or dead-lettered once `failed_at` is.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from claims.delivery import Outcome, Verdict
+from claims.delivery import Outcome
 from claims.messages import CLAIMANT_KINDS
+from claims.transitions import Notice
+from infra.store import outbox_progress, rows
 from infra.tables import claim, notification
 
 
@@ -44,26 +47,33 @@ def _enqueue_statement() -> sa.Insert:
 _ENQUEUE = _enqueue_statement()
 
 
-async def enqueue(
-    *,
-    conn: AsyncConnection,
-    claim_id: uuid.UUID,
-    step: int,
-    kind: str,
-    payload: dict[str, Any],
-) -> int:
-    """Queue a message to the claimant unless this step already queued one; 1 if queued."""
-    result = await conn.execute(
-        _ENQUEUE,
-        {"claim_id": claim_id, "step": step, "kind": kind, "payload": payload},
-    )
+async def enqueue(*, conn: AsyncConnection, notice: Notice) -> int:
+    """Queue a message to the claimant unless its step already queued one; 1 if queued."""
+    values = {
+        "claim_id": notice.claim_id,
+        "step": notice.step,
+        "kind": str(notice.kind),
+        "payload": notice.payload,
+    }
+    result = await conn.execute(_ENQUEUE, values)
     return int(result.rowcount or 0)
 
 
-MAX_ERROR_LENGTH = 500
+@dataclass(frozen=True, slots=True)
+class PendingNotice:
+    """A message still to be sent, with what its next attempt needs."""
+
+    id: int
+    claim_id: uuid.UUID
+    kind: str
+    recipient: str
+    payload: dict[str, Any]
+    attempts: int
+    last_error: str | None
+    period_started_at: dt.datetime
+
+
 _unsent = (notification.c.sent_at.is_(None), notification.c.failed_at.is_(None))
-
-
 _claimant_kinds = notification.c.kind.in_(sorted(CLAIMANT_KINDS))
 
 
@@ -91,24 +101,9 @@ _NEXT_DUE_IN_S = sa.select(
 _UNSENT = sa.select(notification).where(
     notification.c.id == sa.bindparam("match_id", type_=sa.BigInteger), *_unsent
 )
-
-
-def _record_statement(verdict: Verdict) -> sa.Update:
-    """One attempt's outcome: counted, and sent, dead-lettered, or given its next attempt's time
-    (that one comes with the execute, as does the error)."""
-    stmt = (
-        sa.update(notification)
-        .where(notification.c.id == sa.bindparam("match_id", type_=sa.BigInteger), *_unsent)
-        .values(attempts=notification.c.attempts + 1)
-    )
-    if verdict is Verdict.DELIVERED:
-        return stmt.values(sent_at=sa.func.now())
-    if verdict is Verdict.DEAD:
-        return stmt.values(failed_at=sa.func.now())
-    return stmt
-
-
-_RECORD_OUTCOME = {verdict: _record_statement(verdict) for verdict in Verdict}
+_RECORD_OUTCOME = outbox_progress.record_statements(
+    notification, key=notification.c.id, still_open=_unsent, delivered={"sent_at": sa.func.now()}
+)
 
 
 async def next_due_in_s(*, conn: AsyncConnection) -> float | None:
@@ -117,18 +112,13 @@ async def next_due_in_s(*, conn: AsyncConnection) -> float | None:
     return float(seconds) if seconds is not None else None
 
 
-async def unsent(*, conn: AsyncConnection, notification_id: int) -> RowMapping | None:
-    """The row, if it is still to be sent."""
+async def unsent(*, conn: AsyncConnection, notification_id: int) -> PendingNotice | None:
+    """The message, if it is still to be sent."""
     result = await conn.execute(_UNSENT, {"match_id": notification_id})
-    return result.mappings().one_or_none()
+    return rows.one(PendingNotice, result.mappings().one_or_none())
 
 
 async def record_outcome(*, conn: AsyncConnection, notification_id: int, outcome: Outcome) -> None:
     """Record one attempt: sent, dead-lettered, or scheduled for `next_attempt_at`."""
-    values: dict[str, object] = {
-        "match_id": notification_id,
-        "last_error": outcome.error[:MAX_ERROR_LENGTH] if outcome.error else None,
-    }
-    if outcome.verdict is Verdict.RETRY:
-        values["next_attempt_at"] = outcome.next_attempt_at
+    values = outbox_progress.outcome_values(notification_id, outcome)
     await conn.execute(_RECORD_OUTCOME[outcome.verdict], values)

@@ -7,19 +7,53 @@ ledger entry before the next attempt may reserve again.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from claims.payments import PaymentOrder
+from infra.store import rows
 from infra.tables import payment, payment_ledger
 
 RESERVED = "reserved"
 SETTLED = "settled"
 RELEASED = "released"
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRow:
+    """The claim's one payment, as its latest attempt left it."""
+
+    payment_id: uuid.UUID
+    claim_id: uuid.UUID
+    attempt: int
+    idempotency_key: str
+    amount: Decimal
+    currency: str
+    payee: str | None
+    status: str
+    rail_reference: str | None
+    failure_reason: str | None
+    created_at: dt.datetime
+    settled_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    """One money movement of a claim's payment: reserve, settle or release."""
+
+    claim_id: uuid.UUID
+    attempt: int
+    entry: str
+    amount: Decimal
+    currency: str
+    note: str | None
+    at: dt.datetime
 
 
 def payment_id_for(claim_id: uuid.UUID) -> uuid.UUID:
@@ -61,51 +95,43 @@ _SETTLE = (
 
 
 async def _ledger(
-    conn: AsyncConnection, row: RowMapping, entry: str, note: str | None = None
+    conn: AsyncConnection, row: PaymentRow, entry: str, note: str | None = None
 ) -> None:
     await conn.execute(
         _LEDGER,
         {
-            "claim_id": row["claim_id"],
-            "attempt": row["attempt"],
+            "claim_id": row.claim_id,
+            "attempt": row.attempt,
             "entry": entry,
-            "amount": row["amount"],
-            "currency": row["currency"],
+            "amount": row.amount,
+            "currency": row.currency,
             "note": note,
         },
     )
 
 
-async def reserve(
-    *,
-    conn: AsyncConnection,
-    claim_id: uuid.UUID,
-    attempt: int,
-    idempotency_key: str,
-    amount: Decimal,
-    currency: str,
-    payee: str,
-) -> RowMapping:
-    """Reserve the claim's payment for `attempt`; return the claim's payment row as it stands.
+async def reserve(*, conn: AsyncConnection, order: PaymentOrder) -> PaymentRow:
+    """Reserve the claim's payment for the order's attempt; return the payment as it stands.
 
     A new attempt takes over the row only after the previous attempt was released; a settled
     payment is never touched again, so the caller sees it and pays nothing twice.
     """
+    claim_id, attempt = order.claim_id, order.attempt
     values = {
         "payment_id": payment_id_for(claim_id),
         "claim_id": claim_id,
         "attempt": attempt,
-        "idempotency_key": idempotency_key,
-        "amount": amount,
-        "currency": currency,
-        "payee": payee,
+        "idempotency_key": order.idempotency_key,
+        "amount": order.amount,
+        "currency": order.currency,
+        "payee": order.payee,
         "status": RESERVED,
     }
     await conn.execute(_RESERVE, values)
     row = await get(conn=conn, claim_id=claim_id)
     if row is None:  # pragma: no cover - the upsert above guarantees a row
         raise RuntimeError(f"payment for claim {claim_id} vanished")
-    if row["status"] == RESERVED and row["attempt"] == attempt:
+    if row.status == RESERVED and row.attempt == attempt:
         await _ledger(conn, row, "reserve")
     return row
 
@@ -115,14 +141,14 @@ async def settle(*, conn: AsyncConnection, claim_id: uuid.UUID, rail_reference: 
     result = await conn.execute(
         _SETTLE, {"match_claim_id": claim_id, "rail_reference": rail_reference}
     )
-    row = result.mappings().one_or_none()
+    row = rows.one(PaymentRow, result.mappings().one_or_none())
     if row is not None:
         await _ledger(conn, row, "settle", rail_reference)
 
 
 async def release(*, conn: AsyncConnection, claim_id: uuid.UUID, attempt: int, reason: str) -> None:
     """Compensate a refused attempt: release its reservation with a ledger entry."""
-    row = (
+    released = (
         (
             await conn.execute(
                 sa.update(payment)
@@ -138,21 +164,22 @@ async def release(*, conn: AsyncConnection, claim_id: uuid.UUID, attempt: int, r
         .mappings()
         .one_or_none()
     )
+    row = rows.one(PaymentRow, released)
     if row is not None:
         await _ledger(conn, row, "release", reason)
 
 
-async def get(*, conn: AsyncConnection, claim_id: uuid.UUID) -> RowMapping | None:
+async def get(*, conn: AsyncConnection, claim_id: uuid.UUID) -> PaymentRow | None:
     """Return the claim's payment row, or None."""
     result = await conn.execute(_GET, {"match_claim_id": claim_id})
-    return result.mappings().one_or_none()
+    return rows.one(PaymentRow, result.mappings().one_or_none())
 
 
-async def ledger(*, conn: AsyncConnection, claim_id: uuid.UUID) -> list[RowMapping]:
+async def ledger(*, conn: AsyncConnection, claim_id: uuid.UUID) -> list[LedgerRow]:
     """Return the claim's ledger entries in the order they were written."""
     result = await conn.execute(
         sa.select(payment_ledger)
         .where(payment_ledger.c.claim_id == claim_id)
         .order_by(payment_ledger.c.id)
     )
-    return list(result.mappings().all())
+    return rows.every(LedgerRow, result.mappings())

@@ -9,13 +9,14 @@ subscriptions pause, without anything being rewritten.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from infra.api_keys import ApiKey
+from infra.store import rows
 from infra.tables import principal
 
 
@@ -39,7 +40,14 @@ async def sync(*, conn: AsyncConnection, keys: Iterable[ApiKey]) -> None:
     )
 
 
-async def get(*, conn: AsyncConnection, name: str) -> RowMapping | None:
-    """One principal's row."""
+@dataclass(frozen=True, slots=True)
+class PrincipalRow:
+    name: str
+    role: str
+    active: bool
+
+
+async def get(*, conn: AsyncConnection, name: str) -> PrincipalRow | None:
+    """One principal as the API last wrote it."""
     result = await conn.execute(sa.select(principal).where(principal.c.name == name))
-    return result.mappings().one_or_none()
+    return rows.one(PrincipalRow, result.mappings().one_or_none())

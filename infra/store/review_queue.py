@@ -10,16 +10,35 @@ and the SLA the caller passes. The reasons a claim is waiting are its latest rev
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from infra.store import rows
 from infra.tables import claim, claim_event
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """A claim waiting for a person: what it is, why it waits, and until when."""
+
+    claim_id: uuid.UUID
+    policy_number: str
+    claim_type: str
+    amount: Decimal
+    currency: str
+    status: str
+    payable_amount: Decimal | None
+    escalated: bool
+    submitted_at: dt.datetime
+    reasons: list[str] | None
+    due_at: dt.datetime | None
+    waiting_since: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -100,7 +119,7 @@ async def page(
     default_sla: dt.timedelta,
     offset: int,
     limit: int,
-) -> Sequence[RowMapping]:
+) -> list[QueueRow]:
     """One page of the queue, most urgent first, each claim with its reasons and deadline."""
     why = _why(default_sla)
     query = sa.select(
@@ -123,7 +142,7 @@ async def page(
         claim.c.submitted_at,
         claim.c.claim_id,
     )
-    return (await conn.execute(query.offset(offset).limit(limit))).mappings().all()
+    return rows.every(QueueRow, (await conn.execute(query.offset(offset).limit(limit))).mappings())
 
 
 async def counts(

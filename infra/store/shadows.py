@@ -6,16 +6,59 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from infra.store import rows
 from infra.tables import claim, decision, shadow_assessment
+
+
+@dataclass(frozen=True, slots=True)
+class ShadowRow:
+    """A candidate's assessment of a claim, with production's route for the same claim."""
+
+    claim_id: uuid.UUID
+    round: int
+    model: str
+    prompt_version: str
+    status: str
+    route: str | None
+    production_route: str | None
+    recommendation: str | None
+    confidence: float | None
+    rationale: str | None
+    risk_flags: list[str]
+    reasons: list[str]
+    cost_usd: Decimal | None
+    latency_ms: int | None
+    error: str | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LiveShadowRow(ShadowRow):
+    """A shadow beside its own round's decisions (`claims eval --live`)."""
+
+    adjuster_outcome: str | None
+    payable_amount: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShadowCount:
+    """Per model and status: shadows, agreements with production, their cost."""
+
+    model: str
+    status: str
+    assessments: int
+    agreements: int | None
+    disagreements: int | None
+    cost_usd: Decimal
+
 
 _INSERT = insert(shadow_assessment).on_conflict_do_nothing(
     constraint="uq_shadow_assessment_claim_round"
@@ -58,14 +101,14 @@ def _production_route() -> sa.ScalarSelect[Any]:
     return _latest_decision(route, "model")
 
 
-async def for_claim(*, conn: AsyncConnection, claim_id: uuid.UUID) -> Sequence[RowMapping]:
+async def for_claim(*, conn: AsyncConnection, claim_id: uuid.UUID) -> list[ShadowRow]:
     """A claim's shadows, oldest first, each with production's route beside it."""
     result = await conn.execute(
         sa.select(shadow_assessment, _production_route().label("production_route"))
         .where(shadow_assessment.c.claim_id == claim_id)
         .order_by(shadow_assessment.c.round, shadow_assessment.c.id)
     )
-    return result.mappings().all()
+    return rows.every(ShadowRow, result.mappings())
 
 
 def _model_rounds() -> sa.CTE:
@@ -87,7 +130,7 @@ def _model_rounds() -> sa.CTE:
     )
 
 
-async def since(*, conn: AsyncConnection, start: dt.datetime) -> Sequence[RowMapping]:
+async def since(*, conn: AsyncConnection, start: dt.datetime) -> list[LiveShadowRow]:
     """Every shadow since `start`, each beside the decisions of its own round: production's
     route, and the first adjuster's decision after that round's assessment (before the next
     round's), with the claim's payable amount (for `claims eval --live`)."""
@@ -123,10 +166,10 @@ async def since(*, conn: AsyncConnection, start: dt.datetime) -> Sequence[RowMap
         .where(shadow_assessment.c.created_at >= start)
         .order_by(shadow_assessment.c.created_at, shadow_assessment.c.id)
     )
-    return result.mappings().all()
+    return rows.every(LiveShadowRow, result.mappings())
 
 
-async def counts(*, conn: AsyncConnection) -> Sequence[RowMapping]:
+async def counts(*, conn: AsyncConnection) -> list[ShadowCount]:
     """Per model and status: how many shadows, how many agree with production, their cost."""
     production = _production_route()
     agrees = sa.case((shadow_assessment.c.route == production, 1), else_=0)
@@ -149,4 +192,4 @@ async def counts(*, conn: AsyncConnection) -> Sequence[RowMapping]:
             sa.func.coalesce(sa.func.sum(shadow_assessment.c.cost_usd), 0).label("cost_usd"),
         ).group_by(shadow_assessment.c.model, shadow_assessment.c.status)
     )
-    return result.mappings().all()
+    return rows.every(ShadowCount, result.mappings())

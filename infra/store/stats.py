@@ -64,16 +64,16 @@ async def business_stats(*, conn: AsyncConnection) -> BusinessStats:
         .group_by(decision.c.model_name)
     )
     stats.llm_calls_by_model = {r[0]: int(r[1]) for r in rows}
-    for row in await shadows.counts(conn=conn):
-        model = row["model"]
-        stats.shadows[(model, row["status"])] = int(row["assessments"])
+    for count in await shadows.counts(conn=conn):
+        model = count.model
+        stats.shadows[(model, count.status)] = count.assessments
         stats.shadow_agreements[model] = stats.shadow_agreements.get(model, 0) + int(
-            row["agreements"] or 0
+            count.agreements or 0
         )
         stats.shadow_disagreements[model] = stats.shadow_disagreements.get(model, 0) + int(
-            row["disagreements"] or 0
+            count.disagreements or 0
         )
         stats.shadow_cost_usd[model] = stats.shadow_cost_usd.get(model, Decimal(0)) + Decimal(
-            row["cost_usd"]
+            count.cost_usd
         )
     return stats

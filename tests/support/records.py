@@ -8,6 +8,7 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from claims.transitions import Submitted
 from infra.store import claims as claim_store
 from tools import samples as f
 
@@ -15,13 +16,13 @@ from tools import samples as f
 async def committed_claim(engine: AsyncEngine) -> uuid.UUID:
     claim_id = uuid.uuid4()
     async with engine.begin() as conn:
-        await claim_store.record_submission(
-            conn=conn,
+        record = Submitted(
             claim_id=claim_id,
             workflow_id=f"claim-{claim_id}",
             submission=f.submission("P-records"),
             submitted_at=dt.datetime.now(dt.UTC),
         )
+        await claim_store.record_submission(conn=conn, record=record)
     return claim_id
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -84,7 +84,7 @@ class Stack:
         async with self.engine.connect() as conn:
             row = await claim_store.get(conn=conn, claim_id=claim_id)
         assert row is not None
-        return dict(row)
+        return asdict(row)
 
     async def event(self, claim_id: uuid.UUID, event_type: str) -> dict[str, Any]:
         """The claim's only audit event of this type, once it is written.
@@ -96,7 +96,7 @@ class Stack:
         async def of_type() -> list[dict[str, Any]]:
             async with self.engine.connect() as conn:
                 events = await claim_store.list_events(conn=conn, claim_id=claim_id)
-            return [dict(e) for e in events if e["type"] == event_type]
+            return [asdict(e) for e in events if e.type == event_type]
 
         [only] = await wait_for(of_type, what=f"the {event_type} event of claim {claim_id}")
         return only
@@ -104,7 +104,7 @@ class Stack:
     async def event_types(self, claim_id: uuid.UUID) -> list[str]:
         async with self.engine.connect() as conn:
             events = await claim_store.list_events(conn=conn, claim_id=claim_id)
-        return [e["type"] for e in events]
+        return [e.type for e in events]
 
 
 # Options of `running_stack` itself; every other `make_stack` keyword is a setting.

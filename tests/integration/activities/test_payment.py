@@ -41,7 +41,7 @@ async def ledger_entries(
 ) -> list[tuple[int, str, Decimal]]:
     async with engine.connect() as conn:
         rows = await payments.ledger(conn=conn, claim_id=claim_id)
-    return [(r["attempt"], r["entry"], r["amount"]) for r in rows]
+    return [(r.attempt, r.entry, r.amount) for r in rows]
 
 
 async def test_payment_run_twice_makes_one_payment(engine: AsyncEngine):

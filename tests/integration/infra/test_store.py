@@ -1,7 +1,6 @@
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -9,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from claims.decisions import DecisionRecord
 from claims.lifecycle import ClaimStatus, EventType
 from claims.models import DecidedBy, DecisionOutcome
+from claims.transitions import Submitted, Transition
 from infra.store import claims as claim_store
 from infra.store import policies
 from infra.tables import claim_event, decision
@@ -19,14 +19,14 @@ NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 
 async def submitted_claim(conn: AsyncConnection) -> uuid.UUID:
     claim_id = uuid.uuid4()
-    record: dict[str, Any] = {
-        "claim_id": claim_id,
-        "workflow_id": f"claim-{claim_id}",
-        "submission": f.submission("P-1"),
-        "submitted_at": NOW,
-    }
-    await claim_store.record_submission(conn=conn, **record)
-    await claim_store.record_submission(conn=conn, **record)  # a retried attempt
+    record = Submitted(
+        claim_id=claim_id,
+        workflow_id=f"claim-{claim_id}",
+        submission=f.submission("P-1"),
+        submitted_at=NOW,
+    )
+    await claim_store.record_submission(conn=conn, record=record)
+    await claim_store.record_submission(conn=conn, record=record)  # a retried attempt
     return claim_id
 
 
@@ -42,34 +42,33 @@ async def test_submission_recorded_once(conn: AsyncConnection):
     claim_id = await submitted_claim(conn)
     row = await claim_store.get(conn=conn, claim_id=claim_id)
     assert row is not None
-    assert row["status"] == "submitted"
-    assert [e["type"] for e in await claim_store.list_events(conn=conn, claim_id=claim_id)] == [
+    assert row.status == "submitted"
+    assert [e.type for e in await claim_store.list_events(conn=conn, claim_id=claim_id)] == [
         "submitted"
     ]
 
 
 async def test_transition_written_twice_is_written_once(conn: AsyncConnection):
     claim_id = await submitted_claim(conn)
-    transition: dict[str, Any] = {
-        "claim_id": claim_id,
-        "step": 2,
-        "event_type": EventType.ASSESSED,
-        "at": NOW,
-        "detail": {},
-        "status": ClaimStatus.ASSESSING,
-        "payable_amount": Decimal("750.00"),
-        "decision": DecisionRecord(
+    transition = Transition(
+        claim_id=claim_id,
+        step=2,
+        event_type=EventType.ASSESSED,
+        at=NOW,
+        status=ClaimStatus.ASSESSING,
+        payable_amount=Decimal("750.00"),
+        decision=DecisionRecord(
             outcome=DecisionOutcome.REVIEW, decided_by=DecidedBy.MODEL, reasons=["r"]
         ),
-    }
-    await claim_store.apply_transition(conn=conn, **transition)
-    await claim_store.apply_transition(conn=conn, **transition)
+    )
+    await claim_store.apply_transition(conn=conn, transition=transition)
+    await claim_store.apply_transition(conn=conn, transition=transition)
     events = await conn.scalar(sa.select(sa.func.count()).where(claim_event.c.claim_id == claim_id))
     decisions = await conn.scalar(sa.select(sa.func.count()).where(decision.c.claim_id == claim_id))
     assert (events, decisions) == (2, 1)
     row = await claim_store.get(conn=conn, claim_id=claim_id)
     assert row is not None
-    assert (row["status"], row["payable_amount"], row["last_step"]) == (
+    assert (row.status, row.payable_amount, row.last_step) == (
         "assessing",
         Decimal("750.00"),
         2,
@@ -82,20 +81,15 @@ async def test_a_late_older_step_never_moves_the_claim_back(conn: AsyncConnectio
         (3, EventType.APPROVED, ClaimStatus.APPROVED),
         (2, EventType.POLICY_CHECKED, ClaimStatus.ASSESSING),  # the late, older one
     ]:
-        await claim_store.apply_transition(
-            conn=conn,
-            claim_id=claim_id,
-            step=step,
-            event_type=event,
-            at=NOW,
-            detail={},
-            status=status,
+        transition = Transition(
+            claim_id=claim_id, step=step, event_type=event, at=NOW, status=status
         )
+        await claim_store.apply_transition(conn=conn, transition=transition)
     row = await claim_store.get(conn=conn, claim_id=claim_id)
     assert row is not None
-    assert (row["status"], row["last_step"]) == ("approved", 3)
+    assert (row.status, row.last_step) == ("approved", 3)
     events = await claim_store.list_events(conn=conn, claim_id=claim_id)
-    assert [e["type"] for e in events] == ["submitted", "policy_checked", "approved"]
+    assert [e.type for e in events] == ["submitted", "policy_checked", "approved"]
 
 
 async def test_list_page_is_newest_first_with_a_stable_cursor(conn: AsyncConnection):
@@ -103,16 +97,16 @@ async def test_list_page_is_newest_first_with_a_stable_cursor(conn: AsyncConnect
     ids = []
     for minute in range(5):
         claim_id = uuid.uuid4()
-        await claim_store.record_submission(
-            conn=conn,
+        record = Submitted(
             claim_id=claim_id,
             workflow_id=f"claim-{claim_id}",
             submission=f.submission(number),
             submitted_at=NOW + dt.timedelta(minutes=minute),
         )
+        await claim_store.record_submission(conn=conn, record=record)
         ids.append(claim_id)
     first = await claim_store.list_page(conn=conn, limit=2, policy_number=number)
-    assert [r["claim_id"] for r in first] == [ids[4], ids[3]]
-    cursor = (first[-1]["submitted_at"], first[-1]["claim_id"])
+    assert [r.claim_id for r in first] == [ids[4], ids[3]]
+    cursor = (first[-1].submitted_at, first[-1].claim_id)
     second = await claim_store.list_page(conn=conn, limit=2, policy_number=number, before=cursor)
-    assert [r["claim_id"] for r in second] == [ids[2], ids[1]]
+    assert [r.claim_id for r in second] == [ids[2], ids[1]]

@@ -98,7 +98,7 @@ async def test_each_subscriber_hears_what_it_may_see_signed_and_without_personal
 async def test_faults_are_retried_and_duplicates_carry_the_same_id(
     webhook_stack: Stack, receiver: WebhookReceiver, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="activities.outbox")
+    caplog.set_level(logging.INFO, logger="activities.outbox_attempts")
     # 500, a hang past the 1 s attempt timeout, a dropped connection, a redirect (never
     # followed: it could point anywhere): then it recovers.
     receiver.misbehave(["500", "hang", "close", "redirect", "500", "close"])
@@ -140,7 +140,7 @@ async def test_faults_are_retried_and_duplicates_carry_the_same_id(
     ours = [
         r
         for r in caplog.records
-        if r.name == "activities.outbox"
+        if r.name == "activities.outbox_attempts"
         and (m := re.match(r"webhook (\d+) ", r.getMessage()))
         and int(m[1]) in ids
     ]

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from claims.lifecycle import EventType
+from claims.transitions import Submitted, Transition
 from claims.webhooks import WEBHOOK_EVENT_OF, WebhookEvent
 from infra.store import claims as claim_store
-from infra.store import webhooks
+from infra.store import subscriptions
 from infra.tables import principal, webhook_delivery
 from tools import samples as f
 
@@ -38,7 +38,7 @@ async def _subscription(
 ) -> uuid.UUID:
     await set_principal(conn, owner, role)
     subscription_id = uuid.uuid4()
-    await webhooks.create(
+    await subscriptions.create(
         conn=conn,
         subscription_id=subscription_id,
         owner=owner,
@@ -71,22 +71,21 @@ async def test_every_client_event_is_queued_once_for_those_who_may_see_it(
     stranger = await _subscription(conn, f"other-{uuid.uuid4().hex[:6]}")
     adjuster = await _subscription(conn, "adjuster-x", role="adjuster", events=["claim.paid"])
     claim_id = uuid.uuid4()
-    submission: dict[str, Any] = {
-        "claim_id": claim_id,
-        "workflow_id": f"claim-{claim_id}",
-        "submission": f.submission("P-1"),
-        "submitted_at": NOW,
-        "submitted_by": owner,
-    }
-    await claim_store.record_submission(conn=conn, **submission)
-    await claim_store.record_submission(conn=conn, **submission)  # a retried attempt
+    record = Submitted(
+        claim_id=claim_id,
+        workflow_id=f"claim-{claim_id}",
+        submission=f.submission("P-1"),
+        submitted_at=NOW,
+        submitted_by=owner,
+    )
+    await claim_store.record_submission(conn=conn, record=record)
+    await claim_store.record_submission(conn=conn, record=record)  # a retried attempt
     # Every other audit event, one step each (event-only steps included), each written twice.
     steps = [e for e in EventType if e is not EventType.SUBMITTED]
     for step, event_type in enumerate(steps, start=2):
         for _ in range(2):
-            await claim_store.apply_transition(
-                conn=conn, claim_id=claim_id, step=step, event_type=event_type, at=NOW, detail={}
-            )
+            transition = Transition(claim_id=claim_id, step=step, event_type=event_type, at=NOW)
+            await claim_store.apply_transition(conn=conn, transition=transition)
 
     queued = await _queued(conn, mine)
     assert [event for event, _, _ in queued] == [
@@ -103,10 +102,9 @@ async def test_a_deleted_subscription_queues_nothing_and_its_pending_rows_are_ca
     owner = f"submitter-{uuid.uuid4().hex[:6]}"
     subscription_id = await _subscription(conn, owner)
     claim_id = await _submitted(conn, owner)
-    await webhooks.delete(conn=conn, subscription_id=subscription_id)
-    await claim_store.apply_transition(
-        conn=conn, claim_id=claim_id, step=2, event_type=EventType.CANCELLED, at=NOW, detail={}
-    )
+    await subscriptions.delete(conn=conn, subscription_id=subscription_id)
+    cancelled = Transition(claim_id=claim_id, step=2, event_type=EventType.CANCELLED, at=NOW)
+    await claim_store.apply_transition(conn=conn, transition=cancelled)
     statuses = (
         await conn.execute(
             sa.select(webhook_delivery.c.event_type, webhook_delivery.c.status).where(
@@ -119,14 +117,14 @@ async def test_a_deleted_subscription_queues_nothing_and_its_pending_rows_are_ca
 
 async def _submitted(conn: AsyncConnection, owner: str) -> uuid.UUID:
     claim_id = uuid.uuid4()
-    await claim_store.record_submission(
-        conn=conn,
+    record = Submitted(
         claim_id=claim_id,
         workflow_id=f"claim-{claim_id}",
         submission=f.submission("P-1"),
         submitted_at=NOW,
         submitted_by=owner,
     )
+    await claim_store.record_submission(conn=conn, record=record)
     return claim_id
 
 

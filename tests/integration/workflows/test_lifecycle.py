@@ -193,7 +193,7 @@ async def test_refused_payment_is_compensated_and_the_second_approval_pays_once(
     assert [e["type"] for e in paid["events"]].count("paid") == 1
     async with stack.engine.connect() as conn:
         ledger = await payments.ledger(conn=conn, claim_id=uuid.UUID(claim_id))
-    assert [(e["attempt"], e["entry"]) for e in ledger] == [
+    assert [(e.attempt, e.entry) for e in ledger] == [
         (1, "reserve"),
         (1, "release"),
         (2, "reserve"),

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import uuid
+from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -79,7 +80,7 @@ async def shadow_rows(stack: Stack, claim_id: str, count: int) -> list[dict[str,
     async def rows() -> list[dict[str, Any]]:
         async with stack.engine.connect() as conn:
             found = await shadows.for_claim(conn=conn, claim_id=uuid.UUID(claim_id))
-        return [dict(r) for r in found]
+        return [asdict(r) for r in found]
 
     return await wait_for(rows, lambda found: len(found) >= count, what=f"{count} shadows")
 
@@ -205,7 +206,7 @@ async def test_the_live_report_compares_candidates_with_production_and_adjusters
         page = await console.get(f"/console/claims/{claim_id}")
     assert "Shadow assessments" in page.text
     assert "openai/lenient" in page.text
-    mine = [r for r in rows if str(r["claim_id"]) == claim_id]
+    mine = [r for r in rows if str(r.claim_id) == claim_id]
     built = live.build(mine, since=started)
     [candidate] = built["candidates"]
     assert candidate["name"].startswith("openai/lenient @ ")

@@ -218,7 +218,7 @@ async def test_a_shadow_assessment_survives_its_llm_worker_being_killed_mid_call
         # The claim never waited for its shadow; the shadow's call was retried on the new worker
         # after the dead one stopped heartbeating, and its result recorded once.
         assert final.status is ClaimStatus.PAID
-        assert (outcome, row["status"], row["route"]) == ("done", "done", "auto_approve")
+        assert (outcome, row.status, row.route) == ("done", "done", "auto_approve")
         retried = started_by(await shadow.fetch_history())
         assert {i.split("@")[0] for i in retried} == {str(second.pid)}
         attempts = [
