@@ -53,7 +53,7 @@ def _dev(_: argparse.Namespace) -> int:
     if settings.env == "prod":
         raise SystemExit("claims dev runs embedded Temporal and Postgres: never in prod")
     try:
-        from devstack.launcher import run_dev
+        from devstack.run import run_dev
     except ModuleNotFoundError as exc:
         # The image and the wheel carry no dev stack (the top-level devstack/ package, with
         # embedded Temporal and Postgres): only a development install from a clone has it.

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 import sys
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import httpx
@@ -22,11 +20,11 @@ from pydantic import SecretStr
 
 from devstack import postgres as pg
 from devstack import temporal as tdev
+from devstack.banner import banner
 from devstack.keys import dev_key_ring
-from devstack.mail import MailSink
-from devstack.processes import Child, PidFile, child_env
+from devstack.mail import MailSink, start_mail_sink
+from devstack.processes import Child, PidFile, child_env, worker_metrics_ports
 from devstack.settings import DevStackSettings
-from infra.api_keys import DEV_TOKENS
 from infra.migrate import upgrade
 from infra.settings import Settings
 from infra.temporal_profile import PLAINTEXT
@@ -35,8 +33,6 @@ if TYPE_CHECKING:
     from temporalio.client import Client
 
 DATABASE = "claims"
-DEFAULT_METRICS_PORT = 9464
-DEFAULT_MAIL_PORT = 2525
 
 
 def say(message: str) -> None:
@@ -217,41 +213,7 @@ class DevStack:
                 raise ChildDiedError(child, code)
 
     def banner(self) -> str:
-        s = self.settings
-        api = f"http://{s.api_host}:{s.api_port}"
-        lines = [
-            "",
-            "  Claims service is up.",
-            f"    API docs      {api}/docs",
-            f"    Console       {api}/console (sign in with an adjuster or admin key)",
-        ]
-        if s.temporal_address is None:
-            lines.append(f"    Temporal UI   http://127.0.0.1:{self.dev.temporal_ui_port}")
-            # Payloads are encrypted: the UI shows them decoded once the browser signs in.
-            lines.append(f"    Codec sign-in {api}/codec/login (adjuster key; see README)")
-        lines.append(f"    Metrics       {api}/metrics")
-        for name, port in self.metrics_ports.items():
-            lines.append(
-                f"                  http://127.0.0.1:{port}/metrics ({name}, Temporal SDK)"
-            )
-        if self.mail_sink is not None:
-            lines.append(
-                f"    Mail          smtp://127.0.0.1:{self.mail_sink.port}, kept as .eml files: "
-                f"ls {self.mail_sink.directory}/"
-            )
-        else:
-            lines.append(f"    Mail          via smtp://{s.smtp_host}:{s.smtp_port}")
-        lines += [f"    Logs          {self.logs}/", ""]
-        lines.append("  API keys (Authorization: Bearer <key>):")
-        # Only the published dev keys: a key someone configured is a secret, and this banner
-        # lands in terminals, scrollback and CI logs.
-        shown = [k for k in s.api_key_list if k.plaintext in DEV_TOKENS]
-        for key in shown:
-            lines.append(f"    {key.role:<10} {key.plaintext}")
-        if len(shown) < len(s.api_key_list):
-            lines.append("    (and the keys configured in CLAIMS_API_KEYS, not shown)")
-        lines += ["", "  Ctrl-C stops everything; `make dev` again resumes every claim.", ""]
-        return "\n".join(lines)
+        return banner(self.settings, self.dev, self)
 
     async def watch(self, stop: asyncio.Event) -> int:
         """Until a signal (exit 0) or the death of a child nobody replaced (exit 1).
@@ -303,77 +265,8 @@ class DevStack:
         self.pidfile.path.unlink(missing_ok=True)
 
 
-def start_mail_sink(directory: Path) -> MailSink:
-    """The local SMTP sink on DEFAULT_MAIL_PORT, or a free port when that is taken."""
-    from devstack.processes import free_port, port_in_use
-
-    port = DEFAULT_MAIL_PORT if not port_in_use("127.0.0.1", DEFAULT_MAIL_PORT) else free_port()
-    sink = MailSink(port=port, directory=directory)
-    try:
-        sink.start()
-    except OSError:  # another stack took the port between the check and the bind
-        sink = MailSink(port=free_port(), directory=directory)
-        sink.start()
-    return sink
-
-
-def worker_metrics_ports(base: int | None) -> dict[str, int]:
-    """Metrics ports of the two workers: `base` and `base + 1`, or free ones when taken."""
-    from devstack.processes import free_port, port_in_use
-
-    first = base or DEFAULT_METRICS_PORT
-    if port_in_use("127.0.0.1", first) or port_in_use("127.0.0.1", first + 1):
-        return {"claims-worker": free_port(), "llm-worker": free_port()}
-    return {"claims-worker": first, "llm-worker": first + 1}
-
-
 class ChildDiedError(RuntimeError):
     def __init__(self, child: Child, code: int) -> None:
         super().__init__(f"{child.name} exited with {code}")
         self.child = child
         self.code = code
-
-
-# Lines about the claims worker's build for the banner, given a client of the stack's Temporal
-# (cli/deploy.py: the launcher itself knows nothing of Worker Deployments).
-BuildReport = Callable[["Client"], Awaitable[list[str]]]
-
-
-async def run_dev(
-    settings: Settings,
-    *,
-    search_attributes: Mapping[str, str],
-    build_report: BuildReport | None = None,
-) -> int:
-    stack = DevStack(settings, DevStackSettings(), search_attributes)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        startup = asyncio.ensure_future(stack.start())
-        stopper = asyncio.ensure_future(stop.wait())
-        done, _ = await asyncio.wait({startup, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        if startup not in done:
-            startup.cancel()
-            say("interrupted during start-up; stopping")
-            return 0
-        stopper.cancel()
-        startup.result()
-        print(stack.banner(), flush=True)
-        if build_report is not None:
-            for line in await build_report(await stack._temporal_client()):
-                print(line, flush=True)
-        code = await stack.watch(stop)
-        if code == 0:
-            say("stopping")
-        return code
-    except ChildDiedError as died:
-        say(f"{died.child.name} exited with code {died.code} during start-up")
-        print(died.child.log_tail(), file=sys.stderr)
-        return 1
-    except RuntimeError as exc:
-        say(f"start-up failed: {exc}")
-        return 1
-    finally:
-        await asyncio.to_thread(stack.stop)

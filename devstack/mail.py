@@ -16,6 +16,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from devstack.processes import free_port, port_in_use
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9@._-]+")
 
 
@@ -65,3 +67,18 @@ class MailSink:
 
     def message_ids(self) -> list[str]:
         return [str(m["Message-ID"]) for m in self.messages]
+
+
+DEFAULT_MAIL_PORT = 2525
+
+
+def start_mail_sink(directory: Path) -> MailSink:
+    """The local SMTP sink on DEFAULT_MAIL_PORT, or a free port when that is taken."""
+    port = DEFAULT_MAIL_PORT if not port_in_use("127.0.0.1", DEFAULT_MAIL_PORT) else free_port()
+    sink = MailSink(port=port, directory=directory)
+    try:
+        sink.start()
+    except OSError:  # another stack took the port between the check and the bind
+        sink = MailSink(port=free_port(), directory=directory)
+        sink.start()
+    return sink

@@ -147,3 +147,14 @@ def child_env(**overrides: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(overrides)
     return env
+
+
+DEFAULT_METRICS_PORT = 9464
+
+
+def worker_metrics_ports(base: int | None) -> dict[str, int]:
+    """Metrics ports of the two workers: `base` and `base + 1`, or free ones when taken."""
+    first = base or DEFAULT_METRICS_PORT
+    if port_in_use("127.0.0.1", first) or port_in_use("127.0.0.1", first + 1):
+        return {"claims-worker": free_port(), "llm-worker": free_port()}
+    return {"claims-worker": first, "llm-worker": first + 1}

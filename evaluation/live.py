@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from evaluation.metrics import wilson
+from evaluation.figures import wilson
 from infra.store.shadows import LiveShadowRow
 
 # An adjuster's decision, in the recommendation's terms.

@@ -7,7 +7,7 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from evaluation.metrics import ROUTES
+from evaluation.figures import ROUTES
 
 SHORT = {"auto_approve": "auto", "human_review": "review", "reject": "reject"}
 COLOURS = ("#0b4f8a", "#b35c00", "#2e7d32", "#8e24aa", "#c62828", "#00838f")

@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from claims.rules import RiskRule, check_policy
+from evaluation.figures import Scored, cohen_kappa, mcnemar_exact, summarize
 from evaluation.golden import GoldenClaim, Slice, Split
-from evaluation.metrics import Scored, cohen_kappa, mcnemar_exact, summarize
 from evaluation.pipeline import Prediction, Routing
 from evaluation.runner import Candidate
 

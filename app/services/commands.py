@@ -22,7 +22,7 @@ from temporalio.client import (
 )
 
 from app.schemas import MAX_DOCUMENT_BYTES, ClaimOut, DocumentOut
-from app.services import live
+from app.services import workflow_view
 from app.services.errors import (
     CatchingUpError,
     ConflictError,
@@ -199,7 +199,7 @@ class ClaimCommands:
             owner = row.submitted_by
             known = Known(row.status, recorded=True, submitted_by=owner)
         else:
-            started = await live.started_input(self._client, claim_id)
+            started = await workflow_view.started_input(self._client, claim_id)
             if started is None:
                 raise NotFoundError(f"claim {claim_id} not found")
             owner = started.submitted_by
@@ -213,10 +213,12 @@ class ClaimCommands:
             view = await claim_view(conn=conn, claim_id=claim_id)
         if view is not None:
             return view
-        workflow_input = await live.started_input(self._client, claim_id)
+        workflow_input = await workflow_view.started_input(self._client, claim_id)
         if workflow_input is None:  # pragma: no cover - the update above found the workflow
             raise NotFoundError(f"claim {claim_id} not found")
-        return live.from_workflow(workflow_input, await live.query_state(self._client, claim_id))
+        return workflow_view.from_workflow(
+            workflow_input, await workflow_view.query_state(self._client, claim_id)
+        )
 
 
 def _actor(caller: ApiKey) -> Actor:

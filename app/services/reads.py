@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
 from app.schemas import ClaimOut, ClaimPage
-from app.services import live
+from app.services import workflow_view
 from app.services.errors import ForbiddenError, NotFoundError
 from app.services.ownership import may_see, owner_filter
 from app.services.pagination import decode as decode_cursor
@@ -47,13 +47,13 @@ class ClaimReads:
         """The claim as `caller` may see it: NotFoundError when it is not theirs to see."""
         recorded = await self._recorded(claim_id)
         if recorded is None:
-            workflow_input = await live.started_input(self._client, claim_id)
+            workflow_input = await workflow_view.started_input(self._client, claim_id)
             if workflow_input is None or not may_see(caller, workflow_input.submitted_by):
                 raise NotFoundError(f"claim {claim_id} not found")
             # The first record may have landed while the history was read: the row answers.
             recorded = await self._recorded(claim_id)
             if recorded is None:
-                return live.from_workflow(workflow_input, None)
+                return workflow_view.from_workflow(workflow_input, None)
         submitted_by, view = recorded
         if not may_see(caller, submitted_by):
             raise NotFoundError(f"claim {claim_id} not found")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
-from app.services import live
+from app.services import workflow_view
 from tests.support.api import ADMIN, TERMINAL, create_policy, submit, wait_for_claim
 from tests.support.held_records import HeldRecords
 from tests.support.stack import StackFactory
@@ -46,7 +46,7 @@ async def test_get_answers_from_the_start_event_before_the_row_exists(
         raise AssertionError(f"GET queried the workflow of {claim_id}")
 
     # Before its first record nothing has happened to a claim: the workflow is not asked.
-    monkeypatch.setattr(live, "query_state", no_queries)
+    monkeypatch.setattr(workflow_view, "query_state", no_queries)
     records = HeldRecords(engine, hold={"submitted"})
     async with make_stack(records=records) as stack:
         http = stack.http

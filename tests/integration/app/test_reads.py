@@ -8,7 +8,7 @@ import uuid
 import httpx
 import pytest
 
-from app.services import live
+from app.services import workflow_view
 from claims.lifecycle import ClaimStatus
 from tests.support.api import ADJUSTER, TERMINAL, create_policy, submit, wait_for_claim
 
@@ -53,7 +53,7 @@ async def test_reading_a_recorded_claim_asks_the_workflow_nothing(
     async def no_queries(client: object, claim_id: uuid.UUID) -> None:
         raise AssertionError(f"GET queried the workflow of {claim_id}")
 
-    monkeypatch.setattr(live, "query_state", no_queries)
+    monkeypatch.setattr(workflow_view, "query_state", no_queries)
     for _ in range(3):
         answered = await http.get(f"/v1/claims/{submitted['claim_id']}", headers=ADJUSTER)
         assert answered.status_code == 200

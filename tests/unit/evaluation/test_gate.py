@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from evaluation.figures import Scored, summarize
 from evaluation.gate import check, check_guardrails
-from evaluation.metrics import Scored, summarize
 
 A, H = "auto_approve", "human_review"
 SLICES = frozenset({"injection", "red_flags"})

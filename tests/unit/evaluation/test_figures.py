@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from evaluation.metrics import Scored, cohen_kappa, mcnemar_exact, percentile, summarize, wilson
+from evaluation.figures import Scored, cohen_kappa, mcnemar_exact, percentile, summarize, wilson
 
 A, H, R = "auto_approve", "human_review", "reject"
 
