@@ -7,9 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from temporalio.api.enums.v1 import EventType as HistoryEventType
+from temporalio.client import Client
 
 from claims.lifecycle import EventType
 from claims.webhooks import WEBHOOK_EVENT_OF
+from contracts import NEXT_EMAILS, NEXT_WEBHOOKS, OutboxChannel, dispatcher_id
 from tests.support.stack import Stack
 from tools.waiting import wait_for
 
@@ -58,3 +61,26 @@ async def expected_events(stack: Stack, claim_id: str) -> set[str]:
             for step, kind in rows
             if EventType(kind) in WEBHOOK_EVENT_OF
         }
+
+
+async def dispatcher_looks(client: Client, channel: OutboxChannel, queue: str) -> int:
+    """How many times the channel's dispatcher has looked for due rows (this run)."""
+    due = (NEXT_WEBHOOKS if channel is OutboxChannel.WEBHOOK else NEXT_EMAILS).name
+    history = await client.get_workflow_handle(dispatcher_id(channel, queue)).fetch_history()
+    scheduled = HistoryEventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+    return sum(
+        1
+        for event in history.events
+        if event.event_type == scheduled
+        and event.activity_task_scheduled_event_attributes.activity_type.name == due
+    )
+
+
+async def dispatchers_idle(client: Client, queue: str) -> bool:
+    """Neither dispatcher has an attempt (or a look) in flight: nothing more can be sent, not
+    even the retry of an attempt whose worker was killed (it stays pending until it times out)."""
+    for channel in OutboxChannel:
+        described = await client.get_workflow_handle(dispatcher_id(channel, queue)).describe()
+        if described.raw_description.pending_activities:
+            return False
+    return True

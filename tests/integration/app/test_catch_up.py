@@ -61,7 +61,9 @@ async def test_a_review_ahead_of_the_workflow_is_told_to_come_back_and_then_take
                 what="the review to be taken once the assessment is done",
                 every_s=float(early.headers["Retry-After"]),
             )
-            assert answered.status_code == 200, answered.text
+            # Taken: answered (200), or accepted and answered after the API's wait (202, on a
+            # loaded machine); either way the claim goes on to be paid on that review.
+            assert answered.status_code in {200, 202}, answered.text
             paid = await wait_for_claim(stack.http, claim_id, TERMINAL)
     assert paid["status"] == "paid"
     assert paid["decision"]["decided_by"] == "adjuster"

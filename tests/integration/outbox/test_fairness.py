@@ -7,7 +7,6 @@ failing is paused, visibly to its owner.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import uuid
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from devstack.processes import free_port
 from infra.settings import DEV_API_KEYS
 from infra.tables import notification
 from tests.support.api import SUBMITTER, create_policy, submit, wait_for_claim
-from tests.support.outbox import OTHER_SUBMITTER, subscribe, until
+from tests.support.outbox import OTHER_SUBMITTER, dispatcher_looks, subscribe, until
 from tests.support.records import committed_claim
 from tests.support.stack import Stack, StackFactory
 from tools.waiting import wait_for
@@ -224,8 +223,15 @@ async def test_a_failing_receiver_is_paused_visibly_and_its_owner_resumes_it(
             assert "failed repeatedly" in shown["paused_reason"]
             assert "HTTP 500" in shown["paused_reason"]
             attempts_when_paused = len(receiver.requests)
-            # Paused: with retries due every 0.1 s and a sweep every second, nothing is sent.
-            await asyncio.sleep(3)
+            # Paused: with retries due every 0.1 s and a sweep every second, the dispatcher
+            # looks again and again, and sends nothing.
+            queue = stack.settings.outbox_task_queue
+            looks = await dispatcher_looks(stack.client, OutboxChannel.WEBHOOK, queue)
+            await wait_for(
+                lambda: dispatcher_looks(stack.client, OutboxChannel.WEBHOOK, queue),
+                lambda n: n >= looks + 3,
+                what="three looks by the dispatcher while the receiver is paused",
+            )
             assert len(receiver.requests) == attempts_when_paused
             receiver.default = "ok"
             resumed = await stack.http.post(f"{url}/resume", headers=SUBMITTER)

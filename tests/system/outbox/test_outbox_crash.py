@@ -26,7 +26,13 @@ from activities.assessment import LlmConfig
 from devstack.mail import MailSink
 from devstack.processes import free_port
 from tests.support.api import SUBMITTER
-from tests.support.outbox import FAST_OUTBOX, expected_events, subscribe, until
+from tests.support.outbox import (
+    FAST_OUTBOX,
+    dispatchers_idle,
+    expected_events,
+    subscribe,
+    until,
+)
 from tests.support.stack import running_llm_worker, stack_settings
 from tools import samples as f
 from tools.processes import stop, worker_process
@@ -114,8 +120,13 @@ async def test_deliveries_survive_worker_crashes_once_each(
 
                 await wait_for(missing, lambda left: not left, what="every event", timeout_s=180)
                 await until(lambda: len({m["Message-ID"] for m in our_mail}) >= CLAIMS, "mail")
-                # Let any retry of a killed attempt land, so duplicates are counted too.
-                await asyncio.sleep(2 * FAST_OUTBOX["outbox_attempt_timeout_s"] + 5)
+                # Let any retry of a killed attempt land, so duplicates are counted too: until
+                # neither dispatcher has anything in flight.
+                await wait_for(
+                    lambda: dispatchers_idle(stack.client, settings.outbox_task_queue),
+                    what="both dispatchers with nothing in flight",
+                    timeout_s=120,
+                )
             finally:
                 watcher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
