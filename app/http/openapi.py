@@ -29,5 +29,8 @@ WITH_BODY: dict[int | str, dict[str, Any]] = {
 }
 CLAIM_SCOPED: dict[int | str, dict[str, Any]] = {404: _error("no such claim")}
 TEMPORAL_NEEDED: dict[int | str, dict[str, Any]] = {
-    503: _error("Temporal is unavailable; retry later"),
+    503: _error(
+        "Temporal is unavailable, or the claim's workflow cannot take the request just now; "
+        "retry after Retry-After"
+    ),
 }

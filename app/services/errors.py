@@ -70,6 +70,14 @@ class TemporalUnavailableError(ServiceError):
     retry_after_s = 5
 
 
+class ClaimNotReadyError(ServiceError):
+    """Temporal could not hand the request to the claim's workflow just now (its workflow task
+    failed or timed out, and is being retried): nothing was taken, the same request will be."""
+
+    status_code = 503
+    retry_after_s = RETRY_AFTER_S
+
+
 class UnavailableError(ServiceError):
     """Something the request needs is not there right now."""
 

@@ -24,6 +24,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from app.services.errors import (
     CatchingUpError,
+    ClaimNotReadyError,
     ConflictError,
     ForbiddenError,
     InvalidFieldError,
@@ -93,8 +94,21 @@ class ClaimUpdates:
             if err.status is RPCStatusCode.NOT_FOUND:
                 # The workflow has finished: no update can reach it any more.
                 raise ConflictError(f"claim {claim_id} is {known.status}") from err
-            # The caller gets a 503; the operator needs to know what Temporal said.
-            log.warning("update %s of claim %s: Temporal answered %s", name, claim_id, err.status)
+            # The caller gets a 503; the operator needs to know what Temporal said (ids and
+            # Temporal's own words only: no claim data is in them).
+            log.warning(
+                "update %s of claim %s: Temporal answered %s: %s",
+                name,
+                claim_id,
+                err.status.name if err.status else None,
+                err.message,
+            )
+            if err.status is RPCStatusCode.FAILED_PRECONDITION:
+                # WorkflowNotReady: the workflow task that was to carry the update failed or
+                # timed out (a busy or restarting worker). The update was not admitted.
+                raise ClaimNotReadyError(
+                    f"claim {claim_id} could not take the request just now; retry in a moment"
+                ) from err
             raise TemporalUnavailableError("Temporal is unavailable") from err
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -74,7 +75,16 @@ async def submit(
 async def review(
     http: httpx.AsyncClient, claim_id: str, headers: dict[str, str] = ADJUSTER, **body: Any
 ) -> httpx.Response:
-    return await http.post(f"/v1/claims/{claim_id}/review", headers=headers, json=body)
+    """POST a review as a client does: a 503 with Retry-After (the claim's workflow could not
+    take it just now; nothing was taken) is asked again, a few times; any other answer is the
+    test's to judge (a 409 "catching up" included)."""
+    url = f"/v1/claims/{claim_id}/review"
+    for _ in range(5):
+        answer = await http.post(url, headers=headers, json=body)
+        if answer.status_code != 503 or "Retry-After" not in answer.headers:
+            return answer
+        await asyncio.sleep(float(answer.headers["Retry-After"]))
+    return answer
 
 
 async def add_document(

@@ -179,10 +179,10 @@ async def test_a_dead_receiver_never_holds_up_a_claim_and_its_events_are_dead_le
             dead_letters, lambda found: len(found) >= len(expected), what="every dead letter"
         )
         assert {d["event_id"] for d in letters} == expected
-        assert all(
-            d["attempts"] >= 2 and d["last_error"] == "no answer within 0.5 s (retry period over)"
-            for d in letters
-        )
+        # Each one given up when its retry period ran out (a timeout is never permanent), after
+        # retries: a row first tried late in its period (a loaded machine) may get one attempt.
+        assert {d["last_error"] for d in letters} == {"no answer within 0.5 s (retry period over)"}
+        assert max(d["attempts"] for d in letters) >= 2
         # The principal never had more than its cap of deliveries outstanding.
         assert len(expected) > 2
 
