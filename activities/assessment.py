@@ -9,19 +9,18 @@ that cannot serve the request (auth, bad request) or is failing right now hands 
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
-from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 import contracts as c
+from activities.document_source import DocumentSource, NoDocuments, document_lines
 from activities.heartbeat import heartbeating
 from activities.llm_client import litellm_module
 from activities.llm_faults import Fault, FaultKind, classify
@@ -33,52 +32,13 @@ from claims.assessment import (
     answer_json_schema,
     build_messages,
 )
+from claims.attachments import AttachedImage, with_images
 from claims.decisions import ModelFacts
 from claims.lifecycle import ErrorType
-from infra.store import documents
 
 # A reply that fails validation is re-asked with the error this many times, then the claim goes
 # to a human with reason `model_output_invalid`.
 MAX_REASKS = 2
-# Documents are claimant text of up to 1 MiB; the model sees the start of each, bounded so a
-# claim with many documents still fits a context window.
-MAX_DOCUMENT_CHARS = 8_000
-
-
-class DocumentSource(Protocol):
-    async def texts(
-        self, claim_id: uuid.UUID, document_ids: Sequence[uuid.UUID]
-    ) -> list[tuple[str, str]]:
-        """(name, text) of each document, in the order asked."""
-        ...
-
-
-class PostgresDocuments:
-    """Reads documents by id (read-only); the llm worker writes nothing."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-
-    async def texts(
-        self, claim_id: uuid.UUID, document_ids: Sequence[uuid.UUID]
-    ) -> list[tuple[str, str]]:
-        async with self._engine.connect() as conn:
-            return await documents.texts(conn=conn, claim_id=claim_id, document_ids=document_ids)
-
-
-class NoDocuments:
-    """For an llm worker without a database: claims with documents cannot be assessed here."""
-
-    async def texts(
-        self, claim_id: uuid.UUID, document_ids: Sequence[uuid.UUID]
-    ) -> list[tuple[str, str]]:
-        if document_ids:
-            raise ApplicationError(
-                "this llm worker has no CLAIMS_DATABASE_URL to read claim documents from",
-                type=ErrorType.DOCUMENTS_UNAVAILABLE,
-                non_retryable=True,
-            )
-        return []
 
 
 class LlmConfig(BaseModel):
@@ -163,14 +123,23 @@ class ModelChain:
         litellm_module()
 
     async def assess(
-        self, facts: ClaimFacts, *, attempt: int = 1, prompt_version: str = PROMPT_VERSION
+        self,
+        facts: ClaimFacts,
+        *,
+        attempt: int = 1,
+        prompt_version: str = PROMPT_VERSION,
+        images: Sequence[AttachedImage] = (),
     ) -> c.AssessmentResult:
-        """Ask the models in order; raises ApplicationError when none answered."""
-        messages: list[dict[str, Any]] = build_messages(facts, prompt_version)
+        """Ask the models in order; raises ApplicationError when none answered.
+
+        `images` are shown to the models that can see (litellm's capability table); the
+        others read the line each image has in the claim data."""
+        text_only: list[dict[str, Any]] = build_messages(facts, prompt_version)
         usage = _Usage()
         started = time.monotonic()
         faults: list[tuple[str, Fault]] = []
         for model in self._config.chain:
+            messages = with_images(text_only, images) if _sees(model, images) else text_only
             try:
                 answer, invalid_reason = await self._ask(model, messages, usage)
             except Exception as exc:  # classified: the next model, or a retry, decides
@@ -236,6 +205,15 @@ class ModelChain:
         return None, f"model output invalid after {1 + MAX_REASKS} tries: {error}"
 
 
+def _sees(model: str, images: Sequence[AttachedImage]) -> bool:
+    if not images:
+        return False
+    try:
+        return bool(litellm_module().supports_vision(model=model))
+    except Exception:  # a model litellm does not know (our offline assessor): it cannot see
+        return False
+
+
 class AssessmentActivities:
     def __init__(
         self,
@@ -263,14 +241,11 @@ class AssessmentActivities:
     async def assess_claim(self, request: c.AssessmentInput) -> c.AssessmentResult:
         """Ask the models in order for a structured assessment of one claim."""
         texts = await self._documents.texts(request.claim_id, request.document_ids)
+        images = await self._documents.images(request.claim_id, request.document_ids)
         facts = request.facts.model_copy(update={"documents": document_lines(texts)})
         return await self._chain_for(request.model).assess(
             facts,
+            images=images,
             attempt=activity.info().attempt,
             prompt_version=request.prompt_version or PROMPT_VERSION,
         )
-
-
-def document_lines(texts: Sequence[tuple[str, str]]) -> list[str]:
-    """What the model is shown of each document: its name and the start of its text."""
-    return [f"{name}: {text[:MAX_DOCUMENT_CHARS]}" for name, text in texts]

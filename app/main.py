@@ -18,7 +18,16 @@ from app.http import errors, observability, problems
 from app.http.api_docs import install_offline_docs
 from app.http.cors import CodecCorsMiddleware
 from app.http.limits import BodyLimitMiddleware
-from app.routes import actions, claims, codec, codec_login, health, policies, webhooks
+from app.routes import (
+    actions,
+    claims,
+    codec,
+    codec_login,
+    documents,
+    health,
+    policies,
+    webhooks,
+)
 from app.services.errors import ServiceError
 from app.services.wiring import build_services
 from infra.db import create_engine
@@ -71,6 +80,7 @@ def create_app(settings: Settings, *, temporal: Client | None = None) -> FastAPI
     app.include_router(policies.router)
     app.include_router(claims.router)
     app.include_router(actions.router)
+    app.include_router(documents.router)
     app.include_router(webhooks.router)
     app.include_router(codec.router)
     app.include_router(codec_login.router)

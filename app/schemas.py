@@ -74,10 +74,18 @@ class DocumentOut(BaseModel):
     document_id: uuid.UUID
     claim_id: uuid.UUID
     name: str
-    content_type: str
+    content_type: str = Field(description="the media type, decided by the file's content")
     size_bytes: int
     added_by: str
     created_at: dt.datetime
+    kind: str = Field(
+        default="text", description="text, or the file's kind: jpeg, png, webp or pdf"
+    )
+    sha256: str | None = Field(default=None, description="digest of the file as it was sent")
+    extraction: str | None = Field(
+        default=None,
+        description="null until the file is read for the model; `read`, or why it could not be",
+    )
 
 
 class EventOut(BaseModel):

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from claims.attachments import message_text
 from claims.models import ClaimSubmission, Policy
 
 
@@ -204,8 +205,8 @@ def build_messages(facts: ClaimFacts, prompt_version: str = PROMPT_VERSION) -> l
 def extract_facts(messages: list[dict[str, Any]]) -> ClaimFacts | None:
     """Read the delimited claim data back out of a prompt (used by the offline model)."""
     for message in reversed(messages):
-        content = message.get("content")
-        if not isinstance(content, str) or DATA_BEGIN not in content:
+        content = message_text(message.get("content"))
+        if DATA_BEGIN not in content:
             continue
         start = content.index(DATA_BEGIN) + len(DATA_BEGIN)
         end = content.find(DATA_END, start)

@@ -19,6 +19,7 @@ from contracts.activities import (
     NEXT_WEBHOOKS,
     OUTBOX_DISPATCHER,
     PAY,
+    READ_DOCUMENTS,
     RELEASE,
     RESERVE_SHADOW,
     SEND,
@@ -29,6 +30,8 @@ from contracts.activities import (
 from contracts.assessment import (
     AssessmentInput,
     AssessmentResult,
+    ReadDocumentsInput,
+    ReadDocumentsResult,
 )
 from contracts.base import (
     ActivityRef,
@@ -105,6 +108,7 @@ __all__ = [
     "OUTBOX_DISPATCHER",
     "OUTBOX_WORKFLOW_NAME",
     "PAY",
+    "READ_DOCUMENTS",
     "RELEASE",
     "REQUEUE_SIGNAL",
     "RESERVE_SHADOW",
@@ -138,6 +142,8 @@ __all__ = [
     "PaymentInput",
     "PaymentResult",
     "PolicyCheckResult",
+    "ReadDocumentsInput",
+    "ReadDocumentsResult",
     "ReleaseInput",
     "Requeued",
     "RetryInput",

@@ -3,7 +3,12 @@ register: workflows call them, workers serve them, clients start them."""
 
 from __future__ import annotations
 
-from contracts.assessment import AssessmentInput, AssessmentResult
+from contracts.assessment import (
+    AssessmentInput,
+    AssessmentResult,
+    ReadDocumentsInput,
+    ReadDocumentsResult,
+)
 from contracts.base import ActivityRef, WorkflowRef
 from contracts.claim import WORKFLOW_NAME, ClaimState, ClaimWorkflowInput
 from contracts.outbox import (
@@ -24,6 +29,10 @@ from contracts.steps import PolicyCheckResult, StepsInput, SubmissionRecord
 ADMIT = ActivityRef[SubmissionRecord, PolicyCheckResult]("admit_claim", PolicyCheckResult)
 WRITE_STEPS = ActivityRef[StepsInput, None]("record_steps", type(None))
 ASSESS = ActivityRef[AssessmentInput, AssessmentResult]("assess_claim", AssessmentResult)
+# Text out of the claim's PDFs before the model is asked (claims worker, a regular activity).
+READ_DOCUMENTS = ActivityRef[ReadDocumentsInput, ReadDocumentsResult](
+    "read_documents", ReadDocumentsResult
+)
 PAY = ActivityRef[PaymentInput, PaymentResult]("pay_claim", PaymentResult)
 RELEASE = ActivityRef[ReleaseInput, None]("release_payment", type(None))
 # A shadow's own steps: reserve its spend, then record its outcome (and settle the spend).

@@ -31,3 +31,17 @@ class AssessmentResult(Contract):
     model: ModelFacts
     # Models of the chain that failed before `model` answered, with the kind of failure.
     model_faults: list[str] = []
+
+
+class ReadDocumentsInput(Contract):
+    """The claim's files to read for the model (by id; the bytes stay in object storage)."""
+
+    claim_id: uuid.UUID
+    document_ids: list[uuid.UUID]
+
+
+class ReadDocumentsResult(Contract):
+    """How many files were read, and how many could not be (each recorded on its row)."""
+
+    read: int = 0
+    unreadable: int = 0

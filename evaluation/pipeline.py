@@ -12,7 +12,8 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict
 from temporalio.exceptions import ApplicationError
 
-from activities.assessment import ModelChain, document_lines
+from activities.assessment import ModelChain
+from activities.document_source import document_lines
 from claims.assessment import ClaimFacts
 from claims.routing import ReviewReason, Route, route_claim
 from claims.rules import check_policy

@@ -20,6 +20,7 @@ from infra.api_keys import ApiKey, Role, find_key, parse_api_keys, production_ke
 from infra.encryption import KeyRingError, parse_key_ring
 from infra.settings_fields import (
     AssessmentSettings,
+    DocumentSettings,
     OutboxSettings,
     ServiceSettings,
     TemporalSettings,
@@ -47,6 +48,7 @@ def _parsed_keys(raw: str) -> list[ApiKey]:
 
 class Settings(
     # Bases in reverse: the first fields shown (docs/configuration.md) are the service's.
+    DocumentSettings,
     OutboxSettings,
     WorkerSettings,
     AssessmentSettings,

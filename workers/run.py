@@ -24,7 +24,7 @@ from temporalio.service import RPCError
 from temporalio.worker import Worker
 from tenacity import AsyncRetrying, before_sleep_log, stop_after_delay, wait_exponential
 
-from activities.assessment import PostgresDocuments
+from activities.document_source import PostgresDocuments
 from activities.payment import LedgerRail
 from claims.assessment import ShadowSpec
 from infra.db import create_engine
@@ -32,7 +32,7 @@ from infra.settings import Settings
 from infra.telemetry import configure_tracing, tracing_interceptors, worker_runtime
 from infra.temporal import connect_with_retry
 from workers.build_id import build_id
-from workers.claims_worker import build_claims_worker
+from workers.claims_worker import build_claims_worker, document_vault
 from workers.health import keep_heartbeat
 from workers.llm_worker import build_llm_worker, llm_config
 from workers.outbox_worker import (
@@ -151,7 +151,7 @@ async def _run_llm_worker(settings: Settings) -> None:
             client,
             config=llm_config(settings),
             task_queue=settings.llm_task_queue,
-            documents=PostgresDocuments(engine) if engine else None,
+            documents=PostgresDocuments(engine, document_vault(settings)) if engine else None,
             max_concurrency=settings.llm_max_concurrency,
             **_capacity(settings),
         )
@@ -182,6 +182,7 @@ async def _run_claims_worker(settings: Settings) -> None:
             shadow_sample=settings.llm_shadow_sample,
             shadow_budget_usd=settings.llm_shadow_budget_usd,
             shadow_prices=settings.shadow_prices,
+            vault=document_vault(settings),
             max_concurrent_activities=settings.worker_max_concurrent_activities,
             max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
             max_cached_workflows=settings.workflow_cache_size,

@@ -29,6 +29,8 @@ from workflows.parking import ClaimCancelledError
 
 # Claims that began before shadow assessments existed replay without starting any.
 SHADOWS_PATCH = "shadow-assessments"
+# Claims that began before documents were files never read one.
+READ_FILES_PATCH = "read-document-files"
 
 
 class Assessment(BoundToClaim):
@@ -39,6 +41,7 @@ class Assessment(BoundToClaim):
         claim = self._claim
         self._board.wait_on("assessment")
         facts = ClaimFacts.of(self._input.submission, claim.policy, claim.payable_amount)
+        await self.read_files()
         handle = await self.start_assessment(facts)
         await self.start_shadows(facts)
         await workflow.wait_condition(lambda: handle.done() or cancel_requested())
@@ -69,6 +72,29 @@ class Assessment(BoundToClaim):
         )
         await self.record_assessment(result, routing)
         return routing
+
+    async def read_files(self) -> None:
+        """Extract the text of PDFs added since the last read, for the model to read.
+
+        Never fails the claim: when the reading is spent, the model is asked anyway, and sees
+        which files were not read."""
+        claim = self._claim
+        # Claims from before files existed have none unread, and never reach the patch.
+        if not claim.unread_files or not workflow.patched(READ_FILES_PATCH):
+            return
+        try:
+            await start_remote(
+                c.READ_DOCUMENTS,
+                c.ReadDocumentsInput(
+                    claim_id=self._input.claim_id, document_ids=claim.unread_files
+                ),
+                summary=f"Read {len(claim.unread_files)} document file(s)",
+                timeout=retries.READ_FILES_TIMEOUT,
+                retry=retries.READ_FILES_RETRY,
+            )
+        except ActivityError as err:
+            workflow.logger.warning("documents not read: %s", err.cause or err)
+        claim.files_read()
 
     async def start_assessment(
         self, facts: ClaimFacts

@@ -69,3 +69,16 @@ def llm_retry(max_attempts: int) -> RetryPolicy:
         # Every model refused the request itself, or the documents cannot be read here.
         non_retryable_error_types=[ErrorType.MODEL_UNAVAILABLE, ErrorType.DOCUMENTS_UNAVAILABLE],
     )
+
+
+# Reading a claim's PDFs: each is bounded (pages, decompression), so a minute covers many. An
+# object store that does not answer is retried for about five minutes, then the model is asked
+# without the text (the claim never waits on a document for ever).
+READ_FILES_TIMEOUT = timedelta(minutes=2)
+READ_FILES_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=1),
+    maximum_attempts=8,
+    non_retryable_error_types=[ErrorType.DOCUMENTS_UNAVAILABLE],
+)

@@ -97,12 +97,13 @@ class ClaimSteps(BoundToClaim):
                 "document_id": str(document.document_id),
                 "name": document.name,
                 "by": document.by.name,
+                **({"kind": document.kind} if document.kind != "text" else {}),
             },
         )
         await self._recorder.write_now([event])
         # Only now: a document whose step is parked must not move the flow on (it waits for
         # documents while awaiting information).
-        self._claim.document_added(document.document_id)
+        self._claim.document_added(document.document_id, document.kind)
 
     # --- review -----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from temporalio.client import Client
 
 from app.services.authenticator import Authenticator
 from app.services.commands import ClaimCommands
+from app.services.document_files import DocumentFiles
 from app.services.health import Health
 from app.services.policies import PolicyBook
 from app.services.reads import ClaimReads
@@ -55,6 +56,7 @@ EngineDep = Annotated[AsyncEngine, Depends(_state("engine", AsyncEngine))]
 ClientDep = Annotated[Client, Depends(_state("temporal", Client))]
 AuthenticatorDep = Annotated[Authenticator, Depends(_service(lambda s: s.authenticator))]
 CommandsDep = Annotated[ClaimCommands, Depends(_service(lambda s: s.commands))]
+FilesDep = Annotated[DocumentFiles, Depends(_service(lambda s: s.files))]
 ReadsDep = Annotated[ClaimReads, Depends(_service(lambda s: s.reads))]
 PoliciesDep = Annotated[PolicyBook, Depends(_service(lambda s: s.policies))]
 SubscriptionsDep = Annotated[Subscriptions, Depends(_service(lambda s: s.subscriptions))]

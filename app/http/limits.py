@@ -46,8 +46,11 @@ def route_limits(settings: Settings) -> list[RouteLimit]:
         RouteLimit("POST", re.compile(r"^/console/sign-(in|out)/?$"), SIGN_IN_BODY_BYTES),
         RouteLimit("POST", re.compile(r"^/console/"), CONSOLE_FORM_BYTES),
         RouteLimit("POST", re.compile(r"^/v1/claims/?$"), settings.max_claim_body_bytes),
+        # A file and its multipart framing; a JSON text is held to its own limit by the route.
         RouteLimit(
-            "POST", re.compile(r"^/v1/claims/[^/]+/documents/?$"), settings.max_document_body_bytes
+            "POST",
+            re.compile(r"^/v1/claims/[^/]+/documents/?$"),
+            max(settings.max_document_body_bytes, settings.documents_max_file_bytes + 64 * 1024),
         ),
         # A claim's payloads, as the Web UI batches them for decoding.
         RouteLimit("POST", re.compile(r"^/codec/"), settings.max_document_body_bytes),

@@ -1,4 +1,4 @@
-"""What people do to a claim in flight: review it, cancel it, add documents, retry it.
+"""What people do to a claim in flight: review it, cancel it, retry it (documents: documents.py).
 
 Each route parses, authorizes by role, makes one call to the claim commands
 (app/services/commands.py) and shapes the reply. A command the claim has not answered within
@@ -24,7 +24,7 @@ from app.http.openapi import (
     WITH_BODY,
 )
 from app.http.problems import Problem
-from app.schemas import CancelRequest, ClaimOut, DocumentIn, DocumentOut, ReviewRequest
+from app.schemas import CancelRequest, ClaimOut, ReviewRequest
 
 router = APIRouter(
     prefix="/v1/claims",
@@ -101,35 +101,6 @@ async def cancel_claim(
     if outcome.pending:
         _pending(response, claim_id)
     return outcome.claim
-
-
-@router.post(
-    "/{claim_id}/documents",
-    status_code=status.HTTP_201_CREATED,
-    response_model=DocumentOut,
-    responses={
-        202: {
-            "model": DocumentOut,
-            "description": "stored; the claim has not taken it in yet (poll the claim)",
-        },
-        409: _conflict("the claim is settled, or not recorded yet"),
-        413: {"model": Problem, "description": "the document is larger than 1 MiB"},
-    },
-)
-async def add_document(
-    claim_id: uuid.UUID,
-    body: DocumentIn,
-    caller: Submitter,
-    commands: Commands,
-    response: Response,
-) -> DocumentOut:
-    """Store a document with the claim; a claim awaiting information is assessed again."""
-    outcome = await commands.add_document(
-        caller, claim_id, name=body.name, content_type=body.content_type, text=body.text
-    )
-    if outcome.pending:
-        _pending(response, claim_id)
-    return outcome.document
 
 
 @router.post(

@@ -104,7 +104,8 @@ async def load(
             shadows = await shadows_of(conn=snapshot, claim_id=claim_id)
     requested = _latest_detail(claim, EventType.REVIEW_REQUESTED)
     shown = []
-    for doc, (_, text) in zip(claim.documents, texts, strict=True):
+    for doc, (_, stored_text) in zip(claim.documents, texts, strict=True):
+        text = stored_text or ""
         shown.append(
             DocumentText(
                 name=doc.name,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -116,10 +117,20 @@ class ClaimCommands:
         """Run a parked claim's failed step again, once its data or code is fixed."""
         return await self._command(caller, claim_id, RETRY_UPDATE, RetryInput(by=_actor(caller)))
 
+    async def document_target(self, caller: ApiKey, claim_id: uuid.UUID) -> Known:
+        """The claim a document is for, when the caller may add one to it now."""
+        known = await self._authorize(caller, claim_id)
+        if not known.recorded:
+            # Documents hang off the claim row, which the workflow writes just after its start.
+            raise CatchingUpError(f"claim {claim_id} is not recorded yet; retry in a moment")
+        if ClaimStatus(known.status).is_terminal:
+            raise ConflictError(f"claim {claim_id} is {known.status}; no more documents")
+        return known
+
     async def add_document(
         self, caller: ApiKey, claim_id: uuid.UUID, *, name: str, content_type: str, text: str
     ) -> DocumentOutcome:
-        """Store a document with the claim; a claim awaiting information is assessed again.
+        """Store a text document with the claim; a claim awaiting information is assessed again.
 
         The row is stored unattached, and the claim attaches it in the step that records its
         `document_added` event (infra/store/claims.py). A refusal deletes it at once; one the
@@ -129,29 +140,7 @@ class ClaimCommands:
         size = len(text.encode())
         if size > MAX_DOCUMENT_BYTES:
             raise TooLargeError(f"document text is {size} bytes; the limit is {MAX_DOCUMENT_BYTES}")
-        known = await self._authorize(caller, claim_id)
-        if not known.recorded:
-            # Documents hang off the claim row, which the workflow writes just after its start.
-            raise CatchingUpError(f"claim {claim_id} is not recorded yet; retry in a moment")
-        if ClaimStatus(known.status).is_terminal:
-            raise ConflictError(f"claim {claim_id} is {known.status}; no more documents")
-        # Shielded: a client hanging up mid-request must not stop a refusal's clean-up.
-        return await asyncio.shield(
-            self._store_and_send(
-                caller, claim_id, known, name=name, content_type=content_type, text=text
-            )
-        )
-
-    async def _store_and_send(
-        self,
-        caller: ApiKey,
-        claim_id: uuid.UUID,
-        known: Known,
-        *,
-        name: str,
-        content_type: str,
-        text: str,
-    ) -> DocumentOutcome:
+        known = await self.document_target(caller, claim_id)
         async with self._engine.begin() as conn:
             document_id = await documents.add(
                 conn=conn,
@@ -162,15 +151,39 @@ class ClaimCommands:
                 added_by=caller.name,
             )
         added = DocumentAdded(document_id=document_id, name=name, by=_actor(caller))
+        return await self.announce_document(claim_id, known, added, refused=self._forget)
+
+    async def _forget(self, document_id: uuid.UUID) -> None:
+        async with self._engine.begin() as conn:
+            await documents.remove(conn=conn, document_id=document_id)
+
+    async def announce_document(
+        self,
+        claim_id: uuid.UUID,
+        known: Known,
+        added: DocumentAdded,
+        *,
+        refused: Callable[[uuid.UUID], Awaitable[None]],
+    ) -> DocumentOutcome:
+        """Tell the claim of a stored document; `refused` removes it if the claim says no."""
+        # Shielded: a client hanging up mid-request must not stop a refusal's clean-up.
+        return await asyncio.shield(self._announce(claim_id, known, added, refused))
+
+    async def _announce(
+        self,
+        claim_id: uuid.UUID,
+        known: Known,
+        added: DocumentAdded,
+        refused: Callable[[uuid.UUID], Awaitable[None]],
+    ) -> DocumentOutcome:
         try:
             sent = await self._updates.send(claim_id, known, ADD_DOCUMENT_UPDATE, added)
         except (ConflictError, InvalidFieldError):
-            async with self._engine.begin() as conn:
-                await documents.remove(conn=conn, document_id=document_id)
+            await refused(added.document_id)
             raise
         async with self._engine.connect() as conn:
-            row = await documents.get(conn=conn, document_id=document_id)
-        if row is None:  # pragma: no cover - stored above; only the claim's end deletes it
+            row = await documents.get(conn=conn, document_id=added.document_id)
+        if row is None:  # pragma: no cover - stored before; only the claim's end deletes it
             raise NotFoundError(f"claim {claim_id} not found")
         return DocumentOutcome(
             DocumentOut.model_validate(row, from_attributes=True), pending=sent.state is None
@@ -190,6 +203,10 @@ class ClaimCommands:
         return Outcome(
             await self._claim_now(claim_id), pending=sent.state is None, accepted=sent.accepted
         )
+
+    async def visible(self, caller: ApiKey, claim_id: uuid.UUID) -> Known:
+        """The claim's status when the caller may see it (NotFoundError otherwise)."""
+        return await self._authorize(caller, claim_id)
 
     async def _authorize(self, caller: ApiKey, claim_id: uuid.UUID) -> Known:
         """The claim's status, read once; NotFoundError when it is not the caller's to see."""

@@ -82,3 +82,9 @@ class UnavailableError(ServiceError):
     """Something the request needs is not there right now."""
 
     status_code = 503
+
+
+class UnsupportedMediaError(ServiceError):
+    """The file is not of a kind we take (decided by its content, never its name)."""
+
+    status_code = 415

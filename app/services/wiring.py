@@ -12,11 +12,13 @@ from temporalio.client import Client
 from app.services.authenticator import Authenticator
 from app.services.claim_page import ClaimPages
 from app.services.commands import ClaimCommands
+from app.services.document_files import DocumentFiles
 from app.services.health import Health
 from app.services.policies import PolicyBook
 from app.services.reads import ClaimReads
 from app.services.review_queue import ReviewQueue
 from app.services.subscriptions import Subscriptions
+from infra.objects import ObjectStore
 from infra.settings import Settings
 
 
@@ -30,12 +32,15 @@ class Services:
     health: Health
     queue: ReviewQueue
     pages: ClaimPages
+    files: DocumentFiles
 
 
 def build_services(settings: Settings, engine: AsyncEngine, client: Client) -> Services:
+    commands = ClaimCommands(client, engine, settings)
+    objects = ObjectStore.from_settings(settings)
     return Services(
         authenticator=Authenticator(settings, engine),
-        commands=ClaimCommands(client, engine, settings),
+        commands=commands,
         reads=ClaimReads(engine, client),
         policies=PolicyBook(engine),
         subscriptions=Subscriptions(client, engine, settings),
@@ -44,4 +49,5 @@ def build_services(settings: Settings, engine: AsyncEngine, client: Client) -> S
         pages=ClaimPages(
             engine, ui_url=settings.temporal_ui_url, namespace=settings.temporal_namespace
         ),
+        files=DocumentFiles(engine, commands, objects, settings.key_ring(), settings),
     )

@@ -5,12 +5,14 @@ Each field's docstring is its description: docs/configuration.md is generated fr
 """
 
 from infra.settings_fields.assessment import AssessmentSettings
+from infra.settings_fields.documents import DocumentSettings
 from infra.settings_fields.outbox import OutboxSettings
 from infra.settings_fields.service import ServiceSettings, TemporalSettings
 from infra.settings_fields.workers import WorkerSettings
 
 __all__ = [
     "AssessmentSettings",
+    "DocumentSettings",
     "OutboxSettings",
     "ServiceSettings",
     "TemporalSettings",

@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from claims.document_kinds import DocumentKind
 from infra.store import rows
 from infra.tables import document
 
@@ -26,9 +28,122 @@ class DocumentRow:
     added_by: str
     created_at: dt.datetime
     attached_at: dt.datetime | None
+    kind: str
+    sha256: str | None
+    object_key: str | None
+    stored_at: dt.datetime | None
+    extraction: str | None
 
 
 _WITHOUT_TEXT = [c for c in document.c if c.name != "text"]
+
+
+def object_key_for(claim_id: uuid.UUID, document_id: uuid.UUID) -> str:
+    """Where a file's encrypted bytes live: under its claim, so a claim's objects list together."""
+    return f"{OBJECT_PREFIX}{claim_id}/{document_id}"
+
+
+OBJECT_PREFIX = "claims/"
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimHoldings:
+    """What a claim holds already: its documents (any kind) and the bytes of its files."""
+
+    count: int
+    file_bytes: int
+
+
+async def holdings(*, conn: AsyncConnection, claim_id: uuid.UUID) -> ClaimHoldings:
+    query = sa.select(
+        sa.func.count(), sa.func.coalesce(sa.func.sum(document.c.size_bytes), 0)
+    ).where(document.c.claim_id == claim_id)
+    count, total = (await conn.execute(query)).one()
+    return ClaimHoldings(int(count), int(total))
+
+
+async def by_digest(
+    *, conn: AsyncConnection, claim_id: uuid.UUID, sha256: str
+) -> DocumentRow | None:
+    """The claim's file with these bytes, if it has one (the same file twice is one document)."""
+    query = sa.select(*_WITHOUT_TEXT).where(
+        document.c.claim_id == claim_id, document.c.sha256 == sha256
+    )
+    return rows.one(DocumentRow, (await conn.execute(query)).mappings().one_or_none())
+
+
+async def begin_file(
+    *,
+    conn: AsyncConnection,
+    claim_id: uuid.UUID,
+    name: str,
+    kind: str,
+    size_bytes: int,
+    sha256: str,
+    added_by: str,
+) -> DocumentRow | None:
+    """The row of a file about to be stored (`stored_at` null), or None when the claim has it.
+
+    Written before the object, so no object ever exists without its row: an upload that dies
+    part-way leaves a row the sweep finds, and removes with whatever of its object got stored.
+    """
+    document_id = uuid.uuid4()
+    inserted = await conn.execute(
+        postgresql.insert(document)
+        .values(
+            document_id=document_id,
+            claim_id=claim_id,
+            name=name,
+            content_type=DocumentKind(kind).media_type,
+            kind=kind,
+            size_bytes=size_bytes,
+            sha256=sha256,
+            object_key=object_key_for(claim_id, document_id),
+            added_by=added_by,
+        )
+        .on_conflict_do_nothing(
+            index_elements=["claim_id", "sha256"], index_where=document.c.sha256.is_not(None)
+        )
+        .returning(*_WITHOUT_TEXT)
+    )
+    return rows.one(DocumentRow, inserted.mappings().one_or_none())
+
+
+async def mark_stored(*, conn: AsyncConnection, document_id: uuid.UUID) -> None:
+    await conn.execute(
+        sa.update(document)
+        .where(document.c.document_id == document_id)
+        .values(stored_at=sa.func.now())
+    )
+
+
+async def record_extraction(
+    *, conn: AsyncConnection, document_id: uuid.UUID, text: str | None, outcome: str
+) -> None:
+    """What reading the file gave: its text, or why there is none (`outcome`)."""
+    await conn.execute(
+        sa.update(document)
+        .where(document.c.document_id == document_id)
+        .values(text=text, extraction=outcome)
+    )
+
+
+async def stale_uploads(*, conn: AsyncConnection, older_than: dt.datetime) -> list[DocumentRow]:
+    """Files whose object was never completely stored, begun before `older_than`."""
+    query = sa.select(*_WITHOUT_TEXT).where(
+        document.c.object_key.is_not(None),
+        document.c.stored_at.is_(None),
+        document.c.created_at < older_than,
+    )
+    return rows.every(DocumentRow, (await conn.execute(query)).mappings())
+
+
+async def known_object_keys(*, conn: AsyncConnection, keys: Sequence[str]) -> set[str]:
+    """Which of these object keys a row still names."""
+    if not keys:
+        return set()
+    query = sa.select(document.c.object_key).where(document.c.object_key.in_(keys))
+    return {key for (key,) in await conn.execute(query)}
 
 
 async def add(
@@ -101,16 +216,40 @@ async def list_for_claim(*, conn: AsyncConnection, claim_id: uuid.UUID) -> list[
     return rows.every(DocumentRow, result.mappings())
 
 
-async def texts(
+@dataclass(frozen=True, slots=True)
+class DocumentContent:
+    """What the model is given of a document: a text's text, or a file's extracted text."""
+
+    document_id: uuid.UUID
+    name: str
+    kind: str
+    text: str | None
+    size_bytes: int
+    object_key: str | None
+    stored_at: dt.datetime | None
+    extraction: str | None
+
+
+async def contents(
     *, conn: AsyncConnection, claim_id: uuid.UUID, document_ids: Sequence[uuid.UUID]
-) -> list[tuple[str, str]]:
-    """Return (name, text) of the given documents of this claim, in the order asked."""
+) -> list[DocumentContent]:
+    """The given documents of this claim, in the order asked."""
     if not document_ids:
         return []
     result = await conn.execute(
-        sa.select(document.c.document_id, document.c.name, document.c.text).where(
+        sa.select(*(document.c[f] for f in DocumentContent.__slots__)).where(
             document.c.claim_id == claim_id, document.c.document_id.in_(document_ids)
         )
     )
-    found = {row.document_id: (row.name, row.text) for row in result}
+    found = {row.document_id: row for row in rows.every(DocumentContent, result.mappings())}
     return [found[d] for d in document_ids if d in found]
+
+
+async def texts(
+    *, conn: AsyncConnection, claim_id: uuid.UUID, document_ids: Sequence[uuid.UUID]
+) -> list[tuple[str, str | None]]:
+    """(name, text) of the given documents of this claim, in the order asked."""
+    return [
+        (c.name, c.text)
+        for c in await contents(conn=conn, claim_id=claim_id, document_ids=document_ids)
+    ]

@@ -9,6 +9,7 @@ from infra.tables.access import principal, ui_session
 from infra.tables.claims import (
     claim,
     claim_event,
+    claim_key,
     decision,
     document,
     policy,
@@ -29,6 +30,7 @@ __all__ = [
     "NOW",
     "claim",
     "claim_event",
+    "claim_key",
     "decision",
     "document",
     "metadata",

@@ -105,11 +105,41 @@ document = sa.Table(
     sa.Column("claim_id", sa.Uuid, sa.ForeignKey("claim.claim_id"), nullable=False, index=True),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("content_type", sa.Text, nullable=False),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("size_bytes", sa.Integer, nullable=False),
+    # A text document's text; a file's text once extracted (`extraction`), for the model.
+    sa.Column("text", sa.Text),
+    sa.Column("size_bytes", sa.BigInteger, nullable=False),
     sa.Column("added_by", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
     sa.Column("attached_at", sa.DateTime(timezone=True)),
+    # text, or a file's type decided by its content: jpeg, png, webp, heic, pdf.
+    sa.Column("kind", sa.Text, nullable=False, server_default="text"),
+    # A file's: the digest of the bytes sent (the same file twice is one document), the key of
+    # its encrypted object, and when that object was completely stored (null: an upload in
+    # progress or abandoned; the sweep removes those).
+    sa.Column("sha256", sa.Text),
+    sa.Column("object_key", sa.Text, unique=True),
+    sa.Column("stored_at", sa.DateTime(timezone=True)),
+    # null until read; "read", or why the file could not be read (it never fails the claim).
+    sa.Column("extraction", sa.Text),
+    sa.Index(
+        "uq_document_claim_id_sha256",
+        "claim_id",
+        "sha256",
+        unique=True,
+        postgresql_where=sa.text("sha256 IS NOT NULL"),
+    ),
+)
+
+# One data key per claim, wrapped by the payload key ring (infra/document_crypto.py). Destroying
+# `wrapped_key` (crypto-shredding) leaves every object of the claim unreadable, everywhere.
+claim_key = sa.Table(
+    "claim_key",
+    metadata,
+    sa.Column("claim_id", sa.Uuid, sa.ForeignKey("claim.claim_id"), primary_key=True),
+    sa.Column("ring_key_id", sa.Text, nullable=False),
+    sa.Column("wrapped_key", sa.LargeBinary),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
+    sa.Column("shredded_at", sa.DateTime(timezone=True)),
 )
 
 # A candidate model's assessment of a live claim (workflows/shadow.py): beside the claim, never

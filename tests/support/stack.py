@@ -14,7 +14,8 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client, WorkflowHandle
 
-from activities.assessment import LlmConfig, PostgresDocuments
+from activities.assessment import LlmConfig
+from activities.document_source import PostgresDocuments
 from activities.payment import PaymentRail
 from activities.records import RecordActivities
 from app.services.submission import claim_config
@@ -29,7 +30,7 @@ from tests.support.api import api_client
 from tools.keys import SESSION_KEYS
 from tools.waiting import wait_for
 from workers.build_id import build_id
-from workers.claims_worker import build_claims_worker
+from workers.claims_worker import build_claims_worker, document_vault
 from workers.deployments import join
 from workers.llm_worker import build_llm_worker
 from workers.outbox_worker import OutboxWaker, build_outbox_worker, start_dispatchers
@@ -172,6 +173,7 @@ async def running_stack(
                 shadow_sample=settings.llm_shadow_sample,
                 shadow_budget_usd=settings.llm_shadow_budget_usd,
                 shadow_prices=settings.shadow_prices,
+                vault=document_vault(settings),
             )
         )
         # Webhook deliveries (and e-mails, when the settings name an SMTP server).
@@ -193,7 +195,7 @@ async def running_stack(
                     client,
                     config=llm or default,
                     task_queue=settings.llm_task_queue,
-                    documents=PostgresDocuments(engine),
+                    documents=PostgresDocuments(engine, document_vault(settings)),
                     max_concurrency=llm_concurrency,
                 )
             )
@@ -210,7 +212,7 @@ async def running_llm_worker(
         client,
         config=llm,
         task_queue=settings.llm_task_queue,
-        documents=PostgresDocuments(engine),
+        documents=PostgresDocuments(engine, document_vault(settings)),
     )
     async with worker, api_client(settings, client) as http:
         yield Stack(client=client, engine=engine, settings=settings, http=http)

@@ -31,7 +31,8 @@ CALLERS: dict[str, dict[str, str]] = {
 MATRIX: dict[str, tuple[int, ...]] = {
     "GET /v1/claims/{id}": (401, 200, 404, 200, 200),
     "POST /v1/claims/{id}/cancel": (401, 409, 404, 403, 409),
-    "POST /v1/claims/{id}/documents": (401, 409, 404, 403, 409),
+    # Adjusters attach what reached them by post or phone (as in the console).
+    "POST /v1/claims/{id}/documents": (401, 409, 404, 409, 409),
     "POST /v1/claims/{id}/review": (401, 403, 403, 409, 409),
     "POST /v1/claims/{id}/retry": (401, 403, 403, 403, 409),
     "POST /v1/claims": (401, 202, 202, 403, 202),

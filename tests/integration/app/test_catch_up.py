@@ -11,7 +11,8 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from activities.assessment import LlmConfig, PostgresDocuments
+from activities.assessment import LlmConfig
+from activities.document_source import PostgresDocuments
 from infra.tables import claim
 from tests.support.api import TERMINAL, create_policy, review, submit, wait_for_claim
 from tests.support.stack import Stack, StackFactory

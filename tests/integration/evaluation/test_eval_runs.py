@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from activities.assessment import document_lines
+from activities.document_source import document_lines
 from claims.assessment import DATA_BEGIN, DATA_END, PROMPT_VERSION, ClaimFacts
 from claims.offline_assessor import assess
 from claims.rules import check_policy

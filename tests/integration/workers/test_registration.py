@@ -20,6 +20,7 @@ CALLED = {
     c.ADMIT.name,
     c.WRITE_STEPS.name,
     c.ASSESS.name,
+    c.READ_DOCUMENTS.name,
     c.PAY.name,
     c.RELEASE.name,
     c.RESERVE_SHADOW.name,

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from activities.assessment import document_lines
+from activities.document_source import document_lines
 from claims.assessment import (
     DATA_BEGIN,
     DATA_END,

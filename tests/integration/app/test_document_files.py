@@ -1,0 +1,173 @@
+"""Documents as files, against the session's real SeaweedFS: typed by content, checked, stripped
+of metadata, stored encrypted, the same file once, read back only by whoever may see the claim."""
+
+from __future__ import annotations
+
+import io
+import os
+import uuid
+import zlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import psutil
+import pytest
+from PIL import Image
+
+from infra.document_crypto import MAGIC
+from infra.objects import ObjectStore
+from infra.settings import DEV_API_KEYS
+from tests.support.api import ADJUSTER, SUBMITTER, wait_for_claim
+from tests.support.files import pdf, photo, upload
+from tests.support.parking import NEEDS_REVIEW, Submission
+from tests.support.stack import Stack
+
+OTHER = {"Authorization": "Bearer other-files-key"}
+# The default per-file limit (CLAIMS_DOCUMENTS_MAX_FILE_BYTES).
+LIMIT = 20 * 1024 * 1024
+
+
+@pytest.fixture
+async def files_stack(stack: Stack) -> Stack:
+    return stack
+
+
+@pytest.fixture
+async def claim_id(files_stack: Stack) -> uuid.UUID:
+    return await claim_in_review(files_stack)
+
+
+async def claim_in_review(stack: Stack) -> uuid.UUID:
+    claim = Submission(stack)
+    await claim.submit(amount=NEEDS_REVIEW)
+    await wait_for_claim(stack.http, claim.claim_id, {"awaiting_review"})
+    return claim.claim_id
+
+
+async def test_a_photo_is_stored_encrypted_and_read_back_without_its_gps(
+    files_stack: Stack, claim_id: uuid.UUID
+) -> None:
+    sent = photo(gps=True)
+    assert b"PhoneMaker" in sent
+    added = await upload(files_stack, claim_id, "../../etc/damage.jpg", sent)
+    assert added.status_code == 201, added.text
+    doc = added.json()
+    assert (doc["kind"], doc["content_type"], doc["name"]) == ("jpeg", "image/jpeg", "damage.jpg")
+    got = await files_stack.http.get(
+        f"/v1/claims/{claim_id}/documents/{doc['document_id']}", headers=ADJUSTER
+    )
+    assert got.status_code == 200
+    assert got.headers["x-content-type-options"] == "nosniff"
+    assert got.headers["content-disposition"].startswith("inline")
+    image = Image.open(io.BytesIO(got.content))
+    assert image.size == (64, 48)
+    assert not image.getexif(), "the stored photo kept its EXIF"
+    assert b"PhoneMaker" not in got.content
+    # The bucket holds only ciphertext: no JPEG marker, our frame header instead.
+    objects = ObjectStore.from_settings(files_stack.settings)
+    stored = b"".join(
+        [chunk async for chunk in await objects.read(f"claims/{claim_id}/{doc['document_id']}")]
+    )
+    assert stored.startswith(MAGIC)
+    assert b"\xff\xd8\xff" not in stored[:64]
+    assert got.content not in stored
+
+
+async def test_the_same_file_twice_is_one_document(files_stack: Stack, claim_id: uuid.UUID) -> None:
+    sent = photo("PNG", colour="blue")
+    first = await upload(files_stack, claim_id, "a.png", sent)
+    again = await upload(files_stack, claim_id, "b.png", sent)
+    assert (first.status_code, again.status_code) == (201, 200), again.text
+    assert again.json()["document_id"] == first.json()["document_id"]
+
+
+async def test_the_type_is_the_content_s_not_the_name_s(
+    files_stack: Stack, claim_id: uuid.UUID
+) -> None:
+    png_as_pdf = await upload(files_stack, claim_id, "report.pdf", photo("PNG", colour="green"))
+    assert png_as_pdf.status_code == 201, png_as_pdf.text
+    assert png_as_pdf.json()["kind"] == "png"
+    html = await upload(files_stack, claim_id, "photo.jpg", b"<html><script>alert(1)</script>")
+    assert html.status_code == 415
+    assert "photo.jpg" in html.json()["detail"]
+    # A polyglot: JPEG magic, then a page. Pillow cannot decode it: refused, naming the file.
+    poly = await upload(files_stack, claim_id, "poly.jpg", b"\xff\xd8\xff\xe0<html>hi</html>")
+    assert poly.status_code == 422, poly.text
+    assert "poly.jpg" in poly.text
+    # A real JPEG with a page appended: only the re-encoded pixels are kept.
+    tail = b"<html><script>steal()</script></html>"
+    hidden = await upload(files_stack, claim_id, "tail.jpg", photo(colour="white") + tail)
+    assert hidden.status_code == 201, hidden.text
+    back = await files_stack.http.get(
+        f"/v1/claims/{claim_id}/documents/{hidden.json()['document_id']}", headers=SUBMITTER
+    )
+    assert tail not in back.content
+
+
+async def test_a_pdf_is_taken_and_a_pdf_bomb_is_refused(
+    files_stack: Stack, claim_id: uuid.UUID
+) -> None:
+    taken = await upload(files_stack, claim_id, "police.pdf", pdf("Police report 4411 filed"))
+    assert taken.status_code == 201, taken.text
+    assert taken.json()["kind"] == "pdf"
+    got = await files_stack.http.get(
+        f"/v1/claims/{claim_id}/documents/{taken.json()['document_id']}", headers=SUBMITTER
+    )
+    assert got.content.startswith(b"%PDF-")
+    assert got.headers["content-type"] == "application/pdf"
+    # 200 MB of zeros deflate to ~200 KB: decompressing it is the attack.
+    bomb = zlib.compress(b"\0" * (200 * 1024 * 1024), 9)
+    refused = await upload(files_stack, claim_id, "bomb.pdf", pdf("", stream=bomb))
+    assert refused.status_code == 422, refused.text
+    assert "bomb.pdf" in refused.text
+    assert "PDF bomb" in refused.text
+
+
+async def test_another_submitter_can_neither_read_nor_add(make_stack: Any) -> None:
+    keys = f"{DEV_API_KEYS},other-files-key:submitter:other-files"
+    async with make_stack(api_keys=keys) as files_stack:
+        await _only_the_owner_and_staff(files_stack, await claim_in_review(files_stack))
+
+
+async def _only_the_owner_and_staff(files_stack: Stack, claim_id: uuid.UUID) -> None:
+    mine = await upload(files_stack, claim_id, "mine.png", photo("PNG", colour="yellow"))
+    assert mine.status_code == 201
+    url = f"/v1/claims/{claim_id}/documents/{mine.json()['document_id']}"
+    assert (await files_stack.http.get(url, headers=OTHER)).status_code == 404
+    theirs = await upload(files_stack, claim_id, "x.png", photo("PNG"), headers=OTHER)
+    assert theirs.status_code == 404
+    other_claim = f"/v1/claims/{uuid.uuid4()}/documents/{mine.json()['document_id']}"
+    assert (await files_stack.http.get(other_claim, headers=ADJUSTER)).status_code == 404
+
+
+async def test_a_file_over_the_limit_is_refused_as_it_streams(
+    files_stack: Stack, claim_id: uuid.UUID
+) -> None:
+    """200 MB sent in chunks, no Content-Length: refused at the limit, memory flat."""
+    chunk = os.urandom(1024 * 1024)
+    sent = 0
+
+    async def body() -> AsyncIterator[bytes]:
+        nonlocal sent
+        boundary = b"--xyz\r\n"
+        yield boundary + b'Content-Disposition: form-data; name="file"; filename="big.jpg"\r\n\r\n'
+        yield b"\xff\xd8\xff"
+        for _ in range(200):
+            sent += len(chunk)
+            yield chunk
+        yield b"\r\n--xyz--\r\n"
+
+    process = psutil.Process()
+    before = process.memory_info().rss
+    refused = await files_stack.http.post(
+        f"/v1/claims/{claim_id}/documents",
+        headers=SUBMITTER | {"Content-Type": "multipart/form-data; boundary=xyz"},
+        content=body(),
+    )
+    after = process.memory_info().rss
+    print(f"API RSS before {before / 2**20:.0f} MiB, after a 200 MB upload {after / 2**20:.0f} MiB")
+    assert refused.status_code == 413, refused.text
+    assert "big.jpg" in refused.json()["detail"]
+    assert str(LIMIT) in refused.json()["detail"]
+    assert sent < 200 * len(chunk), "the API read the whole upload before refusing it"
+    assert after - before < 64 * 2**20
