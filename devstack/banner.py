@@ -17,6 +17,7 @@ class RunningStack(Protocol):
     metrics_ports: dict[str, int]
     mail_sink: MailSink | None
     logs: Path
+    object_store: str | None
 
 
 def banner(s: Settings, dev: DevStackSettings, stack: RunningStack) -> str:
@@ -32,6 +33,10 @@ def banner(s: Settings, dev: DevStackSettings, stack: RunningStack) -> str:
         lines.append(f"    Temporal UI   http://127.0.0.1:{dev.temporal_ui_port}")
         # Payloads are encrypted: the UI shows them decoded once the browser signs in.
         lines.append(f"    Codec sign-in {api}/codec/login (adjuster key; see README)")
+    store = stack.object_store or s.documents_s3_endpoint or "AWS S3"
+    lines.append(
+        f"    Documents     {store}, bucket {s.documents_s3_bucket} (SeaweedFS in dev; encrypted)"
+    )
     lines.append(f"    Metrics       {api}/metrics")
     for name, port in stack.metrics_ports.items():
         lines.append(f"                  http://127.0.0.1:{port}/metrics ({name}, Temporal SDK)")

@@ -1,6 +1,7 @@
 """`claims dev`: the whole stack in the foreground, each service a supervised child process.
 
-Order: Postgres, Temporal, migrations, the mail sink, claims worker, llm worker, API. It waits
+Order: Postgres, Temporal, the object store, migrations, the mail sink, claims worker, llm
+worker, API. It waits
 until every piece is ready, prints where to look, then watches: a child that dies takes the
 stack down with a message naming it (never a silent half-stack); SIGINT/SIGTERM stops every
 child.
@@ -23,6 +24,7 @@ from devstack import temporal as tdev
 from devstack.banner import banner
 from devstack.keys import dev_key_ring
 from devstack.mail import MailSink, start_mail_sink
+from devstack.object_store import SeaweedServer
 from devstack.processes import Child, PidFile, child_env, worker_metrics_ports
 from devstack.settings import DevStackSettings
 from infra.migrate import upgrade
@@ -59,6 +61,8 @@ class DevStack:
         # Claimant e-mails in dev: a local sink, unless CLAIMS_SMTP_HOST names a real relay.
         self.mail_sink: MailSink | None = None
         self.keys: SecretStr | None = None
+        # The embedded object store's S3 endpoint (None: CLAIMS_DOCUMENTS_S3_ENDPOINT's store).
+        self.object_store: str | None = None
 
     def _start(self, child: Child) -> Child:
         child.start()
@@ -112,6 +116,8 @@ class DevStack:
             await tdev.wait_ready(child, target, s.temporal_namespace)
             say(f"temporal ready on {target} ({time.monotonic() - started:.1f}s)")
 
+        objects_env = await self._object_store()
+
         started = time.monotonic()
         await asyncio.to_thread(upgrade, database_url)
         say(f"migrations at head ({time.monotonic() - started:.1f}s)")
@@ -131,6 +137,7 @@ class DevStack:
             CLAIMS_TEMPORAL_UI_URL=s.temporal_ui_url
             or f"http://127.0.0.1:{self.dev.temporal_ui_port}",
         )
+        env |= objects_env
         if s.temporal_address is None:
             # The embedded server is plaintext on loopback: a shell's TLS or Cloud settings
             # (TEMPORAL_*) are not for it.
@@ -167,6 +174,23 @@ class DevStack:
         await self._wait_workers(workers)
         await self._wait_api(api)
         say(f"workers and API ready ({time.monotonic() - started:.1f}s)")
+
+    async def _object_store(self) -> dict[str, str]:
+        """SeaweedFS under the data dir, unless CLAIMS_DOCUMENTS_S3_ENDPOINT names a store."""
+        if self.settings.documents_s3_endpoint is not None:
+            return {}
+        started = time.monotonic()
+        server = SeaweedServer(
+            self.data_dir / "objects",
+            s3_port=self.dev.dev_s3_port,
+            log_path=self.logs / "object-store.log",
+        )
+        child = self._start(server.child())
+        await server.wait_ready(child)
+        self.object_store = server.endpoint
+        elapsed = time.monotonic() - started
+        say(f"object store (SeaweedFS) ready on {server.endpoint} ({elapsed:.1f}s)")
+        return server.environment()
 
     async def _temporal_client(self) -> Client:
         from infra.temporal import connect

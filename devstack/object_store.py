@@ -63,6 +63,16 @@ class SeaweedServer:
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.s3_port}"
 
+    def environment(self) -> dict[str, str]:
+        """What points our processes at this store (CLAIMS_DOCUMENTS_S3_*)."""
+        return {
+            "CLAIMS_DOCUMENTS_S3_ENDPOINT": self.endpoint,
+            "CLAIMS_DOCUMENTS_S3_BUCKET": BUCKET,
+            "CLAIMS_DOCUMENTS_S3_REGION": REGION,
+            "CLAIMS_DOCUMENTS_S3_ACCESS_KEY_ID": self.credentials.access_key_id,
+            "CLAIMS_DOCUMENTS_S3_SECRET_ACCESS_KEY": self.credentials.secret_access_key,
+        }
+
     def child(self) -> Child:
         if port_in_use("127.0.0.1", self.s3_port):
             raise RuntimeError(

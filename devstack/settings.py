@@ -34,6 +34,10 @@ class DevStackSettings(BaseSettings):
     embedded_postgres_port: int = 55432
     """port of the embedded Postgres (when `CLAIMS_DATABASE_URL` is unset)"""
 
+    # The embedded SeaweedFS's S3 API (unless CLAIMS_DOCUMENTS_S3_ENDPOINT names a store).
+    dev_s3_port: int = 8333
+    """port of the embedded object store's S3 API (SeaweedFS; its other ports are private)"""
+
     @property
     def temporal_target(self) -> str:
         return f"127.0.0.1:{self.temporal_port}"

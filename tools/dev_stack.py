@@ -28,6 +28,7 @@ class DevStackProcess:
     temporal_port: int = field(default_factory=free_port)
     ui_port: int = field(default_factory=free_port)
     postgres_port: int = field(default_factory=free_port)
+    s3_port: int = field(default_factory=free_port)
     # The workers' metrics ports (this one and the next): stacks in parallel test processes
     # would otherwise both find the default free and both bind it.
     metrics_port: int = field(default_factory=free_port)
@@ -69,6 +70,7 @@ class DevStackProcess:
             CLAIMS_TEMPORAL_PORT=str(self.temporal_port),
             CLAIMS_TEMPORAL_UI_PORT=str(self.ui_port),
             CLAIMS_EMBEDDED_POSTGRES_PORT=str(self.postgres_port),
+            CLAIMS_DEV_S3_PORT=str(self.s3_port),
             CLAIMS_WORKER_METRICS_PORT=str(self.metrics_port),
         )
         env.update(self.extra_env)

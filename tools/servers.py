@@ -19,7 +19,7 @@ from pathlib import Path
 from temporalio.testing import WorkflowEnvironment
 
 from contracts import search_attributes
-from devstack.object_store import BUCKET, REGION, SeaweedServer
+from devstack.object_store import SeaweedServer
 from devstack.postgres import EmbeddedPostgres
 from devstack.processes import free_port
 from devstack.temporal import temporal_binary
@@ -109,14 +109,7 @@ class SessionObjectStore:
         """Start it, wait until S3 answers; the environment that points at it."""
         self.child.start()
         asyncio.run(self.server.wait_ready(self.child))
-        credentials = self.server.credentials
-        return {
-            "CLAIMS_DOCUMENTS_S3_ENDPOINT": self.server.endpoint,
-            "CLAIMS_DOCUMENTS_S3_BUCKET": BUCKET,
-            "CLAIMS_DOCUMENTS_S3_REGION": REGION,
-            "CLAIMS_DOCUMENTS_S3_ACCESS_KEY_ID": credentials.access_key_id,
-            "CLAIMS_DOCUMENTS_S3_SECRET_ACCESS_KEY": credentials.secret_access_key,
-        }
+        return self.server.environment()
 
     def stop(self) -> None:
         self.child.stop()

@@ -11,6 +11,7 @@ from temporalio.client import Client
 from devstack.keys import dev_key_ring
 from infra.encryption import data_converter, parse_key_ring
 from tests.support.api import ADJUSTER, ADMIN, SUBMITTER, TERMINAL, wait_for_claim
+from tests.support.files import photo
 from tools import samples as f
 from tools.dev_stack import children_by_role, dev_stack, llm_worker_child
 from tools.waiting import wait_for
@@ -57,6 +58,16 @@ async def test_dev_stack_runs_claims_end_to_end_and_survives_sigkill(tmp_path: P
             auto_id, flagged_id = auto.json()["claim_id"], flagged.json()["claim_id"]
             assert (await wait_for_claim(http, auto_id, TERMINAL))["status"] == "paid"
             await wait_for_claim(http, flagged_id, {"awaiting_review"})
+            # A photo goes to the stack's own object store (the banner names it).
+            sent = photo(colour="orange")
+            stored = await http.post(
+                f"/v1/claims/{flagged_id}/documents",
+                headers=SUBMITTER,
+                files={"file": ("damage.jpg", sent, "image/jpeg")},
+            )
+            assert stored.status_code == 201, stored.text
+            photo_url = f"/v1/claims/{flagged_id}/documents/{stored.json()['document_id']}"
+            assert "Documents     http://127.0.0.1:" in banner
 
         # The claims worker's build is current (each start promotes its own), and said so.
         assert re.search(r"Build +code-[0-9a-f]{12}, current in deployment claims", stack.output())
@@ -85,8 +96,13 @@ async def test_dev_stack_runs_claims_end_to_end_and_survives_sigkill(tmp_path: P
         assert "stopped processes left by a killed run" in stack.output()
         assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in orphans)
         async with stack.http() as http:
+            # The object store came back with its data: the photo reads as it did.
+            again = await http.get(photo_url, headers=ADJUSTER)
+            assert again.status_code == 200, again.text
+            assert again.headers["content-type"] == "image/jpeg"
             still_waiting = await wait_for_claim(http, flagged_id, {"awaiting_review"})
-            assert still_waiting["events"][-1]["type"] == "review_requested"
+            last_two = [e["type"] for e in still_waiting["events"]][-2:]
+            assert last_two == ["review_requested", "document_added"]
             reviewed = await http.post(
                 f"/v1/claims/{flagged_id}/review", headers=ADJUSTER, json={"decision": "approve"}
             )
