@@ -119,6 +119,14 @@ def _migrate(_: argparse.Namespace) -> int:
     return 0
 
 
+def _documents(args: argparse.Namespace) -> int:
+    from cli.documents import run_sweep
+
+    settings = _settings(needs_database=True)
+    claims_logging.configure(settings.env)
+    return run_sweep(settings, args)
+
+
 def _healthcheck(args: argparse.Namespace) -> int:
     """Container health: the API's /healthz answers, or this worker's heartbeat is fresh.
 
@@ -227,6 +235,10 @@ def parser() -> argparse.ArgumentParser:
 
     add_command(commands)
     commands.choices["replay"].set_defaults(run=_replay)
+    from cli.documents import add_command as add_documents
+
+    add_documents(commands)
+    commands.choices["documents"].set_defaults(run=_documents)
     from cli.evaluate import add_command as add_eval
 
     add_eval(commands)

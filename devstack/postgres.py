@@ -159,6 +159,11 @@ class EmbeddedPostgres:
 
     def child(self) -> Child:
         self._initdb()
+        if self.user:
+            # Again at every start: another program may have closed a parent since (a pytest
+            # session run beside ours resets its temp root to 0700), and the server's user
+            # needs the path only to start (it then works relative to its data directory).
+            _make_traversable(self.pgdata.parent)
         self._clear_stale_lock()
         if port_in_use(HOST, self.port):
             raise RuntimeError(

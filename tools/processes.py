@@ -17,13 +17,19 @@ from tools.waiting import wait_for
 
 
 def _variables(client: Client, env: Mapping[str, str]) -> dict[str, str]:
-    """The child's environment: ours without CLAIMS_* and TEMPORAL_*, then `env`.
+    """The child's environment: ours without CLAIMS_* (but the object store's) and TEMPORAL_*,
+    then `env`.
 
     `env` keys starting TEMPORAL_ pass as they are (the `temporal` CLI's configuration, which
     then decides where Temporal is); the others become CLAIMS_<KEY>. Without TEMPORAL_ keys the
     child reaches the client's server.
     """
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMS_", "TEMPORAL_"))}
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        # The session's object store (tests/conftest.py) is every process's.
+        if not k.startswith(("CLAIMS_", "TEMPORAL_")) or k.startswith("CLAIMS_DOCUMENTS_S3_")
+    }
     temporal = {k: v for k, v in env.items() if k.startswith("TEMPORAL_")}
     if not temporal:
         temporal = {"CLAIMS_TEMPORAL_ADDRESS": client.service_client.config.target_host}

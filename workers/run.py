@@ -25,9 +25,11 @@ from temporalio.worker import Worker
 from tenacity import AsyncRetrying, before_sleep_log, stop_after_delay, wait_exponential
 
 from activities.document_source import PostgresDocuments
+from activities.document_sweep import DocumentSweep, sweep_every
 from activities.payment import LedgerRail
 from claims.assessment import ShadowSpec
 from infra.db import create_engine
+from infra.objects import ObjectStore
 from infra.settings import Settings
 from infra.telemetry import configure_tracing, tracing_interceptors, worker_runtime
 from infra.temporal import connect_with_retry
@@ -70,10 +72,12 @@ async def _run_until_signalled(
     *,
     beside: Sequence[Worker] = (),
     once_polling: Callable[[], Coroutine[Any, Any, None]] | None = None,
+    housekeeping: Sequence[Callable[[], Coroutine[Any, Any, None]]] = (),
 ) -> None:
     """Run `worker` (and the workers `beside` it, in the same process) until signalled.
 
-    `once_polling` runs beside them once they poll (joining the Worker Deployment).
+    `once_polling` runs beside them once they poll (joining the Worker Deployment);
+    `housekeeping` loops run beside them until the signal.
     """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -86,6 +90,7 @@ async def _run_until_signalled(
         await running.enter_async_context(worker)
         log.info("worker ready on task queue %s", worker.task_queue)
         joined = asyncio.create_task(once_polling()) if once_polling else None
+        chores = [asyncio.create_task(chore()) for chore in housekeeping]
         heartbeat = None
         if settings.worker_health_file is not None:
             heartbeat = asyncio.create_task(
@@ -96,6 +101,8 @@ async def _run_until_signalled(
         await stop.wait()
         if joined is not None and not joined.done():
             joined.cancel()
+        for chore in chores:
+            chore.cancel()
         if heartbeat is not None:
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -216,6 +223,14 @@ async def _run_claims_worker(settings: Settings) -> None:
                 build,
                 settings.build_promotion,
             ),
+            housekeeping=[
+                partial(
+                    sweep_every,
+                    DocumentSweep(engine, ObjectStore.from_settings(settings)),
+                    every_s=settings.documents_sweep_every_s,
+                    grace_s=settings.documents_sweep_grace_s,
+                )
+            ],
         )
     finally:
         await engine.dispose()

@@ -91,6 +91,8 @@ class ClaimSteps(BoundToClaim):
 
     async def add_document(self, document: DocumentAdded) -> None:
         """An update handler's step: written on its own, then the flow sees the document."""
+        if document.document_id in self._claim.document_ids:
+            return  # announced again after a crash, in a later run: the claim has it
         event = self._recorder.event(
             EventType.DOCUMENT_ADDED,
             detail={

@@ -177,7 +177,14 @@ class ClaimCommands:
         refused: Callable[[uuid.UUID], Awaitable[None]],
     ) -> DocumentOutcome:
         try:
-            sent = await self._updates.send(claim_id, known, ADD_DOCUMENT_UPDATE, added)
+            sent = await self._updates.send(
+                claim_id,
+                known,
+                ADD_DOCUMENT_UPDATE,
+                added,
+                # Announcing a document again (a client's retry) is the same update.
+                update_id=f"document-{added.document_id}",
+            )
         except (ConflictError, InvalidFieldError):
             await refused(added.document_id)
             raise

@@ -106,8 +106,14 @@ class DocumentFiles:
             same = await documents.by_digest(conn=conn, claim_id=claim_id, sha256=received.sha256)
             held = await documents.holdings(conn=conn, claim_id=claim_id)
         if same is not None and same.stored_at is not None:
-            return FileOutcome(DocumentOut.model_validate(same, from_attributes=True), False, True)
-        self._check_room(received, held)
+            if same.attached_at is not None:
+                as_before = DocumentOut.model_validate(same, from_attributes=True)
+                return FileOutcome(as_before, pending=False, duplicate=True)
+            # Stored, but the claim may never have heard of it (the API died before telling
+            # it): tell it again; the update's id makes that one update.
+            return await self._announce(caller, claim_id, known, same)
+        if same is None:
+            self._check_room(received, held)
         try:
             kept = await asyncio.to_thread(
                 inspect,
@@ -119,7 +125,7 @@ class DocumentFiles:
             )
         except UnreadableDocumentError as exc:
             raise InvalidFieldError("file", f"file {received.name!r}: {exc}") from None
-        return await self._store(caller, claim_id, known, received, kept)
+        return await self._store(caller, claim_id, known, received, kept, unfinished=same)
 
     def _check_room(self, received: ReceivedFile, held: documents.ClaimHoldings) -> None:
         s = self._settings
@@ -141,21 +147,29 @@ class DocumentFiles:
         known: Known,
         received: ReceivedFile,
         kept: Inspected,
+        *,
+        unfinished: DocumentRow | None,
     ) -> FileOutcome:
-        size = kept.path.stat().st_size
+        """Row, object, mark. An `unfinished` row of the same bytes (an upload cut short, or
+        one in flight) is finished by this one: the same plaintext under the same key, so
+        whichever write lands last, the object is right."""
         async with self._engine.begin() as conn:
             data_key = await claim_keys.data_key(conn=conn, ring=self._ring, claim_id=claim_id)
-            row = await documents.begin_file(
+            row = unfinished or await documents.begin_file(
                 conn=conn,
                 claim_id=claim_id,
                 name=received.name,
                 kind=kept.kind.value,
-                size_bytes=size,
+                size_bytes=kept.path.stat().st_size,
                 sha256=received.sha256,
                 added_by=caller.name,
             )
+            if row is None:  # another request began the same bytes a moment ago
+                row = await documents.by_digest(
+                    conn=conn, claim_id=claim_id, sha256=received.sha256
+                )
         if row is None or row.object_key is None:
-            raise ConflictError(f"file {received.name!r} is being stored by another request")
+            raise ConflictError(f"file {received.name!r} is being stored; send it again")
         object_key = row.object_key
         try:
             await self._objects.put(
@@ -167,13 +181,18 @@ class DocumentFiles:
             raise UnavailableError("the document store is unavailable; send it again") from None
         async with self._engine.begin() as conn:
             await documents.mark_stored(conn=conn, document_id=row.document_id)
+        return await self._announce(caller, claim_id, known, row)
+
+    async def _announce(
+        self, caller: ApiKey, claim_id: uuid.UUID, known: Known, row: DocumentRow
+    ) -> FileOutcome:
         added = DocumentAdded(
             document_id=row.document_id,
-            name=received.name,
+            name=row.name,
             by=Actor(name=caller.name, role=caller.role.value),
-            kind=kept.kind.value,
-            size_bytes=size,
-            sha256=received.sha256,
+            kind=row.kind,
+            size_bytes=row.size_bytes,
+            sha256=row.sha256,
         )
         outcome: DocumentOutcome = await self._commands.announce_document(
             claim_id, known, added, refused=self._forget

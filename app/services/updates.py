@@ -69,9 +69,18 @@ class ClaimUpdates:
         self._client = client
         self._wait_s = wait_s
 
-    async def send(self, claim_id: uuid.UUID, known: Known, name: str, argument: Any) -> Sent:
+    async def send(
+        self,
+        claim_id: uuid.UUID,
+        known: Known,
+        name: str,
+        argument: Any,
+        *,
+        update_id: str | None = None,
+    ) -> Sent:
         """Send the update; no state when the claim did not answer within `wait_s` (and
-        whether it had accepted the update by then)."""
+        whether it had accepted the update by then). The same `update_id` sent again is the
+        same update to Temporal: it is applied once."""
         handle = self._client.get_workflow_handle(workflow_id_for(claim_id))
         accepted = False
         try:
@@ -79,6 +88,7 @@ class ClaimUpdates:
                 update = await handle.start_update(
                     name,
                     argument,
+                    id=update_id,
                     wait_for_stage=WorkflowUpdateStage.ACCEPTED,
                     result_type=ClaimState,
                 )

@@ -38,3 +38,10 @@ class DocumentSettings(BaseSettings):
     """most pages of an uploaded PDF"""
     documents_max_image_pixels: int = Field(default=40_000_000, ge=1_000_000)
     """most pixels of an uploaded image (a decompression bomb is refused before it is decoded)"""
+    # What an upload cut short leaves behind (activities/document_sweep.py).
+    documents_sweep_every_s: float = Field(default=3600.0, gt=0)
+    """how often each claims worker sweeps away unfinished uploads and orphan objects"""
+    documents_sweep_grace_s: float = Field(default=3600.0, ge=0)
+    """how old an unfinished upload or an orphan object must be before the sweep removes it
+    (longer than any upload takes)
+    """

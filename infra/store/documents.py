@@ -128,13 +128,17 @@ async def record_extraction(
     )
 
 
-async def stale_uploads(*, conn: AsyncConnection, older_than: dt.datetime) -> list[DocumentRow]:
+async def stale_uploads(
+    *, conn: AsyncConnection, older_than: dt.datetime, claim_id: uuid.UUID | None = None
+) -> list[DocumentRow]:
     """Files whose object was never completely stored, begun before `older_than`."""
     query = sa.select(*_WITHOUT_TEXT).where(
         document.c.object_key.is_not(None),
         document.c.stored_at.is_(None),
         document.c.created_at < older_than,
     )
+    if claim_id is not None:
+        query = query.where(document.c.claim_id == claim_id)
     return rows.every(DocumentRow, (await conn.execute(query)).mappings())
 
 

@@ -13,7 +13,9 @@ from tests.support.api import SUBMITTER
 from tests.support.stack import Stack
 
 
-def photo(fmt: str = "JPEG", *, gps: bool = False, colour: str = "red") -> bytes:
+def photo(
+    fmt: str = "JPEG", *, gps: bool = False, colour: str | tuple[int, int, int] = "red"
+) -> bytes:
     image = Image.new("RGB", (64, 48), colour)
     out = io.BytesIO()
     exif = Image.Exif()

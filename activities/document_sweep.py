@@ -1,0 +1,86 @@
+"""What an upload cut short leaves behind, removed: the sweep of the document store.
+
+An upload writes its row first, then its object, then marks the row stored (app/services/
+document_files.py). So a crash leaves at most a row not marked stored (with or without some of
+its object), and a claim that ended before taking a document leaves an object whose row it
+deleted. Past a grace period (no upload takes that long), the sweep deletes both: first the
+object, then the row, so that it never leaves a row pointing at nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from infra import db_errors as failures
+from infra.objects import ObjectStore
+from infra.store import documents
+
+log = logging.getLogger(__name__)
+_BATCH = 500
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    unfinished_uploads: int
+    orphan_objects: int
+
+
+class DocumentSweep:
+    def __init__(self, engine: AsyncEngine, objects: ObjectStore) -> None:
+        self._engine = engine
+        self._objects = objects
+
+    async def sweep(self, *, grace: dt.timedelta, claim_id: uuid.UUID | None = None) -> SweepResult:
+        """Remove what is older than `grace`; of one claim only when `claim_id` is given."""
+        cutoff = dt.datetime.now(dt.UTC) - grace
+        prefix = documents.OBJECT_PREFIX + (f"{claim_id}/" if claim_id else "")
+        async with self._engine.connect() as conn:
+            unfinished = await documents.stale_uploads(
+                conn=conn, older_than=cutoff, claim_id=claim_id
+            )
+        for row in unfinished:
+            if row.object_key is not None:
+                await self._objects.delete(row.object_key)
+            async with self._engine.begin() as conn:
+                await documents.remove(conn=conn, document_id=row.document_id)
+        orphans = 0
+        batch: list[str] = []
+        async for stored in self._objects.listing(prefix):
+            if stored.last_modified < cutoff:
+                batch.append(stored.key)
+            if len(batch) >= _BATCH:
+                orphans += await self._drop_orphans(batch)
+                batch = []
+        orphans += await self._drop_orphans(batch)
+        return SweepResult(len(unfinished), orphans)
+
+    async def _drop_orphans(self, keys: list[str]) -> int:
+        async with self._engine.connect() as conn:
+            known = await documents.known_object_keys(conn=conn, keys=keys)
+        orphans = [key for key in keys if key not in known]
+        for key in orphans:
+            await self._objects.delete(key)
+        return len(orphans)
+
+
+async def sweep_every(sweep: DocumentSweep, *, every_s: float, grace_s: float) -> None:
+    """The claims worker's housekeeping: sweep now and then; a failed sweep waits for the next."""
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            result = await sweep.sweep(grace=dt.timedelta(seconds=grace_s))
+        except Exception as exc:  # the store or the database is away: the next sweep will do
+            log.warning("document sweep failed: %s", failures.describe(exc))
+            continue
+        if result.unfinished_uploads or result.orphan_objects:
+            log.info(
+                "document sweep removed %d unfinished uploads and %d orphan objects",
+                result.unfinished_uploads,
+                result.orphan_objects,
+            )

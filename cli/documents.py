@@ -1,0 +1,50 @@
+"""`claims documents sweep`: remove what uploads cut short left behind, now (operators)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+from typing import Any
+
+from infra.settings import Settings
+
+
+def add_command(commands: Any) -> None:
+    documents = commands.add_parser("documents", help="claim documents in object storage")
+    actions = documents.add_subparsers(dest="documents", required=True)
+    sweep = actions.add_parser(
+        "sweep", help="remove unfinished uploads and orphan objects older than the grace period"
+    )
+    sweep.add_argument(
+        "--grace-s",
+        type=float,
+        default=None,
+        help="only what is older than this many seconds (default CLAIMS_DOCUMENTS_SWEEP_GRACE_S)",
+    )
+
+
+def run_sweep(settings: Settings, args: argparse.Namespace) -> int:
+    from activities.document_sweep import DocumentSweep
+    from infra.db import create_engine
+    from infra.objects import ObjectStore
+
+    if settings.database_url is None:
+        raise SystemExit("claims documents sweep: set CLAIMS_DATABASE_URL")
+    grace_s = settings.documents_sweep_grace_s if args.grace_s is None else args.grace_s
+
+    async def sweep() -> int:
+        engine = create_engine(settings.database_url or "")
+        try:
+            result = await DocumentSweep(engine, ObjectStore.from_settings(settings)).sweep(
+                grace=dt.timedelta(seconds=grace_s)
+            )
+        finally:
+            await engine.dispose()
+        print(
+            f"claims documents sweep: removed {result.unfinished_uploads} unfinished uploads "
+            f"and {result.orphan_objects} orphan objects (older than {grace_s:g} s)"
+        )
+        return 0
+
+    return asyncio.run(sweep())
