@@ -26,6 +26,8 @@ DONE = {
     "request-info": "Information requested from the claimant.",
     "cancel": "Cancelled.",
     "retry": "The parked step is running again.",
+    "attached": "Attached. The claim has the file; a claim waiting for information is assessed "
+    "again.",
     "pending": "Recorded, still processing: the claim took your decision and has not "
     "finished with it yet. This page updates when it moves on.",
     "sent": "Sent, but the claim has not taken it yet (its worker may be restarting). This page "

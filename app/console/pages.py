@@ -25,6 +25,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self'",
+        # A claim's PDFs, framed (sandboxed) from our own origin.
+        "frame-src 'self'",
         "connect-src 'self'",
         "form-action 'self'",
         "frame-ancestors 'none'",
@@ -83,7 +85,15 @@ environment = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-environment.filters |= {"money": _money, "when": _when, "label": _label}
+
+
+def _size(size_bytes: int) -> str:
+    if size_bytes < 1024 * 1024:
+        return f"{max(1, round(size_bytes / 1024))} KB"
+    return f"{size_bytes / 1024 / 1024:.1f} MB"
+
+
+environment.filters |= {"money": _money, "when": _when, "label": _label, "size": _size}
 
 
 def render(

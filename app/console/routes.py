@@ -13,7 +13,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from app.console import claim_routes, queue_routes, sign_in
+from app.console import claim_routes, document_routes, queue_routes, sign_in
 from app.console.responses import redirect
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -26,4 +26,6 @@ async def console_home() -> Response:
 
 router.include_router(sign_in.router)
 router.include_router(queue_routes.router)
+# Before the claim's actions: `documents` is a path of its own, not an action.
+router.include_router(document_routes.router)
 router.include_router(claim_routes.router)

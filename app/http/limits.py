@@ -44,6 +44,12 @@ def route_limits(settings: Settings) -> list[RouteLimit]:
     return [
         RouteLimit("POST", re.compile(r"^/codec/log(in|out)/?$"), SIGN_IN_BODY_BYTES),
         RouteLimit("POST", re.compile(r"^/console/sign-(in|out)/?$"), SIGN_IN_BODY_BYTES),
+        # A file attached in the console, counted per file as it arrives (app/http/uploads.py).
+        RouteLimit(
+            "POST",
+            re.compile(r"^/console/claims/[^/]+/documents/?$"),
+            settings.documents_max_file_bytes + 64 * 1024,
+        ),
         RouteLimit("POST", re.compile(r"^/console/"), CONSOLE_FORM_BYTES),
         RouteLimit("POST", re.compile(r"^/v1/claims/?$"), settings.max_claim_body_bytes),
         # A file and its multipart framing; a JSON text is held to its own limit by the route.

@@ -9,6 +9,7 @@ chunk of memory and the scratch file up to the limit, then a 413.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -48,6 +49,9 @@ class _Parts:
         self.max_file_bytes = max_file_bytes
         self.max_files = max_files
         self.files: list[ReceivedFile] = []
+        # Small text fields beside the files (the console's CSRF token), decoded at the end.
+        self.fields: dict[str, bytearray] = {}
+        self._field: bytearray | None = None
         self._headers: dict[bytes, bytes] = {}
         self._header_field = b""
         self._header_value = b""
@@ -69,6 +73,7 @@ class _Parts:
     def _begin(self) -> None:
         self._headers = {}
         self._current = None
+        self._field = None
         self._field_bytes = 0
 
     def _header_field_data(self, data: bytes, start: int, end: int) -> None:
@@ -85,7 +90,10 @@ class _Parts:
         _, options = parse_options_header(self._headers.get(b"content-disposition", b""))
         filename = options.get(b"filename")
         if filename is None:
-            return  # a plain field: counted and dropped in _data
+            # A plain field: kept (bounded in _data) under its name.
+            name = options.get(b"name", b"").decode("utf-8", "replace")
+            self._field = self.fields.setdefault(name, bytearray())
+            return
         if len(self.files) >= self.max_files:
             raise UploadRefusedError(
                 413, f"more than {self.max_files} files in one request; send them separately"
@@ -103,6 +111,8 @@ class _Parts:
             self._field_bytes += len(chunk)
             if self._field_bytes > _MAX_FIELD_BYTES:
                 raise UploadRefusedError(413, "a form field is larger than 4 KiB")
+            if self._field is not None:
+                self._field += chunk
             return
         current.size += len(chunk)
         if current.size > self.max_file_bytes:
@@ -125,10 +135,17 @@ class _Parts:
         self._end()
 
 
-async def receive_files(
+@dataclass(frozen=True)
+class Upload:
+    files: list[ReceivedFile]
+    fields: dict[str, str]
+
+
+async def receive_upload(
     request: Request, scratch: Path, *, max_file_bytes: int, max_files: int
-) -> list[ReceivedFile]:
-    """The request's file parts, each on disk under `scratch`; raises UploadRefusedError."""
+) -> Upload:
+    """The request's file parts, each on disk under `scratch`, and its small text fields;
+    raises UploadRefusedError."""
     media_type, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
     if media_type != b"multipart/form-data" or not boundary:
@@ -143,6 +160,17 @@ async def receive_files(
         raise UploadRefusedError(400, f"the multipart body is malformed: {exc}") from None
     finally:
         parts.close()
-    if not parts.files:
+    fields = {k: v.decode("utf-8", "replace") for k, v in parts.fields.items()}
+    return Upload(parts.files, fields)
+
+
+async def receive_files(
+    request: Request, scratch: Path, *, max_file_bytes: int, max_files: int
+) -> list[ReceivedFile]:
+    """The request's file parts (at least one), each on disk under `scratch`."""
+    upload = await receive_upload(
+        request, scratch, max_file_bytes=max_file_bytes, max_files=max_files
+    )
+    if not upload.files:
         raise UploadRefusedError(422, "file: no file part in the request")
-    return parts.files
+    return upload.files

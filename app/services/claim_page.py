@@ -44,6 +44,18 @@ class DocumentText:
     added_at: dt.datetime
     text: str
     truncated: bool
+    # A file's: shown as a thumbnail (photos) or framed (PDFs), its text (once read) below.
+    document_id: uuid.UUID | None = None
+    kind: str = "text"
+    size_bytes: int = 0
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind in ("jpeg", "png", "webp")
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind != "text"
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,10 @@ class ClaimPage:
     @property
     def in_motion(self) -> bool:
         return self.claim.status in IN_MOTION
+
+    @property
+    def takes_documents(self) -> bool:
+        return not ClaimStatus(self.claim.status).is_terminal
 
 
 def _latest_detail(claim: ClaimOut, event_type: EventType) -> dict[str, Any] | None:
@@ -113,6 +129,9 @@ async def load(
                 added_at=doc.created_at,
                 text=text[:DOCUMENT_PREVIEW_CHARS],
                 truncated=len(text) > DOCUMENT_PREVIEW_CHARS,
+                document_id=doc.document_id,
+                kind=doc.kind,
+                size_bytes=doc.size_bytes,
             )
         )
     return ClaimPage(

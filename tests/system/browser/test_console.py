@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import random
 import time
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,6 +32,7 @@ from app.main import create_app
 from devstack.processes import free_port
 from infra.tables import ui_session
 from tests.support.api import create_policy, submit, wait_for_claim
+from tests.support.files import pdf, photo, upload
 from tests.support.stack import Stack, running_stack, stack_settings
 from tests.system.browser.conftest import OfflineContext
 from tools import samples as f
@@ -364,3 +366,45 @@ async def tab_to(page: Page, selector: str, most: int = 60) -> None:
             return
         await page.keyboard.press("Tab")
     raise AssertionError(f"{selector} never took the focus in {most} presses of Tab")
+
+
+async def test_a_photo_shows_as_a_thumbnail_a_pdf_opens_and_an_adjuster_attaches_a_file(
+    site: ConsoleSite, offline: OfflineContext
+) -> None:
+    claim_id, _ = await site.red_flag_claim()
+    for name, data in (
+        ("damage.png", photo("PNG", colour="teal")),
+        ("police.pdf", pdf("Report 7")),
+    ):
+        sent = await upload(site.stack, uuid.UUID(claim_id), name, data)
+        assert sent.status_code == 201, sent.text
+    page = await offline.context.new_page()
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
+    await sign_in(page, site)
+    await page.goto(f"{site.base}/console/claims/{claim_id}")
+    thumbnail = page.get_by_role("img", name="Photo damage.png (opens full size)")
+    await expect(thumbnail).to_be_visible()
+    # Loaded through the CSP (img-src 'self'), decoded by the browser: a real picture.
+    assert await thumbnail.evaluate("img => img.complete && img.naturalWidth") == 64
+    frame = page.locator("iframe.pdf")
+    await expect(frame).to_have_attribute("sandbox", "")
+    pdf_url = await frame.get_attribute("src")
+    assert pdf_url is not None
+    opened = await page.request.get(f"{site.base}{pdf_url}")
+    assert opened.headers["content-type"] == "application/pdf"
+    assert opened.headers["x-content-type-options"] == "nosniff"
+    assert (await opened.body()).startswith(b"%PDF-")
+    report: dict[str, str] = {}
+    await check_accessibility(page, "claim page with documents", report)
+
+    await page.get_by_label("Attach a photo or PDF received for this claim").set_input_files(
+        files=[{"name": "receipt.jpg", "mimeType": "image/jpeg", "buffer": photo(colour="navy")}]
+    )
+    await page.get_by_role("button", name="Attach", exact=True).click()
+    await expect(page.get_by_role("status")).to_contain_text("Attached.")
+    await expect(
+        page.get_by_role("img", name="Photo receipt.jpg (opens full size)")
+    ).to_be_visible()
+    assert blocked == []
+    assert offline.refused == []
