@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import uuid
 from typing import Any
 
 from infra.settings import Settings
@@ -22,6 +23,9 @@ def add_command(commands: Any) -> None:
         default=None,
         help="only what is older than this many seconds (default CLAIMS_DOCUMENTS_SWEEP_GRACE_S)",
     )
+    sweep.add_argument(
+        "--claim-id", type=uuid.UUID, default=None, help="one claim's documents only"
+    )
 
 
 def run_sweep(settings: Settings, args: argparse.Namespace) -> int:
@@ -37,7 +41,7 @@ def run_sweep(settings: Settings, args: argparse.Namespace) -> int:
         engine = create_engine(settings.database_url or "")
         try:
             result = await DocumentSweep(engine, ObjectStore.from_settings(settings)).sweep(
-                grace=dt.timedelta(seconds=grace_s)
+                grace=dt.timedelta(seconds=grace_s), claim_id=args.claim_id
             )
         finally:
             await engine.dispose()

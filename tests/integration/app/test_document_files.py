@@ -3,6 +3,7 @@ of metadata, stored encrypted, the same file once, read back only by whoever may
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import uuid
@@ -14,6 +15,7 @@ import psutil
 import pytest
 from PIL import Image
 
+from activities.document_sweep import DocumentSweep
 from infra.document_crypto import MAGIC
 from infra.objects import ObjectStore
 from infra.settings import DEV_API_KEYS
@@ -171,3 +173,26 @@ async def test_a_file_over_the_limit_is_refused_as_it_streams(
     assert str(LIMIT) in refused.json()["detail"]
     assert sent < 200 * len(chunk), "the API read the whole upload before refusing it"
     assert after - before < 64 * 2**20
+
+
+async def test_the_sweep_removes_objects_no_row_names_and_keeps_the_rest(
+    files_stack: Stack, claim_id: uuid.UUID
+) -> None:
+    kept = await upload(files_stack, claim_id, "kept.png", photo("PNG", colour="olive"))
+    assert kept.status_code == 201
+    objects = ObjectStore.from_settings(files_stack.settings)
+    stray = f"claims/{claim_id}/{uuid.uuid4()}"
+
+    async def junk() -> AsyncIterator[bytes]:
+        yield b"left by a claim that ended before taking its document"
+
+    await objects.put(stray, junk())
+    sweep = DocumentSweep(files_stack.engine, objects)
+    # Younger than the grace period: left alone (it may be an upload in progress).
+    young = await sweep.sweep(grace=dt.timedelta(hours=1), claim_id=claim_id)
+    assert young.orphan_objects == 0
+    assert await objects.exists(stray)
+    swept = await sweep.sweep(grace=dt.timedelta(0), claim_id=claim_id)
+    assert swept.orphan_objects == 1
+    assert not await objects.exists(stray)
+    assert await objects.exists(f"claims/{claim_id}/{kept.json()['document_id']}")

@@ -10,7 +10,6 @@ client saw fail are sent again, as a client does, but one, which the sweep then 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import signal
 import subprocess
 import uuid
@@ -24,7 +23,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
 from activities.assessment import LlmConfig
-from activities.document_sweep import DocumentSweep
 from devstack.processes import free_port
 from infra.objects import ObjectStore
 from infra.tables import document
@@ -33,7 +31,7 @@ from tests.support.files import photo
 from tests.support.parking import NEEDS_REVIEW
 from tests.support.stack import running_llm_worker, stack_settings
 from tools import samples as f
-from tools.processes import api_process, stop, until_up, worker_process
+from tools.processes import api_process, run_claims, stop, until_up, worker_process
 from tools.waiting import wait_for
 
 UPLOADS = 6
@@ -166,17 +164,23 @@ async def test_killed_api_and_worker_leave_no_orphan_after_the_sweep(
     finally:
         stop(*apis, *workers)
 
+    # The operator's command, as an operator runs it (one claim: other tests share the bucket).
+    swept = run_claims(
+        "documents",
+        "sweep",
+        "--grace-s",
+        "0",
+        "--claim-id",
+        claim_id,
+        client=client,
+        database_url=database_url,
+    )
+    assert swept.returncode == 0, swept.stderr
+    print(f"\nuploads cut by the API's SIGKILL: {len(cut) + 1} (one abandoned); {swept.stdout}")
+    assert "removed 1 unfinished uploads" in swept.stdout
     objects = ObjectStore.from_settings(settings)
-    swept = await DocumentSweep(engine, objects).sweep(
-        grace=dt.timedelta(0), claim_id=uuid.UUID(claim_id)
-    )
-    print(
-        f"\nuploads cut by the API's SIGKILL: {len(cut) + 1} (one abandoned); the sweep removed "
-        f"{swept.unfinished_uploads} unfinished uploads, {swept.orphan_objects} orphan objects"
-    )
     left = await rows(engine, claim_id)
     stored = {o.key async for o in objects.listing(f"claims/{claim_id}/")}
     assert all(r.stored_at is not None for r in left), "a row without its whole object"
     assert {r.object_key for r in left} == stored, "an object without its row, or the reverse"
     assert len(left) == UPLOADS - 1
-    assert swept.unfinished_uploads == 1, "the abandoned upload was not swept"
