@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra import db_errors as failures
 from infra.objects import ObjectStore
-from infra.store import documents
+from infra.store import claim_keys, documents
 
 log = logging.getLogger(__name__)
 _BATCH = 500
@@ -67,6 +67,26 @@ class DocumentSweep:
         for key in orphans:
             await self._objects.delete(key)
         return len(orphans)
+
+
+async def erase_claim_documents(
+    engine: AsyncEngine, objects: ObjectStore, claim_id: uuid.UUID
+) -> int:
+    """Forget a claim's documents: its key destroyed first (every copy of every object is noise
+    from then on), then each object, then the rows. Safe to run again after a failure part-way.
+    Returns how many files were removed."""
+    async with engine.begin() as conn:
+        await claim_keys.shred(conn=conn, claim_id=claim_id)
+        files = await documents.every_file_of(conn=conn, claim_id=claim_id)
+    for row in files:
+        if row.object_key is not None:
+            await objects.delete(row.object_key)
+    # Objects of the claim no row names any more (a sweep would find them later): now.
+    async for stored in objects.listing(f"{documents.OBJECT_PREFIX}{claim_id}/"):
+        await objects.delete(stored.key)
+    async with engine.begin() as conn:
+        await documents.remove_all(conn=conn, claim_id=claim_id)
+    return len(files)
 
 
 async def sweep_every(sweep: DocumentSweep, *, every_s: float, grace_s: float) -> None:

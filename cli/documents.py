@@ -1,4 +1,5 @@
-"""`claims documents sweep`: remove what uploads cut short left behind, now (operators)."""
+"""`claims documents sweep`: remove what uploads cut short left behind, now; `claims documents
+erase`: forget one claim's documents (operators)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,36 @@ def add_command(commands: Any) -> None:
     sweep.add_argument(
         "--claim-id", type=uuid.UUID, default=None, help="one claim's documents only"
     )
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    if args.documents == "erase":
+        return run_erase(settings, args)
+    return run_sweep(settings, args)
+
+
+def run_erase(settings: Settings, args: argparse.Namespace) -> int:
+    from activities.document_sweep import erase_claim_documents
+    from infra.db import create_engine
+    from infra.objects import ObjectStore
+
+    if settings.database_url is None:
+        raise SystemExit("claims documents erase: set CLAIMS_DATABASE_URL")
+
+    async def erase() -> int:
+        engine = create_engine(settings.database_url or "")
+        try:
+            removed = await erase_claim_documents(
+                engine, ObjectStore.from_settings(settings), args.claim_id
+            )
+        finally:
+            await engine.dispose()
+        print(
+            f"claims documents erase: claim {args.claim_id}: key destroyed, {removed} files removed"
+        )
+        return 0
+
+    return asyncio.run(erase())
 
 
 def run_sweep(settings: Settings, args: argparse.Namespace) -> int:

@@ -120,11 +120,11 @@ def _migrate(_: argparse.Namespace) -> int:
 
 
 def _documents(args: argparse.Namespace) -> int:
-    from cli.documents import run_sweep
+    from cli.documents import run
 
     settings = _settings(needs_database=True)
     claims_logging.configure(settings.env)
-    return run_sweep(settings, args)
+    return run(settings, args)
 
 
 def _healthcheck(args: argparse.Namespace) -> int:

@@ -210,6 +210,18 @@ async def remove(*, conn: AsyncConnection, document_id: uuid.UUID) -> None:
     await conn.execute(sa.delete(document).where(document.c.document_id == document_id))
 
 
+async def every_file_of(*, conn: AsyncConnection, claim_id: uuid.UUID) -> list[DocumentRow]:
+    """Every file row of the claim, taken or not, stored or not."""
+    query = sa.select(*_WITHOUT_TEXT).where(
+        document.c.claim_id == claim_id, document.c.object_key.is_not(None)
+    )
+    return rows.every(DocumentRow, (await conn.execute(query)).mappings())
+
+
+async def remove_all(*, conn: AsyncConnection, claim_id: uuid.UUID) -> None:
+    await conn.execute(sa.delete(document).where(document.c.claim_id == claim_id))
+
+
 async def list_for_claim(*, conn: AsyncConnection, claim_id: uuid.UUID) -> list[DocumentRow]:
     """Return the documents the claim took (without their text), oldest first."""
     result = await conn.execute(

@@ -15,10 +15,11 @@ import psutil
 import pytest
 from PIL import Image
 
-from activities.document_sweep import DocumentSweep
+from activities.document_sweep import DocumentSweep, erase_claim_documents
 from infra.document_crypto import MAGIC
 from infra.objects import ObjectStore
 from infra.settings import DEV_API_KEYS
+from infra.store import claim_keys, documents
 from tests.support.api import ADJUSTER, SUBMITTER, wait_for_claim
 from tests.support.files import pdf, photo, upload
 from tests.support.parking import NEEDS_REVIEW, Submission
@@ -196,3 +197,46 @@ async def test_the_sweep_removes_objects_no_row_names_and_keeps_the_rest(
     assert swept.orphan_objects == 1
     assert not await objects.exists(stray)
     assert await objects.exists(f"claims/{claim_id}/{kept.json()['document_id']}")
+
+
+async def test_erasing_a_claim_s_documents_destroys_its_key_objects_and_rows(
+    files_stack: Stack, claim_id: uuid.UUID
+) -> None:
+    doc = await upload(files_stack, claim_id, "gone.png", photo("PNG", colour="purple"))
+    assert doc.status_code == 201
+    objects = ObjectStore.from_settings(files_stack.settings)
+    key = f"claims/{claim_id}/{doc.json()['document_id']}"
+    # A copy of the ciphertext somewhere else (a backup) is of no use once the key is gone.
+    copy = b"".join([chunk async for chunk in await objects.read(key)])
+    removed = await erase_claim_documents(files_stack.engine, objects, claim_id)
+    assert removed == 1
+    assert not await objects.exists(key)
+    assert [o async for o in objects.listing(f"claims/{claim_id}/")] == []
+    async with files_stack.engine.connect() as conn:
+        assert await documents.list_for_claim(conn=conn, claim_id=claim_id) == []
+        with pytest.raises(claim_keys.KeyShreddedError):
+            await claim_keys.existing_key(
+                conn=conn, ring=files_stack.settings.key_ring(), claim_id=claim_id
+            )
+    assert copy.startswith(MAGIC)
+    got = await files_stack.http.get(
+        f"/v1/claims/{claim_id}/documents/{doc.json()['document_id']}", headers=ADJUSTER
+    )
+    assert got.status_code == 404
+
+
+async def test_a_heic_photo_is_kept_as_a_jpeg_without_its_metadata(
+    files_stack: Stack, claim_id: uuid.UUID
+) -> None:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), "green").save(out, "HEIF")
+    sent = await upload(files_stack, claim_id, "IMG_0001.HEIC", out.getvalue())
+    assert sent.status_code == 201, sent.text
+    assert (sent.json()["kind"], sent.json()["content_type"]) == ("jpeg", "image/jpeg")
+    got = await files_stack.http.get(
+        f"/v1/claims/{claim_id}/documents/{sent.json()['document_id']}", headers=SUBMITTER
+    )
+    assert Image.open(io.BytesIO(got.content)).format == "JPEG"
