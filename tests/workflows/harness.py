@@ -76,6 +76,9 @@ class Mocks:
     policies: dict[str, Policy] = field(default_factory=dict)
     steps: list[c.StepsInput] = field(default_factory=list)
     assessments: list[c.AssessmentInput] = field(default_factory=list)
+    # Files the claim asked to have read, and whether reading fails (as a store that is down).
+    reads: list[c.ReadDocumentsInput] = field(default_factory=list)
+    reading_fails: bool = False
     payments: list[c.PaymentInput] = field(default_factory=list)
     releases: list[c.ReleaseInput] = field(default_factory=list)
     # The model's answers, in turn (then `model` for every later one).
@@ -109,6 +112,13 @@ class Mocks:
                 await self.hold_assessment.wait()
             return self.answers.pop(0) if self.answers else self.model(request)
 
+        @activity.defn(name=c.READ_DOCUMENTS.name)
+        async def read_documents(request: c.ReadDocumentsInput) -> c.ReadDocumentsResult:
+            self.reads.append(request)
+            if self.reading_fails:
+                raise ApplicationError("the store is down", non_retryable=True)
+            return c.ReadDocumentsResult(read=len(request.document_ids))
+
         @activity.defn(name=c.PAY.name)
         async def pay_claim(request: c.PaymentInput) -> c.PaymentResult:
             self.payments.append(request)
@@ -126,7 +136,7 @@ class Mocks:
         async def release_payment(request: c.ReleaseInput) -> None:
             self.releases.append(request)
 
-        return [admit_claim, record_steps, assess_claim, pay_claim, release_payment]
+        return [admit_claim, record_steps, assess_claim, read_documents, pay_claim, release_payment]
 
     @property
     def events(self) -> list[str]:

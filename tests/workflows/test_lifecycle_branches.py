@@ -7,6 +7,7 @@ steps recorded after it, in order.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -214,3 +215,34 @@ async def test_nobody_decides_a_claim_they_submitted(client: Client) -> None:
         assert refused.value.cause.type == ErrorType.OWN_CLAIM
         await run.review(c.ReviewDecision.REJECT, note="not for us")
         assert (await run.result()).status is ClaimStatus.REJECTED
+
+
+@pytest.mark.parametrize("reading_fails", [False, True])
+async def test_a_pdf_is_read_before_the_model_is_asked_again_and_never_fails_the_claim(
+    client: Client, reading_fails: bool
+) -> None:
+    mocks = Mocks(
+        answers=[answer(Recommendation.REVIEW), answer(Recommendation.APPROVE)],
+        reading_fails=reading_fails,
+    )
+    pdf_id, photo_id = uuid.uuid4(), uuid.uuid4()
+    portal = c.Actor(name="portal", role="submitter")
+    async with claim(client, mocks=mocks) as run:
+        await run.reaches(ClaimStatus.AWAITING_REVIEW)
+        for document_id, kind in ((pdf_id, "pdf"), (photo_id, "png")):
+            added = c.DocumentAdded(document_id=document_id, name=kind, by=portal, kind=kind)
+            await run.update(c.ADD_DOCUMENT_UPDATE, added)
+        # Announced again (a client's retry after a crash): the claim has it once.
+        again = c.DocumentAdded(document_id=pdf_id, name="pdf", by=portal, kind="pdf")
+        await run.update(c.ADD_DOCUMENT_UPDATE, again)
+        await run.review(c.ReviewDecision.REQUEST_INFO, message_to_claimant="And the invoice?")
+        await run.reaches(ClaimStatus.AWAITING_INFO)
+        note = c.DocumentAdded(document_id=uuid.uuid4(), name="note.txt", by=portal)
+        await run.update(c.ADD_DOCUMENT_UPDATE, note)
+        final = await run.result()
+    assert final.status is ClaimStatus.PAID
+    # Only the PDF is read (a photo is shown as it is), once, before the second assessment.
+    assert [r.document_ids for r in mocks.reads] == [[pdf_id]]
+    assert mocks.assessments[1].document_ids[:2] == [pdf_id, photo_id]
+    assert len(mocks.assessments[1].document_ids) == 3
+    assert final.unread_files == []
