@@ -15,7 +15,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.exceptions import ApplicationError
 
-from claims.attachments import AttachedImage, image_line
+from claims.attachments import AttachedImage, file_line
 from claims.document_kinds import DocumentKind
 from claims.lifecycle import ErrorType
 from infra.document_vault import DocumentVault
@@ -49,13 +49,7 @@ def content_line(doc: DocumentContent) -> str:
     """The text the model is given for one document."""
     if doc.kind == DocumentKind.TEXT:
         return doc.text or ""
-    if DocumentKind(doc.kind).is_image:
-        return image_line(doc.size_bytes)
-    if doc.extraction == "read":
-        return doc.text or "[a PDF without text: perhaps a scan]"
-    if doc.extraction is None:
-        return "[a PDF not read yet]"
-    return f"[a PDF that could not be read: {doc.extraction}]"
+    return file_line(doc.kind, doc.size_bytes, doc.text, doc.extraction)
 
 
 class PostgresDocuments:

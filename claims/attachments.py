@@ -35,6 +35,17 @@ def image_line(size_bytes: int) -> str:
     return f"[an image of {max(1, round(size_bytes / 1024))} KB was attached]"
 
 
+def file_line(kind: str, size_bytes: int, text: str | None, extraction: str | None) -> str:
+    """A file's line in the claim data: a PDF's text once read, or what is known of it."""
+    if kind in ("jpeg", "png", "webp", "heic"):
+        return image_line(size_bytes)
+    if extraction == "read":
+        return text or "[a PDF without text: perhaps a scan]"
+    if extraction is None:
+        return "[a PDF not read yet]"
+    return f"[a PDF that could not be read: {extraction}]"
+
+
 def with_images(
     messages: Sequence[dict[str, Any]], images: Sequence[AttachedImage]
 ) -> list[dict[str, Any]]:

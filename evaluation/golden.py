@@ -42,10 +42,15 @@ class Route(StrEnum):
 
 
 class GoldenDocument(BaseModel):
+    """A text, or a file beside the set (`file`, relative to the set's folder; `path` once
+    loaded)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
-    text: str
+    text: str = ""
+    file: str | None = None
+    path: Path | None = Field(default=None, exclude=True)
 
 
 class GoldenClaim(BaseModel):
@@ -71,7 +76,12 @@ def load(path: Path) -> list[GoldenClaim]:
         if not line.strip():
             continue
         try:
-            rows.append(GoldenClaim.model_validate_json(line))
+            row = GoldenClaim.model_validate_json(line)
         except ValueError as exc:
             raise ValueError(f"{path}:{number}: {exc}") from None
+        documents = [
+            d.model_copy(update={"path": path.parent / d.file}) if d.file else d
+            for d in row.documents
+        ]
+        rows.append(row.model_copy(update={"documents": documents}))
     return rows

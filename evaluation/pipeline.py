@@ -17,6 +17,7 @@ from activities.document_source import document_lines
 from claims.assessment import ClaimFacts
 from claims.routing import ReviewReason, Route, route_claim
 from claims.rules import check_policy
+from evaluation.documents import model_documents
 from evaluation.golden import GoldenClaim
 from evaluation.golden import Route as Outcome
 
@@ -67,7 +68,7 @@ async def predict(
         return Prediction(
             **base, route=Outcome.REJECT, reasons=reasons, payable_amount=check.payable_amount
         )
-    texts = [(doc.name, doc.text) for doc in row.documents]
+    texts, images = model_documents(row)
     facts = ClaimFacts.of(row.submission, row.policy, check.payable_amount, document_lines(texts))
     started = time.monotonic()
     answer = error = None
@@ -76,7 +77,7 @@ async def predict(
     unavailable = ReviewReason.ASSESSMENT_UNAVAILABLE
     try:
         async with asyncio.timeout(timeout_s):
-            result = await chain.assess(facts, prompt_version=prompt_version)
+            result = await chain.assess(facts, prompt_version=prompt_version, images=images)
         answer, latency = result.answer, result.model.latency_ms
         cost = result.model.cost_usd or cost
         if answer is None:

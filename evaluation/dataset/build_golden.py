@@ -34,6 +34,7 @@ from evaluation.dataset.builder import (
     split_of,
 )
 from evaluation.dataset.documented_rows import with_documents
+from evaluation.dataset.file_rows import FILES, with_files
 
 AUTO_WHY = "R7: an ordinary claim within cover and under the auto-approve limit"
 
@@ -262,7 +263,8 @@ def non_english(b: Builder) -> Iterator[dict[str, Any]]:
         )
 
 
-def build() -> list[dict[str, Any]]:
+def build(files: dict[str, bytes] | None = None) -> list[dict[str, Any]]:
+    """Every row; the documents that are files go into `files` (path under the set -> bytes)."""
     b = Builder(random.Random(SEED))  # noqa: S311 - seeded on purpose: the same file every time
     rows: list[dict[str, Any]] = []
     for part in (
@@ -275,9 +277,16 @@ def build() -> list[dict[str, Any]]:
         with_documents,
     ):
         rows.extend(part(b))
+    # Last: the rows before keep the draws they had before files existed.
+    rows.extend(with_files(b, files if files is not None else {}))
     return rows
 
 
 if __name__ == "__main__":
-    for row in build():
+    made: dict[str, bytes] = {}
+    for row in build(made):
         sys.stdout.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+    if "--write-files" in sys.argv:
+        FILES.mkdir(exist_ok=True)
+        for path, data in made.items():
+            (FILES.parent / path).write_bytes(data)

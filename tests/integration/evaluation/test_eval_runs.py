@@ -16,6 +16,7 @@ from claims.assessment import DATA_BEGIN, DATA_END, PROMPT_VERSION, ClaimFacts
 from claims.offline_assessor import assess
 from claims.rules import check_policy
 from evaluation import golden, report
+from evaluation.documents import model_documents
 from evaluation.pipeline import Routing
 from evaluation.runner import Cache, Candidate, Provider, run
 from tools.fake_llm import FakeLlmServer
@@ -27,7 +28,7 @@ ROUTING = Routing(Decimal("5000"), 0.9)
 def _flags(row: golden.GoldenClaim) -> list[str]:
     """What the good model (the offline assessor's answers) flags on a row."""
     check = check_policy(row.policy, row.submission)
-    texts = [(d.name, d.text) for d in row.documents]
+    texts, _ = model_documents(row)
     facts = ClaimFacts.of(row.submission, row.policy, check.payable_amount, document_lines(texts))
     return assess(facts).risk_flags
 

@@ -24,7 +24,7 @@ import pytest
 import sqlalchemy as sa
 import uvicorn
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, FilePayload, Page, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
@@ -399,7 +399,7 @@ async def test_a_photo_shows_as_a_thumbnail_a_pdf_opens_and_an_adjuster_attaches
     await check_accessibility(page, "claim page with documents", report)
 
     await page.get_by_label("Attach a photo or PDF received for this claim").set_input_files(
-        files=[{"name": "receipt.jpg", "mimeType": "image/jpeg", "buffer": photo(colour="navy")}]
+        files=[FilePayload(name="receipt.jpg", mimeType="image/jpeg", buffer=photo(colour="navy"))]
     )
     await page.get_by_role("button", name="Attach", exact=True).click()
     await expect(page.get_by_role("status")).to_contain_text("Attached.")

@@ -9,6 +9,9 @@ from pathlib import Path
 
 from playwright.async_api import Browser, Route
 
+from cli.evaluate import DEFAULT_GOLDEN as GOLDEN
+from evaluation import golden
+
 ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOT = os.environ.get("CLAIMS_EVAL_SCREENSHOT")  # set to refresh docs/'s screenshot
 
@@ -49,7 +52,8 @@ async def test_the_report_opens_offline_with_its_tables_and_plots(
     for candidate in ("offline/claims-assessor", "openai/gpt-4o-mini", "openai/lenient"):
         assert candidate in text
     # Every rate says what it is measured on, under its interval.
-    assert "(n=510)" in text if SCREENSHOT else "(n=60)" in text
+    everything = len(golden.load(GOLDEN))
+    assert f"(n={everything})" in text if SCREENSHOT else "(n=60)" in text
     providers = await page.locator("#providers").inner_text()
     assert "FAKE: our test server answers for openai/lenient" in providers
     assert "offline stand-in" in providers

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from cli.evaluate import DEFAULT_GOLDEN as GOLDEN
+from evaluation import golden
 from tools.fake_llm import FakeLlmServer
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -53,7 +55,8 @@ def test_todays_routing_passes_the_gate(
     today_run = done
     met = "thresholds met: evaluation/dataset/thresholds.toml for offline/claims-assessor"
     assert met in today_run.stdout
-    assert "510/510" in today_run.stderr  # the progress line reached the end
+    rows = len(golden.load(GOLDEN))
+    assert f"{rows}/{rows}" in today_run.stderr  # the progress line reached the end
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["guardrails"]["breaches"] == 0
     assert report["baseline"]["moved"] == []

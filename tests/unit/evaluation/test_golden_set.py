@@ -45,6 +45,22 @@ def test_the_file_is_what_the_seeded_script_writes() -> None:
     assert written == GOLDEN.read_text(), "claims.jsonl is stale: rerun build_golden.py"
 
 
+def test_the_files_beside_the_set_are_what_the_script_makes(rows: list[GoldenClaim]) -> None:
+    from evaluation.dataset.build_golden import build
+
+    made: dict[str, bytes] = {}
+    build(made)
+    on_disk = {
+        str(p.relative_to(GOLDEN.parent)): p.read_bytes()
+        for p in (GOLDEN.parent / "files").iterdir()
+    }
+    assert on_disk == made, "files/ is stale: rerun build_golden.py --write-files"
+    named = {d.file for r in rows for d in r.documents if d.file}
+    assert named == set(made)
+    kinds = {path.rsplit(".", 1)[1] for path in named}
+    assert kinds == {"pdf", "png"}
+
+
 def _only_the_dataset(tree: ast.Module) -> bool:
     """Whether every `evaluation` import of a module is of the dataset beside it."""
     modules = [
