@@ -143,19 +143,28 @@ def port_in_use(host: str, port: int) -> bool:
 _PICK_FROM, _PICK_TO = 20_000, 32_000
 
 
+# Ports this process handed out: a port picked for one server and not yet bound is free too,
+# and must not be picked again for another (a dev stack's API once got its Temporal's port).
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    """A loopback port that is free now, outside the ephemeral range."""
+    """A loopback port that is free now, outside the ephemeral range, never one this process
+    handed out before."""
     import random
     import socket
 
     picker = random.SystemRandom()
     for _ in range(200):
         port = picker.randrange(_PICK_FROM, _PICK_TO)
+        if port in _handed_out:
+            continue
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue
+            _handed_out.add(port)
             return port
     raise RuntimeError(f"no free port between {_PICK_FROM} and {_PICK_TO}")
 

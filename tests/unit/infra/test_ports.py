@@ -18,3 +18,9 @@ def test_a_picked_port_is_free_and_outside_the_ephemeral_range():
         assert not low <= port <= high, port
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             sock.bind(("127.0.0.1", port))  # still free: nothing else was handed it
+
+
+def test_a_port_is_handed_out_once_per_process():
+    # Ten servers of one dev stack pick their ports before any binds: no two may share one.
+    picked = [free_port() for _ in range(500)]
+    assert len(set(picked)) == len(picked)
