@@ -20,6 +20,7 @@ from app.http.deps import services_of, settings_of
 from app.http.forms import cross_site
 from app.http.uploads import UploadRefusedError, receive_upload
 from app.services.errors import ServiceError
+from app.services.updates import Known
 
 router = APIRouter()
 
@@ -73,8 +74,16 @@ class _ForeignFormError(Exception):
 
 async def _attach(request: Request, staff: Staff, claim_id: uuid.UUID) -> None:
     files = services_of(request).files
-    settings = settings_of(request)
     known = await files.target(staff.key, claim_id)
+    async with files.upload_slot(staff.key):
+        await _receive_and_take(request, staff, claim_id, known)
+
+
+async def _receive_and_take(
+    request: Request, staff: Staff, claim_id: uuid.UUID, known: Known
+) -> None:
+    files = services_of(request).files
+    settings = settings_of(request)
     with tempfile.TemporaryDirectory(prefix="claims-upload-") as scratch:
         upload = await receive_upload(
             request, Path(scratch), max_file_bytes=settings.documents_max_file_bytes, max_files=1

@@ -90,6 +90,7 @@ def _refused(error: UploadRefusedError) -> Exception:
         409: {"model": Problem, "description": "the claim is settled, or holds its most files"},
         413: {"model": Problem, "description": "the file is over its limit (named)"},
         415: {"model": Problem, "description": f"the file is not a {ACCEPTED}"},
+        429: {"model": Problem, "description": "four of your uploads are in flight already"},
     },
 )
 async def add_document(
@@ -115,17 +116,18 @@ async def add_document(
             _pending(response, claim_id)
         return text_outcome.document
     known = await files.target(caller, claim_id)
-    with tempfile.TemporaryDirectory(prefix="claims-upload-") as scratch:
-        try:
-            received = await receive_files(
-                request,
-                Path(scratch),
-                max_file_bytes=settings.documents_max_file_bytes,
-                max_files=1,
-            )
-        except UploadRefusedError as refused:
-            raise _refused(refused) from None
-        outcome = await files.take(caller, claim_id, known, received[0])
+    async with files.upload_slot(caller):
+        with tempfile.TemporaryDirectory(prefix="claims-upload-") as scratch:
+            try:
+                received = await receive_files(
+                    request,
+                    Path(scratch),
+                    max_file_bytes=settings.documents_max_file_bytes,
+                    max_files=1,
+                )
+            except UploadRefusedError as refused:
+                raise _refused(refused) from None
+            outcome = await files.take(caller, claim_id, known, received[0])
     if outcome.duplicate:
         response.status_code = status.HTTP_200_OK
     elif outcome.pending:

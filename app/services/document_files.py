@@ -10,9 +10,11 @@ crash at any point leaves either nothing, or a row the sweep recognises as unfin
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.schemas import DocumentOut
 from app.services.commands import ClaimCommands, DocumentOutcome
 from app.services.errors import (
+    BusyError,
     ConflictError,
     InvalidFieldError,
     NotFoundError,
@@ -44,6 +47,8 @@ from infra.store.documents import DocumentRow
 log = logging.getLogger(__name__)
 
 _READ_BYTES = 1024 * 1024
+_INSPECTIONS_AT_ONCE = 2
+UPLOADS_PER_PRINCIPAL = 4
 
 
 @dataclass
@@ -89,6 +94,26 @@ class DocumentFiles:
         self._objects = objects
         self._ring = ring
         self._settings = settings
+        # Decoding a photo at the pixel limit takes ~120 MB: two at a time per API process
+        # bounds what a burst of uploads can take, whoever sends them.
+        self._inspecting = asyncio.Semaphore(_INSPECTIONS_AT_ONCE)
+        # Uploads in flight per principal (each holds a connection and a scratch file).
+        self._uploading: Counter[str] = Counter()
+
+    @contextlib.asynccontextmanager
+    async def upload_slot(self, caller: ApiKey) -> AsyncIterator[None]:
+        """One of the caller's few uploads in flight in this process, or BusyError (429)."""
+        if self._uploading[caller.name] >= UPLOADS_PER_PRINCIPAL:
+            raise BusyError(
+                f"{UPLOADS_PER_PRINCIPAL} uploads of yours are in flight; send this one after them"
+            )
+        self._uploading[caller.name] += 1
+        try:
+            yield
+        finally:
+            self._uploading[caller.name] -= 1
+            if not self._uploading[caller.name]:
+                del self._uploading[caller.name]
 
     async def target(self, caller: ApiKey, claim_id: uuid.UUID) -> Known:
         """Checked before a byte of the upload is read: the claim is the caller's and open."""
@@ -115,14 +140,15 @@ class DocumentFiles:
         if same is None:
             self._check_room(received, held)
         try:
-            kept = await asyncio.to_thread(
-                inspect,
-                received.path,
-                kind,
-                max_pixels=self._settings.documents_max_image_pixels,
-                max_pdf_pages=self._settings.documents_max_pdf_pages,
-                scratch=received.path.parent,
-            )
+            async with self._inspecting:
+                kept = await asyncio.to_thread(
+                    inspect,
+                    received.path,
+                    kind,
+                    max_pixels=self._settings.documents_max_image_pixels,
+                    max_pdf_pages=self._settings.documents_max_pdf_pages,
+                    scratch=received.path.parent,
+                )
         except UnreadableDocumentError as exc:
             raise InvalidFieldError("file", f"file {received.name!r}: {exc}") from None
         return await self._store(caller, claim_id, known, received, kept, unfinished=same)

@@ -88,3 +88,10 @@ class UnsupportedMediaError(ServiceError):
     """The file is not of a kind we take (decided by its content, never its name)."""
 
     status_code = 415
+
+
+class BusyError(ServiceError):
+    """The caller has as much in flight as it may: it waits its turn (others are not slowed)."""
+
+    status_code = 429
+    retry_after_s = 2
