@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra import db_errors as failures
-from infra.objects import ObjectStore
+from infra.objects import ObjectStore, StoredObject
 from infra.store import claim_keys, documents
 
 log = logging.getLogger(__name__)
 _BATCH = 500
+UNADMITTED_GRACE = dt.timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -50,23 +51,43 @@ class DocumentSweep:
             async with self._engine.begin() as conn:
                 await documents.remove(conn=conn, document_id=row.document_id)
         orphans = 0
-        batch: list[str] = []
+        batch: list[StoredObject] = []
         async for stored in self._objects.listing(prefix):
             if stored.last_modified < cutoff:
-                batch.append(stored.key)
+                batch.append(stored)
             if len(batch) >= _BATCH:
                 orphans += await self._drop_orphans(batch)
                 batch = []
         orphans += await self._drop_orphans(batch)
         return SweepResult(len(unfinished), orphans)
 
-    async def _drop_orphans(self, keys: list[str]) -> int:
+    async def _drop_orphans(self, stored: list[StoredObject]) -> int:
+        claims = {_claim_of(o.key) for o in stored} - {None}
         async with self._engine.connect() as conn:
-            known = await documents.known_object_keys(conn=conn, keys=keys)
-        orphans = [key for key in keys if key not in known]
+            known = await documents.known_object_keys(conn=conn, keys=[o.key for o in stored])
+            recorded = await documents.recorded_claims(
+                conn=conn, claim_ids=[c for c in claims if c is not None]
+            )
+        # A submission's files are stored before its claim is admitted: while the claim has no
+        # row (its workers may be down for a while), its objects wait a week, not an hour.
+        patient = dt.datetime.now(dt.UTC) - UNADMITTED_GRACE
+        orphans = [
+            o.key
+            for o in stored
+            if o.key not in known
+            and (_claim_of(o.key) in recorded or o.last_modified < patient)
+        ]
         for key in orphans:
             await self._objects.delete(key)
         return len(orphans)
+
+
+def _claim_of(key: str) -> uuid.UUID | None:
+    parts = key.removeprefix(documents.OBJECT_PREFIX).split("/")
+    try:
+        return uuid.UUID(parts[0])
+    except ValueError:
+        return None
 
 
 async def erase_claim_documents(

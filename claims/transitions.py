@@ -18,6 +18,19 @@ from claims.lifecycle import ClaimStatus, EventType, NotificationKind
 from claims.models import ClaimSubmission
 
 
+class SubmittedFile(BaseModel):
+    """A file sent with the submission, already stored (encrypted) under the claim: only this
+    reference travels, and the admit step writes its row beside the claim's."""
+
+    model_config = ConfigDict(frozen=True)
+
+    document_id: uuid.UUID
+    name: str
+    kind: str
+    size_bytes: int
+    sha256: str
+
+
 class Submitted(BaseModel):
     """The claim as submitted: its row's first version and its `submitted` event (step 1)."""
 
@@ -29,6 +42,8 @@ class Submitted(BaseModel):
     submitted_at: dt.datetime
     # The principal (API key name) that submitted the claim; None from older workflows.
     submitted_by: str | None = None
+    # Files sent with the submission (POST /v1/claims/with-documents); none before files.
+    files: list[SubmittedFile] = []
 
 
 class Transition(BaseModel):

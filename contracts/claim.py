@@ -18,6 +18,7 @@ from claims.assessment import ShadowSpec
 from claims.lifecycle import ClaimStatus
 from claims.models import ClaimSubmission, Policy
 from claims.rules import RiskRule
+from claims.transitions import SubmittedFile
 from contracts.base import Contract
 
 WORKFLOW_NAME = "ClaimWorkflow"
@@ -74,6 +75,8 @@ class ClaimWorkflowInput(Contract):
     submitted_by: str | None = None
     # The state a previous run handed over when it continued as new; None on the first run.
     state: ClaimState | None = None
+    # Files sent with the submission, stored before the start: references only.
+    files: list[SubmittedFile] = []
 
 
 class ReviewDecision(StrEnum):

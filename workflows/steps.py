@@ -43,9 +43,17 @@ class ClaimSteps(BoundToClaim):
             submission=claim.submission,
             submitted_at=claim.submitted_at,
             submitted_by=claim.submitted_by,
+            files=claim.files,
         )
         summary = f"Record submission; check against policy {claim.submission.policy_number}"
-        return await self._recorder.db_step(c.ADMIT, record, summary, resume=ClaimStatus.SUBMITTED)
+        checked = await self._recorder.db_step(
+            c.ADMIT, record, summary, resume=ClaimStatus.SUBMITTED
+        )
+        # Written with the claim's row: the claim has them from its first step (claims from
+        # before files have none, and replay as they ran).
+        for sent in claim.files:
+            self._claim.document_added(sent.document_id, sent.kind)
+        return checked
 
     async def reject_by_rule(self, check: PolicyCheck) -> None:
         rule = check.rule.value if check.rule else "unknown"

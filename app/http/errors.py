@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.http.problems import PROBLEM_JSON, invalid_fields, problem
-from app.services.errors import InvalidFieldError, ServiceError
+from app.services.errors import InvalidFieldError, MethodNotAllowedError, ServiceError
 from infra import db_errors as failures
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,8 @@ async def on_service_error(request: Request, exc: Exception) -> JSONResponse:
     if not isinstance(exc, ServiceError):  # pragma: no cover - registered for it
         return await on_unexpected_error(request, exc)
     headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else None
+    if isinstance(exc, MethodNotAllowedError):
+        headers = {"Allow": exc.allowed}
     if isinstance(exc, InvalidFieldError):
         errors = concise_validation_errors(
             [{"loc": [exc.location, exc.field], "msg": exc.detail, "type": "value_error"}]

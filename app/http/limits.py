@@ -52,6 +52,12 @@ def route_limits(settings: Settings) -> list[RouteLimit]:
         ),
         RouteLimit("POST", re.compile(r"^/console/"), CONSOLE_FORM_BYTES),
         RouteLimit("POST", re.compile(r"^/v1/claims/?$"), settings.max_claim_body_bytes),
+        # A claim and its files, each file counted as it arrives (app/http/uploads.py).
+        RouteLimit(
+            "POST",
+            re.compile(r"^/v1/claims/with-documents/?$"),
+            settings.documents_max_claim_bytes + settings.max_claim_body_bytes + 64 * 1024,
+        ),
         # A file and its multipart framing; a JSON text is held to its own limit by the route.
         RouteLimit(
             "POST",

@@ -18,10 +18,19 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
 from app.services.document_files import ReceivedFile
+from app.services.errors import (
+    BadRequestError,
+    InvalidFieldError,
+    ServiceError,
+    TooLargeError,
+    UnsupportedMediaError,
+)
 from claims.document_kinds import SNIFF_BYTES
 
-# A text field beside the files (none is needed today; a few bytes of name are tolerated).
+# Text fields beside the files (the console's CSRF token; a submission's claim, bigger): each
+# bounded, and only a few of them.
 _MAX_FIELD_BYTES = 4 * 1024
+_MAX_FIELDS = 8
 _SAFE_NAME = re.compile(r"[^\w .,()+-]")
 
 
@@ -34,6 +43,17 @@ class UploadRefusedError(Exception):
         self.detail = detail
 
 
+def refusal(error: UploadRefusedError) -> ServiceError:
+    """The service error an upload's refusal is, for the API's one error mapping."""
+    if error.status == 413:
+        return TooLargeError(error.detail)
+    if error.status == 415:
+        return UnsupportedMediaError(error.detail)
+    if error.status == 422:
+        return InvalidFieldError("file", error.detail)
+    return BadRequestError(error.detail)
+
+
 def safe_name(raw: str) -> str:
     """A file name fit to show and to put in a header: no path, no control characters."""
     base = raw.replace("\\", "/").rsplit("/", 1)[-1]
@@ -44,10 +64,14 @@ def safe_name(raw: str) -> str:
 class _Parts:
     """The parser's callbacks: which part is open, and where its bytes go."""
 
-    def __init__(self, scratch: Path, *, max_file_bytes: int, max_files: int) -> None:
+    def __init__(
+        self, scratch: Path, *, max_file_bytes: int, max_files: int, max_field_bytes: int
+    ) -> None:
         self.scratch = scratch
         self.max_file_bytes = max_file_bytes
         self.max_files = max_files
+        self.max_field_bytes = max_field_bytes
+        self._parts = 0
         self.files: list[ReceivedFile] = []
         # Small text fields beside the files (the console's CSRF token), decoded at the end.
         self.fields: dict[str, bytearray] = {}
@@ -71,6 +95,9 @@ class _Parts:
         }
 
     def _begin(self) -> None:
+        self._parts += 1
+        if self._parts > self.max_files + _MAX_FIELDS:
+            raise UploadRefusedError(413, "too many parts in the request")
         self._headers = {}
         self._current = None
         self._field = None
@@ -109,8 +136,10 @@ class _Parts:
         current = self._current
         if current is None or self._out is None:
             self._field_bytes += len(chunk)
-            if self._field_bytes > _MAX_FIELD_BYTES:
-                raise UploadRefusedError(413, "a form field is larger than 4 KiB")
+            if self._field_bytes > self.max_field_bytes:
+                raise UploadRefusedError(
+                    413, f"a form field is larger than {self.max_field_bytes} bytes"
+                )
             if self._field is not None:
                 self._field += chunk
             return
@@ -142,7 +171,12 @@ class Upload:
 
 
 async def receive_upload(
-    request: Request, scratch: Path, *, max_file_bytes: int, max_files: int
+    request: Request,
+    scratch: Path,
+    *,
+    max_file_bytes: int,
+    max_files: int,
+    max_field_bytes: int = _MAX_FIELD_BYTES,
 ) -> Upload:
     """The request's file parts, each on disk under `scratch`, and its small text fields;
     raises UploadRefusedError."""
@@ -150,7 +184,12 @@ async def receive_upload(
     boundary = options.get(b"boundary")
     if media_type != b"multipart/form-data" or not boundary:
         raise UploadRefusedError(415, "send files as multipart/form-data with a boundary")
-    parts = _Parts(scratch, max_file_bytes=max_file_bytes, max_files=max_files)
+    parts = _Parts(
+        scratch,
+        max_file_bytes=max_file_bytes,
+        max_files=max_files,
+        max_field_bytes=max_field_bytes,
+    )
     parser = MultipartParser(boundary, parts.callbacks())  # type: ignore[arg-type]
     try:
         async for chunk in request.stream():

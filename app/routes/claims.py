@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import tempfile
 import uuid
-from typing import Annotated
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from temporalio.client import Client
 
 from app.http import metrics
 from app.http.auth import AnyCaller, Submitter
-from app.http.deps import ClientDep, ReadsDep, SettingsDep
+from app.http.deps import ClientDep, FilesDep, ReadsDep, SettingsDep, SubmissionFilesDep
 from app.http.openapi import (
     AUTHENTICATED,
     CLAIM_SCOPED,
@@ -19,14 +26,18 @@ from app.http.openapi import (
     WITH_BODY,
 )
 from app.http.problems import Problem
+from app.http.uploads import UploadRefusedError, receive_upload, refusal
 from app.schemas import ClaimOut, ClaimPage, SubmitResponse
 from app.services import pagination
-from app.services.errors import ConflictError, InvalidFieldError
+from app.services.errors import ConflictError, InvalidFieldError, MethodNotAllowedError
 from app.services.reads import ClaimFilter
-from app.services.submission import StartOutcome, start_claim
+from app.services.submission import StartOutcome, claim_id_for, start_claim
 from claims.lifecycle import ClaimStatus
 from claims.models import POLICY_NUMBER_PATTERN, ClaimSubmission
+from claims.transitions import SubmittedFile
+from infra.api_keys import ApiKey
 from infra.logging import CLAIM_ID
+from infra.settings import Settings
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"], responses=AUTHENTICATED)
 
@@ -62,8 +73,27 @@ async def submit_claim(
 ) -> SubmitResponse:
     """Accept a claim and start its workflow; processing continues asynchronously."""
     now = dt.datetime.now(dt.UTC)
+    _not_in_the_future(submission, now)
+    return await _start(response, client, settings, caller, submission, idempotency_key, now)
+
+
+def _not_in_the_future(submission: ClaimSubmission, now: dt.datetime) -> None:
     if submission.incident_date > now.date():
         raise InvalidFieldError("incident_date", "incident_date is in the future")
+
+
+async def _start(
+    response: Response,
+    client: Client,
+    settings: Settings,
+    caller: ApiKey,
+    submission: ClaimSubmission,
+    idempotency_key: str | None,
+    now: dt.datetime,
+    *,
+    claim_id: uuid.UUID | None = None,
+    files: Sequence[SubmittedFile] = (),
+) -> SubmitResponse:
     started = await start_claim(
         client=client,
         settings=settings,
@@ -71,6 +101,8 @@ async def submit_claim(
         submission=submission,
         idempotency_key=idempotency_key,
         now=now,
+        claim_id=claim_id,
+        files=files,
     )
     CLAIM_ID.set(str(started.claim_id))
     if started.outcome is StartOutcome.CONFLICT:
@@ -86,6 +118,116 @@ async def submit_claim(
         status=ClaimStatus.SUBMITTED,
         submitted_at=started.submitted_at,
     )
+
+
+_WITH_DOCUMENTS: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "claim": {
+                        "type": "string",
+                        "description": "the claim, as the JSON body of POST /v1/claims",
+                    },
+                    "file": {
+                        "type": "array",
+                        "items": {"type": "string", "format": "binary"},
+                        "description": "photos and PDFs, typed by their content",
+                    },
+                },
+                "required": ["claim"],
+            }
+        }
+    },
+}
+
+
+@router.post(
+    "/with-documents",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=SubmitResponse,
+    openapi_extra={"requestBody": _WITH_DOCUMENTS},
+    responses={
+        200: {"description": "replay of an earlier request with the same Idempotency-Key"},
+        409: {
+            "model": Problem,
+            "description": "the Idempotency-Key was used with a different body or files",
+        },
+        413: {"model": Problem, "description": "a file, or all of them, over the limits"},
+        415: {"model": Problem, "description": "a file that is not a JPEG, PNG, WebP, HEIC or PDF"},
+        **ROLE_CHECKED,
+        **WITH_BODY,
+        **TEMPORAL_NEEDED,
+    },
+)
+async def submit_claim_with_documents(
+    request: Request,
+    response: Response,
+    caller: Submitter,
+    client: ClientDep,
+    settings: SettingsDep,
+    files: FilesDep,
+    staging: SubmissionFilesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> SubmitResponse:
+    """A claim and its photos and PDFs in one request (`multipart/form-data`: the claim as JSON
+    in the part `claim`, each file in a part `file`). Every file is checked before the claim
+    starts: one that is refused refuses the request, and nothing is started or kept."""
+    async with files.upload_slot(caller):
+        with tempfile.TemporaryDirectory(prefix="claims-upload-") as scratch:
+            try:
+                upload = await receive_upload(
+                    request,
+                    Path(scratch),
+                    max_file_bytes=settings.documents_max_file_bytes,
+                    max_files=settings.documents_max_per_claim,
+                    max_field_bytes=settings.max_claim_body_bytes,
+                )
+            except UploadRefusedError as refused:
+                raise refusal(refused) from None
+            submission = _claim_part(upload.fields.get("claim"))
+            now = dt.datetime.now(dt.UTC)
+            _not_in_the_future(submission, now)
+            claim_id = claim_id_for(caller, idempotency_key)
+            stored = await staging.stage(claim_id, upload.files)
+    return await _start(
+        response,
+        client,
+        settings,
+        caller,
+        submission,
+        idempotency_key,
+        now,
+        claim_id=claim_id,
+        files=stored,
+    )
+
+
+@router.api_route(
+    "/with-documents",
+    methods=["GET", "PUT", "PATCH", "DELETE"],
+    include_in_schema=False,
+)
+async def with_documents_is_post_only() -> None:
+    """Declared before GET /{claim_id}, which would read `with-documents` as a malformed id."""
+    raise MethodNotAllowedError("POST")
+
+
+def _claim_part(raw: str | None) -> ClaimSubmission:
+    if raw is None:
+        error = {"loc": ("body", "claim"), "msg": "the part `claim` is missing", "type": "missing"}
+        raise RequestValidationError([error])
+    try:
+        return ClaimSubmission.model_validate(json.loads(raw))
+    except ValueError as exc:
+        errors = (
+            [{**e, "loc": ("body", "claim", *e["loc"])} for e in exc.errors(include_url=False)]
+            if isinstance(exc, ValidationError)
+            else [{"loc": ("body", "claim"), "msg": "not JSON", "type": "json_invalid"}]
+        )
+        raise RequestValidationError(errors) from None
 
 
 @router.get("/{claim_id}", response_model=ClaimOut, responses=CLAIM_SCOPED)

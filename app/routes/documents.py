@@ -24,13 +24,10 @@ from app.http.deps import FilesDep as Files
 from app.http.deps import SettingsDep
 from app.http.openapi import AUTHENTICATED, CLAIM_SCOPED, ROLE_CHECKED, TEMPORAL_NEEDED, WITH_BODY
 from app.http.problems import Problem
-from app.http.uploads import UploadRefusedError, receive_files
+from app.http.uploads import UploadRefusedError, receive_files, refusal
 from app.schemas import DocumentIn, DocumentOut
 from app.services.errors import (
-    BadRequestError,
-    InvalidFieldError,
     TooLargeError,
-    UnsupportedMediaError,
 )
 from claims.document_kinds import ACCEPTED
 
@@ -62,16 +59,6 @@ _REQUEST_BODY: dict[str, Any] = {
 
 # Shown inline (photos, PDFs: the console frames them); anything else only as an attachment.
 _INLINE = frozenset({"image/jpeg", "image/png", "image/webp", "application/pdf"})
-
-
-def _refused(error: UploadRefusedError) -> Exception:
-    if error.status == 413:
-        return TooLargeError(error.detail)
-    if error.status == 415:
-        return UnsupportedMediaError(error.detail)
-    if error.status == 422:
-        return InvalidFieldError("file", error.detail)
-    return BadRequestError(error.detail)
 
 
 @router.post(
@@ -126,7 +113,7 @@ async def add_document(
                     max_files=1,
                 )
             except UploadRefusedError as refused:
-                raise _refused(refused) from None
+                raise refusal(refused) from None
             outcome = await files.take(caller, claim_id, known, received[0])
     if outcome.duplicate:
         response.status_code = status.HTTP_200_OK

@@ -199,7 +199,7 @@ class DocumentFiles:
         object_key = row.object_key
         try:
             await self._objects.put(
-                object_key, encrypt_stream(data_key, object_key, _file_chunks(kept.path))
+                object_key, encrypt_stream(data_key, object_key, file_chunks(kept.path))
             )
         except ObjectStoreUnavailableError as exc:
             log.warning("document %s not stored: %s", row.document_id, exc)
@@ -274,7 +274,7 @@ class DocumentFiles:
         return OpenedDocument(row, _prepend(first, body))
 
 
-async def _file_chunks(path: Path) -> AsyncIterator[bytes]:
+async def file_chunks(path: Path) -> AsyncIterator[bytes]:
     with path.open("rb") as source:
         while chunk := await asyncio.to_thread(source.read, _READ_BYTES):
             yield chunk

@@ -95,3 +95,13 @@ class BusyError(ServiceError):
 
     status_code = 429
     retry_after_s = 2
+
+
+class MethodNotAllowedError(ServiceError):
+    """The path exists, for other methods (`Allow` names them)."""
+
+    status_code = 405
+
+    def __init__(self, allowed: str) -> None:
+        super().__init__(f"this path takes {allowed} only")
+        self.allowed = allowed

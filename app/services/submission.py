@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -25,6 +26,7 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from claims.models import ClaimSubmission
+from claims.transitions import SubmittedFile
 from contracts import (
     WORKFLOW_NAME,
     ClaimConfig,
@@ -52,8 +54,11 @@ class Started:
     submitted_at: dt.datetime
 
 
-def request_hash(submission: ClaimSubmission) -> str:
-    return hashlib.sha256(submission.model_dump_json().encode()).hexdigest()
+def request_hash(submission: ClaimSubmission, files: Sequence[SubmittedFile] = ()) -> str:
+    body = submission.model_dump_json()
+    if files:  # the files' bytes are part of the request a key stands for
+        body += "".join(sorted(f"\n{f.sha256}" for f in files))
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 def claim_id_for(caller: ApiKey, idempotency_key: str | None) -> uuid.UUID:
@@ -90,11 +95,16 @@ async def start_claim(
     submission: ClaimSubmission,
     idempotency_key: str | None,
     now: dt.datetime,
+    claim_id: uuid.UUID | None = None,
+    files: Sequence[SubmittedFile] = (),
 ) -> Started:
-    """Start the claim's workflow, or find the one an earlier request with this key started."""
-    claim_id = claim_id_for(caller, idempotency_key)
+    """Start the claim's workflow, or find the one an earlier request with this key started.
+
+    `claim_id` is `claim_id_for(caller, idempotency_key)`, given when files were already stored
+    under it; `files` are their references."""
+    claim_id = claim_id or claim_id_for(caller, idempotency_key)
     workflow_id = workflow_id_for(claim_id)
-    digest = request_hash(submission)
+    digest = request_hash(submission, files)
     try:
         await client.start_workflow(
             WORKFLOW_NAME,
@@ -104,6 +114,7 @@ async def start_claim(
                 submitted_at=now,
                 config=claim_config(settings),
                 submitted_by=caller.name,
+                files=list(files),
             ),
             id=workflow_id,
             task_queue=settings.task_queue,

@@ -17,6 +17,7 @@ from app.services.health import Health
 from app.services.policies import PolicyBook
 from app.services.reads import ClaimReads
 from app.services.review_queue import ReviewQueue
+from app.services.submission_files import SubmissionFiles
 from app.services.subscriptions import Subscriptions
 from infra.objects import ObjectStore
 from infra.settings import Settings
@@ -33,6 +34,7 @@ class Services:
     queue: ReviewQueue
     pages: ClaimPages
     files: DocumentFiles
+    submission_files: SubmissionFiles
 
 
 def build_services(settings: Settings, engine: AsyncEngine, client: Client) -> Services:
@@ -50,4 +52,5 @@ def build_services(settings: Settings, engine: AsyncEngine, client: Client) -> S
             engine, ui_url=settings.temporal_ui_url, namespace=settings.temporal_namespace
         ),
         files=DocumentFiles(engine, commands, objects, settings.key_ring(), settings),
+        submission_files=SubmissionFiles(engine, objects, settings.key_ring(), settings),
     )

@@ -144,10 +144,15 @@ async def record_submission(*, conn: AsyncConnection, record: Submitted) -> int:
             "claim_id": claim_id,
             "step": SUBMITTED_STEP,
             "type": str(EventType.SUBMITTED),
-            "detail": {"amount": str(sub.amount), "currency": sub.currency},
+            "detail": {"amount": str(sub.amount), "currency": sub.currency}
+            | ({"files": len(record.files)} if record.files else {}),
             "at": submitted_at,
         },
     )
+    if record.files:
+        await documents.add_submitted_files(
+            conn=conn, claim_id=claim_id, files=record.files, added_by=record.submitted_by or ""
+        )
     return await _publish(conn, claim_id, SUBMITTED_STEP, EventType.SUBMITTED, submitted_at)
 
 

@@ -12,8 +12,9 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from claims.document_kinds import DocumentKind
+from claims.transitions import SubmittedFile
 from infra.store import rows
-from infra.tables import document
+from infra.tables import claim, document
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,35 @@ async def begin_file(
     return rows.one(DocumentRow, inserted.mappings().one_or_none())
 
 
+async def add_submitted_files(
+    *,
+    conn: AsyncConnection,
+    claim_id: uuid.UUID,
+    files: Sequence[SubmittedFile],
+    added_by: str,
+) -> None:
+    """The rows of files sent with the submission: stored before the claim began, taken by it
+    now (idempotent: the admit step's retry writes nothing twice)."""
+    for sent in files:
+        await conn.execute(
+            postgresql.insert(document)
+            .values(
+                document_id=sent.document_id,
+                claim_id=claim_id,
+                name=sent.name,
+                content_type=DocumentKind(sent.kind).media_type,
+                kind=sent.kind,
+                size_bytes=sent.size_bytes,
+                sha256=sent.sha256,
+                object_key=object_key_for(claim_id, sent.document_id),
+                added_by=added_by,
+                stored_at=sa.func.now(),
+                attached_at=sa.func.now(),
+            )
+            .on_conflict_do_nothing()
+        )
+
+
 async def mark_stored(*, conn: AsyncConnection, document_id: uuid.UUID) -> None:
     await conn.execute(
         sa.update(document)
@@ -148,6 +178,16 @@ async def known_object_keys(*, conn: AsyncConnection, keys: Sequence[str]) -> se
         return set()
     query = sa.select(document.c.object_key).where(document.c.object_key.in_(keys))
     return {key for (key,) in await conn.execute(query)}
+
+
+async def recorded_claims(
+    *, conn: AsyncConnection, claim_ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of these claims have their row (a claim not yet admitted has none)."""
+    if not claim_ids:
+        return set()
+    query = sa.select(claim.c.claim_id).where(claim.c.claim_id.in_(claim_ids))
+    return {found for (found,) in await conn.execute(query)}
 
 
 async def add(

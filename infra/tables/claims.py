@@ -135,7 +135,9 @@ document = sa.Table(
 claim_key = sa.Table(
     "claim_key",
     metadata,
-    sa.Column("claim_id", sa.Uuid, sa.ForeignKey("claim.claim_id"), primary_key=True),
+    # No foreign key: a submission's files are stored under the claim's key before its row
+    # exists (the admit step writes it).
+    sa.Column("claim_id", sa.Uuid, primary_key=True),
     sa.Column("ring_key_id", sa.Text, nullable=False),
     sa.Column("wrapped_key", sa.LargeBinary),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),

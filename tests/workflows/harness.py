@@ -30,6 +30,7 @@ from claims.lifecycle import ClaimStatus, ErrorType
 from claims.models import ClaimSubmission, Policy
 from claims.offline_assessor import assess
 from claims.rules import check_policy
+from claims.transitions import SubmittedFile
 from tools import samples as f
 from tools.waiting import wait_for
 from workflows.claim import ClaimWorkflow
@@ -75,6 +76,7 @@ class Mocks:
 
     policies: dict[str, Policy] = field(default_factory=dict)
     steps: list[c.StepsInput] = field(default_factory=list)
+    admitted: list[c.SubmissionRecord] = field(default_factory=list)
     assessments: list[c.AssessmentInput] = field(default_factory=list)
     # Files the claim asked to have read, and whether reading fails (as a store that is down).
     reads: list[c.ReadDocumentsInput] = field(default_factory=list)
@@ -94,6 +96,7 @@ class Mocks:
     def activities(self) -> list[Callable[..., Any]]:
         @activity.defn(name=c.ADMIT.name)
         async def admit_claim(record: c.SubmissionRecord) -> c.PolicyCheckResult:
+            self.admitted.append(record)
             policy = self.policies.get(record.submission.policy_number)
             return c.PolicyCheckResult(check=check_policy(policy, record.submission), policy=policy)
 
@@ -205,6 +208,7 @@ async def claim(
     *,
     mocks: Mocks | None = None,
     policy: Policy | None = None,
+    files: list[SubmittedFile] | None = None,
     **settings: Any,
 ) -> AsyncIterator[Run]:
     """Run one claim (an ordinary one by default) under a worker of its own."""
@@ -229,6 +233,7 @@ async def claim(
                 submitted_at=dt.datetime(2026, 6, 20, tzinfo=dt.UTC),
                 config=config(queue, **settings),
                 submitted_by="portal",
+                files=files or [],
             ),
             id=c.workflow_id_for(claim_id),
             task_queue=queue,

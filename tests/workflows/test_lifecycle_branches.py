@@ -20,6 +20,7 @@ import contracts as c
 from claims.assessment import Recommendation
 from claims.lifecycle import ClaimStatus, ErrorType
 from claims.models import ClaimSubmission, PolicyStatus
+from claims.transitions import SubmittedFile
 from tests.workflows.harness import Mocks, answer, claim, step_failed
 from tools import samples as f
 
@@ -246,3 +247,20 @@ async def test_a_pdf_is_read_before_the_model_is_asked_again_and_never_fails_the
     assert mocks.assessments[1].document_ids[:2] == [pdf_id, photo_id]
     assert len(mocks.assessments[1].document_ids) == 3
     assert final.unread_files == []
+
+
+async def test_files_sent_with_the_submission_are_the_claims_from_its_first_step(
+    client: Client,
+) -> None:
+    sent = [
+        SubmittedFile(document_id=uuid.uuid4(), name=n, kind=k, size_bytes=1, sha256=n)
+        for n, k in (("a.pdf", "pdf"), ("b.jpg", "jpeg"))
+    ]
+    mocks = Mocks()
+    async with claim(client, mocks=mocks, files=sent) as run:
+        final = await run.result()
+    assert final.status is ClaimStatus.PAID
+    # The admit step writes their rows; the first assessment has them, the PDF read before it.
+    assert mocks.admitted[0].files == sent
+    assert mocks.assessments[0].document_ids == [s.document_id for s in sent]
+    assert [r.document_ids for r in mocks.reads] == [[sent[0].document_id]]
