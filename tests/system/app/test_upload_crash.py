@@ -49,17 +49,21 @@ async def slow_body(name: str, data: bytes, boundary: str = "cut") -> AsyncItera
 
 
 async def send(base: str, claim_id: str, name: str, data: bytes) -> int | None:
-    """One upload; None when the connection died (the API was killed under it)."""
+    """One upload, as a client sends it (a 429 waits its Retry-After and goes again); None when
+    the connection died (the API was killed under it)."""
     try:
         async with httpx.AsyncClient(base_url=base, timeout=60) as http:
-            answer = await http.post(
-                f"/v1/claims/{claim_id}/documents",
-                headers=SUBMITTER | {"Content-Type": "multipart/form-data; boundary=cut"},
-                content=slow_body(name, data),
-            )
+            while True:
+                answer = await http.post(
+                    f"/v1/claims/{claim_id}/documents",
+                    headers=SUBMITTER | {"Content-Type": "multipart/form-data; boundary=cut"},
+                    content=slow_body(name, data),
+                )
+                if answer.status_code != 429:
+                    return answer.status_code
+                await asyncio.sleep(float(answer.headers["Retry-After"]))
     except httpx.HTTPError:
         return None
-    return answer.status_code
 
 
 async def rows(engine: AsyncEngine, claim_id: str) -> list[Any]:
