@@ -385,8 +385,9 @@ async def test_a_photo_shows_as_a_thumbnail_a_pdf_opens_and_an_adjuster_attaches
     await page.goto(f"{site.base}/console/claims/{claim_id}")
     thumbnail = page.get_by_role("img", name="Photo damage.png (opens full size)")
     await expect(thumbnail).to_be_visible()
-    # Loaded through the CSP (img-src 'self'), decoded by the browser: a real picture.
-    assert await thumbnail.evaluate("img => img.complete && img.naturalWidth") == 64
+    # Loaded through the CSP (img-src 'self'), decoded by the browser: a real picture. (decode()
+    # waits for the load, and fails if the image cannot be loaded or decoded.)
+    assert await thumbnail.evaluate("img => img.decode().then(() => img.naturalWidth)") == 64
     frame = page.locator("iframe.pdf")
     await expect(frame).to_have_attribute("sandbox", "")
     pdf_url = await frame.get_attribute("src")
