@@ -74,8 +74,7 @@ class DocumentSweep:
         orphans = [
             o.key
             for o in stored
-            if o.key not in known
-            and (_claim_of(o.key) in recorded or o.last_modified < patient)
+            if o.key not in known and (_claim_of(o.key) in recorded or o.last_modified < patient)
         ]
         for key in orphans:
             await self._objects.delete(key)
