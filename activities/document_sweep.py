@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from infra import db_errors as failures
 from infra.objects import ObjectStore, StoredObject
 from infra.store import claim_keys, documents
+from infra.store import orphans as unclaimed
 
 log = logging.getLogger(__name__)
 _BATCH = 500
@@ -42,7 +43,7 @@ class DocumentSweep:
         cutoff = dt.datetime.now(dt.UTC) - grace
         prefix = documents.OBJECT_PREFIX + (f"{claim_id}/" if claim_id else "")
         async with self._engine.connect() as conn:
-            unfinished = await documents.stale_uploads(
+            unfinished = await unclaimed.stale_uploads(
                 conn=conn, older_than=cutoff, claim_id=claim_id
             )
         for row in unfinished:
@@ -64,8 +65,8 @@ class DocumentSweep:
     async def _drop_orphans(self, stored: list[StoredObject]) -> int:
         claims = {_claim_of(o.key) for o in stored} - {None}
         async with self._engine.connect() as conn:
-            known = await documents.known_object_keys(conn=conn, keys=[o.key for o in stored])
-            recorded = await documents.recorded_claims(
+            known = await unclaimed.known_object_keys(conn=conn, keys=[o.key for o in stored])
+            recorded = await unclaimed.recorded_claims(
                 conn=conn, claim_ids=[c for c in claims if c is not None]
             )
         # A submission's files are stored before its claim is admitted: while the claim has no
@@ -97,7 +98,7 @@ async def erase_claim_documents(
     Returns how many files were removed."""
     async with engine.begin() as conn:
         await claim_keys.shred(conn=conn, claim_id=claim_id)
-        files = await documents.every_file_of(conn=conn, claim_id=claim_id)
+        files = await unclaimed.every_file_of(conn=conn, claim_id=claim_id)
     for row in files:
         if row.object_key is not None:
             await objects.delete(row.object_key)
@@ -105,7 +106,7 @@ async def erase_claim_documents(
     async for stored in objects.listing(f"{documents.OBJECT_PREFIX}{claim_id}/"):
         await objects.delete(stored.key)
     async with engine.begin() as conn:
-        await documents.remove_all(conn=conn, claim_id=claim_id)
+        await unclaimed.remove_all(conn=conn, claim_id=claim_id)
     return len(files)
 
 

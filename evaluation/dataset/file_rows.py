@@ -29,7 +29,13 @@ def pdf_bytes(text: str) -> bytes:
         f"({line.replace(chr(92), '').replace('(', '[').replace(')', ']')}) Tj 0 -14 Td"
         for line in lines
     )
-    content = zlib.compress(f"BT /F1 11 Tf 50 760 Td {shown} ET".encode("latin-1", "replace"))
+    return pdf_with_content(
+        zlib.compress(f"BT /F1 11 Tf 50 760 Td {shown} ET".encode("latin-1", "replace"))
+    )
+
+
+def pdf_with_content(content: bytes) -> bytes:
+    """A one-page PDF whose page draws `content` (a deflated content stream), Helvetica as F1."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

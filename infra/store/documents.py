@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from claims.document_kinds import DocumentKind
 from claims.transitions import SubmittedFile
 from infra.store import rows
-from infra.tables import claim, document
+from infra.tables import document
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ class DocumentRow:
     extraction: str | None
 
 
-_WITHOUT_TEXT = [c for c in document.c if c.name != "text"]
+WITHOUT_TEXT = [c for c in document.c if c.name != "text"]
 
 
 def object_key_for(claim_id: uuid.UUID, document_id: uuid.UUID) -> str:
@@ -67,7 +67,7 @@ async def by_digest(
     *, conn: AsyncConnection, claim_id: uuid.UUID, sha256: str
 ) -> DocumentRow | None:
     """The claim's file with these bytes, if it has one (the same file twice is one document)."""
-    query = sa.select(*_WITHOUT_TEXT).where(
+    query = sa.select(*WITHOUT_TEXT).where(
         document.c.claim_id == claim_id, document.c.sha256 == sha256
     )
     return rows.one(DocumentRow, (await conn.execute(query)).mappings().one_or_none())
@@ -105,7 +105,7 @@ async def begin_file(
         .on_conflict_do_nothing(
             index_elements=["claim_id", "sha256"], index_where=document.c.sha256.is_not(None)
         )
-        .returning(*_WITHOUT_TEXT)
+        .returning(*WITHOUT_TEXT)
     )
     return rows.one(DocumentRow, inserted.mappings().one_or_none())
 
@@ -156,38 +156,6 @@ async def record_extraction(
         .where(document.c.document_id == document_id)
         .values(text=text, extraction=outcome)
     )
-
-
-async def stale_uploads(
-    *, conn: AsyncConnection, older_than: dt.datetime, claim_id: uuid.UUID | None = None
-) -> list[DocumentRow]:
-    """Files whose object was never completely stored, begun before `older_than`."""
-    query = sa.select(*_WITHOUT_TEXT).where(
-        document.c.object_key.is_not(None),
-        document.c.stored_at.is_(None),
-        document.c.created_at < older_than,
-    )
-    if claim_id is not None:
-        query = query.where(document.c.claim_id == claim_id)
-    return rows.every(DocumentRow, (await conn.execute(query)).mappings())
-
-
-async def known_object_keys(*, conn: AsyncConnection, keys: Sequence[str]) -> set[str]:
-    """Which of these object keys a row still names."""
-    if not keys:
-        return set()
-    query = sa.select(document.c.object_key).where(document.c.object_key.in_(keys))
-    return {key for (key,) in await conn.execute(query)}
-
-
-async def recorded_claims(
-    *, conn: AsyncConnection, claim_ids: Sequence[uuid.UUID]
-) -> set[uuid.UUID]:
-    """Which of these claims have their row (a claim not yet admitted has none)."""
-    if not claim_ids:
-        return set()
-    query = sa.select(claim.c.claim_id).where(claim.c.claim_id.in_(claim_ids))
-    return {found for (found,) in await conn.execute(query)}
 
 
 async def add(
@@ -241,7 +209,7 @@ async def discard_unattached(*, conn: AsyncConnection, claim_id: uuid.UUID) -> N
 
 async def get(*, conn: AsyncConnection, document_id: uuid.UUID) -> DocumentRow | None:
     """Return the document (without its text), or None."""
-    query = sa.select(*_WITHOUT_TEXT).where(document.c.document_id == document_id)
+    query = sa.select(*WITHOUT_TEXT).where(document.c.document_id == document_id)
     return rows.one(DocumentRow, (await conn.execute(query)).mappings().one_or_none())
 
 
@@ -250,22 +218,10 @@ async def remove(*, conn: AsyncConnection, document_id: uuid.UUID) -> None:
     await conn.execute(sa.delete(document).where(document.c.document_id == document_id))
 
 
-async def every_file_of(*, conn: AsyncConnection, claim_id: uuid.UUID) -> list[DocumentRow]:
-    """Every file row of the claim, taken or not, stored or not."""
-    query = sa.select(*_WITHOUT_TEXT).where(
-        document.c.claim_id == claim_id, document.c.object_key.is_not(None)
-    )
-    return rows.every(DocumentRow, (await conn.execute(query)).mappings())
-
-
-async def remove_all(*, conn: AsyncConnection, claim_id: uuid.UUID) -> None:
-    await conn.execute(sa.delete(document).where(document.c.claim_id == claim_id))
-
-
 async def list_for_claim(*, conn: AsyncConnection, claim_id: uuid.UUID) -> list[DocumentRow]:
     """Return the documents the claim took (without their text), oldest first."""
     result = await conn.execute(
-        sa.select(*_WITHOUT_TEXT)
+        sa.select(*WITHOUT_TEXT)
         .where(document.c.claim_id == claim_id, document.c.attached_at.is_not(None))
         .order_by(document.c.created_at)
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from PIL import Image
 
+from evaluation.dataset.file_rows import pdf_with_content
 from tests.support.api import SUBMITTER
 from tests.support.stack import Stack
 
@@ -30,29 +31,7 @@ def photo(
 def pdf(text: str, *, stream: bytes | None = None) -> bytes:
     """A one-page PDF showing `text`, or carrying `stream` (already deflated) as its content."""
     content = stream or zlib.compress(f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode())
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content)
-        + content
-        + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return pdf_with_content(content)
 
 
 async def upload(
