@@ -33,6 +33,9 @@ from tools.servers import SessionObjectStore, postgres_server, temporal_environm
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
+# A hung test fails after pyproject's `timeout`, naming what it waited for.
+pytest_plugins = ["tests.support.hangs"]
+
 _SHARED = pytest.StashKey[SharedServers]()
 _OBJECTS = pytest.StashKey[SessionObjectStore]()
 

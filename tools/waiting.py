@@ -34,7 +34,11 @@ async def wait_for(
     last: object = _NOTHING
     while True:
         try:
-            value = await read()
+            # A read that never answers (a server that accepts and stalls) ends at the deadline
+            # too, rather than holding the test for ever.
+            value = await asyncio.wait_for(read(), max(deadline - loop.time(), every_s))
+        except TimeoutError:
+            last = f"a read still unanswered at the deadline (last before it: {last!r})"
         except Exception as exc:  # a read that fails is something seen too, e.g. not up yet
             last = exc
         else:
