@@ -59,7 +59,7 @@ class LlmConfig(BaseModel):
 
 
 @dataclass
-class _Usage:
+class Usage:
     input_tokens: int = 0
     output_tokens: int = 0
     cost: Decimal = Decimal(0)
@@ -80,7 +80,7 @@ def _cost(litellm: Any, response: Any) -> Decimal:
         return Decimal(0)
 
 
-def _exhausted(faults: list[tuple[str, Fault]], usage: _Usage) -> ApplicationError:
+def no_model_answered(faults: list[tuple[str, Fault]], usage: Usage) -> ApplicationError:
     """The error when no model of the chain answered in this attempt. Its details carry what
     the attempt's calls cost where the provider reported it (a re-ask that then failed): a
     shadow's budget counts it."""
@@ -135,7 +135,7 @@ class ModelChain:
         `images` are shown to the models that can see (litellm's capability table); the
         others read the line each image has in the claim data."""
         text_only: list[dict[str, Any]] = build_messages(facts, prompt_version)
-        usage = _Usage()
+        usage = Usage()
         started = time.monotonic()
         faults: list[tuple[str, Fault]] = []
         for model in self._config.chain:
@@ -162,10 +162,10 @@ class ModelChain:
                 ),
                 model_faults=usage.faults,
             )
-        raise _exhausted(faults, usage)
+        raise no_model_answered(faults, usage)
 
     async def _ask(
-        self, model: str, messages: list[dict[str, Any]], usage: _Usage
+        self, model: str, messages: list[dict[str, Any]], usage: Usage
     ) -> tuple[ModelAnswer | None, str | None]:
         """One model: ask, validate, re-ask with the validation error a bounded number of times."""
         litellm = litellm_module()

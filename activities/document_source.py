@@ -44,6 +44,12 @@ class DocumentSource(Protocol):
         """The photos and scans among the documents, in the order asked."""
         ...
 
+    async def by_id(
+        self, claim_id: uuid.UUID, document_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[str, str]]:
+        """(name, text) of each document found, by its id (an investigation's reads)."""
+        ...
+
 
 def content_line(doc: DocumentContent) -> str:
     """The text the model is given for one document."""
@@ -67,6 +73,15 @@ class PostgresDocuments:
                 conn=conn, claim_id=claim_id, document_ids=document_ids
             )
         return [(doc.name, content_line(doc)) for doc in found]
+
+    async def by_id(
+        self, claim_id: uuid.UUID, document_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[str, str]]:
+        async with self._engine.connect() as conn:
+            found = await documents.contents(
+                conn=conn, claim_id=claim_id, document_ids=document_ids
+            )
+        return {doc.document_id: (doc.name, content_line(doc)) for doc in found}
 
     async def images(
         self, claim_id: uuid.UUID, document_ids: Sequence[uuid.UUID]
@@ -108,6 +123,12 @@ class NoDocuments:
                 non_retryable=True,
             )
         return []
+
+    async def by_id(
+        self, claim_id: uuid.UUID, document_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[str, str]]:
+        await self.texts(claim_id, document_ids)  # refuses, as for a one-shot assessment
+        return {}
 
     async def images(
         self, claim_id: uuid.UUID, document_ids: Sequence[uuid.UUID]

@@ -44,6 +44,8 @@ def _offline_handler(litellm: ModuleType) -> Any:
         async def acompletion(self, *args: Any, **kwargs: Any) -> Any:
             messages: list[dict[str, Any]] = kwargs.get("messages") or args[1]
             model = kwargs.get("model") or args[0]
+            if kwargs.get("tools") or (kwargs.get("optional_params") or {}).get("tools"):
+                return _investigating(litellm, model, messages)
             facts = extract_facts(messages)
             if facts is None:
                 content = json.dumps(
@@ -78,3 +80,40 @@ def _offline_handler(litellm: ModuleType) -> Any:
             raise NotImplementedError("the offline assessor is async only; use acompletion")
 
     return OfflineAssessor()
+
+
+def _investigating(litellm: ModuleType, model: str, messages: list[dict[str, Any]]) -> Any:
+    """The offline investigator's turn (claims/offline_agent.py) as tool calls; its final
+    answer is a `recommend` call, as a real model's is."""
+    from claims.agent import Tool
+    from claims.offline_agent import next_step
+
+    step = next_step(messages)
+    calls = (
+        [(call.call_id, call.name, call.arguments) for call in step]
+        if isinstance(step, list)
+        else [(f"offline-answer-{len(messages)}", Tool.RECOMMEND.value, step.model_dump_json())]
+    )
+    prompt_chars = sum(len(str(m.get("content", ""))) for m in messages)
+    return litellm.ModelResponse(
+        model=model,
+        choices=[
+            {
+                "index": 0,
+                "finish_reason": "tool_calls",
+                "message": {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [
+                        {"id": i, "type": "function", "function": {"name": n, "arguments": a}}
+                        for i, n, a in calls
+                    ],
+                },
+            }
+        ],
+        usage={
+            "prompt_tokens": prompt_chars // 4,
+            "completion_tokens": 20 * len(calls),
+            "total_tokens": prompt_chars // 4 + 20 * len(calls),
+        },
+    )

@@ -11,6 +11,7 @@ from temporalio import activity
 
 import contracts as c
 from activities.failures import classified
+from claims.agent import AgentLimits
 from claims.assessment import ShadowSpec
 from claims.models import ClaimSubmission
 from claims.rules import check_policy
@@ -43,6 +44,7 @@ class RecordActivities:
         wake: OutboxWake | None = None,
         shadows: Sequence[ShadowSpec] = (),
         shadow_sample: float = 1.0,
+        agent: AgentLimits | None = None,
     ) -> None:
         self._engine = engine
         self._wake = wake or _no_wake
@@ -51,6 +53,8 @@ class RecordActivities:
         # path.
         self._shadows = list(shadows)
         self._shadow_sample = shadow_sample
+        # This worker's investigation bounds (CLAIMS_AGENT_*), recorded in each claim it admits.
+        self._agent = agent
 
     @activity.defn(name=c.ADMIT.name)
     async def admit_claim(self, record: c.SubmissionRecord) -> c.PolicyCheckResult:
@@ -63,6 +67,8 @@ class RecordActivities:
             queued = await claim_store.record_submission(conn=conn, record=record)
             result = await _check_policy(conn, record.submission)
         self._wake(queued, 0)
+        if self._agent is not None:
+            result = result.model_copy(update={"agent": self._agent})
         if self._shadows and in_sample(record.claim_id, self._shadow_sample):
             return result.model_copy(update={"shadows": self._shadows})
         return result

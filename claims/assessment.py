@@ -189,7 +189,12 @@ def _as_data(character: str) -> str:
 
 def encode_data(facts: ClaimFacts) -> str:
     """The claim as a JSON document no claimant text can break out of (see the module doc)."""
-    data = json.dumps(facts.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False)
+    return encode_value(facts.model_dump(mode="json"))
+
+
+def encode_value(value: Any) -> str:
+    """Any JSON value (a tool's result too) written so that no text inside it is a marker."""
+    data = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
     return "".join(_as_data(c) for c in data)
 
 
@@ -205,6 +210,8 @@ def build_messages(facts: ClaimFacts, prompt_version: str = PROMPT_VERSION) -> l
 def extract_facts(messages: list[dict[str, Any]]) -> ClaimFacts | None:
     """Read the delimited claim data back out of a prompt (used by the offline model)."""
     for message in reversed(messages):
+        if message.get("role") == "tool":
+            continue  # an investigation's tool results travel between the same markers
         content = message_text(message.get("content"))
         if DATA_BEGIN not in content:
             continue

@@ -38,6 +38,12 @@ class ReviewReason(StrEnum):
     ABOVE_AUTO_APPROVE_LIMIT = "above_auto_approve_limit"
     MODEL_OUTPUT_INVALID = "model_output_invalid"
     ASSESSMENT_UNAVAILABLE = "assessment_unavailable"
+    # An investigation stopped by its bounds (claims/agent.py: Bound), or one that found an
+    # earlier claim like this one: a person decides.
+    AGENT_TURN_LIMIT = "agent_turn_limit"
+    AGENT_TOOL_CALL_LIMIT = "agent_tool_call_limit"
+    AGENT_BUDGET_SPENT = "agent_budget_spent"
+    POSSIBLE_DUPLICATE = "possible_duplicate"
     # The rail refused the payment (and it was released): a human decides again.
     PAYMENT_FAILED = "payment_failed"
 
@@ -57,11 +63,17 @@ def route_claim(
     min_confidence: float,
     risk_rules: list[RiskRule],
     unavailable_reason: ReviewReason = ReviewReason.ASSESSMENT_UNAVAILABLE,
+    duplicate_suspected: bool = False,
 ) -> RoutingDecision:
-    """Decide between auto-approval and human review; `answer` is None when no model answered."""
+    """Decide between auto-approval and human review; `answer` is None when no model answered.
+
+    `duplicate_suspected`: an investigation found an earlier claim like this one (a shared
+    document, or the same day and words); whatever the model makes of it, a person looks."""
     if answer is None:
         return RoutingDecision(route=Route.HUMAN_REVIEW, reasons=[unavailable_reason])
     reasons: list[str] = []
+    if duplicate_suspected:
+        reasons.append(ReviewReason.POSSIBLE_DUPLICATE)
     if answer.recommendation is Recommendation.REJECT:
         reasons.append(ReviewReason.MODEL_RECOMMENDS_REJECT)
     elif answer.recommendation is Recommendation.REVIEW:

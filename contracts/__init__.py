@@ -12,6 +12,7 @@ from __future__ import annotations
 from contracts import search_attributes
 from contracts.activities import (
     ADMIT,
+    AGENT_TURN,
     ASSESS,
     CLAIM_WORKFLOW,
     DELIVER,
@@ -22,10 +23,18 @@ from contracts.activities import (
     READ_DOCUMENTS,
     RELEASE,
     RESERVE_SHADOW,
+    RUN_TOOL,
     SEND,
     SHADOW_WORKFLOW,
     WRITE_SHADOW,
     WRITE_STEPS,
+)
+from contracts.agent import (
+    AgentTurnInput,
+    AgentTurnResult,
+    Investigation,
+    ToolInput,
+    ToolResult,
 )
 from contracts.assessment import (
     AssessmentInput,
@@ -97,6 +106,7 @@ from contracts.steps import (
 __all__ = [
     "ADD_DOCUMENT_UPDATE",
     "ADMIT",
+    "AGENT_TURN",
     "ASSESS",
     "CANCEL_UPDATE",
     "CHECK_BUILD_SIGNAL",
@@ -114,6 +124,7 @@ __all__ = [
     "RESERVE_SHADOW",
     "RETRY_UPDATE",
     "REVIEW_UPDATE",
+    "RUN_TOOL",
     "SEND",
     "SHADOW_WORKFLOW",
     "SHADOW_WORKFLOW_NAME",
@@ -124,6 +135,8 @@ __all__ = [
     "WRITE_STEPS",
     "ActivityRef",
     "Actor",
+    "AgentTurnInput",
+    "AgentTurnResult",
     "AssessmentInput",
     "AssessmentResult",
     "AttemptResult",
@@ -135,6 +148,7 @@ __all__ = [
     "DocumentAdded",
     "DueInput",
     "DueResult",
+    "Investigation",
     "NotificationInput",
     "OutboxChannel",
     "OutboxItem",
@@ -155,6 +169,8 @@ __all__ = [
     "ShadowRecord",
     "StepsInput",
     "SubmissionRecord",
+    "ToolInput",
+    "ToolResult",
     "TransitionInput",
     "WorkflowRef",
     "dispatcher_id",

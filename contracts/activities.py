@@ -3,6 +3,7 @@ register: workflows call them, workers serve them, clients start them."""
 
 from __future__ import annotations
 
+from contracts.agent import AgentTurnInput, AgentTurnResult, ToolInput, ToolResult
 from contracts.assessment import (
     AssessmentInput,
     AssessmentResult,
@@ -33,6 +34,9 @@ ASSESS = ActivityRef[AssessmentInput, AssessmentResult]("assess_claim", Assessme
 READ_DOCUMENTS = ActivityRef[ReadDocumentsInput, ReadDocumentsResult](
     "read_documents", ReadDocumentsResult
 )
+# The investigation: a model turn (llm queue) and one tool call (claims worker, local).
+AGENT_TURN = ActivityRef[AgentTurnInput, AgentTurnResult]("agent_turn", AgentTurnResult)
+RUN_TOOL = ActivityRef[ToolInput, ToolResult]("agent_tool", ToolResult)
 PAY = ActivityRef[PaymentInput, PaymentResult]("pay_claim", PaymentResult)
 RELEASE = ActivityRef[ReleaseInput, None]("release_payment", type(None))
 # A shadow's own steps: reserve its spend, then record its outcome (and settle the spend).

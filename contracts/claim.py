@@ -14,11 +14,13 @@ from enum import StrEnum
 
 from pydantic import ConfigDict, Field
 
+from claims.agent import AgentLimits
 from claims.assessment import ShadowSpec
 from claims.lifecycle import ClaimStatus
 from claims.models import ClaimSubmission, Policy
 from claims.rules import RiskRule
 from claims.transitions import SubmittedFile
+from contracts.agent import Investigation
 from contracts.base import Contract
 
 WORKFLOW_NAME = "ClaimWorkflow"
@@ -168,6 +170,10 @@ class ClaimState(Contract):
     # claim has been assessed (each assessment's shadows are their own round).
     shadows: list[ShadowSpec] = []
     assessment_rounds: int = 0
+    # The investigation's bounds from the admitting worker (None: one-shot assessments), and
+    # the investigation so far (workflows/investigation.py).
+    agent: AgentLimits | None = None
+    investigation: Investigation | None = None
 
     # --- what happened: the only writes to this state ------------------------------------
 
@@ -188,12 +194,23 @@ class ClaimState(Contract):
         policy: Policy | None,
         risk_rules: list[RiskRule],
         shadows: list[ShadowSpec],
+        agent: AgentLimits | None = None,
     ) -> None:
-        """The policy check ran: what the policy pays, what it flagged, who shadows the model."""
+        """The policy check ran: what the policy pays, what it flagged, who shadows the model,
+        and whether the model investigates."""
         self.payable_amount = payable_amount
         self.policy = policy
         self.risk_rules = list(risk_rules)
         self.shadows = list(shadows)
+        self.agent = agent
+
+    def investigation_round(self) -> Investigation:
+        """The investigation to go on with: a pending question's, or a fresh transcript."""
+        if self.investigation is None:
+            self.investigation = Investigation()
+        elif self.investigation.asked is None:
+            self.investigation.round_started()
+        return self.investigation
 
     def committed_to(self, outcome: ClaimStatus) -> None:
         """The flow chose an end (rejected, cancelled) or started paying: a cancel cannot race."""

@@ -9,6 +9,7 @@ import uuid
 from decimal import Decimal
 from typing import TypedDict
 
+from claims.agent import AgentLimits
 from claims.assessment import ShadowSpec
 from claims.decisions import DecisionRecord
 from claims.lifecycle import ClaimStatus
@@ -28,6 +29,10 @@ class PolicyCheckResult(Contract):
     # The shadow candidates of the claims worker that admitted the claim: the worker's own
     # configuration, recorded in the claim's history, decides whether shadows run.
     shadows: list[ShadowSpec] = []
+    # The admitting worker's investigation bounds (CLAIMS_AGENT_*); None: it asks the model
+    # once. Recorded in the history like the shadows, so replay takes the same path; claims
+    # admitted before investigations existed have none, and keep the one-shot path for life.
+    agent: AgentLimits | None = None
 
 
 class TransitionInput(Transition, Contract):

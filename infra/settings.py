@@ -19,6 +19,7 @@ from claims.delivery import Pacing
 from infra.api_keys import ApiKey, Role, find_key, parse_api_keys, production_key_problems
 from infra.encryption import KeyRingError, parse_key_ring
 from infra.settings_fields import (
+    AgentSettings,
     AssessmentSettings,
     DocumentSettings,
     OutboxSettings,
@@ -51,6 +52,7 @@ class Settings(
     DocumentSettings,
     OutboxSettings,
     WorkerSettings,
+    AgentSettings,
     AssessmentSettings,
     TemporalSettings,
     ServiceSettings,

@@ -11,6 +11,14 @@ answers in prose, `bad-schema` answers JSON that ignores the schema, `unauthoriz
 `context-window` is a 400 context-length error. `flaky-<behaviour>` misbehaves on every other
 call (the first of each pair) and answers well on the next; `chaos` fails half its calls, in
 turn with 500, 429, prose, JSON off the schema and a slow answer past the client's timeout.
+
+An investigation's turns (a request with `tools`): `good` investigates as the offline agent
+does; `script-<name>` plays the turns a test registered in `stats.scripts[name]` (turn n of a
+conversation is its n-th entry: a list of `(tool, arguments)` calls, an answer dict given
+through `recommend`, or a string said in prose; past the end, the last entry again);
+`loop-forever` looks up the policy for ever; `unknown-tools` calls a tool that does not exist.
+Every turn's calls are counted per conversation (`stats.turn_calls`), so a test sees whether a
+completed turn was asked again.
 """
 
 from __future__ import annotations
@@ -27,7 +35,9 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from claims.agent import Tool
 from claims.assessment import extract_facts
+from claims.offline_agent import next_step
 from claims.offline_assessor import assess
 from devstack.processes import free_port
 
@@ -43,6 +53,9 @@ class FakeLlmStats:
     messages: list[list[Any]] = field(default_factory=list)
     # Monotonic arrival times per model, for rate-limit checks.
     arrivals: dict[str, list[float]] = field(default_factory=dict)
+    # Scripted investigations (`script-<name>`), and calls per (claim data, turn).
+    scripts: dict[str, list[Any]] = field(default_factory=dict)
+    turn_calls: Counter[tuple[str, int]] = field(default_factory=Counter)
 
 
 # Half the calls fail, each failure of a different kind (slow-5 outlasts the tests' timeout).
@@ -122,6 +135,12 @@ def build_app(stats: FakeLlmStats) -> FastAPI:
         stats.in_flight[model] += 1
         stats.max_in_flight[model] = max(stats.max_in_flight[model], stats.in_flight[model])
         try:
+            if body.get("tools"):
+                turn = _turn_of(messages)
+                stats.turn_calls[(_conversation(messages), turn)] += 1
+                investigated = await _investigation_turn(model, behaviour, messages, turn, stats)
+                if investigated is not None:
+                    return investigated
             return await _answer(request, model, behaviour, messages, stats)
         finally:
             stats.in_flight[model] -= 1
@@ -177,6 +196,62 @@ async def _answer(  # noqa: PLR0911 - one branch per behaviour reads best
         }
         return _completion(model, json.dumps(answer))
     return _completion(model, _good_answer(messages))
+
+
+def _turn_of(messages: list[dict[str, Any]]) -> int:
+    return sum(1 for m in messages if m.get("role") == "assistant")
+
+
+def _conversation(messages: list[dict[str, Any]]) -> str:
+    """Which claim a turn is about: its delimited data (the second message)."""
+    return str(messages[1].get("content", ""))[:4000] if len(messages) > 1 else ""
+
+
+def _tool_completion(model: str, turn: int, calls: list[tuple[str, Any]]) -> dict[str, Any]:
+    completion = _completion(model, "")
+    completion["choices"][0]["finish_reason"] = "tool_calls"
+    completion["choices"][0]["message"] = {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {
+                "id": f"call-{turn}-{index}",
+                "type": "function",
+                "function": {
+                    "name": name,
+                    "arguments": args if isinstance(args, str) else json.dumps(args),
+                },
+            }
+            for index, (name, args) in enumerate(calls)
+        ],
+    }
+    return completion
+
+
+async def _investigation_turn(  # noqa: PLR0911 - one branch per behaviour reads best
+    model: str, behaviour: str, messages: list[Any], turn: int, stats: FakeLlmStats
+) -> dict[str, Any] | None:
+    """A tool-calling turn, or None for the behaviours that answer as they always do."""
+    if behaviour == "loop-forever":
+        return _tool_completion(model, turn, [(Tool.POLICY_COVERAGE.value, {})])
+    if behaviour == "unknown-tools":
+        return _tool_completion(model, turn, [("transfer_funds", {"to": "me"})])
+    if behaviour.startswith("script-"):
+        script = stats.scripts[behaviour.removeprefix("script-")]
+        entry = script[min(turn, len(script) - 1)]
+        if isinstance(entry, str):
+            return _completion(model, entry)
+        if isinstance(entry, dict):
+            return _tool_completion(model, turn, [(Tool.RECOMMEND.value, entry)])
+        return _tool_completion(model, turn, list(entry))
+    if behaviour.startswith("slow-"):
+        await asyncio.sleep(float(behaviour.removeprefix("slow-")))
+    if behaviour in {"good", "gpt-4o-mini"} or behaviour.startswith("slow-"):
+        step = next_step(messages)
+        if isinstance(step, list):
+            return _tool_completion(model, turn, [(c.name, c.arguments) for c in step])
+        return _tool_completion(model, turn, [(Tool.RECOMMEND.value, step.model_dump_json())])
+    return None
 
 
 class FakeLlmServer:

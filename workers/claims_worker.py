@@ -12,10 +12,12 @@ from temporalio.client import Client
 from temporalio.worker import Worker, WorkerDeploymentConfig
 
 import workflows
+from activities.agent_tools import AgentTools
 from activities.documents import DocumentReading
 from activities.payment import LedgerRail, PaymentActivities, PaymentRail
 from activities.records import OutboxWake, RecordActivities
 from activities.shadows import ShadowActivities
+from claims.agent import AgentLimits
 from claims.assessment import ShadowSpec
 from infra.document_vault import DocumentVault
 from infra.objects import ObjectStore
@@ -40,6 +42,7 @@ def build_claims_worker(
     shadow_budget_usd: Decimal = Decimal(10),
     shadow_prices: Mapping[str, Decimal] | None = None,
     vault: DocumentVault | None = None,
+    agent: AgentLimits | None = None,
     **options: Any,
 ) -> Worker:
     """A worker serving ClaimWorkflow and every activity that touches Postgres.
@@ -48,10 +51,12 @@ def build_claims_worker(
     unversioned, which only the test showing why versioning matters does.
     `vault` reads the claims' files (PDF text for the model); without one, a claim's PDFs stay
     unread and the model is told so.
+    `agent` are the investigation's bounds each admitted claim records (None: one-shot).
     `options` are Worker options from configuration (concurrency, cache size, shutdown grace).
     """
     keep_workflow_code(workflows)
-    records = records or RecordActivities(engine, wake, shadows, shadow_sample)
+    records = records or RecordActivities(engine, wake, shadows, shadow_sample, agent)
+    tools = AgentTools(engine)
     payments = PaymentActivities(engine, rail or LedgerRail())
     shadow_steps = ShadowActivities(engine, shadow_budget_usd, shadow_prices)
     reading = DocumentReading(engine, vault)
@@ -65,6 +70,7 @@ def build_claims_worker(
             records.admit_claim,
             records.record_steps,
             reading.read_documents,
+            tools.agent_tool,
             payments.pay_claim,
             payments.release_payment,
             shadow_steps.shadow_within_budget,

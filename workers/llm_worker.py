@@ -7,8 +7,10 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.agent_turn import AgentTurns
 from activities.assessment import AssessmentActivities, LlmConfig
 from activities.document_source import DocumentSource
+from activities.rate_limit import RateLimiter
 from infra.settings import Settings
 
 
@@ -38,11 +40,13 @@ def build_llm_worker(
     own. `max_concurrency` bounds the calls in flight from this process; `config.max_rps` bounds
     how fast Temporal hands out assessments across every worker of the queue.
     """
-    assessment = AssessmentActivities(config, documents)
+    limiter = RateLimiter(config.max_rps)
+    assessment = AssessmentActivities(config, documents, limiter)
+    turns = AgentTurns(config, documents, limiter)
     return Worker(
         client,
         task_queue=task_queue,
-        activities=[assessment.assess_claim],
+        activities=[assessment.assess_claim, turns.agent_turn],
         max_concurrent_activities=max_concurrency,
         max_task_queue_activities_per_second=config.max_rps,
         **options,

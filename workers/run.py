@@ -190,6 +190,7 @@ async def _run_claims_worker(settings: Settings) -> None:
             shadow_budget_usd=settings.llm_shadow_budget_usd,
             shadow_prices=settings.shadow_prices,
             vault=document_vault(settings),
+            agent=settings.agent_limits(),
             max_concurrent_activities=settings.worker_max_concurrent_activities,
             max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
             max_cached_workflows=settings.workflow_cache_size,

@@ -8,14 +8,16 @@ the same answer always takes the same path on replay.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
 import contracts as c
+from claims.agent import AgentLimits, Bound
 from claims.assessment import ClaimFacts, ShadowSpec
 from claims.decisions import DecisionRecord
 from claims.lifecycle import EventType
@@ -25,6 +27,7 @@ from contracts import shadow_workflow_id
 from workflows import retries
 from workflows.bound import BoundToClaim
 from workflows.calls import start_remote
+from workflows.investigation import Finding, Investigator
 from workflows.parking import ClaimCancelledError
 
 # Claims that began before shadow assessments existed replay without starting any.
@@ -33,14 +36,28 @@ SHADOWS_PATCH = "shadow-assessments"
 READ_FILES_PATCH = "read-document-files"
 
 
+BOUND_REASONS = {
+    Bound.TURNS: ReviewReason.AGENT_TURN_LIMIT,
+    Bound.TOOL_CALLS: ReviewReason.AGENT_TOOL_CALL_LIMIT,
+    Bound.BUDGET: ReviewReason.AGENT_BUDGET_SPENT,
+}
+
+
 class Assessment(BoundToClaim):
-    """One claim's assessments: each asks the model, routes, and records both."""
+    """One claim's assessments: each asks the model (once, or in an investigation), routes,
+    and records both."""
+
+    def __init__(self, *bound: Any, ask: Callable[[str, timedelta], Awaitable[None]]) -> None:
+        super().__init__(*bound)
+        self._investigator = Investigator(*bound, ask=ask, read_files=self.read_files)
 
     async def assess(self, cancel_requested: Callable[[], bool]) -> RoutingDecision:
         """Ask the model (cancellable), then route; raises ClaimCancelledError on a cancel."""
         claim = self._claim
         self._board.wait_on("assessment")
         facts = ClaimFacts.of(self._input.submission, claim.policy, claim.payable_amount)
+        if claim.agent is not None:
+            return await self._investigate(facts, claim.agent, cancel_requested)
         await self.read_files()
         handle = await self.start_assessment(facts)
         await self.start_shadows(facts)
@@ -72,6 +89,43 @@ class Assessment(BoundToClaim):
         )
         await self.record_assessment(result, routing)
         return routing
+
+    async def _investigate(
+        self, facts: ClaimFacts, limits: AgentLimits, cancel_requested: Callable[[], bool]
+    ) -> RoutingDecision:
+        """The investigation (workflows/investigation.py), then the same routing and record."""
+        claim = self._claim
+        if claim.investigation is None or claim.investigation.asked is None:
+            await self.start_shadows(facts)  # once per assessment, not again on an answer
+        finding = await self._investigator.investigate(facts, limits, cancel_requested)
+        if cancel_requested():
+            raise ClaimCancelledError
+        self._board.wait_on(None)
+        routing = self._route_finding(finding)
+        result = None
+        if finding.model is not None:
+            result = c.AssessmentResult(
+                answer=finding.answer, invalid_reason=finding.invalid_reason, model=finding.model
+            )
+        await self.record_assessment(result, routing)
+        return routing
+
+    def _route_finding(self, finding: Finding) -> RoutingDecision:
+        if finding.bound is not None:
+            return RoutingDecision(route=Route.HUMAN_REVIEW, reasons=[BOUND_REASONS[finding.bound]])
+        claim, config = self._claim, self._input.config
+        return route_claim(
+            answer=finding.answer,
+            payable_amount=claim.payable_amount,
+            auto_approve_limit=config.auto_approve_limit,
+            min_confidence=config.auto_approve_min_confidence,
+            risk_rules=claim.risk_rules,
+            unavailable_reason=ReviewReason.MODEL_OUTPUT_INVALID
+            if finding.invalid_reason
+            else ReviewReason.ASSESSMENT_UNAVAILABLE,
+            duplicate_suspected=claim.investigation is not None
+            and claim.investigation.duplicate_suspected,
+        )
 
     async def read_files(self) -> None:
         """Extract the text of PDFs added since the last read, for the model to read.
@@ -173,6 +227,7 @@ class Assessment(BoundToClaim):
                 "model": result.model.name if result else None,
                 "invalid_reason": result.invalid_reason if result else None,
                 "model_faults": result.model_faults if result else [],
+                **self._investigation_detail(),
             },
             decision=DecisionRecord(
                 outcome=DecisionOutcome.APPROVE if approve else DecisionOutcome.REVIEW,
@@ -185,3 +240,19 @@ class Assessment(BoundToClaim):
                 answer=answer,
             ),
         )
+
+    def _investigation_detail(self) -> dict[str, object]:
+        """The investigation's figures for the audit trail (none for a one-shot assessment)."""
+        inv = self._claim.investigation
+        if self._claim.agent is None or inv is None:
+            return {}
+        return {
+            "investigation": {
+                "turns": inv.turns,
+                "tool_calls": inv.tool_calls,
+                "bad_calls": inv.bad_calls,
+                "questions": inv.questions,
+                "spent_usd": str(inv.spent_usd),
+                "duplicate_suspected": inv.duplicate_suspected,
+            }
+        }

@@ -70,7 +70,7 @@ class ClaimWorkflow:
         self._recorder = Recorder(input, self._claim, self._parking, self._board)
         bound = (input, self._claim, self._recorder, self._board)
         self._steps = ClaimSteps(*bound)
-        self._assessment = Assessment(*bound)
+        self._assessment = Assessment(*bound, ask=self._ask_claimant)
         self._payments = PaymentSteps(*bound)
         self._watch = BuildWatch(
             timedelta(seconds=input.config.version_check_s),
@@ -162,7 +162,7 @@ class ClaimWorkflow:
         if self._claim.status is ClaimStatus.AWAITING_REVIEW:
             return RoutingDecision(route=Route.HUMAN_REVIEW, reasons=self._claim.review_reasons)
         if self._claim.status is ClaimStatus.AWAITING_INFO:
-            await self._wait_for_information()
+            await self._wait_for_information(self._answer_window())
         return await self._assess()
 
     async def _first_assessment(self) -> RoutingDecision | None:
@@ -175,6 +175,7 @@ class ClaimWorkflow:
             policy=checked.policy,
             risk_rules=list(check.risk_rules),
             shadows=list(checked.shadows),
+            agent=checked.agent,
         )
         if not check.passed:
             self._claim.committed_to(ClaimStatus.REJECTED)
@@ -252,14 +253,30 @@ class ClaimWorkflow:
         self._checkpoint()
         self._board.wait_on(None)
 
-    async def _wait_for_information(self) -> None:
+    async def _wait_for_information(self, within: timedelta | None = None) -> None:
+        """Until the claimant adds a document (or the investigation's deadline passes)."""
         seen = self._claim.documents_before_request
-        await self._watch.wait(
-            lambda: len(self._claim.document_ids) > seen or self._cancels.pending is not None
+        answered = await self._watch.wait(
+            lambda: len(self._claim.document_ids) > seen or self._cancels.pending is not None,
+            within=within,
         )
         self._checkpoint()
         self._board.wait_on(None)
-        await self._steps.information_received()
+        await self._steps.information_received(answered=answered)
+
+    async def _ask_claimant(self, question: str, within: timedelta) -> None:
+        """The investigation's question: the request-information path, then the wait."""
+        self._claim.information_requested()
+        self._board.wait_on("an answer from the claimant")
+        await self._steps.ask_claimant(question, due_at=workflow.now() + within)
+        await self._wait_for_information(within)
+
+    def _answer_window(self) -> timedelta | None:
+        """What is left of a pending question's wait (None: an adjuster's request, no end)."""
+        inv = self._claim.investigation
+        if inv is None or inv.asked is None or inv.answer_due_at is None:
+            return None
+        return max(inv.answer_due_at - workflow.now(), timedelta(0))
 
     # --- continue-as-new --------------------------------------------------------------------
 

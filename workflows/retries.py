@@ -82,3 +82,14 @@ READ_FILES_RETRY = RetryPolicy(
     maximum_attempts=8,
     non_retryable_error_types=[ErrorType.DOCUMENTS_UNAVAILABLE],
 )
+
+
+# An investigation's record tool (a read of Postgres): retried for about three minutes, then the
+# model is told the tool is unavailable (counted as a call); never a parked or failed claim.
+TOOL_TIMEOUT = timedelta(seconds=15)
+TOOL_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=30),
+    maximum_attempts=10,
+)

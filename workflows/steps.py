@@ -7,6 +7,7 @@ activities that act outside Postgres: the model on the llm queue, and the paymen
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -89,13 +90,29 @@ class ClaimSteps(BoundToClaim):
             defer=True,  # written as the assessment starts
         )
 
-    async def information_received(self) -> None:
+    async def information_received(self, *, answered: bool = True) -> None:
         round_ = self._claim.information_received()
-        await self._recorder.transition(
-            EventType.INFORMATION_RECEIVED,
-            status=ClaimStatus.ASSESSING,
-            detail={"round": round_},
+        # `answered` False: an investigation's question went unanswered until its deadline.
+        detail: dict[str, Any] = (
+            {"round": round_} if answered else {"round": round_, "answered": False}
         )
+        await self._recorder.transition(
+            EventType.INFORMATION_RECEIVED, status=ClaimStatus.ASSESSING, detail=detail
+        )
+
+    async def ask_claimant(self, question: str, *, due_at: dt.datetime) -> None:
+        """The investigating model's question, sent as an adjuster's request is."""
+        await self._recorder.transition(
+            EventType.INFO_REQUESTED,
+            status=ClaimStatus.AWAITING_INFO,
+            detail={
+                "asked_by": "model",
+                "message_to_claimant": question,
+                "answer_due_at": due_at.isoformat(),
+            },
+            defer=True,
+        )
+        await self._recorder.notify(NotificationKind.INFORMATION_REQUESTED, {"message": question})
 
     async def add_document(self, document: DocumentAdded) -> None:
         """An update handler's step: written on its own, then the flow sees the document."""

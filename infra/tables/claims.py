@@ -31,7 +31,7 @@ claim = sa.Table(
     # No foreign key to policy: a claim on an unknown policy is recorded, then rejected by rule.
     sa.Column("policy_number", sa.Text, nullable=False, index=True),
     sa.Column("claimant_name", sa.Text, nullable=False),
-    sa.Column("claimant_email", sa.Text, nullable=False),
+    sa.Column("claimant_email", sa.Text, nullable=False, index=True),
     sa.Column("claim_type", sa.Text, nullable=False),
     sa.Column("incident_date", sa.Date, nullable=False),
     sa.Column("amount", MONEY, nullable=False),

@@ -10,7 +10,9 @@ a lifecycle branch runs in well under a second, timers skipped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import json
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -21,9 +23,11 @@ from typing import Any
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
 from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError
 from temporalio.worker import Worker
 
 import contracts as c
+from claims.agent import AgentLimits, ToolCall, TurnOutcome
 from claims.assessment import ModelAnswer, Recommendation
 from claims.decisions import ModelFacts
 from claims.lifecycle import ClaimStatus, ErrorType
@@ -65,6 +69,21 @@ def offline(request: c.AssessmentInput) -> c.AssessmentResult:
     return c.AssessmentResult(answer=assess(request.facts), model=MODEL)
 
 
+def offline_turn(request: c.AgentTurnInput) -> TurnOutcome:
+    """The stand-in model answering at once on the claim's facts (the default turn)."""
+    return TurnOutcome(answer=assess(request.facts))
+
+
+def calls(*named: tuple[str, dict[str, Any]]) -> TurnOutcome:
+    """A scripted turn calling these tools, in order."""
+    return TurnOutcome(
+        calls=[
+            ToolCall(call_id=f"call-{i}", name=name, arguments=json.dumps(args))
+            for i, (name, args) in enumerate(named)
+        ]
+    )
+
+
 def step_failed(message: str) -> ApplicationError:
     """A step that cannot succeed as things stand: the claim parks until an operator retries."""
     return ApplicationError(message, type=ErrorType.STEP_FAILED, non_retryable=True)
@@ -92,13 +111,24 @@ class Mocks:
     refusals: dict[int, str] = field(default_factory=dict)
     # Failures of record_steps, raised in turn by the writes whose events include the key.
     step_failures: dict[str, list[Exception]] = field(default_factory=dict)
+    # The investigation: the bounds the admitting worker gives (None: one-shot), the model's
+    # turns in order (then `turn_model` for every later one), what each costs, and the record
+    # tools' results by tool name.
+    agent: AgentLimits | None = None
+    turns: list[TurnOutcome] = field(default_factory=list)
+    turn_model: Callable[[c.AgentTurnInput], TurnOutcome] = offline_turn
+    turn_cost: Decimal = Decimal(0)
+    turn_requests: list[c.AgentTurnInput] = field(default_factory=list)
+    tool_results: dict[str, c.ToolResult] = field(default_factory=dict)
+    tool_requests: list[c.ToolInput] = field(default_factory=list)
 
     def activities(self) -> list[Callable[..., Any]]:
         @activity.defn(name=c.ADMIT.name)
         async def admit_claim(record: c.SubmissionRecord) -> c.PolicyCheckResult:
             self.admitted.append(record)
             policy = self.policies.get(record.submission.policy_number)
-            return c.PolicyCheckResult(check=check_policy(policy, record.submission), policy=policy)
+            check = check_policy(policy, record.submission)
+            return c.PolicyCheckResult(check=check, policy=policy, agent=self.agent)
 
         @activity.defn(name=c.WRITE_STEPS.name)
         async def record_steps(steps: c.StepsInput) -> None:
@@ -139,7 +169,33 @@ class Mocks:
         async def release_payment(request: c.ReleaseInput) -> None:
             self.releases.append(request)
 
-        return [admit_claim, record_steps, assess_claim, read_documents, pay_claim, release_payment]
+        @activity.defn(name=c.AGENT_TURN.name)
+        async def agent_turn(request: c.AgentTurnInput) -> c.AgentTurnResult:
+            self.turn_requests.append(request)
+            outcome = self.turns.pop(0) if self.turns else self.turn_model(request)
+            model = MODEL.model_copy(update={"cost_usd": self.turn_cost})
+            return c.AgentTurnResult(outcome=outcome, model=model)
+
+        @activity.defn(name=c.RUN_TOOL.name)
+        async def agent_tool(request: c.ToolInput) -> c.ToolResult:
+            self.tool_requests.append(request)
+            if request.call.name in self.tool_results:
+                return self.tool_results[request.call.name]
+            if request.call.name == "read_document":
+                wanted = uuid.UUID(json.loads(request.call.arguments)["document_id"])
+                return c.ToolResult(result="document", document_id=wanted)
+            return c.ToolResult(result='{"earlier_claims": [], "duplicate_suspected": false}')
+
+        return [
+            admit_claim,
+            record_steps,
+            assess_claim,
+            read_documents,
+            pay_claim,
+            release_payment,
+            agent_turn,
+            agent_tool,
+        ]
 
     @property
     def events(self) -> list[str]:
@@ -238,4 +294,10 @@ async def claim(
             id=c.workflow_id_for(claim_id),
             task_queue=queue,
         )
-        yield Run(client, mocks, handle)
+        try:
+            yield Run(client, mocks, handle)
+        finally:
+            # A claim left waiting keeps timers on the shared time-skipping server, which a
+            # later test's skip of days would have to fire: end it with its test.
+            with contextlib.suppress(RPCError):
+                await handle.terminate("the test is over")

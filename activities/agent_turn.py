@@ -1,0 +1,124 @@
+"""One model turn of an investigation, on the llm worker: the transcript in, tool calls out.
+
+The same call path as a one-shot assessment (activities/assessment.py): litellm with
+`num_retries=0` (Temporal owns retries, each attempt is in the history), the models of the
+chain in order, the worker's rate limit, heartbeats while the provider thinks. The conversation
+is rebuilt from the workflow's compact transcript each turn; the text of the documents it read
+is fetched here by reference, so the claim's history never carries it.
+"""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+from temporalio import activity
+
+import contracts as c
+from activities.assessment import LlmConfig, Usage, no_model_answered
+from activities.document_source import MAX_DOCUMENT_CHARS, DocumentSource, NoDocuments
+from activities.heartbeat import heartbeating
+from activities.llm_client import litellm_module
+from activities.llm_faults import Fault, classify
+from activities.rate_limit import RateLimiter
+from claims.agent import ToolCall, TurnOutcome
+from claims.agent_messages import agent_messages, tool_definitions
+from claims.assessment import PROMPT_VERSION, ModelAnswer
+from claims.decisions import ModelFacts
+
+# Calls one turn may make (more are dropped): a model asking for 50 tools at once is bounded
+# here as well as by the claim's tool-call limit.
+MAX_CALLS_PER_TURN = 8
+
+
+def turn_outcome(response: Any, turn: int) -> TurnOutcome:
+    """Tool calls, or (for a model that answers in plain JSON) the answer, or why neither."""
+    message = response.choices[0].message
+    raw_calls = list(getattr(message, "tool_calls", None) or [])[:MAX_CALLS_PER_TURN]
+    calls = [
+        ToolCall(
+            call_id=str(getattr(call, "id", "") or f"call-{turn}-{index}")[:200],
+            name=str(getattr(call.function, "name", "") or "")[:200],
+            arguments=str(getattr(call.function, "arguments", "") or "{}")[:4000],
+        )
+        for index, call in enumerate(raw_calls)
+    ]
+    if calls:
+        return TurnOutcome(calls=calls)
+    content = str(getattr(message, "content", "") or "")
+    try:
+        return TurnOutcome(answer=ModelAnswer.model_validate_json(content))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "answer"
+        return TurnOutcome(
+            invalid_reason=f"no tool call, and not an answer ({where}: {first['msg']})"
+        )
+
+
+class AgentTurns:
+    """The llm worker's model turns, bound to its model chain, documents and rate limit."""
+
+    def __init__(
+        self,
+        config: LlmConfig,
+        documents: DocumentSource | None = None,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self._config = config
+        self._documents = documents or NoDocuments()
+        self._limiter = limiter or RateLimiter(config.max_rps)
+
+    @activity.defn(name=c.AGENT_TURN.name)
+    async def agent_turn(self, request: c.AgentTurnInput) -> c.AgentTurnResult:
+        """Ask the models in order for this turn's tool calls (or answer)."""
+        found = await self._documents.by_id(request.claim_id, request.document_ids)
+        listing = [f"document {doc_id}: {name}" for doc_id, (name, _) in found.items()]
+        texts = {doc_id: text[:MAX_DOCUMENT_CHARS] for doc_id, (_, text) in found.items()}
+        facts = request.facts.model_copy(update={"documents": listing})
+        version = request.prompt_version or PROMPT_VERSION
+        messages = agent_messages(facts, request.steps, version, texts)
+        usage = Usage()
+        started = time.monotonic()
+        faults: list[tuple[str, Fault]] = []
+        for model in self._config.chain:
+            try:
+                response = await self._ask(model, messages, usage)
+            except Exception as exc:  # classified: the next model, or a retry, decides
+                fault = classify(exc, secrets=[self._config.api_key])
+                activity.logger.warning("model %s failed (%s): %s", model, fault.kind, fault.reason)
+                faults.append((model, fault))
+                continue
+            return c.AgentTurnResult(
+                outcome=turn_outcome(response, request.turn),
+                model=ModelFacts(
+                    name=model,
+                    prompt_version=version,
+                    input_tokens=usage.input_tokens,
+                    output_tokens=usage.output_tokens,
+                    cost_usd=usage.cost.quantize(Decimal("0.000001")),
+                    latency_ms=int((time.monotonic() - started) * 1000),
+                    attempts=activity.info().attempt,
+                ),
+            )
+        raise no_model_answered(faults, usage)
+
+    async def _ask(self, model: str, messages: list[dict[str, Any]], usage: Usage) -> Any:
+        litellm = litellm_module()
+        await self._limiter.wait()
+        response = await heartbeating(
+            litellm.acompletion(
+                model=model,
+                messages=messages,
+                tools=tool_definitions(),
+                tool_choice="auto",
+                num_retries=0,
+                timeout=self._config.timeout_s,
+                api_base=self._config.api_base,
+                api_key=self._config.api_key,
+            )
+        )
+        usage.add(litellm, response)
+        return response
