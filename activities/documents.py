@@ -17,6 +17,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 import contracts as c
+from activities.heartbeat import heartbeating
 from claims.document_kinds import DocumentKind
 from claims.lifecycle import ErrorType
 from infra.document_crypto import DocumentDecryptionError
@@ -56,7 +57,8 @@ class DocumentReading:
             )
         read = unreadable = 0
         for doc in unread:
-            text, outcome = await self._read(request.claim_id, doc)
+            # Heartbeats: a worker killed mid-read is noticed in seconds, not at the timeout.
+            text, outcome = await heartbeating(self._read(request.claim_id, doc))
             async with self._engine.begin() as conn:
                 await documents.record_extraction(
                     conn=conn, document_id=doc.document_id, text=text, outcome=outcome

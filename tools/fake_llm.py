@@ -15,7 +15,8 @@ turn with 500, 429, prose, JSON off the schema and a slow answer past the client
 An investigation's turns (a request with `tools`): `good` investigates as the offline agent
 does; `script-<name>` plays the turns a test registered in `stats.scripts[name]` (turn n of a
 conversation is its n-th entry: a list of `(tool, arguments)` calls, an answer dict given
-through `recommend`, or a string said in prose; past the end, the last entry again);
+through `recommend`, a string said in prose, or a function of the messages returning one of
+those; past the end, the last entry again);
 `loop-forever` looks up the policy for ever; `unknown-tools` calls a tool that does not exist.
 Every turn's calls are counted per conversation (`stats.turn_calls`), so a test sees whether a
 completed turn was asked again.
@@ -56,6 +57,7 @@ class FakeLlmStats:
     # Scripted investigations (`script-<name>`), and calls per (claim data, turn).
     scripts: dict[str, list[Any]] = field(default_factory=dict)
     turn_calls: Counter[tuple[str, int]] = field(default_factory=Counter)
+    turns_in_flight: Counter[tuple[str, int]] = field(default_factory=Counter)
 
 
 # Half the calls fail, each failure of a different kind (slow-5 outlasts the tests' timeout).
@@ -137,8 +139,15 @@ def build_app(stats: FakeLlmStats) -> FastAPI:
         try:
             if body.get("tools"):
                 turn = _turn_of(messages)
-                stats.turn_calls[(_conversation(messages), turn)] += 1
-                investigated = await _investigation_turn(model, behaviour, messages, turn, stats)
+                key = (_conversation(messages), turn)
+                stats.turn_calls[key] += 1
+                stats.turns_in_flight[key] += 1
+                try:
+                    investigated = await _investigation_turn(
+                        model, behaviour, messages, turn, stats
+                    )
+                finally:
+                    stats.turns_in_flight[key] -= 1
                 if investigated is not None:
                     return investigated
             return await _answer(request, model, behaviour, messages, stats)
@@ -239,6 +248,8 @@ async def _investigation_turn(  # noqa: PLR0911 - one branch per behaviour reads
     if behaviour.startswith("script-"):
         script = stats.scripts[behaviour.removeprefix("script-")]
         entry = script[min(turn, len(script) - 1)]
+        if callable(entry):  # a turn that depends on what the model was shown
+            entry = entry(messages)
         if isinstance(entry, str):
             return _completion(model, entry)
         if isinstance(entry, dict):

@@ -144,6 +144,7 @@ class Assessment(BoundToClaim):
                 ),
                 summary=f"Read {len(claim.unread_files)} document file(s)",
                 timeout=retries.READ_FILES_TIMEOUT,
+                heartbeat=retries.READ_FILES_HEARTBEAT,
                 retry=retries.READ_FILES_RETRY,
             )
         except ActivityError as err:

@@ -75,6 +75,8 @@ def llm_retry(max_attempts: int) -> RetryPolicy:
 # object store that does not answer is retried for about five minutes, then the model is asked
 # without the text (the claim never waits on a document for ever).
 READ_FILES_TIMEOUT = timedelta(minutes=2)
+# The reading heartbeats: a claims worker killed mid-read is replaced within this.
+READ_FILES_HEARTBEAT = timedelta(seconds=10)
 READ_FILES_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=2),
     backoff_coefficient=2.0,

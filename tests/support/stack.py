@@ -174,6 +174,7 @@ async def running_stack(
                 shadow_budget_usd=settings.llm_shadow_budget_usd,
                 shadow_prices=settings.shadow_prices,
                 vault=document_vault(settings),
+                agent=settings.agent_limits(),
             )
         )
         # Webhook deliveries (and e-mails, when the settings name an SMTP server).

@@ -1,0 +1,117 @@
+"""The investigating assessor end to end, through REST, with real workers and Postgres.
+
+The fake provider plays the model's turns as a script (tools/fake_llm.py), over real HTTP
+through litellm's tool calling; the tools run against the claim's real records.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any
+
+from activities.assessment import LlmConfig
+from claims.assessment import DATA_BEGIN
+from claims.models import Claimant
+from tests.support.api import ADJUSTER, SUBMITTER, create_policy, submit, wait_for_claim
+from tests.support.files import pdf, upload
+from tests.support.stack import Stack, StackFactory
+from tools import samples as f
+from tools.fake_llm import FakeLlmServer
+
+QUESTION = "Please upload the police report for the theft."
+APPROVE = {
+    "recommendation": "approve",
+    "confidence": 0.95,
+    "rationale": "The police report confirms the theft.",
+    "risk_flags": [],
+}
+THEO = Claimant(name="Theo", email=f"theo-{uuid.uuid4().hex}@example.com")
+DOCUMENT_LINE = re.compile(r"document ([0-9a-f-]{36}): police-report\.pdf")
+
+
+def model(server: FakeLlmServer, script: str) -> LlmConfig:
+    return LlmConfig(model=f"openai/script-{script}", api_base=server.api_base, api_key="sk-test")
+
+
+def read_the_report(messages: list[dict[str, Any]]) -> list[tuple[str, dict[str, str]]]:
+    """Turn 3: the claimant answered; read the document they sent (its id is in the data)."""
+    found = DOCUMENT_LINE.search(str(messages[1]["content"]))
+    assert found, "the claim data lists no police report"
+    return [("read_document", {"document_id": found.group(1)})]
+
+
+async def test_a_theft_without_a_report_is_asked_about_waits_and_is_approved_on_the_answer(
+    make_stack: StackFactory, fake_llm: FakeLlmServer
+) -> None:
+    fake_llm.stats.scripts["theft"] = [
+        [("prior_claims", {})],
+        [("ask_claimant", {"question": QUESTION})],
+        read_the_report,
+        APPROVE,
+    ]
+    async with make_stack(agent_enabled=True, llm=model(fake_llm, "theft")) as stack:
+        http = stack.http
+        number = await create_policy(http)
+        # This test's own amount and claimant: no earlier claim of the session looks like it.
+        theft = {"description": f.RED_FLAG_DESCRIPTION, "amount": "1234.56", "claimant": THEO}
+        claim_id = (await submit(http, number, **theft))["claim_id"]
+        waiting = await wait_for_claim(http, claim_id, {"awaiting_info"})
+        asked = [e for e in waiting["events"] if e["type"] == "info_requested"]
+        assert asked[-1]["detail"]["message_to_claimant"] == QUESTION
+        assert asked[-1]["detail"]["asked_by"] == "model"
+        report = pdf("Police report 4411 filed on 2 November for the stolen laptop.")
+        sent = await upload(stack, claim_id, "police-report.pdf", report)
+        assert sent.status_code == 201, sent.text
+        paid = await wait_for_claim(http, claim_id, {"paid"})
+        ledger = await http.get(f"/v1/claims/{claim_id}", headers=ADJUSTER)
+    assert paid["decision"]["decided_by"] == "model"
+    assert ledger.json()["decision"]["rationale"] == APPROVE["rationale"]
+    # Each turn of the conversation (keyed by the claim's data) was asked once: four turns.
+    ours = {k: n for k, n in fake_llm.stats.turn_calls.items() if "1234.56" in k[0]}
+    assert sorted(turn for _, turn in ours) == [0, 1, 2, 3]
+    assert set(ours.values()) == {1}
+    # The report's text reached the model as a tool result, between the data markers.
+    last = fake_llm.stats.messages[-1]
+    tool_results = [m["content"] for m in last if m.get("role") == "tool"]
+    assert any("Police report 4411" in r and r.startswith(DATA_BEGIN) for r in tool_results)
+    assessed = [e for e in paid["events"] if e["type"] == "assessed"][-1]
+    assert assessed["detail"]["investigation"]["turns"] == 4
+    assert assessed["detail"]["investigation"]["questions"] == 1
+
+
+async def test_the_same_document_on_a_second_claim_is_flagged_and_goes_to_review(
+    make_stack: StackFactory, fake_llm: FakeLlmServer
+) -> None:
+    """prior_claims compares documents by digest: the same invoice twice is a duplicate, and
+    routing sends the claim to a person whatever the model recommends."""
+    fake_llm.stats.scripts["duplicate"] = [[("prior_claims", {})], APPROVE]
+    invoice = pdf("Invoice 7781: new bumper, 1250.00")
+    async with make_stack(agent_enabled=True, llm=model(fake_llm, "duplicate")) as stack:
+        http = stack.http
+        number = await create_policy(http)
+        claimant = Claimant(name="Dot", email=f"dot-{uuid.uuid4().hex}@example.com")
+        ordinary = f.submission_json(number, claimant=claimant)
+        first = await with_file(stack, ordinary, "invoice.pdf", invoice)
+        done = await wait_for_claim(http, first, {"paid", "awaiting_review"})
+        later = f.submission_json(
+            number, claimant=claimant, description="Bumper replaced after a car park knock."
+        )
+        second = await with_file(stack, later, "invoice-again.pdf", invoice)
+        waiting = await wait_for_claim(http, second, {"awaiting_review", "paid"})
+    assert done["status"] == "paid"  # the first has no earlier claim like it
+    assert waiting["status"] == "awaiting_review"
+    assert "possible_duplicate" in waiting["decision"]["reasons"]
+
+
+async def with_file(stack: Stack, claim: dict[str, Any], name: str, data: bytes) -> str:
+    """A claim sent with one file (the file is the claim's before its first step)."""
+    sent = await stack.http.post(
+        "/v1/claims/with-documents",
+        headers=SUBMITTER | {"Idempotency-Key": uuid.uuid4().hex},
+        data={"claim": json.dumps(claim)},
+        files=[("file", (name, data, "application/octet-stream"))],
+    )
+    assert sent.status_code == 202, sent.text
+    return str(sent.json()["claim_id"])
