@@ -55,8 +55,11 @@ async def test_a_theft_without_a_report_is_asked_about_waits_and_is_approved_on_
         http = stack.http
         number = await create_policy(http)
         # This test's own amount and claimant: no earlier claim of the session looks like it.
-        theft = {"description": f.RED_FLAG_DESCRIPTION, "amount": "1234.56", "claimant": THEO}
-        claim_id = (await submit(http, number, **theft))["claim_id"]
+        claim_id = (
+            await submit(
+                http, number, description=f.RED_FLAG_DESCRIPTION, amount="1234.56", claimant=THEO
+            )
+        )["claim_id"]
         waiting = await wait_for_claim(http, claim_id, {"awaiting_info"})
         asked = [e for e in waiting["events"] if e["type"] == "info_requested"]
         assert asked[-1]["detail"]["message_to_claimant"] == QUESTION
