@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev docs hooks test test-fast test-unit lint typecheck pytest pytest-fast install clean bench bench-claims bench-parked bench-outbox bench-sandbox bench-steps histories replay eval
+.PHONY: dev docs hooks test test-fast test-unit lint typecheck pytest pytest-fast install clean bench bench-claims bench-parked bench-outbox bench-sandbox bench-steps bench-agent histories replay eval
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -100,6 +100,11 @@ bench-sandbox: $(STAMP)
 # transactions, no Temporal) against asyncpg alone sending the same round trips.
 bench-steps: $(STAMP)
 	$(BIN)/python -m bench.db_steps
+
+# An investigated claim (the agent: earlier claims, its PDF read by reference, three model turns)
+# against a one-shot claim: CPU per claim by process and history size, as ratios.
+bench-agent: $(STAMP)
+	$(BIN)/python -m bench.investigation
 
 # The pre-deploy check: replay the configured namespace's running and recent claims on this code
 # (`claims replay`; the dev stack's namespace unless TEMPORAL_ADDRESS says otherwise).

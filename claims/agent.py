@@ -193,6 +193,40 @@ def tool_definitions() -> list[dict[str, Any]]:
     ]
 
 
+# How much of a call's arguments and of a result the audit trail keeps (the console shows it).
+SUMMARY_CHARS = 300
+
+
+def transcript_summary(steps: list[Step]) -> list[dict[str, Any]]:
+    """The investigation as the audit trail keeps it: each call and each result, shortened;
+    a document read is named by its id (the console links it), never copied."""
+    summary: list[dict[str, Any]] = []
+    for step in steps:
+        if step.call_id is not None:
+            entry: dict[str, Any] = {
+                "turn": step.turn,
+                "tool": step.tool,
+                "result": step.result[:SUMMARY_CHARS],
+                "error": step.error,
+            }
+            if step.document_id is not None:
+                entry["document_id"] = str(step.document_id)
+            summary.append(entry)
+        elif step.calls:
+            summary.append(
+                {
+                    "turn": step.turn,
+                    "calls": [
+                        {"tool": c.name[:60], "arguments": c.arguments[:SUMMARY_CHARS]}
+                        for c in step.calls
+                    ],
+                }
+            )
+        else:
+            summary.append({"turn": step.turn, "invalid": step.result[:SUMMARY_CHARS]})
+    return summary
+
+
 AGENT_INSTRUCTIONS = """
 You may investigate before you answer, with the tools given: look up the policy, the earlier
 claims, read the claim's documents, and ask the claimant for what is missing (the claim then

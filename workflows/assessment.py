@@ -17,7 +17,7 @@ from temporalio.exceptions import ActivityError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
 import contracts as c
-from claims.agent import AgentLimits, Bound
+from claims.agent import AgentLimits, Bound, transcript_summary
 from claims.assessment import ClaimFacts, ShadowSpec
 from claims.decisions import DecisionRecord
 from claims.lifecycle import EventType
@@ -255,5 +255,6 @@ class Assessment(BoundToClaim):
                 "questions": inv.questions,
                 "spent_usd": str(inv.spent_usd),
                 "duplicate_suspected": inv.duplicate_suspected,
+                "steps": transcript_summary(inv.steps),
             }
         }

@@ -70,6 +70,8 @@ class ClaimPage:
     documents: list[DocumentText] = field(default_factory=list)
     workflow_url: str | None = None
     shadows: list[ShadowOut] = field(default_factory=list)
+    # The latest investigation's figures and transcript (the `assessed` event), if any.
+    investigation: dict[str, Any] | None = None
 
     @property
     def in_motion(self) -> bool:
@@ -145,6 +147,7 @@ async def load(
         documents=shown,
         workflow_url=workflow_link(ui_url, namespace, claim.workflow_id),
         shadows=shadows,
+        investigation=(_latest_detail(claim, EventType.ASSESSED) or {}).get("investigation"),
     )
 
 

@@ -70,8 +70,9 @@ def decision_view(decisions: Sequence[DecisionRow]) -> DecisionOut | None:
     return DecisionOut.model_validate(view)
 
 
-# Event detail keys that are internal to staff (an adjuster's note for the claim's file).
-INTERNAL_DETAIL = frozenset({"note"})
+# Event detail keys that are internal to staff: an adjuster's note for the claim's file, and
+# the investigation's transcript (it describes the claimant's earlier claims, among others).
+INTERNAL_DETAIL = frozenset({"note", "investigation"})
 
 
 def claimant_view(view: ClaimOut) -> ClaimOut:

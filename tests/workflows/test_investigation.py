@@ -77,7 +77,17 @@ async def test_the_agent_asks_the_claimant_waits_and_resumes_with_the_answer(
     read = [s for s in mocks.turn_requests[3].steps if s.tool == "read_document"]
     assert read[0].document_id == report
     assert [r.call.name for r in mocks.tool_requests] == ["prior_claims", "read_document"]
-    assert assessed_detail(mocks)["investigation"] == {
+    investigation = dict(assessed_detail(mocks)["investigation"])  # type: ignore[call-overload]
+    steps = investigation.pop("steps")
+    assert [s.get("tool") for s in steps if "result" in s] == [
+        "prior_claims",
+        "ask_claimant",
+        "read_document",
+    ]
+    read_result = next(s for s in steps if s.get("tool") == "read_document")
+    assert read_result["document_id"] == str(report)
+    assert steps[-1]["calls"][0]["tool"] == "recommend"
+    assert investigation == {
         "turns": 4,
         "tool_calls": 3,
         "bad_calls": 0,

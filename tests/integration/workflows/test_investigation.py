@@ -6,6 +6,7 @@ through litellm's tool calling; the tools run against the claim's real records.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import uuid
@@ -15,6 +16,7 @@ from activities.assessment import LlmConfig
 from claims.assessment import DATA_BEGIN
 from claims.models import Claimant
 from tests.support.api import ADJUSTER, SUBMITTER, create_policy, submit, wait_for_claim
+from tests.support.console import console_for
 from tests.support.files import pdf, upload
 from tests.support.stack import Stack, StackFactory
 from tools import samples as f
@@ -69,6 +71,9 @@ async def test_a_theft_without_a_report_is_asked_about_waits_and_is_approved_on_
         assert sent.status_code == 201, sent.text
         paid = await wait_for_claim(http, claim_id, {"paid"})
         ledger = await http.get(f"/v1/claims/{claim_id}", headers=ADJUSTER)
+        as_submitter = await http.get(f"/v1/claims/{claim_id}", headers=SUBMITTER)
+        console = await console_for(http, "dev-adjuster-key")
+        page = (await console.get(f"/console/claims/{claim_id}")).text
     assert paid["decision"]["decided_by"] == "model"
     assert ledger.json()["decision"]["rationale"] == APPROVE["rationale"]
     # Each turn of the conversation (keyed by the claim's data) was asked once: four turns.
@@ -79,6 +84,16 @@ async def test_a_theft_without_a_report_is_asked_about_waits_and_is_approved_on_
     last = fake_llm.stats.messages[-1]
     tool_results = [m["content"] for m in last if m.get("role") == "tool"]
     assert any("Police report 4411" in r and r.startswith(DATA_BEGIN) for r in tool_results)
+    # Adjusters see the investigation: each call, the question, the report read (linked).
+    assert "Investigation" in page
+    assert "4 model turn(s), 3 tool call(s), 1 question(s)" in page
+    assert html.escape(QUESTION, quote=True) in page or "police report for the theft" in page
+    report_id = DOCUMENT_LINE.search(str(fake_llm.stats.messages[-1][1]["content"]))
+    assert report_id is not None
+    assert f"/console/claims/{claim_id}/documents/{report_id.group(1)}" in page
+    # The transcript (it describes other claims too) is staff's, never the submitter's.
+    submitted = [e for e in as_submitter.json()["events"] if e["type"] == "assessed"]
+    assert "investigation" not in submitted[-1]["detail"]
     assessed = [e for e in paid["events"] if e["type"] == "assessed"][-1]
     assert assessed["detail"]["investigation"]["turns"] == 4
     assert assessed["detail"]["investigation"]["questions"] == 1

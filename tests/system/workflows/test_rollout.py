@@ -162,6 +162,23 @@ async def screened(client: Client, claim_id: str) -> bool:
     )
 
 
+async def investigated(client: Client, claim_id: str) -> bool:
+    """Whether any run of the claim asked the model in investigation turns."""
+    runs: list[str | None] = [None]  # the latest, and every run visibility lists
+    async for execution in client.list_workflows(f"WorkflowId = 'claim-{claim_id}'"):
+        runs.append(execution.run_id)
+    found = False
+    for run_id in runs:
+        handle = client.get_workflow_handle(f"claim-{claim_id}", run_id=run_id)
+        history = await handle.fetch_history()
+        found = found or any(
+            e.event_type == HistoryEventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+            and e.activity_task_scheduled_event_attributes.activity_type.name == "agent_turn"
+            for e in history.events
+        )
+    return found
+
+
 async def test_a_rollout_moves_waiting_claims_to_the_new_build_and_drains_the_old(
     rollout_env: WorkflowEnvironment,
     engine: AsyncEngine,
@@ -219,11 +236,14 @@ async def test_a_rollout_moves_waiting_claims_to_the_new_build_and_drains_the_ol
                 await wait_for_claim(http, waiting_review, {"awaiting_review"})
                 await wait_for_claim(http, parked, {"needs_attention"})
 
+                # Build B also brings the investigating assessor: claims it admits investigate;
+                # claims admitted on A keep their one-shot assessment, on B too.
                 b = worker_process(
                     "claims",
                     client=client,
                     log=tmp_path / "b.log",
                     module="tests.support.variant_worker",
+                    agent_enabled="true",
                     **worker_env(settings, "B"),
                 )
 
@@ -263,7 +283,12 @@ async def test_a_rollout_moves_waiting_claims_to_the_new_build_and_drains_the_ol
                 retried = await http.post(f"/v1/claims/{parked}/retry", headers=ADMIN)
                 assert retried.status_code == 200, retried.text
 
-            fresh = (await submit(http, number))["claim_id"]
+            # Its own day and words: no earlier claim of this test looks like it.
+            fresh = (
+                await submit(
+                    http, number, incident_date="2026-06-02", description="Mirror knocked off."
+                )
+            )["claim_id"]
             approved = await review(http, waiting_review, decision="approve")
             assert approved.status_code == 200, approved.text
             answered = await add_document(http, waiting_info, "Receipt from the shop, 1250.00.")
@@ -284,6 +309,10 @@ async def test_a_rollout_moves_waiting_claims_to_the_new_build_and_drains_the_ol
             assert await screened(client, fresh)
             assert await screened(client, waiting_info)  # reassessed on B
             assert not await screened(client, assessing)
+            # Admitted on B: investigated; admitted on A: assessed once, wherever it ran after.
+            assert await investigated(client, fresh)
+            for one_shot in (waiting_info, waiting_review, parked, assessing):
+                assert not await investigated(client, one_shot)
             figures["claims by build"] = {
                 build: sorted(k for k, v in builds.items() if v == build) for build in ("A", "B")
             }
