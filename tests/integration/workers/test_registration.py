@@ -14,12 +14,14 @@ from workers.claims_worker import build_claims_worker
 from workers.llm_worker import build_llm_worker
 from workers.versioning import deployment_config
 
-# Every activity name the workflows refer to (contracts/activities.py): the claim's, and its
-# shadow assessments' (workflows/shadow.py).
+# Every activity name the workflows refer to (contracts/activities.py): the claim's (its
+# investigation's turns and tools too), and its shadow assessments' (workflows/shadow.py).
 CALLED = {
     c.ADMIT.name,
     c.WRITE_STEPS.name,
     c.ASSESS.name,
+    c.AGENT_TURN.name,
+    c.RUN_TOOL.name,
     c.READ_DOCUMENTS.name,
     c.PAY.name,
     c.RELEASE.name,
@@ -53,4 +55,5 @@ async def test_every_activity_is_registered_on_exactly_one_worker(
     counts = Counter(registered(claims) + registered(llm))
     assert set(counts) == CALLED
     assert [name for name, n in counts.items() if n != 1] == []
-    assert registered(llm) == [c.ASSESS.name]
+    # The model's calls, one-shot and turn by turn, on the llm worker alone.
+    assert registered(llm) == [c.ASSESS.name, c.AGENT_TURN.name]
