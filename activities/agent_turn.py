@@ -74,6 +74,10 @@ class AgentTurns:
     @activity.defn(name=c.AGENT_TURN.name)
     async def agent_turn(self, request: c.AgentTurnInput) -> c.AgentTurnResult:
         """Ask the models in order for this turn's tool calls (or answer)."""
+        return await self.turn(request, attempt=activity.info().attempt)
+
+    async def turn(self, request: c.AgentTurnInput, *, attempt: int = 1) -> c.AgentTurnResult:
+        """The turn itself: also what `claims eval --agent` asks, outside any worker."""
         found = await self._documents.by_id(request.claim_id, request.document_ids)
         listing = [f"document {doc_id}: {name}" for doc_id, (name, _) in found.items()]
         texts = {doc_id: text[:MAX_DOCUMENT_CHARS] for doc_id, (_, text) in found.items()}
@@ -100,7 +104,7 @@ class AgentTurns:
                     output_tokens=usage.output_tokens,
                     cost_usd=usage.cost.quantize(Decimal("0.000001")),
                     latency_ms=int((time.monotonic() - started) * 1000),
-                    attempts=activity.info().attempt,
+                    attempts=attempt,
                 ),
             )
         raise no_model_answered(faults, usage)

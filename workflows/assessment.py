@@ -17,7 +17,7 @@ from temporalio.exceptions import ActivityError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
 import contracts as c
-from claims.agent import AgentLimits, Bound, transcript_summary
+from claims.agent import AgentLimits, transcript_summary
 from claims.assessment import ClaimFacts, ShadowSpec
 from claims.decisions import DecisionRecord
 from claims.lifecycle import EventType
@@ -28,19 +28,13 @@ from workflows import retries
 from workflows.bound import BoundToClaim
 from workflows.calls import start_remote
 from workflows.investigation import Finding, Investigator
+from workflows.investigation_loop import route_finding
 from workflows.parking import ClaimCancelledError
 
 # Claims that began before shadow assessments existed replay without starting any.
 SHADOWS_PATCH = "shadow-assessments"
 # Claims that began before documents were files never read one.
 READ_FILES_PATCH = "read-document-files"
-
-
-BOUND_REASONS = {
-    Bound.TURNS: ReviewReason.AGENT_TURN_LIMIT,
-    Bound.TOOL_CALLS: ReviewReason.AGENT_TOOL_CALL_LIMIT,
-    Bound.BUDGET: ReviewReason.AGENT_BUDGET_SPENT,
-}
 
 
 class Assessment(BoundToClaim):
@@ -111,20 +105,15 @@ class Assessment(BoundToClaim):
         return routing
 
     def _route_finding(self, finding: Finding) -> RoutingDecision:
-        if finding.bound is not None:
-            return RoutingDecision(route=Route.HUMAN_REVIEW, reasons=[BOUND_REASONS[finding.bound]])
         claim, config = self._claim, self._input.config
-        return route_claim(
-            answer=finding.answer,
+        return route_finding(
+            finding,
+            duplicate_suspected=claim.investigation is not None
+            and claim.investigation.duplicate_suspected,
             payable_amount=claim.payable_amount,
             auto_approve_limit=config.auto_approve_limit,
             min_confidence=config.auto_approve_min_confidence,
             risk_rules=claim.risk_rules,
-            unavailable_reason=ReviewReason.MODEL_OUTPUT_INVALID
-            if finding.invalid_reason
-            else ReviewReason.ASSESSMENT_UNAVAILABLE,
-            duplicate_suspected=claim.investigation is not None
-            and claim.investigation.duplicate_suspected,
         )
 
     async def read_files(self) -> None:
