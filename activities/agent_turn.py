@@ -71,6 +71,11 @@ class AgentTurns:
         self._documents = documents or NoDocuments()
         self._limiter = limiter or RateLimiter(config.max_rps)
 
+    def with_documents(self, documents: DocumentSource) -> AgentTurns:
+        """The same model chain and rate limit, reading another source of documents (one
+        golden claim's, in an evaluation)."""
+        return AgentTurns(self._config, documents, self._limiter)
+
     @activity.defn(name=c.AGENT_TURN.name)
     async def agent_turn(self, request: c.AgentTurnInput) -> c.AgentTurnResult:
         """Ask the models in order for this turn's tool calls (or answer)."""
@@ -80,7 +85,10 @@ class AgentTurns:
         """The turn itself: also what `claims eval --agent` asks, outside any worker."""
         found = await self._documents.by_id(request.claim_id, request.document_ids)
         listing = [f"document {doc_id}: {name}" for doc_id, (name, _) in found.items()]
-        texts = {doc_id: text[:MAX_DOCUMENT_CHARS] for doc_id, (_, text) in found.items()}
+        # Each document as a one-shot assessment shows it: its name, then the start of its text.
+        texts = {
+            doc_id: f"{name}: {text[:MAX_DOCUMENT_CHARS]}" for doc_id, (name, text) in found.items()
+        }
         facts = request.facts.model_copy(update={"documents": listing})
         version = request.prompt_version or PROMPT_VERSION
         messages = agent_messages(facts, request.steps, version, texts)

@@ -47,6 +47,14 @@ def add_command(commands: Any) -> None:
         "CLAIMS_LLM_MODEL). `model@<prompt version>` picks a prompt per model",
     )
     command.add_argument(
+        "--agent",
+        action="append",
+        default=[],
+        metavar="MODEL",
+        help="a model to evaluate as the investigating agent (the workflow's loop, tools and "
+        "bounds, a simulated claimant); repeat for several; reported beside the --model ones",
+    )
+    command.add_argument(
         "--prompt-version",
         default=PROMPT_VERSION,
         help=f"the prompt every model is asked with (default: production's, {PROMPT_VERSION}; "
@@ -102,6 +110,9 @@ def _candidates(args: argparse.Namespace, settings: Settings) -> list[runner.Can
                 f"claims eval: no prompt version {version!r} (known: {', '.join(PROMPTS)})"
             )
         candidates.append(runner.Candidate(model, version))
+    for spec in args.agent:
+        model, _, version = spec.partition("@")
+        candidates.append(runner.Candidate(model, version or args.prompt_version, agent=True))
     return candidates
 
 
@@ -207,12 +218,24 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     for run_report in built["runs"]:
         if run_report["provider"].get("note"):
             print(f"  {run_report['name']}: {run_report['provider']['note']}")
+        if "investigation" in run_report:
+            print(f"  {run_report['name']}: {investigation_line(run_report['investigation'])}")
     print(f"report: {args.out / 'report.html'} and {args.out / 'report.json'}")
     if args.update_baseline:
         _store_baseline(args, predictions[gated], routing)
     if args.thresholds is None:
         return 0
     return _judge(args, built, gated, updated=args.update_baseline)
+
+
+def investigation_line(figures: dict[str, Any]) -> str:
+    if not figures.get("claims"):
+        return "no claim investigated"
+    return (
+        f"{figures['turns_per_claim']} turns and {figures['tool_calls_per_claim']} tool calls "
+        f"per investigated claim (at most {figures['max_turns']}), "
+        f"{figures['question_share']:.1%} asked the claimant"
+    )
 
 
 def _store_baseline(

@@ -67,6 +67,8 @@ class GoldenClaim(BaseModel):
     required_reasons: list[str] = []
     # Which rubric rule gives the label, in a sentence.
     why: str
+    # What the claimant sends if the investigating model asks them (a document), or nothing.
+    claimant_answer: GoldenDocument | None = None
 
 
 def load(path: Path) -> list[GoldenClaim]:

@@ -8,18 +8,23 @@ import asyncio
 import time
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from temporalio.exceptions import ApplicationError
 
+from activities.agent_turn import AgentTurns
 from activities.assessment import ModelChain
 from activities.document_source import document_lines
 from claims.assessment import ClaimFacts
 from claims.routing import ReviewReason, Route, route_claim
 from claims.rules import check_policy
+from contracts import Investigation
+from evaluation.agent import DEFAULT_LIMITS, GoldenClaimRuntime, figures_of
 from evaluation.documents import model_documents
 from evaluation.golden import GoldenClaim
 from evaluation.golden import Route as Outcome
+from workflows.investigation_loop import investigate, route_finding
 
 
 class Prediction(BaseModel):
@@ -41,6 +46,11 @@ class Prediction(BaseModel):
     latency_ms: int | None = None
     error: str | None = None
     timed_out: bool = False
+    # An investigating candidate's: its turns, tool calls, questions and trajectory.
+    turns: int | None = None
+    tool_calls: int | None = None
+    questions: int | None = None
+    trajectory: list[dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -110,4 +120,57 @@ async def predict(
         latency_ms=latency if latency is not None else int((time.monotonic() - started) * 1000),
         error=error,
         timed_out=timed_out,
+    )
+
+
+async def investigate_claim(
+    row: GoldenClaim,
+    turns: AgentTurns,
+    *,
+    model: str,
+    prompt_version: str,
+    routing: Routing,
+    timeout_s: float,
+) -> Prediction:
+    """The claim investigated by the workflow's own loop (evaluation/agent.py), then routed by
+    the same function as a live claim's investigation."""
+    check = check_policy(row.policy, row.submission)
+    base = {"claim": row.id, "model": model, "prompt_version": prompt_version}
+    if not check.passed:
+        reasons = [str(check.rule), *check.reasons]
+        return Prediction(
+            **base, route=Outcome.REJECT, reasons=reasons, payable_amount=check.payable_amount
+        )
+    facts = ClaimFacts.of(row.submission, row.policy, check.payable_amount)
+    runtime = GoldenClaimRuntime(row, facts, prompt_version, timeout_s)
+    runtime.turns = turns.with_documents(runtime)
+    inv = Investigation()
+    started = time.monotonic()
+    finding = await investigate(inv, DEFAULT_LIMITS, runtime)
+    decision = route_finding(
+        finding,
+        duplicate_suspected=inv.duplicate_suspected,
+        payable_amount=check.payable_amount,
+        auto_approve_limit=routing.auto_approve_limit,
+        min_confidence=routing.min_confidence,
+        risk_rules=check.risk_rules,
+    )
+    answer = finding.answer
+    reasons = [*decision.reasons, *(str(r) for r in check.risk_rules)]
+    if answer is not None:
+        reasons += [*answer.risk_flags, answer.rationale]
+    approved = decision.route is Route.AUTO_APPROVE
+    return Prediction(
+        **base,
+        route=Outcome.AUTO_APPROVE if approved else Outcome.HUMAN_REVIEW,
+        reasons=reasons,
+        recommendation=answer.recommendation.value if answer else None,
+        confidence=answer.confidence if answer else None,
+        rationale=answer.rationale if answer else None,
+        payable_amount=check.payable_amount,
+        cost_usd=inv.spent_usd,
+        latency_ms=int((time.monotonic() - started) * 1000),
+        error=runtime.error or finding.invalid_reason,
+        timed_out=runtime.timed_out,
+        **figures_of(inv, runtime),
     )

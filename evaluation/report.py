@@ -93,12 +93,29 @@ def _wrong(rows: Sequence[GoldenClaim], predicted: Sequence[Prediction]) -> list
                 "rationale": (p.rationale or p.error or "")[:RATIONALE_CHARS],
                 "why": row.why,
             }
+            # An investigating candidate's mistakes come with how it got there.
+            | ({"trajectory": p.trajectory} if p.trajectory is not None else {})
         )
     # The costliest mistakes first: auto-approvals the label did not allow, by amount.
     wrong.sort(
         key=lambda w: (w["predicted"] != "auto_approve", -float(str(w["payable"])), w["claim"])
     )
     return wrong
+
+
+def investigation_figures(predicted: Sequence[Prediction]) -> dict[str, Any]:
+    """Turns, tool calls and questions per investigated claim (rule rejects are never asked)."""
+    asked = [p for p in predicted if p.turns is not None]
+    if not asked:
+        return {"claims": 0}
+    count = len(asked)
+    return {
+        "claims": count,
+        "turns_per_claim": round(sum(p.turns or 0 for p in asked) / count, 2),
+        "tool_calls_per_claim": round(sum(p.tool_calls or 0 for p in asked) / count, 2),
+        "question_share": round(sum(1 for p in asked if p.questions) / count, 3),
+        "max_turns": max(p.turns or 0 for p in asked),
+    }
 
 
 def build(
@@ -131,6 +148,7 @@ def build(
                 "wrong": wrong[:MAX_WRONG_LISTED],
                 "wrong_total": len(wrong),
             }
+            | ({"investigation": investigation_figures(predicted)} if candidate.agent else {})
         )
     return {
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

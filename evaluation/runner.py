@@ -16,9 +16,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from activities.agent_turn import AgentTurns
 from activities.assessment import LlmConfig, ModelChain
 from evaluation.golden import GoldenClaim
-from evaluation.pipeline import Prediction, Routing, predict
+from evaluation.pipeline import Prediction, Routing, investigate_claim, predict
 from evaluation.provenance import code_digest, prompt_digest
 
 
@@ -26,10 +27,12 @@ from evaluation.provenance import code_digest, prompt_digest
 class Candidate:
     model: str
     prompt_version: str
+    # Investigates (the workflow's loop, tools and bounds) instead of answering once.
+    agent: bool = False
 
     @property
     def name(self) -> str:
-        return f"{self.model} @ {self.prompt_version}"
+        return f"{self.model} @ {self.prompt_version}" + (" (agent)" if self.agent else "")
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ def cache_key(candidate: Candidate, routing: Routing, row: GoldenClaim, provider
     digest = hashlib.sha256(row.model_dump_json().encode()).hexdigest()[:16]
     return "|".join(
         (
-            candidate.model,
+            candidate.model + ("+agent" if candidate.agent else ""),
             candidate.prompt_version,
             prompt_digest(candidate.prompt_version),
             code_digest(),
@@ -102,20 +105,32 @@ async def run(
     results: dict[Candidate, dict[str, Prediction]] = {c: {} for c in candidates}
     hit_counts = hits if hits is not None else {}
 
-    async def one(candidate: Candidate, chain: ModelChain, row: GoldenClaim) -> None:
+    async def one(
+        candidate: Candidate, chain: ModelChain, turns: AgentTurns, row: GoldenClaim
+    ) -> None:
         nonlocal done, cached
         key = cache_key(candidate, routing, row, provider)
         hit = cache.known.get(key)
         if hit is None:
             async with slots:
-                hit = await predict(
-                    row,
-                    chain,
-                    model=candidate.model,
-                    prompt_version=candidate.prompt_version,
-                    routing=routing,
-                    timeout_s=provider.timeout_s,
-                )
+                if candidate.agent:
+                    hit = await investigate_claim(
+                        row,
+                        turns,
+                        model=candidate.model,
+                        prompt_version=candidate.prompt_version,
+                        routing=routing,
+                        timeout_s=provider.timeout_s,
+                    )
+                else:
+                    hit = await predict(
+                        row,
+                        chain,
+                        model=candidate.model,
+                        prompt_version=candidate.prompt_version,
+                        routing=routing,
+                        timeout_s=provider.timeout_s,
+                    )
             cache.add(key, hit)
         else:
             cached += 1
@@ -127,14 +142,13 @@ async def run(
 
     tasks = []
     for candidate in candidates:
-        chain = ModelChain(
-            LlmConfig(
-                model=candidate.model,
-                api_base=provider.api_base,
-                api_key=provider.api_key,
-                timeout_s=provider.timeout_s,
-            )
+        config = LlmConfig(
+            model=candidate.model,
+            api_base=provider.api_base,
+            api_key=provider.api_key,
+            timeout_s=provider.timeout_s,
         )
-        tasks += [one(candidate, chain, row) for row in rows]
+        chain, turns = ModelChain(config), AgentTurns(config)
+        tasks += [one(candidate, chain, turns, row) for row in rows]
     await asyncio.gather(*tasks)
     return {c: [results[c][row.id] for row in rows] for c in candidates}

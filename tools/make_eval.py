@@ -7,6 +7,8 @@ baseline.json (evaluation/dataset/), beside two candidates the fake provider ser
 has a cost axis) and
 `openai/lenient` (misses cash-only repairs). The report marks both as the fake server's answers
 (`--provider-label fake`): they show the evaluation working, nothing about those models.
+The offline assessor also runs as the investigating agent (`--agent`): reported, not gated,
+with its turns, tool calls and the share of claims it asked a question about.
 Exits with `claims eval`'s code: 1 when the gate fails, 2 on a bad command line.
 
     .venv/bin/python tools/make_eval.py [--out DIR] [extra `claims eval` options]
@@ -34,6 +36,7 @@ async def main(extra: list[str]) -> int:
             "LITELLM_LOCAL_MODEL_COST_MAP": "True",
         }
         models = [arg for model in (GATED, *CANDIDATES) for arg in ("--model", model)]
+        models += ["--agent", GATED]
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
