@@ -23,6 +23,7 @@ from temporalio.client import Client
 
 from app.services.submission import claim_id_for
 from claims.lifecycle import EventType
+from claims.models import Claimant
 from infra.db import create_engine
 from infra.migrate import upgrade
 from infra.settings import Settings
@@ -110,6 +111,25 @@ async def parked_then_retried(http: httpx.AsyncClient, engine: AsyncEngine) -> s
     return str(claim_id)
 
 
+async def investigation(http: httpx.AsyncClient, _: AsyncEngine) -> str:
+    """The offline agent looks up earlier claims, asks for the police report, waits, reads the
+    report it is sent and recommends (a claimant and a day of its own: no duplicate)."""
+    claimant = Claimant(name="Ivy", email=f"ivy-{uuid.uuid4().hex}@example.com")
+    claim_id = (
+        await submit(
+            http,
+            await create_policy(http),
+            description=THEFT,
+            claimant=claimant,
+            incident_date="2026-05-04",
+        )
+    )["claim_id"]
+    await wait_for_claim(http, claim_id, {"awaiting_info"})
+    await add_document(http, claim_id, "Police report 2026-8 filed at the station.")
+    await wait_for_claim(http, claim_id, TERMINAL)
+    return str(claim_id)
+
+
 SCENARIOS: dict[str, Scenario] = {
     "auto_approve": auto_approve,
     "review_partial_approval": review_partial_approval,
@@ -118,7 +138,11 @@ SCENARIOS: dict[str, Scenario] = {
     "cancel_in_review": cancel_in_review,
     "request_info": request_info,
     "parked_then_retried": parked_then_retried,
+    "investigation": investigation,
 }
+# Recorded on a claims worker that investigates (CLAIMS_AGENT_ENABLED); the others on one that
+# assesses once, as they were first recorded.
+INVESTIGATING = frozenset({"investigation"})
 
 
 async def _history_json(client: Client, claim_id: str) -> str:
@@ -134,6 +158,17 @@ async def _history_json(client: Client, claim_id: str) -> str:
     return json.dumps(json.loads(history.to_json()), indent=1, sort_keys=True) + "\n"
 
 
+async def _record_on(
+    client: Client, engine: AsyncEngine, settings: Settings, names: list[str]
+) -> None:
+    async with running_stack(client, engine, settings), api_client(settings, client) as http:
+        for name in names:
+            claim_id = await SCENARIOS[name](http, engine)
+            path = HISTORIES / f"{name}.json"
+            path.write_text(await _history_json(client, claim_id))
+            print(f"recorded {path.relative_to(HISTORIES.parent.parent)}")
+
+
 async def record(only: list[str]) -> None:
     HISTORIES.mkdir(exist_ok=True)
     env = await temporal_environment(HISTORIES_RING)
@@ -141,18 +176,16 @@ async def record(only: list[str]) -> None:
         async with postgres_server() as url:
             await asyncio.to_thread(upgrade, url)
             engine = create_engine(url)
-            settings = stack_settings(url)
-            async with (
-                running_stack(env.client, engine, settings),
-                api_client(settings, env.client) as http,
-            ):
-                for name, scenario in SCENARIOS.items():
-                    if only and name not in only:
-                        continue
-                    claim_id = await scenario(http, engine)
-                    path = HISTORIES / f"{name}.json"
-                    path.write_text(await _history_json(env.client, claim_id))
-                    print(f"recorded {path.relative_to(HISTORIES.parent.parent)}")
+            for agent in (False, True):
+                wanted = [
+                    name
+                    for name in SCENARIOS
+                    if (not only or name in only) and (name in INVESTIGATING) == agent
+                ]
+                if wanted:
+                    await _record_on(
+                        env.client, engine, stack_settings(url, agent_enabled=agent), wanted
+                    )
             await engine.dispose()
     finally:
         await env.shutdown()

@@ -45,6 +45,7 @@ EXPECTED = {
     "cancel_in_review",
     "request_info",
     "parked_then_retried",
+    "investigation",
 }
 
 
