@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from pydantic import ConfigDict
 
-from claims.agent import AgentLimits, Bound, Step, ToolCall, TurnOutcome
+from claims.agent import AgentLimits, Bound, Step, ToolCall, TurnOutcome, transcript_summary
 from claims.assessment import ClaimFacts
 from claims.decisions import ModelFacts
 from contracts.base import Contract
@@ -136,6 +137,18 @@ class Investigation(Contract):
             latency_ms=self.latency_ms,
             attempts=self.turns,
         )
+
+    def audit_detail(self) -> dict[str, Any]:
+        """The investigation so far as the audit trail keeps it (staff only: views.py)."""
+        return {
+            "turns": self.turns,
+            "tool_calls": self.tool_calls,
+            "bad_calls": self.bad_calls,
+            "questions": self.questions,
+            "spent_usd": str(self.spent_usd),
+            "duplicate_suspected": self.duplicate_suspected,
+            "steps": transcript_summary(self.steps),
+        }
 
     def invalid_in_a_row(self) -> int:
         """Model turns at the end of the transcript that were neither calls nor an answer."""

@@ -17,7 +17,7 @@ from temporalio.exceptions import ActivityError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
 import contracts as c
-from claims.agent import AgentLimits, transcript_summary
+from claims.agent import AgentLimits
 from claims.assessment import ClaimFacts, ShadowSpec
 from claims.decisions import DecisionRecord
 from claims.lifecycle import EventType
@@ -236,14 +236,4 @@ class Assessment(BoundToClaim):
         inv = self._claim.investigation
         if self._claim.agent is None or inv is None:
             return {}
-        return {
-            "investigation": {
-                "turns": inv.turns,
-                "tool_calls": inv.tool_calls,
-                "bad_calls": inv.bad_calls,
-                "questions": inv.questions,
-                "spent_usd": str(inv.spent_usd),
-                "duplicate_suspected": inv.duplicate_suspected,
-                "steps": transcript_summary(inv.steps),
-            }
-        }
+        return {"investigation": inv.audit_detail()}

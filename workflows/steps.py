@@ -102,6 +102,7 @@ class ClaimSteps(BoundToClaim):
 
     async def ask_claimant(self, question: str, *, due_at: dt.datetime) -> None:
         """The investigating model's question, sent as an adjuster's request is."""
+        inv = self._claim.investigation
         await self._recorder.transition(
             EventType.INFO_REQUESTED,
             status=ClaimStatus.AWAITING_INFO,
@@ -109,6 +110,8 @@ class ClaimSteps(BoundToClaim):
                 "asked_by": "model",
                 "message_to_claimant": question,
                 "answer_due_at": due_at.isoformat(),
+                # The investigation so far: adjusters see it while the claim waits.
+                **({"investigation": inv.audit_detail()} if inv is not None else {}),
             },
             defer=True,
         )

@@ -87,6 +87,16 @@ def _latest_detail(claim: ClaimOut, event_type: EventType) -> dict[str, Any] | N
     return found[-1] if found else None
 
 
+def _investigation(claim: ClaimOut) -> dict[str, Any] | None:
+    """The latest investigation recorded: at its end (`assessed`) or at its question."""
+    found = [
+        e.detail["investigation"]
+        for e in claim.events
+        if e.type in (EventType.ASSESSED, EventType.INFO_REQUESTED) and "investigation" in e.detail
+    ]
+    return found[-1] if found else None
+
+
 def _due(detail: dict[str, Any] | None) -> dt.datetime | None:
     raw = (detail or {}).get("due_at")
     try:
@@ -147,7 +157,7 @@ async def load(
         documents=shown,
         workflow_url=workflow_link(ui_url, namespace, claim.workflow_id),
         shadows=shadows,
-        investigation=(_latest_detail(claim, EventType.ASSESSED) or {}).get("investigation"),
+        investigation=_investigation(claim),
     )
 
 

@@ -66,13 +66,17 @@ async def test_a_theft_without_a_report_is_asked_about_waits_and_is_approved_on_
         asked = [e for e in waiting["events"] if e["type"] == "info_requested"]
         assert asked[-1]["detail"]["message_to_claimant"] == QUESTION
         assert asked[-1]["detail"]["asked_by"] == "model"
+        # While the claim waits, adjusters already see what the agent did and asked.
+        console = await console_for(http, "dev-adjuster-key")
+        waiting_page = (await console.get(f"/console/claims/{claim_id}")).text
+        assert "2 model turn(s), 2 tool call(s), 1 question(s)" in waiting_page
+        assert "police report for the theft" in waiting_page
         report = pdf("Police report 4411 filed on 2 November for the stolen laptop.")
         sent = await upload(stack, claim_id, "police-report.pdf", report)
         assert sent.status_code == 201, sent.text
         paid = await wait_for_claim(http, claim_id, {"paid"})
         ledger = await http.get(f"/v1/claims/{claim_id}", headers=ADJUSTER)
         as_submitter = await http.get(f"/v1/claims/{claim_id}", headers=SUBMITTER)
-        console = await console_for(http, "dev-adjuster-key")
         page = (await console.get(f"/console/claims/{claim_id}")).text
     assert paid["decision"]["decided_by"] == "model"
     assert ledger.json()["decision"]["rationale"] == APPROVE["rationale"]
@@ -133,3 +137,47 @@ async def with_file(stack: Stack, claim: dict[str, Any], name: str, data: bytes)
     )
     assert sent.status_code == 202, sent.text
     return str(sent.json()["claim_id"])
+
+
+MISBEHAVIOURS = {
+    "1001.11": [("policy_coverage", {})],  # loops for ever
+    "1002.22": [("transfer_funds", {"to": "me"})],  # a tool that does not exist
+    "1003.33": "I think this claim looks fine and should be paid.",  # prose, never a call
+}
+
+
+def misbehave(messages: list[dict[str, Any]]) -> Any:
+    """Each claim's model misbehaves its own way (told apart by the claim's amount)."""
+    data = str(messages[1]["content"])
+    return next(turn for amount, turn in MISBEHAVIOURS.items() if amount in data)
+
+
+async def test_models_that_loop_call_unknown_tools_or_ramble_are_stopped_and_sent_to_a_person(
+    make_stack: StackFactory, fake_llm: FakeLlmServer
+) -> None:
+    fake_llm.stats.scripts["misbehave"] = [misbehave]
+    limits = {"agent_enabled": True, "agent_max_turns": 6, "agent_max_tool_calls": 4}
+    async with make_stack(llm=model(fake_llm, "misbehave"), **limits) as stack:
+        http = stack.http
+        number = await create_policy(http)
+        ids = {}
+        for day, amount in enumerate(MISBEHAVIOURS, start=1):
+            claimant = Claimant(name="Mo", email=f"mo-{uuid.uuid4().hex}@example.com")
+            sent = await submit(
+                http, number, amount=amount, claimant=claimant, incident_date=f"2026-07-0{day}"
+            )
+            ids[amount] = sent["claim_id"]
+        ended = {a: await wait_for_claim(http, c, {"awaiting_review"}) for a, c in ids.items()}
+    reasons = {a: claim["decision"]["reasons"] for a, claim in ended.items()}
+    assert reasons == {
+        "1001.11": ["agent_tool_call_limit"],
+        "1002.22": ["agent_tool_call_limit"],
+        "1003.33": ["model_output_invalid"],
+    }
+    turns = {
+        a: [e for e in claim["events"] if e["type"] == "assessed"][-1]["detail"]["investigation"]
+        for a, claim in ended.items()
+    }
+    assert turns["1001.11"]["tool_calls"] == 4
+    assert turns["1002.22"]["bad_calls"] == 4
+    assert turns["1003.33"]["turns"] == 3
