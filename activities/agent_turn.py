@@ -95,7 +95,8 @@ class AgentTurns:
         usage = Usage()
         started = time.monotonic()
         faults: list[tuple[str, Fault]] = []
-        for model in self._config.chain:
+        # A shadow's candidate is measured alone; production's turns use the chain.
+        for model in [request.model] if request.model else self._config.chain:
             try:
                 response = await self._ask(model, messages, usage)
             except Exception as exc:  # classified: the next model, or a retry, decides

@@ -37,7 +37,8 @@ class ShadowActivities:
         """Reserve what this shadow may cost against its model's budget for today (UTC)
         (CLAIMS_LLM_SHADOW_BUDGET_USD); False when it does not fit, or nothing prices the
         model (an unknown cost is never taken for free)."""
-        amount = estimate(request.model, self._prices)
+        each = estimate(request.model, self._prices)
+        amount = None if each is None else each * max(request.calls, 1)
         if amount is None:
             if request.model not in self._unpriced_said:
                 self._unpriced_said.add(request.model)

@@ -121,6 +121,14 @@ class ShadowSpec(BaseModel):
 
     model: str
     prompt_version: str
+    # Investigates (workflows/investigation_loop.py) instead of answering once; it never asks
+    # the claimant anything (a shadow never touches the claim).
+    agent: bool = False
+
+    @property
+    def label(self) -> str:
+        """The candidate as its shadow rows name it (an agent apart from its one-shot self)."""
+        return f"{self.prompt_version}+agent" if self.agent else self.prompt_version
 
 
 class ClaimFacts(BaseModel):

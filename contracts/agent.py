@@ -27,6 +27,8 @@ class AgentTurnInput(Contract):
     steps: list[Step] = []
     turn: int
     prompt_version: str | None = None
+    # A shadow's candidate (alone, no fallbacks); production's turns leave it to the worker.
+    model: str | None = None
 
 
 class AgentTurnResult(Contract):

@@ -35,6 +35,8 @@ class ShadowInput(Contract):
     risk_rules: list[str] = []
     llm_task_queue: str
     llm_timeout_s: float
+    # The claim's policy, for an investigating candidate's policy lookup.
+    policy_number: str = ""
 
 
 class ShadowBudgetInput(Contract):
@@ -45,6 +47,9 @@ class ShadowBudgetInput(Contract):
     claim_id: uuid.UUID | None = None
     round: int = 0
     prompt_version: str = ""
+    # Model calls the shadow may make (an investigating candidate: its turn bound): reserved
+    # as that many assessments' worth.
+    calls: int = 1
 
 
 class ShadowRecord(Contract):

@@ -14,7 +14,7 @@ from pydantic_settings import SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from claims.assessment import PROMPT_VERSION, PROMPTS
+from claims.assessment import PROMPT_VERSION, PROMPTS, ShadowSpec
 from claims.delivery import Pacing
 from infra.api_keys import ApiKey, Role, find_key, parse_api_keys, production_key_problems
 from infra.encryption import KeyRingError, parse_key_ring
@@ -217,11 +217,14 @@ class Settings(
         return self
 
     @property
-    def shadow_specs(self) -> list[tuple[str, str]]:
-        """(model, prompt version) of each shadow candidate."""
+    def shadow_specs(self) -> list[ShadowSpec]:
+        """Each shadow candidate: `model`, `model@<prompt version>`, and `agent:` before either
+        for one that investigates."""
         specs = []
         for entry in self.llm_shadow_models.split(","):
-            model, _, version = entry.strip().partition("@")
+            named = entry.strip()
+            agent = named.startswith("agent:")
+            model, _, version = named.removeprefix("agent:").partition("@")
             if not model:
                 continue
             version = version or PROMPT_VERSION
@@ -230,7 +233,7 @@ class Settings(
                 raise ValueError(
                     f"CLAIMS_LLM_SHADOW_MODELS: no prompt version {version!r} (known: {known})"
                 )
-            specs.append((model, version))
+            specs.append(ShadowSpec(model=model, prompt_version=version, agent=agent))
         return specs
 
     @property

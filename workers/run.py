@@ -27,7 +27,6 @@ from tenacity import AsyncRetrying, before_sleep_log, stop_after_delay, wait_exp
 from activities.document_source import PostgresDocuments
 from activities.document_sweep import DocumentSweep, sweep_every
 from activities.payment import LedgerRail
-from claims.assessment import ShadowSpec
 from infra.db import create_engine
 from infra.objects import ObjectStore
 from infra.settings import Settings
@@ -185,7 +184,7 @@ async def _run_claims_worker(settings: Settings) -> None:
             deployment=deployment,
             rail=rail,
             wake=OutboxWaker(client, settings),
-            shadows=[ShadowSpec(model=m, prompt_version=v) for m, v in settings.shadow_specs],
+            shadows=settings.shadow_specs,
             shadow_sample=settings.llm_shadow_sample,
             shadow_budget_usd=settings.llm_shadow_budget_usd,
             shadow_prices=settings.shadow_prices,

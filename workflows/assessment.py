@@ -187,6 +187,7 @@ class Assessment(BoundToClaim):
             risk_rules=[str(r) for r in claim.risk_rules],
             llm_task_queue=config.llm_task_queue,
             llm_timeout_s=config.llm_timeout_s,
+            policy_number=self._input.submission.policy_number,
         )
         try:
             await workflow.start_child_workflow(

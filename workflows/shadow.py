@@ -30,10 +30,17 @@ from claims.routing import ReviewReason, route_claim
 from claims.rules import RiskRule
 from contracts import SHADOW_WORKFLOW_NAME
 from workflows import retries
+from workflows.shadow_agent import SHADOW_LIMITS, investigated
 
 # A shadow is evidence, not a decision: a few attempts, then it is recorded as failed.
 SHADOW_MAX_ATTEMPTS = 3
 SHADOW_TOTAL_TIMEOUT = timedelta(minutes=10)
+SHADOW_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_attempts=SHADOW_MAX_ATTEMPTS,
+    non_retryable_error_types=retries.llm_retry(1).non_retryable_error_types,
+)
 # Its own Postgres steps retry like the claim's, but bounded (a day): an outage longer than that
 # loses the shadow's row, never a claim's.
 SHADOW_DB_RETRY = RetryPolicy(
@@ -61,7 +68,8 @@ class ShadowAssessmentWorkflow:
             "claim_id": shadow.claim_id,
             "round": shadow.round,
             "model": spec.model,
-            "prompt_version": spec.prompt_version,
+            # An investigating candidate's rows and spend are its own (`<version>+agent`).
+            "prompt_version": spec.label,
         }
         # Its Postgres steps are local activities (on this worker, recorded as markers): a
         # shadow costs the server its model call, not three round trips.
@@ -71,7 +79,8 @@ class ShadowAssessmentWorkflow:
                 model=spec.model,
                 claim_id=shadow.claim_id,
                 round=shadow.round,
-                prompt_version=spec.prompt_version,
+                prompt_version=spec.label,
+                calls=SHADOW_LIMITS.max_turns if spec.agent else 1,
             ),
             result_type=c.RESERVE_SHADOW.result_type,
             start_to_close_timeout=retries.DB_TIMEOUT,
@@ -80,6 +89,8 @@ class ShadowAssessmentWorkflow:
         )
         if not within:
             record = c.ShadowRecord(**base, status="over_budget")
+        elif spec.agent:
+            record = await investigated(shadow, base, SHADOW_RETRY, SHADOW_TOTAL_TIMEOUT)
         else:
             record = await self._assess(shadow, base)
         await workflow.execute_local_activity(
@@ -108,12 +119,7 @@ class ShadowAssessmentWorkflow:
                 + retries.LLM_ATTEMPT_HEADROOM,
                 schedule_to_close_timeout=SHADOW_TOTAL_TIMEOUT,
                 heartbeat_timeout=retries.LLM_HEARTBEAT_TIMEOUT,
-                retry_policy=RetryPolicy(
-                    initial_interval=timedelta(seconds=2),
-                    backoff_coefficient=2.0,
-                    maximum_attempts=SHADOW_MAX_ATTEMPTS,
-                    non_retryable_error_types=retries.llm_retry(1).non_retryable_error_types,
-                ),
+                retry_policy=SHADOW_RETRY,
                 summary=f"Shadow assessment by {shadow.spec.model}",
             )
         except ActivityError as err:

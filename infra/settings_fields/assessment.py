@@ -39,8 +39,8 @@ class AssessmentSettings(BaseSettings):
 
     llm_shadow_models: str = Field(default="", pattern=r"^[\x21-\x7e ,]*$")
     """candidate models that assess every new claim beside production, never changing its
-    route (comma separated; `model@<prompt version>` picks a prompt); read by the claims worker.
-    Empty: no shadows
+    route (comma separated; `model@<prompt version>` picks a prompt; `agent:model` investigates,
+    never asking the claimant); read by the claims worker. Empty: no shadows
     """
     llm_shadow_sample: float = Field(default=1.0, ge=0, le=1)
     """the share of new claims the shadow candidates assess (0..1), chosen by claim id; a

@@ -19,7 +19,6 @@ from activities.document_source import PostgresDocuments
 from activities.payment import PaymentRail
 from activities.records import RecordActivities
 from app.services.submission import claim_config
-from claims.assessment import ShadowSpec
 from claims.lifecycle import ClaimStatus
 from claims.models import ClaimSubmission, Policy
 from contracts import ClaimState, ClaimWorkflowInput, workflow_id_for
@@ -169,7 +168,7 @@ async def running_stack(
                 rail=rail,
                 records=records,
                 wake=OutboxWaker(client, settings),
-                shadows=[ShadowSpec(model=m, prompt_version=v) for m, v in settings.shadow_specs],
+                shadows=settings.shadow_specs,
                 shadow_sample=settings.llm_shadow_sample,
                 shadow_budget_usd=settings.llm_shadow_budget_usd,
                 shadow_prices=settings.shadow_prices,
