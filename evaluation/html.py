@@ -43,6 +43,28 @@ def _summary_table(report: dict[str, Any]) -> str:
     return _figures_table(caption, "model @ prompt", rows, "summary")
 
 
+def _investigations(report: dict[str, Any]) -> str:
+    """The investigating candidates' turns, tool calls and questions per claim."""
+    rows = "".join(
+        f"<tr><th scope='row'>{escape(run['name'])}</th>"
+        f"<td>{f.get('claims', 0)}</td><td>{f.get('turns_per_claim', '—')}</td>"
+        f"<td>{f.get('tool_calls_per_claim', '—')}</td><td>{f.get('max_turns', '—')}</td>"
+        f"<td>{f.get('question_share', '—')}</td></tr>"
+        for run in report["runs"]
+        if (f := run.get("investigation")) is not None
+    )
+    if not rows:
+        return ""
+    return (
+        "<table id='investigations'><caption>Investigating candidates (per investigated "
+        "claim; a wrong answer's trajectory is in report.json)</caption><thead><tr>"
+        "<th scope='col'>candidate</th><th scope='col'>claims investigated</th>"
+        "<th scope='col'>turns</th><th scope='col'>tool calls</th><th scope='col'>most turns"
+        "</th><th scope='col'>share asked the claimant</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
 def _providers(report: dict[str, Any]) -> str:
     rows = "".join(
         f"<tr><th scope='row'>{escape(run['name'])}</th>"
@@ -188,6 +210,7 @@ Routing: auto-approve up to {escape(routing["auto_approve_limit"])} with confide
 {routing["min_confidence"]}.</p>
 {warning}{_providers(report)}
 {_summary_table(report)}
+{_investigations(report)}
 <div class="plots">{"".join(heatmap(run) for run in runs)}{cost_accuracy(report)}
 {money_at_risk(report)}</div>
 <h2>Held out and development claims</h2>{splits}

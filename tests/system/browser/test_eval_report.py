@@ -51,6 +51,10 @@ async def test_the_report_opens_offline_with_its_tables_and_plots(
     text = await summary.inner_text()
     for candidate in ("offline/claims-assessor", "openai/gpt-4o-mini", "openai/lenient"):
         assert candidate in text
+    assert "(agent)" in text  # the offline agent, reported beside the gated model
+    investigations = await page.locator("#investigations").inner_text()
+    assert "offline/claims-assessor" in investigations
+    assert "share asked the claimant" in investigations
     # Every rate says what it is measured on, under its interval.
     everything = len(golden.load(GOLDEN))
     assert f"(n={everything})" in text if SCREENSHOT else "(n=60)" in text
@@ -60,7 +64,8 @@ async def test_the_report_opens_offline_with_its_tables_and_plots(
     body = await page.locator("main").inner_text()
     for section in ("Wrong claims of the gated model", "Routing guardrails", "Exact McNemar"):
         assert section in body
-    assert await page.locator("svg").count() == 5  # 3 heatmaps, cost/accuracy, money at risk
+    # A heatmap per candidate (three models and the offline agent), cost/accuracy, money at risk.
+    assert await page.locator("svg").count() == 6
     await page.screenshot(path=tmp_path / "eval-report.png", full_page=True)
     if SCREENSHOT:
         # The top of the report, and the sections a model-risk officer reads next.
