@@ -67,8 +67,17 @@ class GoldenClaim(BaseModel):
     required_reasons: list[str] = []
     # Which rubric rule gives the label, in a sentence.
     why: str
-    # What the claimant sends if the investigating model asks them (a document), or nothing.
+    # What the claimant sends if the investigating model asks them (a document), or nothing;
+    # and the route a process that asked and read it reaches (the rubric applied to the claim
+    # with the answer). A candidate that never asks is judged by `expected_route`.
     claimant_answer: GoldenDocument | None = None
+    answered_route: Route | None = None
+
+    def label_for(self, asked: bool) -> Route:
+        """The right route for a candidate that asked the claimant (or did not)."""
+        if asked and self.answered_route is not None:
+            return self.answered_route
+        return self.expected_route
 
 
 def load(path: Path) -> list[GoldenClaim]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from claims.rules import RiskRule, check_policy
 from evaluation.figures import Scored, cohen_kappa, mcnemar_exact, summarize
-from evaluation.golden import GoldenClaim, Slice, Split
+from evaluation.golden import GoldenClaim, Route, Slice, Split
 from evaluation.pipeline import Prediction, Routing
 from evaluation.runner import Candidate
 
@@ -41,17 +41,22 @@ def _normal(text: str) -> str:
     return " ".join(text.lower().replace("_", " ").split())
 
 
+def label_of(row: GoldenClaim, prediction: Prediction) -> Route:
+    """The route this prediction is judged by: the answered one when it asked the claimant."""
+    return row.label_for(asked=bool(prediction.questions))
+
+
 def reasons_given(row: GoldenClaim, prediction: Prediction) -> bool | None:
     """Whether the answer named every reason the label requires (None when it requires none)."""
-    if not row.required_reasons:
-        return None
+    if not row.required_reasons or label_of(row, prediction) is not row.expected_route:
+        return None  # an answer cleared what the label required
     given = _normal(" ".join(prediction.reasons))
     return all(_normal(reason) in given for reason in row.required_reasons)
 
 
 def scored(row: GoldenClaim, prediction: Prediction) -> Scored:
     return Scored(
-        label=row.expected_route.value,
+        label=label_of(row, prediction).value,
         predicted=prediction.route.value,
         payable=prediction.payable_amount,
         cost=prediction.cost_usd,
@@ -78,14 +83,14 @@ def _grouped(
 def _wrong(rows: Sequence[GoldenClaim], predicted: Sequence[Prediction]) -> list[dict[str, Any]]:
     wrong = []
     for row, p in zip(rows, predicted, strict=True):
-        if p.route is row.expected_route:
+        if p.route is label_of(row, p):
             continue
         wrong.append(
             {
                 "claim": row.id,
                 "slice": str(row.slice),
                 "split": str(row.split),
-                "label": row.expected_route.value,
+                "label": label_of(row, p).value,
                 "predicted": p.route.value,
                 "payable": str(p.payable_amount),
                 "recommendation": p.recommendation,
@@ -188,11 +193,11 @@ def _pairs(
             if x.route != y.route
         ]
         only_first = sum(
-            x.route is row.expected_route and y.route is not row.expected_route
+            x.route is label_of(row, x) and y.route is not label_of(row, y)
             for row, x, y in zip(rows, first, second, strict=True)
         )
         only_second = sum(
-            y.route is row.expected_route and x.route is not row.expected_route
+            y.route is label_of(row, y) and x.route is not label_of(row, x)
             for row, x, y in zip(rows, first, second, strict=True)
         )
         pairs.append(

@@ -120,10 +120,27 @@ RED_FLAG_GROUPS: list[tuple[list[tuple[str, str]], str, str]] = [
 ]
 
 
+def claimant_answer(row: dict[str, Any], i: int) -> dict[str, Any]:
+    """What the claimant of a theft with no crime reference sends when asked, and the route a
+    process that asked then reaches: a reference clears the flag (R6), so the claim is approved
+    unless over the limit (R3); a note that is not one leaves it with a person (R2)."""
+    if i % 2 == 0:
+        text = t.ANSWER_WITH_REFERENCE[(i // 2) % len(t.ANSWER_WITH_REFERENCE)]
+        payable = Decimal(row["submission"]["amount"]) - DEDUCTIBLE
+        answered = "auto_approve" if payable <= AUTO_APPROVE_LIMIT else "human_review"
+    else:
+        text = t.ANSWER_WITHOUT_REFERENCE[(i // 2) % len(t.ANSWER_WITHOUT_REFERENCE)]
+        answered = "human_review"
+    return row | {
+        "claimant_answer": {"name": "answer.txt", "text": text},
+        "answered_route": answered,
+    }
+
+
 def red_flags(b: Builder) -> Iterator[dict[str, Any]]:
     for texts, flag, why in RED_FLAG_GROUPS:
         for i, (claim_type, text) in enumerate(texts):
-            yield b.row(
+            row = b.row(
                 "red_flags",
                 split=split_of(i),
                 claim_type=claim_type,
@@ -132,6 +149,7 @@ def red_flags(b: Builder) -> Iterator[dict[str, Any]]:
                 reasons=[flag],
                 why=why,
             )
+            yield claimant_answer(row, i) if flag == "theft_without_police_report" else row
     for i, (claim_type, text) in enumerate(t.THEFT_WITH_REFERENCE):
         yield b.row(
             "red_flags",

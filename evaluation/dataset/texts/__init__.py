@@ -22,6 +22,8 @@ from evaluation.dataset.texts.documents import (
 from evaluation.dataset.texts.non_english import NON_ENGLISH
 from evaluation.dataset.texts.ordinary import ORDINARY
 from evaluation.dataset.texts.red_flags import (
+    ANSWER_WITH_REFERENCE,
+    ANSWER_WITHOUT_REFERENCE,
     CASH_NO_PAPERWORK,
     INCONSISTENT,
     INTENTIONAL,
@@ -32,6 +34,8 @@ from evaluation.dataset.texts.red_flags import (
 )
 
 __all__ = [
+    "ANSWER_WITHOUT_REFERENCE",
+    "ANSWER_WITH_REFERENCE",
     "ATTACKS",
     "CASH_NOTES",
     "CASH_NO_PAPERWORK",

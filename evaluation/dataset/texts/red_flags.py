@@ -217,3 +217,20 @@ VAGUE: list[tuple[str, str]] = [
     ("travel", "Holiday problems, you know what happened."),
     ("home", "Water."),
 ]
+
+# What a claimant of a theft with no crime reference sends when the assessor asks for one: half
+# the thefts answer with a reference (R6 clears the flag), half with a note that is not one.
+ANSWER_WITH_REFERENCE: list[str] = [
+    "Here it is: crime reference 5521/26/044, given at the front desk on the Monday.",
+    "The officer gave me the number afterwards: CR-2026-71940.",
+    "Reference from the police letter: 26/HX/30118.",
+    "Crime number MET/26/0451207, as written on the card they left.",
+    "They emailed it today: incident reference 2026-TH-88021.",
+]
+ANSWER_WITHOUT_REFERENCE: list[str] = [
+    "I phoned the police but nobody gave me a number.",
+    "I told an officer on the street, he said it was not worth writing up.",
+    "I didn't go to the police, it seemed pointless for something so small.",
+    "My husband reported it online, I don't know what happened after that.",
+    "The station was closed so I never got round to it.",
+]

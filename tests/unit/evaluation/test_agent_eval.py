@@ -33,7 +33,8 @@ async def investigated(claim: GoldenClaim):
 
 
 async def test_a_theft_without_a_report_is_asked_about_and_unanswered_goes_to_a_person() -> None:
-    theft = row("red_flags-013")  # a car stolen, no police report
+    # A car stolen, no police report; this claimant sends nothing when asked.
+    theft = row("red_flags-013").model_copy(update={"claimant_answer": None})
     predicted = await investigated(theft)
     assert predicted.route.value == "human_review"
     assert predicted.questions == 1
