@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -163,6 +164,12 @@ class Investigation(Contract):
 
     def last_invalid(self) -> str:
         return next((s.result for s in reversed(self.steps) if not s.calls), "")
+
+    def answer_left(self, now: dt.datetime) -> timedelta | None:
+        """What is left of a pending question's wait (None when no question is pending)."""
+        if self.asked is None or self.answer_due_at is None:
+            return None
+        return max(self.answer_due_at - now, timedelta(0))
 
     def bound_reached(self, limits: AgentLimits) -> Bound | None:
         """A bound that forbids another model turn, if any (then a person decides)."""

@@ -162,7 +162,9 @@ class ClaimWorkflow:
         if self._claim.status is ClaimStatus.AWAITING_REVIEW:
             return RoutingDecision(route=Route.HUMAN_REVIEW, reasons=self._claim.review_reasons)
         if self._claim.status is ClaimStatus.AWAITING_INFO:
-            await self._wait_for_information(self._answer_window())
+            # A pending question's wait resumes with what is left of it (an adjuster's: no end).
+            inv = self._claim.investigation
+            await self._wait_for_information(inv.answer_left(workflow.now()) if inv else None)
         return await self._assess()
 
     async def _first_assessment(self) -> RoutingDecision | None:
@@ -270,13 +272,6 @@ class ClaimWorkflow:
         self._board.wait_on("an answer from the claimant")
         await self._steps.ask_claimant(question, due_at=workflow.now() + within)
         await self._wait_for_information(within)
-
-    def _answer_window(self) -> timedelta | None:
-        """What is left of a pending question's wait (None: an adjuster's request, no end)."""
-        inv = self._claim.investigation
-        if inv is None or inv.asked is None or inv.answer_due_at is None:
-            return None
-        return max(inv.answer_due_at - workflow.now(), timedelta(0))
 
     # --- continue-as-new --------------------------------------------------------------------
 

@@ -36,6 +36,23 @@ def in_split(items: Sequence[T], split: str) -> list[T]:
     return [item for i, item in enumerate(items) if split_of(i) == split]
 
 
+def claimant_answer(row: dict[str, Any], i: int) -> dict[str, Any]:
+    """What the claimant of a theft with no crime reference sends when asked, and the route a
+    process that asked then reaches: a reference clears the flag (R6), so the claim is approved
+    unless over the limit (R3); a note that is not one leaves it with a person (R2)."""
+    if i % 2 == 0:
+        text = t.ANSWER_WITH_REFERENCE[(i // 2) % len(t.ANSWER_WITH_REFERENCE)]
+        payable = Decimal(row["submission"]["amount"]) - DEDUCTIBLE
+        answered = "auto_approve" if payable <= AUTO_APPROVE_LIMIT else "human_review"
+    else:
+        text = t.ANSWER_WITHOUT_REFERENCE[(i // 2) % len(t.ANSWER_WITHOUT_REFERENCE)]
+        answered = "human_review"
+    return row | {
+        "claimant_answer": {"name": "answer.txt", "text": text},
+        "answered_route": answered,
+    }
+
+
 class Builder:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
