@@ -58,6 +58,9 @@ class FakeLlmStats:
     scripts: dict[str, list[Any]] = field(default_factory=dict)
     turn_calls: Counter[tuple[str, int]] = field(default_factory=Counter)
     turns_in_flight: Counter[tuple[str, int]] = field(default_factory=Counter)
+    # When each turn's answer was last sent (monotonic): a worker killed just after may never
+    # have told Temporal, so the turn is asked again, rightly.
+    turn_answered_at: dict[tuple[str, int], float] = field(default_factory=dict)
 
 
 # Half the calls fail, each failure of a different kind (slow-5 outlasts the tests' timeout).
@@ -148,6 +151,7 @@ def build_app(stats: FakeLlmStats) -> FastAPI:
                     )
                 finally:
                     stats.turns_in_flight[key] -= 1
+                    stats.turn_answered_at[key] = time.monotonic()
                 if investigated is not None:
                     return investigated
             return await _answer(request, model, behaviour, messages, stats)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import signal
 import subprocess
+import time
 import uuid
 from pathlib import Path
 
@@ -68,13 +69,17 @@ def start_workers(
 async def kill_mid_turn(
     fake_llm: FakeLlmServer, workers: tuple[subprocess.Popen[bytes], ...]
 ) -> set[tuple[str, int]]:
-    """SIGKILL the workers while a turn is in flight; the turns that were."""
+    """SIGKILL the workers while a turn is in flight; the turns whose result may not have
+    reached Temporal: in flight, or answered in the last seconds (the worker may have died
+    before reporting it)."""
     await wait_for(calls_in_flight(fake_llm, MODEL), lambda n: n > 0, what="a turn in flight")
-    in_flight = {key for key, n in fake_llm.stats.turns_in_flight.items() if n > 0}
+    stats = fake_llm.stats
+    in_flight = {key for key, n in stats.turns_in_flight.items() if n > 0}
     for worker in workers:
         worker.send_signal(signal.SIGKILL)
         worker.wait()
-    return in_flight
+    recent = {k for k, at in stats.turn_answered_at.items() if time.monotonic() - at < 2.0}
+    return in_flight | recent
 
 
 async def counted(engine: AsyncEngine, claim_ids: list[uuid.UUID]) -> dict[str, int]:
