@@ -17,15 +17,16 @@ from pydantic import ValidationError
 from temporalio import activity
 
 import contracts as c
-from activities.assessment import LlmConfig, Usage, no_model_answered
+from activities.assessment import LlmConfig, Usage, no_model_answered, sees
 from activities.document_source import MAX_DOCUMENT_CHARS, DocumentSource, NoDocuments
 from activities.heartbeat import heartbeating
 from activities.llm_client import litellm_module
 from activities.llm_faults import Fault, classify
 from activities.rate_limit import RateLimiter
 from claims.agent import ToolCall, TurnOutcome
-from claims.agent_messages import agent_messages, tool_definitions
+from claims.agent_messages import agent_messages, documents_read, tool_definitions
 from claims.assessment import PROMPT_VERSION, ModelAnswer
+from claims.attachments import with_images
 from claims.decisions import ModelFacts
 
 # Calls one turn may make (more are dropped): a model asking for 50 tools at once is bounded
@@ -92,13 +93,17 @@ class AgentTurns:
         facts = request.facts.model_copy(update={"documents": listing})
         version = request.prompt_version or PROMPT_VERSION
         messages = agent_messages(facts, request.steps, version, texts)
+        # The photos and scans it has read, shown (with the claim data) to a model that sees.
+        read = documents_read(request.steps)
+        images = await self._documents.images(request.claim_id, read) if read else []
         usage = Usage()
         started = time.monotonic()
         faults: list[tuple[str, Fault]] = []
         # A shadow's candidate is measured alone; production's turns use the chain.
         for model in [request.model] if request.model else self._config.chain:
+            shown = with_images(messages, images, at=1) if sees(model, images) else messages
             try:
-                response = await self._ask(model, messages, usage)
+                response = await self._ask(model, shown, usage)
             except Exception as exc:  # classified: the next model, or a retry, decides
                 fault = classify(exc, secrets=[self._config.api_key])
                 activity.logger.warning("model %s failed (%s): %s", model, fault.kind, fault.reason)

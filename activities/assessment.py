@@ -139,7 +139,7 @@ class ModelChain:
         started = time.monotonic()
         faults: list[tuple[str, Fault]] = []
         for model in self._config.chain:
-            messages = with_images(text_only, images) if _sees(model, images) else text_only
+            messages = with_images(text_only, images) if sees(model, images) else text_only
             try:
                 answer, invalid_reason = await self._ask(model, messages, usage)
             except Exception as exc:  # classified: the next model, or a retry, decides
@@ -205,7 +205,7 @@ class ModelChain:
         return None, f"model output invalid after {1 + MAX_REASKS} tries: {error}"
 
 
-def _sees(model: str, images: Sequence[AttachedImage]) -> bool:
+def sees(model: str, images: Sequence[AttachedImage]) -> bool:
     if not images:
         return False
     try:

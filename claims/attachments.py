@@ -47,13 +47,14 @@ def file_line(kind: str, size_bytes: int, text: str | None, extraction: str | No
 
 
 def with_images(
-    messages: Sequence[dict[str, Any]], images: Sequence[AttachedImage]
+    messages: Sequence[dict[str, Any]], images: Sequence[AttachedImage], at: int | None = None
 ) -> list[dict[str, Any]]:
-    """The messages with the images added to the last user message as image parts."""
+    """The messages with the images added as image parts to the last user message (or to the
+    message at `at`: an investigation's claim data, whatever follows it)."""
     if not images:
         return list(messages)
     out = [dict(m) for m in messages]
-    last = max(i for i, m in enumerate(out) if m.get("role") == "user")
+    last = at if at is not None else max(i for i, m in enumerate(out) if m.get("role") == "user")
     parts: list[dict[str, Any]] = [
         {"type": "text", "text": message_text(out[last].get("content"))},
         {"type": "text", "text": IMAGES_NOTE},

@@ -14,10 +14,11 @@ from typing import Any
 
 from activities.assessment import LlmConfig
 from claims.assessment import DATA_BEGIN
+from claims.attachments import IMAGES_NOTE, message_text
 from claims.models import Claimant
 from tests.support.api import ADJUSTER, SUBMITTER, create_policy, submit, wait_for_claim
 from tests.support.console import console_for
-from tests.support.files import pdf, upload
+from tests.support.files import pdf, photo, upload
 from tests.support.stack import Stack, StackFactory
 from tools import samples as f
 from tools.fake_llm import FakeLlmServer
@@ -181,3 +182,32 @@ async def test_models_that_loop_call_unknown_tools_or_ramble_are_stopped_and_sen
     assert turns["1001.11"]["tool_calls"] == 4
     assert turns["1002.22"]["bad_calls"] == 4
     assert turns["1003.33"]["turns"] == 3
+
+
+async def test_a_photo_the_agent_reads_is_shown_to_a_model_that_sees(
+    make_stack: StackFactory, fake_llm: FakeLlmServer
+) -> None:
+    """gpt-4o-mini sees (litellm's table): once it has read the photo, the next turns carry the
+    image beside the claim data, after our note that images are evidence."""
+    vision = LlmConfig(model="openai/gpt-4o-mini", api_base=fake_llm.api_base, api_key="sk-test")
+    async with make_stack(agent_enabled=True, llm=vision) as stack:
+        number = await create_policy(stack.http)
+        claimant = Claimant(name="Pia", email=f"pia-{uuid.uuid4().hex}@example.com")
+        claim = f.submission_json(number, claimant=claimant, amount="1177.42")
+        claim_id = await with_file(stack, claim, "dent.png", photo("PNG", colour="gray"))
+        await wait_for_claim(stack.http, claim_id, {"paid", "awaiting_review"})
+    ours = [m for m in fake_llm.stats.messages if "1177.42" in message_text(m[1]["content"])]
+    read = [
+        m
+        for m in ours
+        if any(x.get("role") == "tool" and "dent.png" in str(x["content"]) for x in m)
+    ]
+    assert read, "the agent never read the photo"
+    parts = read[-1][1]["content"]
+    assert isinstance(parts, list)
+    assert IMAGES_NOTE in message_text(parts)
+    assert [p["image_url"]["url"][:22] for p in parts if p.get("type") == "image_url"] == [
+        "data:image/png;base64,"
+    ]
+    before = [m for m in ours if m not in read]
+    assert all(isinstance(m[1]["content"], str) for m in before)  # not shown before it was read
