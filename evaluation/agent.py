@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
@@ -92,7 +93,7 @@ class GoldenClaimRuntime:
         tool, args = checked(call)  # the loop checked it already: this cannot fail
         if tool is Tool.POLICY_COVERAGE:
             covered = self._row.policy.model_dump(mode="json", exclude={"holder_name"})
-            return c.ToolResult(result=str(covered))
+            return c.ToolResult(result=json.dumps(covered, sort_keys=True))
         if tool is Tool.PRIOR_CLAIMS:
             return c.ToolResult(result='{"earlier_claims": [], "duplicate_suspected": false}')
         wanted = uuid.UUID(args["document_id"])
