@@ -73,11 +73,14 @@ async def kill_mid_turn(
     reached Temporal: in flight, or answered in the last seconds (the worker may have died
     before reporting it)."""
     await wait_for(calls_in_flight(fake_llm, MODEL), lambda n: n > 0, what="a turn in flight")
-    stats = fake_llm.stats
-    in_flight = {key for key, n in stats.turns_in_flight.items() if n > 0}
     for worker in workers:
         worker.send_signal(signal.SIGKILL)
+    for worker in workers:
         worker.wait()
+    # Read after the kill: a request the dead worker sent is still held by the fake server
+    # (it answers a second later, to nobody), so every turn cut short is in this set.
+    stats = fake_llm.stats
+    in_flight = {key for key, n in stats.turns_in_flight.items() if n > 0}
     recent = {k for k, at in stats.turn_answered_at.items() if time.monotonic() - at < 2.0}
     return in_flight | recent
 
