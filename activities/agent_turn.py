@@ -10,24 +10,21 @@ is fetched here by reference, so the claim's history never carries it.
 from __future__ import annotations
 
 import time
-from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
 from temporalio import activity
 
 import contracts as c
-from activities.assessment import LlmConfig, Usage, no_model_answered, sees
+from activities.assessment import LlmConfig, Usage, first_answering, sees
 from activities.document_source import MAX_DOCUMENT_CHARS, DocumentSource, NoDocuments
 from activities.heartbeat import heartbeating
 from activities.llm_client import litellm_module
-from activities.llm_faults import Fault, classify
 from activities.rate_limit import RateLimiter
 from claims.agent import ToolCall, TurnOutcome
 from claims.agent_messages import agent_messages, documents_read, tool_definitions
-from claims.assessment import PROMPT_VERSION, ModelAnswer
+from claims.assessment import PROMPT_VERSION, ModelAnswer, first_error
 from claims.attachments import with_images
-from claims.decisions import ModelFacts
 
 # Calls one turn may make (more are dropped): a model asking for 50 tools at once is bounded
 # here as well as by the claim's tool-call limit.
@@ -52,11 +49,7 @@ def turn_outcome(response: Any, turn: int) -> TurnOutcome:
     try:
         return TurnOutcome(answer=ModelAnswer.model_validate_json(content))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "answer"
-        return TurnOutcome(
-            invalid_reason=f"no tool call, and not an answer ({where}: {first['msg']})"
-        )
+        return TurnOutcome(invalid_reason=f"no tool call, and not an answer ({first_error(exc)})")
 
 
 class AgentTurns:
@@ -98,30 +91,22 @@ class AgentTurns:
         images = await self._documents.images(request.claim_id, read) if read else []
         usage = Usage()
         started = time.monotonic()
-        faults: list[tuple[str, Fault]] = []
-        # A shadow's candidate is measured alone; production's turns use the chain.
-        for model in [request.model] if request.model else self._config.chain:
+
+        async def ask(model: str) -> Any:
             shown = with_images(messages, images, at=1) if sees(model, images) else messages
-            try:
-                response = await self._ask(model, shown, usage)
-            except Exception as exc:  # classified: the next model, or a retry, decides
-                fault = classify(exc, secrets=[self._config.api_key])
-                activity.logger.warning("model %s failed (%s): %s", model, fault.kind, fault.reason)
-                faults.append((model, fault))
-                continue
-            return c.AgentTurnResult(
-                outcome=turn_outcome(response, request.turn),
-                model=ModelFacts(
-                    name=model,
-                    prompt_version=version,
-                    input_tokens=usage.input_tokens,
-                    output_tokens=usage.output_tokens,
-                    cost_usd=usage.cost.quantize(Decimal("0.000001")),
-                    latency_ms=int((time.monotonic() - started) * 1000),
-                    attempts=attempt,
-                ),
-            )
-        raise no_model_answered(faults, usage)
+            return await self._ask(model, shown, usage)
+
+        # A shadow's candidate is measured alone; production's turns use the chain.
+        model, response = await first_answering(
+            [request.model] if request.model else self._config.chain,
+            ask,
+            usage=usage,
+            secrets=[self._config.api_key],
+        )
+        return c.AgentTurnResult(
+            outcome=turn_outcome(response, request.turn),
+            model=usage.facts(model, version, started, attempt),
+        )
 
     async def _ask(self, model: str, messages: list[dict[str, Any]], usage: Usage) -> Any:
         litellm = litellm_module()

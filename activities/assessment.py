@@ -9,11 +9,11 @@ that cannot serve the request (auth, bad request) or is failing right now hands 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from temporalio import activity
@@ -31,10 +31,13 @@ from claims.assessment import (
     ModelAnswer,
     answer_json_schema,
     build_messages,
+    first_error,
 )
 from claims.attachments import AttachedImage, with_images
 from claims.decisions import ModelFacts
 from claims.lifecycle import ErrorType
+
+T = TypeVar("T")
 
 # A reply that fails validation is re-asked with the error this many times, then the claim goes
 # to a human with reason `model_output_invalid`.
@@ -64,6 +67,18 @@ class Usage:
     output_tokens: int = 0
     cost: Decimal = Decimal(0)
     faults: list[str] = field(default_factory=list)
+
+    def facts(self, model: str, prompt_version: str, started: float, attempt: int) -> ModelFacts:
+        """The ledger's record of the call that answered, with what the attempt spent."""
+        return ModelFacts(
+            name=model,
+            prompt_version=prompt_version,
+            input_tokens=self.input_tokens,
+            output_tokens=self.output_tokens,
+            cost_usd=self.cost.quantize(Decimal("0.000001")),
+            latency_ms=int((time.monotonic() - started) * 1000),
+            attempts=attempt,
+        )
 
     def add(self, litellm: Any, response: Any) -> None:
         usage = getattr(response, "usage", None)
@@ -108,6 +123,27 @@ def no_model_answered(faults: list[tuple[str, Fault]], usage: Usage) -> Applicat
     )
 
 
+async def first_answering(
+    models: Sequence[str],
+    ask: Callable[[str], Awaitable[T]],
+    *,
+    usage: Usage,
+    secrets: Sequence[str | None],
+) -> tuple[str, T]:
+    """The first model of `models` that answers `ask`, and its answer; each failure is
+    classified and logged, and when none answered, the error for Temporal's retry policy."""
+    faults: list[tuple[str, Fault]] = []
+    for model in models:
+        try:
+            return model, await ask(model)
+        except Exception as exc:  # classified: the next model, or a retry, decides
+            fault = classify(exc, secrets=list(secrets))
+            activity.logger.warning("model %s failed (%s): %s", model, fault.kind, fault.reason)
+            faults.append((model, fault))
+            usage.faults.append(f"{model}: {fault.kind}")
+    raise no_model_answered(faults, usage)
+
+
 class ModelChain:
     """The models of a config, asked in order for one claim: production's one call path.
 
@@ -137,32 +173,20 @@ class ModelChain:
         text_only: list[dict[str, Any]] = build_messages(facts, prompt_version)
         usage = Usage()
         started = time.monotonic()
-        faults: list[tuple[str, Fault]] = []
-        for model in self._config.chain:
+
+        async def ask(model: str) -> tuple[ModelAnswer | None, str | None]:
             messages = with_images(text_only, images) if sees(model, images) else text_only
-            try:
-                answer, invalid_reason = await self._ask(model, messages, usage)
-            except Exception as exc:  # classified: the next model, or a retry, decides
-                fault = classify(exc, secrets=[self._config.api_key])
-                activity.logger.warning("model %s failed (%s): %s", model, fault.kind, fault.reason)
-                faults.append((model, fault))
-                usage.faults.append(f"{model}: {fault.kind}")
-                continue
-            return c.AssessmentResult(
-                answer=answer,
-                invalid_reason=invalid_reason,
-                model=ModelFacts(
-                    name=model,
-                    prompt_version=prompt_version,
-                    input_tokens=usage.input_tokens,
-                    output_tokens=usage.output_tokens,
-                    cost_usd=usage.cost.quantize(Decimal("0.000001")),
-                    latency_ms=int((time.monotonic() - started) * 1000),
-                    attempts=attempt,
-                ),
-                model_faults=usage.faults,
-            )
-        raise no_model_answered(faults, usage)
+            return await self._ask(model, messages, usage)
+
+        model, (answer, invalid_reason) = await first_answering(
+            self._config.chain, ask, usage=usage, secrets=[self._config.api_key]
+        )
+        return c.AssessmentResult(
+            answer=answer,
+            invalid_reason=invalid_reason,
+            model=usage.facts(model, prompt_version, started, attempt),
+            model_faults=usage.faults,
+        )
 
     async def _ask(
         self, model: str, messages: list[dict[str, Any]], usage: Usage
@@ -189,9 +213,7 @@ class ModelChain:
             try:
                 return ModelAnswer.model_validate_json(content), None
             except ValidationError as exc:
-                first = exc.errors()[0]
-                where = ".".join(str(p) for p in first.get("loc", ())) or "answer"
-                error = f"{where}: {first['msg']}"
+                error = first_error(exc)
                 activity.logger.warning("answer of %s failed validation: %s", model, error)
                 messages = [
                     *messages,

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from claims.assessment import ModelAnswer, Recommendation
+from claims.assessment import ModelAnswer, Recommendation, first_error
 
 
 class Tool(StrEnum):
@@ -131,9 +131,7 @@ def checked(call: ToolCall) -> tuple[Tool, dict[str, Any]]:
 
 def _first_error(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "arguments"
-        return f"{where}: {first['msg']}"
+        return first_error(exc, "arguments")
     return "the arguments are not a JSON object"
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from claims.attachments import message_text
 from claims.models import ClaimSubmission, Policy
@@ -77,6 +77,13 @@ PROMPTS: dict[str, str] = {
     PROMPT_VERSION: SYSTEM_PROMPT,
     prompt_version_of(CAUTIOUS_PROMPT): CAUTIOUS_PROMPT,
 }
+
+
+def first_error(exc: ValidationError, whole: str = "answer") -> str:
+    """A validation failure in a line a model can act on: where, and what is wrong."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first.get("loc", ())) or whole
+    return f"{where}: {first['msg']}"
 
 
 class UnknownPromptError(ValueError):

@@ -16,9 +16,9 @@ from temporalio.exceptions import ApplicationError
 from activities.agent_turn import AgentTurns
 from activities.assessment import ModelChain
 from activities.document_source import document_lines
-from claims.assessment import ClaimFacts
-from claims.routing import ReviewReason, Route, route_claim
-from claims.rules import check_policy
+from claims.assessment import ClaimFacts, ModelAnswer
+from claims.routing import ReviewReason, Route, RoutingDecision, route_claim
+from claims.rules import PolicyCheck, check_policy
 from contracts import Investigation
 from evaluation.agent import DEFAULT_LIMITS, GoldenClaimRuntime, figures_of
 from evaluation.documents import model_documents
@@ -61,6 +61,38 @@ class Routing:
     min_confidence: float
 
 
+def _rejected(base: dict[str, Any], check: PolicyCheck) -> Prediction:
+    """A hard rule decided before any model was asked (as in the workflow)."""
+    reasons = [str(check.rule), *check.reasons]
+    return Prediction(
+        **base, route=Outcome.REJECT, reasons=reasons, payable_amount=check.payable_amount
+    )
+
+
+def _routed(
+    base: dict[str, Any],
+    check: PolicyCheck,
+    decision: RoutingDecision,
+    answer: ModelAnswer | None,
+    **measured: Any,
+) -> Prediction:
+    """The prediction for a routed claim: the reasons given as the ledger gives them."""
+    reasons = [*decision.reasons, *(str(r) for r in check.risk_rules)]
+    if answer is not None:
+        reasons += [*answer.risk_flags, answer.rationale]
+    approved = decision.route is Route.AUTO_APPROVE
+    return Prediction(
+        **base,
+        route=Outcome.AUTO_APPROVE if approved else Outcome.HUMAN_REVIEW,
+        reasons=reasons,
+        recommendation=answer.recommendation.value if answer else None,
+        confidence=answer.confidence if answer else None,
+        rationale=answer.rationale if answer else None,
+        payable_amount=check.payable_amount,
+        **measured,
+    )
+
+
 async def predict(
     row: GoldenClaim,
     chain: ModelChain,
@@ -73,11 +105,7 @@ async def predict(
     check = check_policy(row.policy, row.submission)
     base = {"claim": row.id, "model": model, "prompt_version": prompt_version}
     if not check.passed:
-        # A hard rule decides before any model is asked (as in the workflow).
-        reasons = [str(check.rule), *check.reasons]
-        return Prediction(
-            **base, route=Outcome.REJECT, reasons=reasons, payable_amount=check.payable_amount
-        )
+        return _rejected(base, check)
     texts, images = model_documents(row)
     facts = ClaimFacts.of(row.submission, row.policy, check.payable_amount, document_lines(texts))
     started = time.monotonic()
@@ -104,18 +132,11 @@ async def predict(
         risk_rules=check.risk_rules,
         unavailable_reason=unavailable,
     )
-    reasons = [*decision.reasons, *(str(r) for r in check.risk_rules)]
-    if answer is not None:
-        reasons += [*answer.risk_flags, answer.rationale]
-    approved = decision.route is Route.AUTO_APPROVE
-    return Prediction(
-        **base,
-        route=Outcome.AUTO_APPROVE if approved else Outcome.HUMAN_REVIEW,
-        reasons=reasons,
-        recommendation=answer.recommendation.value if answer else None,
-        confidence=answer.confidence if answer else None,
-        rationale=answer.rationale if answer else None,
-        payable_amount=check.payable_amount,
+    return _routed(
+        base,
+        check,
+        decision,
+        answer,
         cost_usd=cost,
         latency_ms=latency if latency is not None else int((time.monotonic() - started) * 1000),
         error=error,
@@ -137,10 +158,7 @@ async def investigate_claim(
     check = check_policy(row.policy, row.submission)
     base = {"claim": row.id, "model": model, "prompt_version": prompt_version}
     if not check.passed:
-        reasons = [str(check.rule), *check.reasons]
-        return Prediction(
-            **base, route=Outcome.REJECT, reasons=reasons, payable_amount=check.payable_amount
-        )
+        return _rejected(base, check)
     facts = ClaimFacts.of(row.submission, row.policy, check.payable_amount)
     runtime = GoldenClaimRuntime(row, facts, prompt_version, timeout_s)
     runtime.turns = turns.with_documents(runtime)
@@ -155,19 +173,11 @@ async def investigate_claim(
         min_confidence=routing.min_confidence,
         risk_rules=check.risk_rules,
     )
-    answer = finding.answer
-    reasons = [*decision.reasons, *(str(r) for r in check.risk_rules)]
-    if answer is not None:
-        reasons += [*answer.risk_flags, answer.rationale]
-    approved = decision.route is Route.AUTO_APPROVE
-    return Prediction(
-        **base,
-        route=Outcome.AUTO_APPROVE if approved else Outcome.HUMAN_REVIEW,
-        reasons=reasons,
-        recommendation=answer.recommendation.value if answer else None,
-        confidence=answer.confidence if answer else None,
-        rationale=answer.rationale if answer else None,
-        payable_amount=check.payable_amount,
+    return _routed(
+        base,
+        check,
+        decision,
+        finding.answer,
         cost_usd=inv.spent_usd,
         latency_ms=int((time.monotonic() - started) * 1000),
         error=runtime.error or finding.invalid_reason,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +84,26 @@ class Cache:
 
 
 Progress = Callable[[int, int, int], None]
+Assess = Callable[[GoldenClaim], Awaitable[Prediction]]
+
+
+def assessor(candidate: Candidate, provider: Provider, routing: Routing) -> Assess:
+    """How the candidate assesses a golden claim: once (the model chain), or investigating
+    (the workflow's loop)."""
+    config = LlmConfig(
+        model=candidate.model,
+        api_base=provider.api_base,
+        api_key=provider.api_key,
+        timeout_s=provider.timeout_s,
+    )
+    asked = {"model": candidate.model, "prompt_version": candidate.prompt_version}
+    if candidate.agent:
+        turns = AgentTurns(config)
+        return lambda row: investigate_claim(
+            row, turns, **asked, routing=routing, timeout_s=provider.timeout_s
+        )
+    chain = ModelChain(config)
+    return lambda row: predict(row, chain, **asked, routing=routing, timeout_s=provider.timeout_s)
 
 
 async def run(
@@ -105,32 +125,13 @@ async def run(
     results: dict[Candidate, dict[str, Prediction]] = {c: {} for c in candidates}
     hit_counts = hits if hits is not None else {}
 
-    async def one(
-        candidate: Candidate, chain: ModelChain, turns: AgentTurns, row: GoldenClaim
-    ) -> None:
+    async def one(candidate: Candidate, assess: Assess, row: GoldenClaim) -> None:
         nonlocal done, cached
         key = cache_key(candidate, routing, row, provider)
         hit = cache.known.get(key)
         if hit is None:
             async with slots:
-                if candidate.agent:
-                    hit = await investigate_claim(
-                        row,
-                        turns,
-                        model=candidate.model,
-                        prompt_version=candidate.prompt_version,
-                        routing=routing,
-                        timeout_s=provider.timeout_s,
-                    )
-                else:
-                    hit = await predict(
-                        row,
-                        chain,
-                        model=candidate.model,
-                        prompt_version=candidate.prompt_version,
-                        routing=routing,
-                        timeout_s=provider.timeout_s,
-                    )
+                hit = await assess(row)
             cache.add(key, hit)
         else:
             cached += 1
@@ -142,13 +143,7 @@ async def run(
 
     tasks = []
     for candidate in candidates:
-        config = LlmConfig(
-            model=candidate.model,
-            api_base=provider.api_base,
-            api_key=provider.api_key,
-            timeout_s=provider.timeout_s,
-        )
-        chain, turns = ModelChain(config), AgentTurns(config)
-        tasks += [one(candidate, chain, turns, row) for row in rows]
+        assess = assessor(candidate, provider, routing)
+        tasks += [one(candidate, assess, row) for row in rows]
     await asyncio.gather(*tasks)
     return {c: [results[c][row.id] for row in rows] for c in candidates}
