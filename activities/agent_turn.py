@@ -64,6 +64,9 @@ class AgentTurns:
         self._config = config
         self._documents = documents or NoDocuments()
         self._limiter = limiter or RateLimiter(config.max_rps)
+        # Seconds of import, paid before the first turn is timed (as ModelChain does): an
+        # evaluation's first claim, or a worker's first activity, must not pay for it.
+        litellm_module()
 
     def with_documents(self, documents: DocumentSource) -> AgentTurns:
         """The same model chain and rate limit, reading another source of documents (one
