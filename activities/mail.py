@@ -87,7 +87,9 @@ class MailActivities:
         return None
 
     def _message(self, row: PendingNotice) -> EmailMessage:
-        subject, text = render(NotificationKind(row.kind), row.payload, row.claim_id)
+        subject, text = render(
+            NotificationKind(row.kind), row.payload, row.claim_id, row.claim_number
+        )
         message = EmailMessage()
         message["From"] = self._smtp.sender
         message["To"] = row.recipient

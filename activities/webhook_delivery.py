@@ -146,6 +146,7 @@ class WebhookActivities:
             step=row.step,
             status=row.claim_status,
             occurred_at=row.occurred_at,
+            claim_number=row.claim_number,
         )
         headers = signed_headers(
             secret, msg_id=row.event_id, timestamp=int(time.time()), body=body, also=previous

@@ -138,6 +138,9 @@ class PaymentOut(BaseModel):
 
 class ClaimSummary(BaseModel):
     claim_id: uuid.UUID
+    # The human number (CLM-2026-000123) people quote; null only for a claim not recorded yet
+    # by an older build.
+    claim_number: str | None = None
     workflow_id: str
     policy_number: str
     claim_type: str
@@ -187,6 +190,7 @@ class ClaimOut(ClaimSummary):
 
 class SubmitResponse(BaseModel):
     claim_id: uuid.UUID
+    claim_number: str
     workflow_id: str
     status: ClaimStatus
     submitted_at: dt.datetime

@@ -23,9 +23,23 @@ def _line(label: str, value: Any) -> str:
     return f"{label}: {value}\n" if value not in (None, "", []) else ""
 
 
-def render(kind: NotificationKind, payload: dict[str, Any], claim_id: uuid.UUID) -> tuple[str, str]:
-    """(subject, body) of the message for one notification."""
-    reference = f"Claim reference: {claim_id}\n"
+def render(
+    kind: NotificationKind,
+    payload: dict[str, Any],
+    claim_id: uuid.UUID,
+    claim_number: str | None = None,
+) -> tuple[str, str]:
+    """(subject, body) of the message for one notification. The claim number is what a
+    claimant quotes on the phone; the id stays for the systems that know only it."""
+    subject, body = _render(kind, payload, claim_number or str(claim_id))
+    if claim_number:
+        subject = f"{subject} ({claim_number})"
+        body += f"Claim id: {claim_id}\n"
+    return subject, body
+
+
+def _render(kind: NotificationKind, payload: dict[str, Any], quoted: str) -> tuple[str, str]:
+    reference = f"Claim reference: {quoted}\n"
     if kind is NotificationKind.CLAIM_PAID:
         amount = f"{payload.get('amount', '')} {payload.get('currency', '')}".strip()
         return (

@@ -79,6 +79,7 @@ def event_body(
     step: int,
     status: str,
     occurred_at: dt.datetime,
+    claim_number: str | None = None,
 ) -> bytes:
     """The JSON body of one event, byte-identical on every attempt (sorted, compact)."""
     document: dict[str, Any] = {
@@ -87,6 +88,7 @@ def event_body(
         "data": {
             "event_id": event_id(claim_id, step),
             "claim_id": str(claim_id),
+            "claim_number": claim_number,
             "status": status,
             "step": step,
         },

@@ -16,6 +16,7 @@ from app.services.document_files import DocumentFiles
 from app.services.health import Health
 from app.services.policies import PolicyBook
 from app.services.reads import ClaimReads
+from app.services.submission import Submissions
 from app.services.submission_files import SubmissionFiles
 from app.services.subscriptions import Subscriptions
 from app.services.wiring import Services
@@ -58,6 +59,7 @@ ClientDep = Annotated[Client, Depends(_state("temporal", Client))]
 AuthenticatorDep = Annotated[Authenticator, Depends(_service(lambda s: s.authenticator))]
 CommandsDep = Annotated[ClaimCommands, Depends(_service(lambda s: s.commands))]
 FilesDep = Annotated[DocumentFiles, Depends(_service(lambda s: s.files))]
+SubmissionsDep = Annotated[Submissions, Depends(_service(lambda s: s.submissions))]
 SubmissionFilesDep = Annotated[SubmissionFiles, Depends(_service(lambda s: s.submission_files))]
 ReadsDep = Annotated[ClaimReads, Depends(_service(lambda s: s.reads))]
 PoliciesDep = Annotated[PolicyBook, Depends(_service(lambda s: s.policies))]

@@ -13,11 +13,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
-from temporalio.client import Client
 
 from app.http import metrics
 from app.http.auth import AnyCaller, Submitter
-from app.http.deps import ClientDep, FilesDep, ReadsDep, SettingsDep, SubmissionFilesDep
+from app.http.deps import FilesDep, ReadsDep, SettingsDep, SubmissionFilesDep, SubmissionsDep
 from app.http.openapi import (
     AUTHENTICATED,
     CLAIM_SCOPED,
@@ -31,13 +30,12 @@ from app.schemas import ClaimOut, ClaimPage, SubmitResponse
 from app.services import pagination
 from app.services.errors import ConflictError, InvalidFieldError, MethodNotAllowedError
 from app.services.reads import ClaimFilter
-from app.services.submission import StartOutcome, claim_id_for, start_claim
+from app.services.submission import StartOutcome, Submissions, claim_id_for
 from claims.lifecycle import ClaimStatus
 from claims.models import POLICY_NUMBER_PATTERN, ClaimSubmission
 from claims.transitions import SubmittedFile
 from infra.api_keys import ApiKey
 from infra.logging import CLAIM_ID
-from infra.settings import Settings
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"], responses=AUTHENTICATED)
 
@@ -67,14 +65,13 @@ async def submit_claim(
     submission: ClaimSubmission,
     response: Response,
     caller: Submitter,
-    client: ClientDep,
-    settings: SettingsDep,
+    submissions: SubmissionsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> SubmitResponse:
     """Accept a claim and start its workflow; processing continues asynchronously."""
     now = dt.datetime.now(dt.UTC)
     _not_in_the_future(submission, now)
-    return await _start(response, client, settings, caller, submission, idempotency_key, now)
+    return await _start(response, submissions, caller, submission, idempotency_key, now)
 
 
 def _not_in_the_future(submission: ClaimSubmission, now: dt.datetime) -> None:
@@ -84,8 +81,7 @@ def _not_in_the_future(submission: ClaimSubmission, now: dt.datetime) -> None:
 
 async def _start(
     response: Response,
-    client: Client,
-    settings: Settings,
+    submissions: Submissions,
     caller: ApiKey,
     submission: ClaimSubmission,
     idempotency_key: str | None,
@@ -94,15 +90,8 @@ async def _start(
     claim_id: uuid.UUID | None = None,
     files: Sequence[SubmittedFile] = (),
 ) -> SubmitResponse:
-    started = await start_claim(
-        client=client,
-        settings=settings,
-        caller=caller,
-        submission=submission,
-        idempotency_key=idempotency_key,
-        now=now,
-        claim_id=claim_id,
-        files=files,
+    started = await submissions.start(
+        caller, submission, idempotency_key, now, claim_id=claim_id, files=files
     )
     CLAIM_ID.set(str(started.claim_id))
     if started.outcome is StartOutcome.CONFLICT:
@@ -114,6 +103,7 @@ async def _start(
     response.headers["Location"] = f"/v1/claims/{started.claim_id}"
     return SubmitResponse(
         claim_id=started.claim_id,
+        claim_number=started.claim_number,
         workflow_id=started.workflow_id,
         status=ClaimStatus.SUBMITTED,
         submitted_at=started.submitted_at,
@@ -166,7 +156,7 @@ async def submit_claim_with_documents(
     request: Request,
     response: Response,
     caller: Submitter,
-    client: ClientDep,
+    submissions: SubmissionsDep,
     settings: SettingsDep,
     files: FilesDep,
     staging: SubmissionFilesDep,
@@ -194,8 +184,7 @@ async def submit_claim_with_documents(
             stored = await staging.stage(claim_id, upload.files)
     return await _start(
         response,
-        client,
-        settings,
+        submissions,
         caller,
         submission,
         idempotency_key,

@@ -50,8 +50,8 @@ from contracts import (
 )
 from infra.api_keys import ApiKey
 from infra.settings import Settings
+from infra.store import claim_numbers, documents
 from infra.store import claims as claim_store
-from infra.store import documents
 
 log = logging.getLogger(__name__)
 
@@ -240,8 +240,10 @@ class ClaimCommands:
         workflow_input = await workflow_view.started_input(self._client, claim_id)
         if workflow_input is None:  # pragma: no cover - the update above found the workflow
             raise NotFoundError(f"claim {claim_id} not found")
+        async with self._engine.connect() as conn:
+            number = await claim_numbers.of(conn=conn, claim_id=claim_id)
         return workflow_view.from_workflow(
-            workflow_input, await workflow_view.query_state(self._client, claim_id)
+            workflow_input, await workflow_view.query_state(self._client, claim_id), number
         )
 
 

@@ -24,6 +24,7 @@ from app.services.views import claimant_view, shadows_of, summary, view_of_row
 from claims.lifecycle import ClaimStatus
 from contracts import search_attributes as sa
 from infra.api_keys import ApiKey, Role
+from infra.store import claim_numbers
 from infra.store import claims as claim_store
 
 
@@ -53,7 +54,9 @@ class ClaimReads:
             # The first record may have landed while the history was read: the row answers.
             recorded = await self._recorded(claim_id)
             if recorded is None:
-                return workflow_view.from_workflow(workflow_input, None)
+                async with self._engine.connect() as conn:
+                    number = await claim_numbers.of(conn=conn, claim_id=claim_id)
+                return workflow_view.from_workflow(workflow_input, None, number)
         submitted_by, view = recorded
         if not may_see(caller, submitted_by):
             raise NotFoundError(f"claim {claim_id} not found")

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import (
     SearchAttributePair,
@@ -36,6 +37,7 @@ from contracts import (
 from contracts import search_attributes as sa
 from infra.api_keys import ApiKey
 from infra.settings import Settings
+from infra.store import claim_numbers
 
 _IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1c9a56-7d1e-4c43-9a51-0c1b8f0e2d11")
 
@@ -50,6 +52,7 @@ class StartOutcome(StrEnum):
 class Started:
     outcome: StartOutcome
     claim_id: uuid.UUID
+    claim_number: str
     workflow_id: str
     submitted_at: dt.datetime
 
@@ -87,22 +90,56 @@ async def _memo_of(handle: WorkflowHandle[object, object]) -> dict[str, object]:
     return dict(await description.memo())
 
 
+class Submissions:
+    """Starting claims: a number, then the workflow."""
+
+    def __init__(self, client: Client, engine: AsyncEngine, settings: Settings) -> None:
+        self._client = client
+        self._engine = engine
+        self._settings = settings
+
+    async def start(
+        self,
+        caller: ApiKey,
+        submission: ClaimSubmission,
+        idempotency_key: str | None,
+        now: dt.datetime,
+        *,
+        claim_id: uuid.UUID | None = None,
+        files: Sequence[SubmittedFile] = (),
+    ) -> Started:
+        """Start the claim's workflow, or find the one an earlier request with this key
+        started. `claim_id` is `claim_id_for(caller, idempotency_key)`, given when files were
+        already stored under it; `files` are their references."""
+        claim_id = claim_id or claim_id_for(caller, idempotency_key)
+        # Taken before the workflow starts, so the answer carries it; the same claim id (a
+        # retry with the same Idempotency-Key, after any crash) finds the same number.
+        async with self._engine.begin() as conn:
+            number = await claim_numbers.take(conn=conn, claim_id=claim_id, year=now.year)
+        return await start_claim(
+            client=self._client,
+            settings=self._settings,
+            caller=caller,
+            submission=submission,
+            now=now,
+            claim_id=claim_id,
+            claim_number=number,
+            files=files,
+        )
+
+
 async def start_claim(
     *,
     client: Client,
     settings: Settings,
     caller: ApiKey,
     submission: ClaimSubmission,
-    idempotency_key: str | None,
     now: dt.datetime,
-    claim_id: uuid.UUID | None = None,
+    claim_id: uuid.UUID,
+    claim_number: str,
     files: Sequence[SubmittedFile] = (),
 ) -> Started:
-    """Start the claim's workflow, or find the one an earlier request with this key started.
-
-    `claim_id` is `claim_id_for(caller, idempotency_key)`, given when files were already stored
-    under it; `files` are their references."""
-    claim_id = claim_id or claim_id_for(caller, idempotency_key)
+    """Start the claim's workflow, or find the one an earlier request with this id started."""
     workflow_id = workflow_id_for(claim_id)
     digest = request_hash(submission, files)
     try:
@@ -120,7 +157,11 @@ async def start_claim(
             task_queue=settings.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            memo={"request_hash": digest, "submitted_at": now.isoformat()},
+            memo={
+                "request_hash": digest,
+                "submitted_at": now.isoformat(),
+                "claim_number": claim_number,
+            },
             search_attributes=TypedSearchAttributes(
                 [
                     SearchAttributePair(sa.CLAIM_STATUS, "submitted"),
@@ -131,16 +172,16 @@ async def start_claim(
                 ]
             ),
             static_summary=(
-                f"{submission.claim_type} claim of {submission.amount} {submission.currency} "
-                f"on policy {submission.policy_number}"
+                f"{claim_number}: {submission.claim_type} claim of {submission.amount} "
+                f"{submission.currency} on policy {submission.policy_number}"
             ),
         )
     except WorkflowAlreadyStartedError:
         # An earlier request with this key started the claim (it may be running or finished).
         pass
     else:
-        return Started(StartOutcome.STARTED, claim_id, workflow_id, now)
+        return Started(StartOutcome.STARTED, claim_id, claim_number, workflow_id, now)
     memo = await _memo_of(client.get_workflow_handle(workflow_id))
     submitted_at = dt.datetime.fromisoformat(str(memo.get("submitted_at", now.isoformat())))
     outcome = StartOutcome.REPLAYED if memo.get("request_hash") == digest else StartOutcome.CONFLICT
-    return Started(outcome, claim_id, workflow_id, submitted_at)
+    return Started(outcome, claim_id, claim_number, workflow_id, submitted_at)

@@ -17,6 +17,7 @@ from app.services.health import Health
 from app.services.policies import PolicyBook
 from app.services.reads import ClaimReads
 from app.services.review_queue import ReviewQueue
+from app.services.submission import Submissions
 from app.services.submission_files import SubmissionFiles
 from app.services.subscriptions import Subscriptions
 from infra.objects import ObjectStore
@@ -35,6 +36,7 @@ class Services:
     pages: ClaimPages
     files: DocumentFiles
     submission_files: SubmissionFiles
+    submissions: Submissions
 
 
 def build_services(settings: Settings, engine: AsyncEngine, client: Client) -> Services:
@@ -53,4 +55,5 @@ def build_services(settings: Settings, engine: AsyncEngine, client: Client) -> S
         ),
         files=DocumentFiles(engine, commands, objects, settings.key_ring(), settings),
         submission_files=SubmissionFiles(engine, objects, settings.key_ring(), settings),
+        submissions=Submissions(client, engine, settings),
     )

@@ -54,11 +54,15 @@ async def started_input(client: Client, claim_id: uuid.UUID) -> ClaimWorkflowInp
     return None
 
 
-def from_workflow(workflow_input: ClaimWorkflowInput, state: ClaimState | None) -> ClaimOut:
-    """A view built from the workflow alone, before the claim row exists."""
+def from_workflow(
+    workflow_input: ClaimWorkflowInput, state: ClaimState | None, claim_number: str | None
+) -> ClaimOut:
+    """A view built from the workflow alone, before the claim row exists (its number is taken
+    before its workflow starts)."""
     sub = workflow_input.submission
     return ClaimOut(
         claim_id=workflow_input.claim_id,
+        claim_number=claim_number,
         workflow_id=workflow_id_for(workflow_input.claim_id),
         policy_number=sub.policy_number,
         claim_type=sub.claim_type,

@@ -21,7 +21,7 @@ from claims.decisions import DecisionRecord
 from claims.lifecycle import ClaimStatus, EventType
 from claims.transitions import Submitted, Transition
 from claims.webhooks import event_id
-from infra.store import deliveries, documents, rows
+from infra.store import claim_numbers, deliveries, documents, rows
 from infra.tables import claim, claim_event
 from infra.tables import decision as decision_table
 
@@ -34,6 +34,7 @@ class ClaimRow:
 
     claim_id: uuid.UUID
     workflow_id: str
+    claim_number: str | None
     policy_number: str
     claimant_name: str
     claimant_email: str
@@ -119,11 +120,14 @@ async def record_submission(*, conn: AsyncConnection, record: Submitted) -> int:
     """
     claim_id, submitted_at = record.claim_id, record.submitted_at
     sub = record.submission
+    # Taken by the API before the workflow started; taken here for a claim an older API began.
+    number = await claim_numbers.take(conn=conn, claim_id=claim_id, year=submitted_at.year)
     await conn.execute(
         _INSERT_CLAIM,
         {
             "claim_id": claim_id,
             "workflow_id": record.workflow_id,
+            "claim_number": number,
             "policy_number": sub.policy_number,
             "claimant_name": sub.claimant.name,
             "claimant_email": sub.claimant.email,

@@ -60,6 +60,7 @@ class DeliveryAttempt:
     owner_role: str | None
     owner_active: bool | None
     submitted_by: str | None
+    claim_number: str | None
 
 
 def _fan_out_statement() -> sa.Insert:
@@ -238,6 +239,7 @@ async def for_attempt(*, conn: AsyncConnection, delivery_id: int) -> DeliveryAtt
             _principal.role.label("owner_role"),
             _principal.active.label("owner_active"),
             claim.c.submitted_by,
+            claim.c.claim_number,
         )
         .select_from(
             webhook_delivery.join(

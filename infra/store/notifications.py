@@ -71,6 +71,7 @@ class PendingNotice:
     attempts: int
     last_error: str | None
     period_started_at: dt.datetime
+    claim_number: str | None
 
 
 _unsent = (notification.c.sent_at.is_(None), notification.c.failed_at.is_(None))
@@ -98,8 +99,10 @@ async def due(
 _NEXT_DUE_IN_S = sa.select(
     sa.func.extract("epoch", sa.func.min(notification.c.next_attempt_at) - sa.func.now())
 ).where(*_unsent, _claimant_kinds, notification.c.next_attempt_at > sa.func.now())
-_UNSENT = sa.select(notification).where(
-    notification.c.id == sa.bindparam("match_id", type_=sa.BigInteger), *_unsent
+_UNSENT = (
+    sa.select(notification, claim.c.claim_number)
+    .select_from(notification.outerjoin(claim, claim.c.claim_id == notification.c.claim_id))
+    .where(notification.c.id == sa.bindparam("match_id", type_=sa.BigInteger), *_unsent)
 )
 _RECORD_OUTCOME = outbox_progress.record_statements(
     notification, key=notification.c.id, still_open=_unsent, delivered={"sent_at": sa.func.now()}

@@ -24,13 +24,17 @@ from infra.tables.outbox import (
 )
 from infra.tables.payments import payment, payment_ledger
 from infra.tables.schema import MONEY, NOW, metadata, outbox_progress
+from infra.tables.teamwork import claim_assignment, claim_number, claim_number_counter, staff_event
 
 __all__ = [
     "MONEY",
     "NOW",
     "claim",
+    "claim_assignment",
     "claim_event",
     "claim_key",
+    "claim_number",
+    "claim_number_counter",
     "decision",
     "document",
     "metadata",
@@ -42,6 +46,7 @@ __all__ = [
     "principal",
     "shadow_assessment",
     "shadow_spend",
+    "staff_event",
     "ui_session",
     "webhook_delivery",
     "webhook_receiver",

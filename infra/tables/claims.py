@@ -28,6 +28,8 @@ claim = sa.Table(
     metadata,
     sa.Column("claim_id", sa.Uuid, primary_key=True),
     sa.Column("workflow_id", sa.Text, nullable=False, unique=True),
+    # The human number (infra/tables/teamwork.py); null only for a row written before 0014.
+    sa.Column("claim_number", sa.Text, unique=True),
     # No foreign key to policy: a claim on an unknown policy is recorded, then rejected by rule.
     sa.Column("policy_number", sa.Text, nullable=False, index=True),
     sa.Column("claimant_name", sa.Text, nullable=False),

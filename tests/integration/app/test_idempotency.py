@@ -1,6 +1,7 @@
 """Idempotent submission: Temporal's workflow-id conflict policy, not a check-then-act."""
 
 import asyncio
+import re
 import uuid
 
 import httpx
@@ -73,3 +74,28 @@ async def test_a_conflicting_body_starts_and_writes_nothing(http: httpx.AsyncCli
     conflict = await http.post("/v1/claims", headers=headers, json=f.submission_json(other_number))
     assert conflict.status_code == 409
     assert await workflows_for(stack, other_number) == []
+
+
+async def test_every_claim_has_a_number_kept_across_replays_and_shown_everywhere(
+    http: httpx.AsyncClient, stack: Stack
+):
+    policy = await create_policy(http)
+    body = f.submission_json(policy)
+    key = SUBMITTER | {"Idempotency-Key": str(uuid.uuid4())}
+    first = (await http.post("/v1/claims", headers=key, json=body)).json()
+    again = (await http.post("/v1/claims", headers=key, json=body)).json()
+    other = (await http.post("/v1/claims", headers=SUBMITTER, json=body)).json()
+    assert re.fullmatch(r"CLM-\d{4}-\d{6}", first["claim_number"])
+    assert again["claim_number"] == first["claim_number"]
+    # Numbers follow submission order within a year.
+    assert other["claim_number"] > first["claim_number"]
+    await wait_for_claim(http, first["claim_id"], TERMINAL)
+    read = (await http.get(f"/v1/claims/{first['claim_id']}", headers=SUBMITTER)).json()
+    assert read["claim_number"] == first["claim_number"]
+    listed = (await http.get("/v1/claims", headers=SUBMITTER, params={"limit": 100})).json()
+    numbers = {c["claim_id"]: c["claim_number"] for c in listed["items"]}
+    assert numbers[first["claim_id"]] == first["claim_number"]
+    # Operators see it in the Web UI: the workflow's summary starts with it.
+    handle = stack.client.get_workflow_handle(first["workflow_id"])
+    described = await handle.describe()
+    assert (await described.static_summary() or "").startswith(first["claim_number"] + ":")

@@ -84,6 +84,10 @@ async def test_each_subscriber_hears_what_it_may_see_signed_and_without_personal
             assert personal not in text
     last = next(r for r in receiver.accepted_at("mine") if r.json()["type"] == "claim.paid")
     assert last.json()["data"]["status"] == "paid"
+    # Every event names the claim by the number people quote, as the API answered it.
+    assert {r.json()["data"]["claim_number"] for r in receiver.accepted_at("mine")} == {
+        paid["claim_number"]
+    }
     signed = {k: last.headers[k] for k in ("webhook-id", "webhook-timestamp", "webhook-signature")}
     verified = Webhook(mine["secret"]).verify(last.body, last.headers)
     print(f"\nsigned delivery: {signed}\nbody: {last.body.decode()}")

@@ -82,7 +82,9 @@ async def test_paid_and_rejected_claimants_get_one_email_each(
     assert mail_about(mail_sink, rejected["claim_id"]) == [rejected_mail["Message-ID"]]
     assert paid_mail["To"] == "ada@example.com"
     assert paid_mail["From"] == "claims@insurer.example"
-    assert paid_mail["Subject"] == "Your claim has been paid"
+    # Named by the number a claimant quotes on the phone (the id stays in the body).
+    assert paid_mail["Subject"] == f"Your claim has been paid ({paid['claim_number']})"
+    assert f"Claim reference: {paid['claim_number']}" in paid_mail.get_content()
     assert rejected_mail["To"] == "bo@example.org"
     assert "declined" in rejected_mail["Subject"]
     # The e-mail is about the claim, not a copy of it: no story, no name.
