@@ -9,11 +9,14 @@ from __future__ import annotations
 from temporalio.exceptions import ApplicationError
 
 from claims.lifecycle import ClaimStatus, ErrorType
-from contracts import ClaimState, ReviewDecision, ReviewInput
+from contracts import CancelInput, ClaimState, ReviewDecision, ReviewInput
 
 
 def check_review(
-    claim: ClaimState, review: ReviewInput, *, busy: bool, submitted_by: str | None
+    claim: ClaimState,
+    review: ReviewInput,
+    pending: ReviewInput | CancelInput | None,
+    submitted_by: str | None,
 ) -> None:
     if submitted_by is not None and review.adjuster_name == submitted_by:
         # Checked here as well as at the API: no path to the workflow lets one principal
@@ -23,9 +26,16 @@ def check_review(
             "decide it",
             type=ErrorType.OWN_CLAIM,
         )
-    if claim.status is not ClaimStatus.AWAITING_REVIEW or busy:
+    if claim.status is not ClaimStatus.AWAITING_REVIEW or pending is not None:
+        # The details say where the claim is, and whose request came first: the loser of a
+        # race reads who decided, not a guess (app/services/updates.py).
+        first = _first_come(pending)
+        message = f"claim is {claim.status}, not awaiting review"
+        if first:
+            message = f"{first['by']} has just decided this claim ({first['decision']})"
         raise ApplicationError(
-            f"claim is {claim.status}, not awaiting review",
+            message,
+            {"status": str(claim.status)} | first,
             type=ErrorType.CLAIM_NOT_AWAITING_REVIEW,
         )
     amount = review.approved_amount
@@ -40,6 +50,19 @@ def check_review(
             f"approved_amount must be above 0 and at most the payable {claim.payable_amount}",
             type=ErrorType.INVALID_REVIEW,
         )
+
+
+def _first_come(pending: ReviewInput | CancelInput | None) -> dict[str, str | None]:
+    if isinstance(pending, ReviewInput):
+        amount = pending.approved_amount
+        return {
+            "by": pending.adjuster_name,
+            "decision": pending.decision.value,
+            "approved_amount": str(amount) if amount is not None else None,
+        }
+    if isinstance(pending, CancelInput):
+        return {"by": pending.by.name, "decision": "cancel"}
+    return {}
 
 
 def check_cancel(claim: ClaimState, *, busy: bool) -> None:

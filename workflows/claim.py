@@ -96,9 +96,7 @@ class ClaimWorkflow:
 
     @review.validator
     def validate_review(self, review: ReviewInput) -> None:
-        admission.check_review(
-            self._claim, review, busy=self._busy, submitted_by=self._input.submitted_by
-        )
+        admission.check_review(self._claim, review, self._pending, self._input.submitted_by)
 
     @workflow.update(name=CANCEL_UPDATE)
     async def cancel(self, request: CancelInput) -> ClaimState:
@@ -133,9 +131,13 @@ class ClaimWorkflow:
         admission.check_retry(self._claim, parked=self._parking.parked)
 
     @property
+    def _pending(self) -> ReviewInput | CancelInput | None:
+        """The review or cancel already on its way to the main flow (its validator names it)."""
+        return self._reviews.pending or self._cancels.pending
+
+    @property
     def _busy(self) -> bool:
-        """A review or a cancel is already on its way to the main flow."""
-        return self._reviews.pending is not None or self._cancels.pending is not None
+        return self._pending is not None
 
     # --- main flow ------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from app.console.responses import forbidden, message_page, redirect, signed_out
 from app.console.session import Staff, csrf_valid, staff_of
 from app.http.deps import services_of
 from app.http.forms import cross_site, form_of
-from app.services.errors import ServiceError
+from app.services.errors import MovedOnError, ServiceError
 
 router = APIRouter()
 
@@ -38,6 +38,7 @@ async def _claim(
     error_field: str | None = None,
     form: dict[str, str] | None = None,
     code: int = 200,
+    moved_on: bool = False,
 ) -> HTMLResponse:
     page = None
     parsed = _claim_uuid(claim_id)
@@ -59,6 +60,7 @@ async def _claim(
         "error": error,
         "error_field": error_field,
         "form": form or {},
+        "moved_on": moved_on,
         "time_left": time_left(page.review_due_at, dt.datetime.now(dt.UTC)),
     }
     return render(request, "claim.html", context, code)
@@ -105,6 +107,8 @@ async def _act(
             claim_id,
             error=refusal_message(refused),
             error_field=refused.field,
+            # Decided by someone else: no form is offered again while the row catches up.
+            moved_on=isinstance(refused, MovedOnError),
             # What was typed goes back into the form that was refused (and no other).
             form=form | {"_action": action},
             code=refused.status_code,

@@ -13,7 +13,7 @@ from app.console.session import Staff
 from app.http import metrics
 from app.schemas import CancelRequest, ReviewRequest
 from app.services.commands import ClaimCommands, Outcome
-from app.services.errors import CatchingUpError, InvalidFieldError, ServiceError
+from app.services.errors import CatchingUpError, InvalidFieldError, MovedOnError, ServiceError
 from contracts import ReviewDecision
 
 _Form = TypeVar("_Form", ReviewRequest, CancelRequest)
@@ -90,6 +90,8 @@ def _validated(model: type[_Form], values: dict[str, Any]) -> _Form:
 
 
 def refusal_message(refused: ServiceError) -> str:
+    if isinstance(refused, MovedOnError):
+        return f"{refused.detail} The claim has moved on: this page shows where it is now."
     if isinstance(refused, CatchingUpError):
         return "The claim is catching up after a restart: try again in a moment."
     if isinstance(refused, InvalidFieldError):

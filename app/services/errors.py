@@ -44,6 +44,26 @@ class CatchingUpError(ConflictError):
     retry_after_s = RETRY_AFTER_S
 
 
+class MovedOnError(ConflictError):
+    """Someone else's decision reached the claim first. Who, what and when, as far as known:
+    the claim's service fills them from its audit trail when the refusal did not say."""
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        by: str | None = None,
+        decision: str | None = None,
+        approved_amount: str | None = None,
+        at: str | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.by = by
+        self.decision = decision
+        self.approved_amount = approved_amount
+        self.at = at
+
+
 class InvalidFieldError(ServiceError):
     """The request's input is wrong (a 422 naming the field, where it was: body or query)."""
 

@@ -28,6 +28,7 @@ from app.services.errors import (
     ConflictError,
     ForbiddenError,
     InvalidFieldError,
+    MovedOnError,
     ServiceError,
     TemporalUnavailableError,
 )
@@ -45,6 +46,30 @@ _ROW_AHEAD: dict[str, ClaimStatus] = {
     ErrorType.CLAIM_NOT_AWAITING_REVIEW: ClaimStatus.AWAITING_REVIEW,
     ErrorType.CLAIM_NOT_PARKED: ClaimStatus.NEEDS_ATTENTION,
 }
+
+
+# Statuses a claim reaches only after a person (or the model) has decided it.
+_MOVED_ON = frozenset(
+    str(s)
+    for s in (
+        ClaimStatus.APPROVED,
+        ClaimStatus.PAYING,
+        ClaimStatus.PAID,
+        ClaimStatus.REJECTED,
+        ClaimStatus.CANCELLED,
+        ClaimStatus.AWAITING_INFO,
+    )
+)
+
+
+def _details(cause: ApplicationError) -> dict[str, str]:
+    """The validator's details (a dict), when its build sends them; empty from older ones."""
+    first = cause.details[0] if cause.details else None
+    return (
+        {str(k): str(v) for k, v in first.items() if v is not None}
+        if isinstance(first, dict)
+        else {}
+    )
 
 
 @dataclass(frozen=True)
@@ -102,8 +127,9 @@ class ClaimUpdates:
             raise _refusal(err, claim_id, known) from err
         except RPCError as err:
             if err.status is RPCStatusCode.NOT_FOUND:
-                # The workflow has finished: no update can reach it any more.
-                raise ConflictError(f"claim {claim_id} is {known.status}") from err
+                # The workflow has finished (someone's decision ended it, perhaps a moment ago:
+                # the row read before may not show it): no update can reach it any more.
+                raise MovedOnError(f"claim {claim_id} has finished") from err
             # The caller gets a 503; the operator needs to know what Temporal said (ids and
             # Temporal's own words only: no claim data is in them).
             log.warning(
@@ -122,6 +148,22 @@ class ClaimUpdates:
             raise TemporalUnavailableError("Temporal is unavailable") from err
 
 
+def _moved_on(cause: ApplicationError) -> MovedOnError | None:
+    """Another person's request reached the claim first (say whose, never "catching up"), or
+    the claim is past its review while its row may not show it yet."""
+    where = _details(cause)
+    if where.get("by"):
+        return MovedOnError(
+            cause.message,
+            by=where["by"],
+            decision=where.get("decision"),
+            approved_amount=where.get("approved_amount"),
+        )
+    if where.get("status") in _MOVED_ON:
+        return MovedOnError(cause.message)
+    return None
+
+
 def _refusal(err: WorkflowUpdateFailedError, claim_id: uuid.UUID, known: Known) -> ServiceError:
     """The validator's refusal: 409 for the wrong state (or one the row shows is coming),
     422 for a bad review."""
@@ -133,6 +175,9 @@ def _refusal(err: WorkflowUpdateFailedError, claim_id: uuid.UUID, known: Known) 
     if cause.type == ErrorType.INVALID_REVIEW:
         # Every review the validator refuses is about the approved amount.
         return InvalidFieldError("approved_amount", cause.message)
+    moved = _moved_on(cause)
+    if moved is not None:
+        return moved
     if _ROW_AHEAD.get(cause.type or "") == known.status:
         return CatchingUpError(
             f"claim {claim_id} is {known.status} but its workflow is still catching up "

@@ -384,3 +384,29 @@ async def test_the_web_uis_origin_may_not_read_console_pages(stack: Stack):
         "/codec/decode", headers=origin | {"Access-Control-Request-Method": "POST"}
     )
     assert codec.headers["access-control-allow-origin"] == WEB_UI_ORIGIN
+
+
+async def test_the_losers_of_a_race_read_who_decided_and_what(stack: Stack):
+    import asyncio
+
+    claim_id = await waiting_claim(stack, unique_amount())
+    adjuster = await console_for(stack.http, "dev-adjuster-key")
+    admins = [await console_for(stack.http, "dev-admin-key") for _ in range(4)]
+    # Five decisions at once: one approval, four rejections.
+    answers = await asyncio.gather(
+        adjuster.act(claim_id, "approve", approved_amount="1000.00"),
+        *(admin.act(claim_id, "reject", note="Duplicate.") for admin in admins),
+    )
+    won = [a for a in answers if a.status_code == 303]
+    lost = [a for a in answers if a.status_code != 303]
+    assert len(won) == 1, [a.status_code for a in answers]
+    winner = "dev-adjuster" if answers[0].status_code == 303 else "dev-admin"
+    done = "approved this claim (1,000.00)" if winner == "dev-adjuster" else "rejected this claim"
+    for answer in lost:
+        text = html.unescape(answer.text)
+        assert answer.status_code == 409
+        assert f"{winner} {done}" in text, text[:3000]
+        assert "your request was not applied" in text
+        assert "catching up" not in text
+        # No form is offered again on a claim someone else decided.
+        assert "Approve and pay" not in text
