@@ -38,8 +38,9 @@ class ReviewRequest(Body):
         default=None,
         max_length=4000,
         validate_default=True,
-        description="What the claimant reads: e-mailed to them with a rejection or an "
-        "information request, and shown to the client system. Required with request_info.",
+        description="What the claimant reads: e-mailed to them with a rejection, an "
+        "information request or (with an approval, e.g. why a payment is partial) the payment, "
+        "and shown to the client system. Required with request_info.",
     )
 
     @field_validator("message_to_claimant")

@@ -44,7 +44,8 @@ def _render(kind: NotificationKind, payload: dict[str, Any], quoted: str) -> tup
         amount = f"{payload.get('amount', '')} {payload.get('currency', '')}".strip()
         return (
             "Your claim has been paid",
-            f"We have paid your claim.\n\n{_line('Amount', amount)}{reference}",
+            f"We have paid your claim.\n\n{_line('Amount', amount)}"
+            f"{_line('Message from your adjuster', payload.get('message'))}{reference}",
         )
     if kind is NotificationKind.CLAIM_REJECTED:
         reasons = "; ".join(str(r) for r in payload.get("reasons", []))

@@ -165,6 +165,7 @@ class ClaimState(Contract):
     # claim awaits review and when that escalates; the documents it had when info was asked.
     review_reasons: list[str] = []
     review_due_at: dt.datetime | None = None
+    approval_message: str | None = None
     documents_before_request: int = 0
     # Shadow candidates the admitting worker named (workflows/shadow.py), and how many times the
     # claim has been assessed (each assessment's shadows are their own round).
@@ -244,6 +245,11 @@ class ClaimState(Contract):
 
     def approved(self, amount: Decimal) -> None:
         self.approved_amount = amount
+
+    def approval_explained(self, message: str | None) -> None:
+        """What the approving adjuster wrote for the claimant (why a payment is partial): the
+        paid e-mail says it."""
+        self.approval_message = message
 
     def information_requested(self) -> None:
         """Documents added from now on answer the request."""

@@ -99,7 +99,12 @@ class PaymentSteps(BoundToClaim):
         )
         await self._recorder.notify(
             NotificationKind.CLAIM_PAID,
-            {"amount": str(payment.amount), "currency": payment.currency},
+            # The approving adjuster's message (why a payment is partial), never their note.
+            {
+                "amount": str(payment.amount),
+                "currency": payment.currency,
+                "message": self._claim.approval_message,
+            },
         )
         return payment
 

@@ -147,6 +147,8 @@ class ClaimSteps(BoundToClaim):
 
     async def record_review(self, review: ReviewInput) -> None:
         approve = review.decision is ReviewDecision.APPROVE
+        if approve:
+            self._claim.approval_explained(review.message_to_claimant)
         approved = review.approved_amount or self._claim.payable_amount
         # Escalation is about the review queue; a review takes the claim out of it.
         was_escalated = self._claim.escalated

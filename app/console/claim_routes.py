@@ -8,6 +8,7 @@ import uuid
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, Response
 
+from app.console.confirmations import CONFIRMED_ACTIONS, YES, confirmation
 from app.console.decisions import ACTIONS, ADMIN_ACTIONS, DONE, refusal_message, run
 from app.console.pages import render, time_left
 from app.console.responses import forbidden, message_page, redirect, signed_out
@@ -98,8 +99,18 @@ async def _act(
             error=f"Only admins may {action} a claim.",
             code=status.HTTP_403_FORBIDDEN,
         )
+    services = services_of(request)
     try:
-        outcome = await run(services_of(request).commands, staff, parsed, action, form)
+        if action in CONFIRMED_ACTIONS:
+            page = await services.pages.load(parsed)
+            if page is None:
+                return await _claim(request, staff, claim_id, code=status.HTTP_404_NOT_FOUND)
+            confirm = confirmation(action, form, page.claim)
+            if form.get("confirmed") != YES:
+                context = {"staff": staff, "claim": page.claim, "confirm": confirm}
+                return render(request, "confirm.html", context)
+            form = form | confirm.fields  # the amount as checked, not as typed
+        outcome = await run(services.commands, staff, parsed, action, form)
     except ServiceError as refused:
         return await _claim(
             request,
@@ -107,11 +118,11 @@ async def _act(
             claim_id,
             error=refusal_message(refused),
             error_field=refused.field,
-            # Decided by someone else: no form is offered again while the row catches up.
-            moved_on=isinstance(refused, MovedOnError),
             # What was typed goes back into the form that was refused (and no other).
             form=form | {"_action": action},
             code=refused.status_code,
+            # Decided by someone else: no form is offered again while the row catches up.
+            moved_on=isinstance(refused, MovedOnError),
         )
     done = ("pending" if outcome.accepted else "sent") if outcome.pending else action
     return redirect(f"/console/claims/{parsed}?done={done}")

@@ -35,6 +35,13 @@ DONE = {
 }
 
 
+_FIELD_NAMES = {
+    "approved_amount": "The amount",
+    "note": "The internal note",
+    "message_to_claimant": "The message to the claimant",
+    "reason": "The reason",
+}
+
 _DECISIONS = {
     "approve": ReviewDecision.APPROVE,
     "reject": ReviewDecision.REJECT,
@@ -61,9 +68,7 @@ async def run(
             if decision is ReviewDecision.APPROVE
             else None,
             "note": form.get("note") or None,
-            "message_to_claimant": form.get("message_to_claimant") or None
-            if decision is not ReviewDecision.APPROVE
-            else None,
+            "message_to_claimant": form.get("message_to_claimant") or None,
         },
     )
     outcome = await commands.review(
@@ -95,7 +100,13 @@ def refusal_message(refused: ServiceError) -> str:
     if isinstance(refused, CatchingUpError):
         return "The claim is catching up after a restart: try again in a moment."
     if isinstance(refused, InvalidFieldError):
-        return f"{refused.field}: {refused.detail}"
+        # The console's own checks speak in sentences; a schema's message gets one.
+        detail = refused.detail
+        return (
+            detail
+            if detail[:1].isupper()
+            else f"{_FIELD_NAMES.get(refused.field or '', refused.field)}: {detail}."
+        )
     if refused.status_code == status.HTTP_409_CONFLICT:
         return (
             "This claim has moved on (another adjuster may have acted first): "

@@ -40,7 +40,13 @@ class Console:
         sent = self.cookies | FORM | (headers or {})
         return await self.http.post(path, data=body, headers=sent)
 
-    async def act(self, claim_id: str, action: str, **fields: str) -> httpx.Response:
+    async def act(
+        self, claim_id: str, action: str, *, confirmed: bool = True, **fields: str
+    ) -> httpx.Response:
+        """Post an action; approve and cancel as their confirmation's Yes button does, unless
+        `confirmed=False` (the first post, which only asks: see test_confirmations.py)."""
+        if confirmed and action in ("approve", "cancel"):
+            fields = fields | {"confirmed": "yes"}
         return await self.post(f"/console/claims/{claim_id}/{action}", fields)
 
 

@@ -44,6 +44,11 @@ async def waiting_claim(stack: Stack, amount: Decimal, **overrides: Any) -> str:
     return claim_id
 
 
+async def payable_of(stack: Stack, claim_id: str) -> str:
+    claim = await stack.http.get(f"/v1/claims/{claim_id}", headers=ADJUSTER)
+    return str(claim.json()["payable_amount"])
+
+
 async def test_sign_in_sets_a_strict_session_cookie_and_refuses_submitters(stack: Stack):
     http = stack.http
     form = await http.get("/console/sign-in")
@@ -158,21 +163,52 @@ async def test_an_adjuster_approves_part_of_a_claim_recorded_under_their_name(st
     console = await console_for(stack.http, "dev-adjuster-key")
     page = await console.get(f"/console/claims/{claim_id}")
     payable = amount - Decimal("500.00")
-    assert f'value="{payable}"' in page.text  # the amount field is prefilled with the payable
+    assert f'value="{payable:,.2f}"' in page.text  # the amount field is prefilled with the payable
 
     too_much = await console.act(
         claim_id, "approve", approved_amount=str(payable + 1), note="Checked the invoice twice."
     )
     assert too_much.status_code == 422
-    assert "approved_amount:" in too_much.text
+    assert f"The amount must be more than 0 and at most {payable:,.2f} USD." in too_much.text
     # What was typed is back in the refused form, and only there.
     assert f'value="{payable + 1}"' in too_much.text
     assert too_much.text.count(">Checked the invoice twice.</textarea>") == 1
     not_money = await console.act(claim_id, "approve", approved_amount="lots")
     assert not_money.status_code == 422
-    assert "approved_amount" in not_money.text
+    assert "Write the amount in figures, for example 1,250.00." in not_money.text
+    # Clearing the amount is an error, never "pay everything".
+    empty = await console.act(claim_id, "approve", approved_amount=" ", confirmed=False)
+    assert empty.status_code == 422
+    assert "Enter the amount to pay." in empty.text
+    # Paying less needs a message telling the claimant why.
+    unexplained = await console.act(claim_id, "approve", approved_amount="$1,234.50")
+    assert unexplained.status_code == 422
+    assert "write the claimant a message saying why" in unexplained.text
 
-    approved = await console.act(claim_id, "approve", approved_amount="1234.50")
+    # The first post only asks: the amount in figures and in words, and nothing is paid.
+    why = "The invoice covers the bumper only; the headlight was already damaged."
+    asked = await console.act(
+        claim_id,
+        "approve",
+        approved_amount="$1,234.50",
+        message_to_claimant=why,
+        note="Checked the invoice twice.",
+        confirmed=False,
+    )
+    assert asked.status_code == 200
+    question = html.unescape(asked.text)
+    assert "Pay 1,234.50 USD (one thousand two hundred thirty-four US dollars and fifty cents)" in (
+        question
+    )
+    assert "Yes, pay 1,234.50 USD" in question
+    assert f"The claimant's e-mail will say: {why}" in question
+    assert 'name="approved_amount" value="1234.50"' in asked.text
+    still = await stack.http.get(f"/v1/claims/{claim_id}", headers=ADJUSTER)
+    assert still.json()["status"] == "awaiting_review"
+
+    approved = await console.act(
+        claim_id, "approve", approved_amount="1234.50", message_to_claimant=why
+    )
     assert approved.status_code == 303
     assert approved.headers["location"] == f"/console/claims/{claim_id}?done=approve"
     claim = await wait_for_claim(stack.http, claim_id, TERMINAL)
@@ -312,7 +348,9 @@ async def test_a_slow_claim_shows_recorded_still_processing(
     async with make_stack(records=records, update_wait_s=20.0) as stack:
         claim_id = await waiting_claim(stack, unique_amount())
         console = await console_for(stack.http, "dev-adjuster-key")
-        approved = await console.act(claim_id, "approve")
+        approved = await console.act(
+            claim_id, "approve", approved_amount=await payable_of(stack, claim_id)
+        )
         assert approved.status_code == 303
         assert approved.headers["location"] == f"/console/claims/{claim_id}?done=pending"
         page = await console.get(f"/console/claims/{claim_id}", done="pending")
@@ -327,7 +365,9 @@ async def test_a_decision_the_claim_has_not_taken_in_time_says_so(make_stack: St
     async with make_stack(update_wait_s=0.001) as stack:
         claim_id = await waiting_claim(stack, unique_amount())
         console = await console_for(stack.http, "dev-adjuster-key")
-        approved = await console.act(claim_id, "approve")
+        approved = await console.act(
+            claim_id, "approve", approved_amount=await payable_of(stack, claim_id)
+        )
         assert approved.status_code == 303
         assert approved.headers["location"] == f"/console/claims/{claim_id}?done=sent"
         page = await console.get(f"/console/claims/{claim_id}", done="sent")
@@ -394,7 +434,9 @@ async def test_the_losers_of_a_race_read_who_decided_and_what(stack: Stack):
     admins = [await console_for(stack.http, "dev-admin-key") for _ in range(4)]
     # Five decisions at once: one approval, four rejections.
     answers = await asyncio.gather(
-        adjuster.act(claim_id, "approve", approved_amount="1000.00"),
+        adjuster.act(
+            claim_id, "approve", approved_amount="1000.00", message_to_claimant="Depreciation."
+        ),
         *(admin.act(claim_id, "reject", note="Duplicate.") for admin in admins),
     )
     won = [a for a in answers if a.status_code == 303]

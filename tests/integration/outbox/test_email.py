@@ -102,7 +102,8 @@ async def test_claimants_read_only_what_was_written_for_them_never_the_internal_
         number = await create_policy(stack.http)
         rejected = await submit(stack.http, number, description=f.RED_FLAG_DESCRIPTION)
         asked = await submit(stack.http, number, description=f.RED_FLAG_DESCRIPTION)
-        for claim in (rejected, asked):
+        partial = await submit(stack.http, number, description=f.RED_FLAG_DESCRIPTION)
+        for claim in (rejected, asked, partial):
             await wait_for_claim(stack.http, claim["claim_id"], {"awaiting_review"})
         reviews = {
             rejected["claim_id"]: {
@@ -114,6 +115,13 @@ async def test_claimants_read_only_what_was_written_for_them_never_the_internal_
                 "decision": "request_info",
                 "note": INTERNAL,
                 "message_to_claimant": "Please send the police report's reference.",
+            },
+            # A partial payment: the claimant's paid e-mail says why, never the note.
+            partial["claim_id"]: {
+                "decision": "approve",
+                "approved_amount": "100.00",
+                "note": INTERNAL,
+                "message_to_claimant": "We pay the bumper; the headlight was damaged before.",
             },
         }
         for claim_id, review in reviews.items():
@@ -137,6 +145,11 @@ async def test_claimants_read_only_what_was_written_for_them_never_the_internal_
     assert "We could not confirm the theft with the police." in bodies[rejected["claim_id"]]
     assert "Please send the police report's reference." in bodies[asked["claim_id"]]
     assert "Message from your adjuster" in bodies[asked["claim_id"]]
+    paid_body = bodies[partial["claim_id"]]
+    assert "Amount: 100.00 USD" in paid_body
+    assert "Message from your adjuster: We pay the bumper; the headlight was damaged before." in (
+        paid_body
+    )
     for body in bodies.values():
         assert "watch list" not in body
     assert "watch list" not in seen
