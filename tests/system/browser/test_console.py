@@ -152,9 +152,15 @@ async def test_an_adjuster_approves_part_of_a_red_flag_claim_and_sees_it_paid(
     await page.evaluate("window.__sameDocument = true")
     partial = (amount - Decimal("500.00") - Decimal("100.00")).quantize(Decimal("0.01"))
     amount_field = page.get_by_label("Amount to pay")
-    await expect(amount_field).to_have_value(str(amount - Decimal("500.00")))
-    await amount_field.fill(str(partial))
+    await expect(amount_field).to_have_value(f"{amount - Decimal('500.00'):,.2f}")
+    await amount_field.fill(f"{partial:,.2f}")
+    await page.get_by_label("Payment message to the claimant").fill("Less the cracked mirror's glass.")
     await page.get_by_role("button", name="Approve and pay").click()
+    # Nothing is paid before the adjuster confirms the amount, in figures and in words.
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Approve claim CLM-")
+    await expect(page.locator("#main")).to_contain_text("US dollars")
+    await check_accessibility(page, "confirmation", axe)
+    await page.get_by_role("button", name=f"Yes, pay {partial:,.2f} USD").click()
     await expect(page.get_by_role("status")).to_contain_text("Approved.")
     await expect(page.locator("#status .status")).to_have_text("paid", timeout=60_000)
     elapsed = time.monotonic() - started
@@ -207,11 +213,13 @@ async def test_two_adjusters_act_on_one_claim_and_the_second_sees_the_conflict(
         for page in (first, second):
             await page.goto(f"{site.base}/console/claims/{claim_id}")
         await first.get_by_role("button", name="Approve and pay").click()
+        await first.get_by_role("button", name="Yes, pay").click()
         await expect(first.get_by_role("status")).to_contain_text("Approved.")
         await second.get_by_label("Reason (internal").fill("Looks like a duplicate.")
         await second.get_by_role("button", name="Reject").click()
         alert = second.get_by_role("alert")
-        await expect(alert).to_contain_text("moved on")
+        await expect(alert).to_contain_text("dev-adjuster approved this claim")
+        await expect(alert).to_contain_text("your request was not applied")
         await check_accessibility(second, "claim with a conflict", {})
         assert "Traceback" not in await second.content()
     finally:
@@ -314,6 +322,9 @@ async def test_the_queue_and_an_approval_work_from_the_keyboard_alone(
     await tab_to(page, "#approved_amount")
     await tab_to(page, 'form[action$="/approve"] button')
     await page.keyboard.press("Enter")
+    await page.get_by_role("heading", name="Check before you confirm").wait_for()
+    await tab_to(page, 'form[action$="/approve"] button')
+    await page.keyboard.press("Enter")
     await expect(page.get_by_role("status")).to_contain_text("Approved.")
     await expect(page.locator("#status .status")).to_have_text("paid", timeout=60_000)
     assert offline.refused == []
@@ -346,6 +357,8 @@ async def test_every_action_works_with_scripts_off(site: ConsoleSite, browser: B
         await filter_to(page, amount)
         await open_first_claim(page, claim_id)
         await page.get_by_role("button", name="Approve and pay").click()
+        # A plain post asks first; its Yes button posts again.
+        await page.get_by_role("button", name="Yes, pay").click()
         # A plain post, answered with a redirect to the claim's page and what was done.
         await expect(page.get_by_role("status")).to_contain_text("Approved.")
         assert page.url.endswith(f"/console/claims/{claim_id}?done=approve")
