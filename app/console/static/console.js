@@ -6,6 +6,8 @@
 (function () {
   const QUEUE_REFRESH_MS = 10000;
   const CLAIM_POLL_MS = 1500;
+  // A claim waiting for a person is watched more slowly: another adjuster may decide it.
+  const WATCH_MS = 5000;
   const SIGN_IN = "/console/sign-in";
 
   function parse(html) {
@@ -53,6 +55,7 @@
       }
     });
     main.dataset.inMotion = freshMain.dataset.inMotion;
+    main.dataset.watch = freshMain.dataset.watch || "false";
     enhanceForms(main);
   }
 
@@ -60,7 +63,11 @@
 
   function pollClaim() {
     const main = document.getElementById("main");
-    if (polling || !main || main.dataset.inMotion !== "true") {
+    if (polling || !main) {
+      return;
+    }
+    const moving = main.dataset.inMotion === "true";
+    if (!moving && main.dataset.watch !== "true") {
       return;
     }
     polling = window.setInterval(function () {
@@ -71,13 +78,15 @@
             return;
           }
           swapLive(parse(html));
-          if (main.dataset.inMotion !== "true") {
+          if ((main.dataset.inMotion === "true") !== moving || main.dataset.watch !== "true") {
+            // Moving now, or settled: poll at the new pace, or stop.
             window.clearInterval(polling);
             polling = null;
+            pollClaim();
           }
         })
         .catch(function () { /* try again at the next tick */ });
-    }, CLAIM_POLL_MS);
+    }, moving ? CLAIM_POLL_MS : WATCH_MS);
   }
 
   function replacePage(response, html) {
@@ -90,6 +99,9 @@
     }
     main.innerHTML = freshMain.innerHTML;
     main.dataset.inMotion = freshMain.dataset.inMotion || "false";
+    main.dataset.watch = freshMain.dataset.watch || "false";
+    window.clearInterval(polling);
+    polling = null;
     document.title = fresh.title;
     if (response.redirected) {
       window.history.replaceState(null, "", response.url);

@@ -31,7 +31,7 @@ from temporalio.client import Client
 from app.main import create_app
 from devstack.processes import free_port
 from infra.tables import ui_session
-from tests.support.api import create_policy, submit, wait_for_claim
+from tests.support.api import ADMIN, create_policy, submit, wait_for_claim
 from tests.support.files import pdf, photo, upload
 from tests.support.stack import Stack, running_stack, stack_settings
 from tests.system.browser.conftest import OfflineContext
@@ -228,6 +228,29 @@ async def test_two_adjusters_act_on_one_claim_and_the_second_sees_the_conflict(
     assert other.refused == []
 
 
+async def test_an_open_claim_page_follows_a_decision_made_elsewhere(
+    site: ConsoleSite, offline: OfflineContext
+) -> None:
+    claim_id, _ = await site.red_flag_claim()
+    page = await offline.context.new_page()
+    await sign_in(page, site)
+    await page.goto(f"{site.base}/console/claims/{claim_id}")
+    await expect(page.get_by_role("button", name="Approve and pay")).to_be_visible()
+    await page.evaluate("window.__sameDocument = true")
+    # Another adjuster decides (here through the API, as any client of ours may).
+    rejected = await site.stack.http.post(
+        f"/v1/claims/{claim_id}/review",
+        headers=ADMIN,
+        json={"decision": "reject", "note": "Duplicate of an earlier claim."},
+    )
+    assert rejected.status_code == 200, rejected.text
+    # The open page follows without a reload, and offers no decision any more.
+    await expect(page.locator("#status .status")).to_have_text("rejected", timeout=30_000)
+    await expect(page.get_by_role("button", name="Approve and pay")).to_have_count(0)
+    assert await page.evaluate("window.__sameDocument === true")
+    assert offline.refused == []
+
+
 async def test_a_submitter_key_is_refused_at_sign_in(
     site: ConsoleSite, offline: OfflineContext
 ) -> None:
@@ -400,6 +423,8 @@ async def test_a_photo_shows_as_a_thumbnail_a_pdf_opens_and_an_adjuster_attaches
     await expect(thumbnail).to_be_visible()
     # Loaded through the CSP (img-src 'self'), decoded by the browser: a real picture. (decode()
     # waits for the load, and fails if the image cannot be loaded or decoded.)
+    # The thumbnail loads lazily: scrolled to, as an adjuster reading down the page does.
+    await thumbnail.scroll_into_view_if_needed()
     assert await thumbnail.evaluate("img => img.decode().then(() => img.naturalWidth)") == 64
     frame = page.locator("iframe.pdf")
     await expect(frame).to_have_attribute("sandbox", "")
