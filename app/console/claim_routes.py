@@ -53,9 +53,13 @@ async def _claim(
             "No claim has that id (or it is not recorded yet: try again in a moment).",
             status.HTTP_404_NOT_FOUND,
         )
+    related = await services_of(request).search.related(
+        page.claim.claim_id, page.claim.policy_number, page.claim.claimant.email
+    )
     context = {
         "staff": staff,
         "page": page,
+        "related": related,
         "claim": page.claim,
         "notice": notice,
         "error": error,

@@ -59,7 +59,7 @@ class QueueQuery:
         )
 
 
-def _amount(name: str, raw: str) -> str:
+def amount_field(name: str, raw: str) -> str:
     raw = raw.strip()
     if not raw:
         return ""
@@ -72,7 +72,7 @@ def _amount(name: str, raw: str) -> str:
     return str(value)
 
 
-def _choice(name: str, raw: str, allowed: tuple[str, ...]) -> str:
+def choice_field(name: str, raw: str, allowed: tuple[str, ...]) -> str:
     if raw and raw not in allowed:
         raise BadFilterError(name, f"must be one of: {', '.join(allowed)}")
     return raw
@@ -84,12 +84,12 @@ def parse(params: dict[str, str], states: tuple[ClaimStatus, ...]) -> QueueQuery
     if not page_raw.isdigit() or not 1 <= int(page_raw) <= MAX_PAGE:
         raise BadFilterError("page", f"must be a whole number from 1 to {MAX_PAGE}")
     query = QueueQuery(
-        state=_choice("state", params.get("state", ""), tuple(str(s) for s in states)),
-        claim_type=_choice("type", params.get("type", ""), tuple(ClaimType)),
-        min_amount=_amount("min_amount", params.get("min_amount", "")),
-        max_amount=_amount("max_amount", params.get("max_amount", "")),
-        escalated=_choice("escalated", params.get("escalated", ""), ("yes", "no")),
-        reason=_choice("reason", params.get("reason", ""), REASONS),
+        state=choice_field("state", params.get("state", ""), tuple(str(s) for s in states)),
+        claim_type=choice_field("type", params.get("type", ""), tuple(ClaimType)),
+        min_amount=amount_field("min_amount", params.get("min_amount", "")),
+        max_amount=amount_field("max_amount", params.get("max_amount", "")),
+        escalated=choice_field("escalated", params.get("escalated", ""), ("yes", "no")),
+        reason=choice_field("reason", params.get("reason", ""), REASONS),
         page=int(page_raw),
     )
     if (

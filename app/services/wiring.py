@@ -11,6 +11,7 @@ from temporalio.client import Client
 
 from app.services.authenticator import Authenticator
 from app.services.claim_page import ClaimPages
+from app.services.claim_search import ClaimSearch
 from app.services.commands import ClaimCommands
 from app.services.document_files import DocumentFiles
 from app.services.health import Health
@@ -37,6 +38,7 @@ class Services:
     files: DocumentFiles
     submission_files: SubmissionFiles
     submissions: Submissions
+    search: ClaimSearch
 
 
 def build_services(settings: Settings, engine: AsyncEngine, client: Client) -> Services:
@@ -56,4 +58,5 @@ def build_services(settings: Settings, engine: AsyncEngine, client: Client) -> S
         files=DocumentFiles(engine, commands, objects, settings.key_ring(), settings),
         submission_files=SubmissionFiles(engine, objects, settings.key_ring(), settings),
         submissions=Submissions(client, engine, settings),
+        search=ClaimSearch(engine),
     )

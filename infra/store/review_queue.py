@@ -28,6 +28,8 @@ class QueueRow:
     """A claim waiting for a person: what it is, why it waits, and until when."""
 
     claim_id: uuid.UUID
+    claim_number: str | None
+    claimant_name: str
     policy_number: str
     claim_type: str
     amount: Decimal
@@ -124,6 +126,8 @@ async def page(
     why = _why(default_sla)
     query = sa.select(
         claim.c.claim_id,
+        claim.c.claim_number,
+        claim.c.claimant_name,
         claim.c.policy_number,
         claim.c.claim_type,
         claim.c.amount,

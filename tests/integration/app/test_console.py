@@ -452,3 +452,53 @@ async def test_the_losers_of_a_race_read_who_decided_and_what(stack: Stack):
         assert "catching up" not in text
         # No form is offered again on a claim someone else decided.
         assert "Approve and pay" not in text
+
+
+async def test_search_finds_any_claim_by_number_claimant_or_policy_and_names_a_bad_field(
+    stack: Stack,
+):
+    amount = unique_amount()
+    email = f"search-{uuid.uuid4().hex[:8]}@example.org"
+    claimant = {"name": "Grace Hopper-Search", "email": email}
+    first_id = await waiting_claim(stack, amount, claimant=claimant)
+    first = (await stack.http.get(f"/v1/claims/{first_id}", headers=ADJUSTER)).json()
+    # A second claim on the same policy by the same claimant, rejected (not in the queue).
+    second = await submit(
+        stack.http, first["policy_number"], claimant=claimant, amount=str(amount + 1)
+    )
+    await wait_for_claim(stack.http, second["claim_id"], {"awaiting_review"})
+    console = await console_for(stack.http, "dev-adjuster-key")
+    await console.act(second["claim_id"], "reject", note="Duplicate.")
+    await wait_for_claim(stack.http, second["claim_id"], {"rejected"})
+
+    by_number = await console.get("/console/search", q=first["claim_number"].lower())
+    assert by_number.status_code == 200
+    assert f'href="/console/claims/{first_id}"' in by_number.text
+    assert second["claim_id"] not in by_number.text
+    by_claimant = await console.get("/console/search", q=email, sort="amount", order="asc")
+    text = by_claimant.text
+    assert text.index(first["claim_number"]) < text.index(second["claim_number"])
+    assert "rejected" in text  # settled claims are found too
+    rejected_only = await console.get(
+        "/console/search", policy_number=first["policy_number"], status="rejected"
+    )
+    assert second["claim_number"] in rejected_only.text
+    assert first["claim_number"] not in rejected_only.text
+    # A wildcard is text, not a pattern.
+    wild = await console.get("/console/search", q="%", policy_number=first["policy_number"])
+    assert "No claim matches this search." in wild.text
+
+    for params, field in (
+        ({"sort": "password"}, "sort"),
+        ({"submitted_from": "yesterday"}, "submitted_from"),
+        ({"min_amount": "5", "max_amount": "1"}, "max_amount"),
+        ({"q": "x" * 201}, "q"),
+    ):
+        bad = await console.get("/console/search", **params)
+        assert bad.status_code == 422
+        assert f"{field}:" in bad.text
+
+    # The claim page lists the other claim on the policy and by the claimant.
+    page = await console.get(f"/console/claims/{first_id}")
+    assert page.text.count(f'href="/console/claims/{second["claim_id"]}"') == 2
+    assert f"<span class=\"mono\">{first['claim_number']}</span>" in page.text

@@ -154,7 +154,9 @@ async def test_an_adjuster_approves_part_of_a_red_flag_claim_and_sees_it_paid(
     amount_field = page.get_by_label("Amount to pay")
     await expect(amount_field).to_have_value(f"{amount - Decimal('500.00'):,.2f}")
     await amount_field.fill(f"{partial:,.2f}")
-    await page.get_by_label("Payment message to the claimant").fill("Less the cracked mirror's glass.")
+    await page.get_by_label("Payment message to the claimant").fill(
+        "Less the cracked mirror's glass."
+    )
     await page.get_by_role("button", name="Approve and pay").click()
     # Nothing is paid before the adjuster confirms the amount, in figures and in words.
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Approve claim CLM-")
