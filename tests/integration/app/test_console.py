@@ -501,4 +501,4 @@ async def test_search_finds_any_claim_by_number_claimant_or_policy_and_names_a_b
     # The claim page lists the other claim on the policy and by the claimant.
     page = await console.get(f"/console/claims/{first_id}")
     assert page.text.count(f'href="/console/claims/{second["claim_id"]}"') == 2
-    assert f"<span class=\"mono\">{first['claim_number']}</span>" in page.text
+    assert f'<span class="mono">{first["claim_number"]}</span>' in page.text
