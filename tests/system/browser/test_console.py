@@ -253,6 +253,29 @@ async def test_an_open_claim_page_follows_a_decision_made_elsewhere(
     assert offline.refused == []
 
 
+async def test_an_adjuster_finds_a_claim_by_its_number_and_by_its_claimant(
+    site: ConsoleSite, offline: OfflineContext
+) -> None:
+    claim_id, _ = await site.red_flag_claim()
+    claim = (await site.stack.http.get(f"/v1/claims/{claim_id}", headers=ADMIN)).json()
+    number, email = claim["claim_number"], claim["claimant"]["email"]
+    page = await offline.context.new_page()
+    await sign_in(page, site)
+    await page.get_by_role("link", name="Search claims").click()
+    await page.get_by_label("Claim number, claimant or e-mail").fill(number)
+    await page.get_by_role("button", name="Search").click()
+    result = page.locator("table.results tbody tr")
+    await expect(result).to_have_count(1)
+    await expect(result.first).to_contain_text(number)
+    await check_accessibility(page, "search", {})
+    await page.get_by_label("Claim number, claimant or e-mail").fill(email)
+    await page.get_by_role("button", name="Search").click()
+    await expect(page.get_by_role("link", name=number)).to_be_visible()
+    await page.get_by_role("link", name=number).click()
+    await expect(page.get_by_role("heading", level=1)).to_contain_text(number)
+    assert offline.refused == []
+
+
 async def test_a_submitter_key_is_refused_at_sign_in(
     site: ConsoleSite, offline: OfflineContext
 ) -> None:
