@@ -8,14 +8,16 @@ import uuid
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, Response
 
+from app.console.assigning import ASSIGN_ACTIONS, assign, overriding
 from app.console.confirmations import CONFIRMED_ACTIONS, YES, confirmation
 from app.console.decisions import ACTIONS, ADMIN_ACTIONS, DONE, refusal_message, run
+from app.console.history import history
 from app.console.pages import render, time_left
 from app.console.responses import forbidden, message_page, redirect, signed_out
 from app.console.session import Staff, csrf_valid, staff_of
 from app.http.deps import services_of
 from app.http.forms import cross_site, form_of
-from app.services.errors import MovedOnError, ServiceError
+from app.services.errors import MovedOnError, NotFoundError, ServiceError
 
 router = APIRouter()
 
@@ -53,13 +55,19 @@ async def _claim(
             "No claim has that id (or it is not recorded yet: try again in a moment).",
             status.HTTP_404_NOT_FOUND,
         )
-    related = await services_of(request).search.related(
+    services = services_of(request)
+    related = await services.search.related(
         page.claim.claim_id, page.claim.policy_number, page.claim.claimant.email
     )
     context = {
         "staff": staff,
         "page": page,
         "related": related,
+        "holder": await services.assignments.holder(page.claim.claim_id),
+        "info_wait": next(
+            (e for e in reversed(page.claim.events) if e.type == "info_requested"), None
+        ),
+        "history": history(page.claim, await services.assignments.history(page.claim.claim_id)),
         "claim": page.claim,
         "notice": notice,
         "error": error,
@@ -105,16 +113,23 @@ async def _act(
         )
     services = services_of(request)
     try:
+        if action in ASSIGN_ACTIONS:
+            await assign(services.assignments, staff, parsed, action, form)
+            return redirect(f"/console/claims/{parsed}?done={action}")
+        held_by = await overriding(services.assignments, staff, parsed, action, form)
         if action in CONFIRMED_ACTIONS:
             page = await services.pages.load(parsed)
             if page is None:
-                return await _claim(request, staff, claim_id, code=status.HTTP_404_NOT_FOUND)
+                raise NotFoundError(f"claim {parsed} not found")
             confirm = confirmation(action, form, page.claim)
             if form.get("confirmed") != YES:
+                confirm.fields.update({"override": form.get("override", "")})
                 context = {"staff": staff, "claim": page.claim, "confirm": confirm}
                 return render(request, "confirm.html", context)
             form = form | confirm.fields  # the amount as checked, not as typed
         outcome = await run(services.commands, staff, parsed, action, form)
+        if held_by is not None and not outcome.pending:
+            await services.assignments.overridden(staff.key, parsed, held_by)
     except ServiceError as refused:
         return await _claim(
             request,

@@ -18,7 +18,7 @@ from contracts import ReviewDecision
 
 _Form = TypeVar("_Form", ReviewRequest, CancelRequest)
 
-ACTIONS = ("approve", "reject", "request-info", "cancel", "retry")
+ACTIONS = ("approve", "reject", "request-info", "cancel", "retry", "take", "release", "reassign")
 ADMIN_ACTIONS = frozenset({"cancel", "retry"})
 DONE = {
     "approve": "Approved. The payment follows; this page updates as it goes.",
@@ -26,6 +26,9 @@ DONE = {
     "request-info": "Information requested from the claimant.",
     "cancel": "Cancelled.",
     "retry": "The parked step is running again.",
+    "take": "You hold this claim now: it is in your work.",
+    "release": "Released: nobody holds this claim now.",
+    "reassign": "Reassigned.",
     "attached": "Attached. The claim has the file; a claim waiting for information is assessed "
     "again.",
     "pending": "Recorded, still processing: the claim took your decision and has not "

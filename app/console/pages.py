@@ -93,7 +93,21 @@ def _size(size_bytes: int) -> str:
     return f"{size_bytes / 1024 / 1024:.1f} MB"
 
 
-environment.filters |= {"money": _money, "when": _when, "label": _label, "size": _size}
+def _stamp(value: str) -> str:
+    """An ISO timestamp from an event's detail, as `when` shows times."""
+    try:
+        return _when(dt.datetime.fromisoformat(value))
+    except ValueError:
+        return value
+
+
+environment.filters |= {
+    "money": _money,
+    "when": _when,
+    "label": _label,
+    "size": _size,
+    "stamp": _stamp,
+}
 
 
 def render(

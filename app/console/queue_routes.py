@@ -28,7 +28,7 @@ async def review_queue_page(request: Request) -> Response:
     states = queue.ADMIN_STATES if staff.is_admin else queue.ADJUSTER_STATES
     params = dict(request.query_params)
     try:
-        query = queue.parse(params, states)
+        query = queue.parse(params, states, me=staff.key.name)
     except queue.BadFilterError as bad:
         return await _queue(
             request, staff=staff, query=queue.EMPTY, states=states, bad=bad, params=params
@@ -64,6 +64,7 @@ async def _queue(
         "has_next": found.has_next,
         "page_url": lambda page: url(page=page),
         "state_url": lambda state: url(state=state, page=1),
+        "held_url": lambda held: url(held=held, page=1),
         "claim_types": tuple(ClaimType),
         "reasons": queue.REASONS,
         "refreshed_at": now,

@@ -46,6 +46,8 @@ class QueueQuery:
     escalated: str
     reason: str
     page: int
+    held: str = ""  # "me", "nobody", or "" for either
+    me: str = ""
 
     def store_filter(self, states: tuple[ClaimStatus, ...], *, with_state: bool) -> QueueFilter:
         chosen = [self.state] if with_state and self.state else [str(s) for s in states]
@@ -56,6 +58,7 @@ class QueueQuery:
             max_amount=Decimal(self.max_amount) if self.max_amount else None,
             escalated=ESCALATED[self.escalated],
             reason=self.reason or None,
+            assignee={"me": self.me, "nobody": ""}.get(self.held),
         )
 
 
@@ -78,7 +81,7 @@ def choice_field(name: str, raw: str, allowed: tuple[str, ...]) -> str:
     return raw
 
 
-def parse(params: dict[str, str], states: tuple[ClaimStatus, ...]) -> QueueQuery:
+def parse(params: dict[str, str], states: tuple[ClaimStatus, ...], me: str = "") -> QueueQuery:
     """The queue query from `params`; BadFilterError names the first bad field."""
     page_raw = params.get("page", "1").strip() or "1"
     if not page_raw.isdigit() or not 1 <= int(page_raw) <= MAX_PAGE:
@@ -91,6 +94,8 @@ def parse(params: dict[str, str], states: tuple[ClaimStatus, ...]) -> QueueQuery
         escalated=choice_field("escalated", params.get("escalated", ""), ("yes", "no")),
         reason=choice_field("reason", params.get("reason", ""), REASONS),
         page=int(page_raw),
+        held=choice_field("held", params.get("held", ""), ("me", "nobody")),
+        me=me,
     )
     if (
         query.min_amount

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
+from app.services.assignments import Assignments
 from app.services.authenticator import Authenticator
 from app.services.claim_page import ClaimPages
 from app.services.claim_search import ClaimSearch
@@ -39,6 +40,7 @@ class Services:
     submission_files: SubmissionFiles
     submissions: Submissions
     search: ClaimSearch
+    assignments: Assignments
 
 
 def build_services(settings: Settings, engine: AsyncEngine, client: Client) -> Services:
@@ -59,4 +61,5 @@ def build_services(settings: Settings, engine: AsyncEngine, client: Client) -> S
         submission_files=SubmissionFiles(engine, objects, settings.key_ring(), settings),
         submissions=Submissions(client, engine, settings),
         search=ClaimSearch(engine),
+        assignments=Assignments(engine),
     )

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from infra.store import rows
-from infra.tables import claim, claim_event
+from infra.tables import claim, claim_assignment, claim_event
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,7 @@ class QueueRow:
     reasons: list[str] | None
     due_at: dt.datetime | None
     waiting_since: dt.datetime | None
+    assignee: str | None
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class QueueFilter:
     max_amount: Decimal | None = None
     escalated: bool | None = None
     reason: str | None = None
+    # Held by this principal; "" for claims nobody holds; None for either.
+    assignee: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,9 @@ def _why(default_sla: dt.timedelta) -> _Why:
         else_=sa.null(),
     )
     return _Why(
-        source=claim.outerjoin(latest, sa.true()),
+        source=claim.outerjoin(latest, sa.true()).outerjoin(
+            claim_assignment, claim_assignment.c.claim_id == claim.c.claim_id
+        ),
         reasons=sa.cast(reasons, JSONB),
         due_at=due,
         waiting_since=latest.c.at,
@@ -111,6 +116,10 @@ def _filtered(query: sa.Select, why: _Why, f: QueueFilter) -> sa.Select:  # type
         query = query.where(claim.c.escalated.is_(f.escalated))
     if f.reason is not None:
         query = query.where(why.reasons.contains(sa.func.jsonb_build_array(f.reason)))
+    if f.assignee == "":
+        query = query.where(claim_assignment.c.assignee.is_(None))
+    elif f.assignee is not None:
+        query = query.where(claim_assignment.c.assignee == f.assignee)
     return query
 
 
@@ -139,6 +148,7 @@ async def page(
         why.reasons.label("reasons"),
         why.due_at.label("due_at"),
         why.waiting_since.label("waiting_since"),
+        claim_assignment.c.assignee,
     )
     query = _filtered(query, why, where).order_by(
         claim.c.escalated.desc(),

@@ -36,6 +36,7 @@
       .then(function (html) {
         if (html !== null) {
           container.innerHTML = html;
+          localTimes(container);
         }
       })
       .catch(function () { /* offline for a moment: try again at the next tick */ });
@@ -112,7 +113,27 @@
     pollClaim();
   }
 
+  // Times are written in UTC; beside each, the adjuster's own time zone (the browser's).
+  function localTimes(root) {
+    const format = new Intl.DateTimeFormat(undefined, {
+      year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
+      timeZoneName: "short",
+    });
+    root.querySelectorAll("time[data-local]").forEach(function (el) {
+      if (el.dataset.localShown) {
+        return;
+      }
+      const when = new Date(el.getAttribute("datetime"));
+      if (isNaN(when.getTime())) {
+        return;
+      }
+      el.dataset.localShown = "true";
+      el.textContent = el.textContent + " · " + format.format(when);
+    });
+  }
+
   function enhanceForms(root) {
+    localTimes(root);
     root.querySelectorAll("form[data-enhance]").forEach(function (form) {
       if (form.dataset.enhanced) {
         return;

@@ -305,7 +305,10 @@ async def test_the_queue_puts_escalated_claims_first_then_the_nearest_deadline(
         other_reason = await console.get("/console/queue", reason="low_model_confidence", **band)
         assert not any(claim_id in other_reason.text for claim_id in ids)
         fragment = await console.get("/console/queue", fragment="1", **band)
-        assert fragment.text.lstrip().startswith("<table")
+        # The part the page refreshes: the counts per state and the table, no page around them.
+        assert fragment.text.lstrip().startswith('<nav aria-label="Claims per state"')
+        assert "<table" in fragment.text
+        assert "<html" not in fragment.text
 
 
 @pytest.mark.parametrize(
@@ -502,3 +505,61 @@ async def test_search_finds_any_claim_by_number_claimant_or_policy_and_names_a_b
     page = await console.get(f"/console/claims/{first_id}")
     assert page.text.count(f'href="/console/claims/{second["claim_id"]}"') == 2
     assert f'<span class="mono">{first["claim_number"]}</span>' in page.text
+
+
+async def test_adjusters_take_release_and_reassign_and_an_override_is_asked_and_recorded(
+    stack: Stack,
+):
+    amount = unique_amount()
+    claim_id = await waiting_claim(stack, amount)
+    adjuster = await console_for(stack.http, "dev-adjuster-key")
+    admin = await console_for(stack.http, "dev-admin-key")
+
+    taken = await adjuster.act(claim_id, "take")
+    assert taken.status_code == 303
+    page = await adjuster.get(f"/console/claims/{claim_id}")
+    assert "Held by <strong>you</strong>" in page.text
+    mine = await adjuster.get("/console/queue", held="me", min_amount=str(amount))
+    assert f'href="/console/claims/{claim_id}"' in mine.text
+    theirs = await admin.get("/console/queue", held="me", min_amount=str(amount))
+    assert f'href="/console/claims/{claim_id}"' not in theirs.text
+    nobody = await admin.get("/console/queue", held="nobody", min_amount=str(amount))
+    assert f'href="/console/claims/{claim_id}"' not in nobody.text
+
+    # Reassigning names a real adjuster or admin, or says which field is wrong.
+    for who in ("nobody-such", "dev-submitter"):
+        wrong = await admin.act(claim_id, "reassign", assignee=who)
+        assert wrong.status_code == 422
+        assert f"{who} is not an active adjuster or admin" in wrong.text
+    refused = await adjuster.act(claim_id, "reassign", assignee="dev-admin")
+    assert refused.status_code == 403
+
+    # Deciding a claim someone else holds asks first, then is recorded as an override.
+    held = await admin.act(claim_id, "reject", note="Duplicate.")
+    assert held.status_code == 409
+    assert "dev-adjuster holds this claim" in html.unescape(held.text)
+    decided = await admin.act(claim_id, "reject", note="Duplicate.", override="yes")
+    assert decided.status_code == 303
+    await wait_for_claim(stack.http, claim_id, {"rejected"})
+    history = html.unescape((await admin.get(f"/console/claims/{claim_id}")).text)
+    assert "Took the claim" in history
+    assert "Decided although dev-adjuster held the claim" in history
+    assert "Rejected the claim. Internal note: “Duplicate.”" in history
+
+
+async def test_release_and_reassign_are_in_the_history(stack: Stack):
+    claim_id = await waiting_claim(stack, unique_amount())
+    adjuster = await console_for(stack.http, "dev-adjuster-key")
+    admin = await console_for(stack.http, "dev-admin-key")
+    assert (await adjuster.act(claim_id, "take")).status_code == 303
+    assert (await admin.act(claim_id, "take")).status_code == 303
+    assert (await admin.act(claim_id, "reassign", assignee="dev-adjuster")).status_code == 303
+    page = await adjuster.get(f"/console/claims/{claim_id}")
+    assert "Held by <strong>you</strong>" in page.text
+    assert "(assigned by dev-admin)" in page.text
+    assert (await admin.act(claim_id, "release")).status_code == 303
+    text = html.unescape((await adjuster.get(f"/console/claims/{claim_id}")).text)
+    assert "Nobody holds this claim." in text
+    assert "Took the claim over from dev-adjuster" in text
+    assert "Reassigned the claim to dev-adjuster (from dev-admin)" in text
+    assert "Released the claim (held by dev-adjuster)" in text
