@@ -11,12 +11,12 @@ from fastapi.responses import HTMLResponse, Response
 from app.console.assigning import ASSIGN_ACTIONS, assign, overriding
 from app.console.confirmations import CONFIRMED_ACTIONS, YES, confirmation
 from app.console.decisions import ACTIONS, ADMIN_ACTIONS, DONE, refusal_message, run
-from app.console.history import history
 from app.console.pages import render, time_left
 from app.console.responses import forbidden, message_page, redirect, signed_out
 from app.console.session import Staff, csrf_valid, staff_of
 from app.http.deps import services_of
 from app.http.forms import cross_site, form_of
+from app.services.claim_history import history
 from app.services.errors import MovedOnError, NotFoundError, ServiceError
 
 router = APIRouter()
