@@ -57,6 +57,21 @@ class ReviewRequest(Body):
         return message
 
 
+class PayeeRequest(Body):
+    payee: Line = Field(
+        min_length=3,
+        max_length=200,
+        description="The account to pay instead of the claimant's own (after the bank refused "
+        "it), as the payment rail names accounts.",
+    )
+    note: FreeText | None = Field(
+        default=None,
+        max_length=4000,
+        description="Why (internal; required from adjusters and admins, who correct it on the "
+        "claimant's word).",
+    )
+
+
 class CancelRequest(Body):
     reason: FreeText | None = Field(default=None, max_length=4000)
 

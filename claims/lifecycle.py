@@ -57,6 +57,8 @@ class EventType(StrEnum):
     # A step failed permanently and the claim was parked; an operator retried it.
     NEEDS_ATTENTION = "needs_attention"
     RETRIED = "retried"
+    # The account to pay was corrected (after the bank refused the claimant's own).
+    PAYEE_CORRECTED = "payee_corrected"
 
 
 class NotificationKind(StrEnum):

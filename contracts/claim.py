@@ -27,6 +27,7 @@ WORKFLOW_NAME = "ClaimWorkflow"
 REVIEW_UPDATE = "review"
 CANCEL_UPDATE = "cancel"
 ADD_DOCUMENT_UPDATE = "add_document"
+PAYEE_UPDATE = "correct_payee"
 RETRY_UPDATE = "retry"
 STATE_QUERY = "state"
 
@@ -112,6 +113,15 @@ class CancelInput(Contract):
     by: Actor
 
 
+class PayeeCorrection(Contract):
+    """The account to pay instead of the claimant's own (after the bank refused it): from the
+    claimant's system, or from an adjuster, who says why in `note`."""
+
+    payee: str = Field(min_length=3, max_length=200)
+    note: str | None = Field(default=None, max_length=4000)
+    by: Actor
+
+
 class RetryInput(Contract):
     """An operator's request to run a parked claim's failed step again."""
 
@@ -166,6 +176,11 @@ class ClaimState(Contract):
     review_reasons: list[str] = []
     review_due_at: dt.datetime | None = None
     approval_message: str | None = None
+    # The last review the claim took (decision, amount, who): a parked step that was to record
+    # it names it, so whoever retries knows what Retry will do (e.g. pay that amount).
+    last_review: dict[str, str | None] | None = None
+    # The account to pay when it was corrected (None: the claimant's own, from the submission).
+    payee: str | None = None
     documents_before_request: int = 0
     # Shadow candidates the admitting worker named (workflows/shadow.py), and how many times the
     # claim has been assessed (each assessment's shadows are their own round).
@@ -245,6 +260,16 @@ class ClaimState(Contract):
 
     def approved(self, amount: Decimal) -> None:
         self.approved_amount = amount
+
+    def payee_corrected(self, payee: str) -> None:
+        self.payee = payee
+
+    def review_recorded(self, decision: str, approved_amount: Decimal | None, by: str) -> None:
+        self.last_review = {
+            "decision": decision,
+            "approved_amount": str(approved_amount) if approved_amount is not None else None,
+            "by": by,
+        }
 
     def approval_explained(self, message: str | None) -> None:
         """What the approving adjuster wrote for the claimant (why a payment is partial): the

@@ -89,3 +89,14 @@ def check_retry(claim: ClaimState, *, parked: int) -> None:
             f"claim is {claim.status}; no step is waiting to be retried",
             type=ErrorType.CLAIM_NOT_PARKED,
         )
+
+
+def check_payee(claim: ClaimState, *, cancelling: bool) -> None:
+    """The account to pay may change until the payment starts, never during or after it."""
+    if claim.status.is_terminal or claim.status is ClaimStatus.PAYING or claim.closing:
+        raise ApplicationError(
+            f"claim is {claim.closing or claim.status}; its payee can no longer change",
+            type=ErrorType.CLAIM_CLOSED,
+        )
+    if cancelling:
+        raise ApplicationError("claim is being cancelled", type=ErrorType.CLAIM_CLOSED)

@@ -23,6 +23,7 @@ from contracts import (
     ADD_DOCUMENT_UPDATE,
     CANCEL_UPDATE,
     CHECK_BUILD_SIGNAL,
+    PAYEE_UPDATE,
     RETRY_UPDATE,
     REVIEW_UPDATE,
     STATE_QUERY,
@@ -31,6 +32,7 @@ from contracts import (
     ClaimState,
     ClaimWorkflowInput,
     DocumentAdded,
+    PayeeCorrection,
     RetryInput,
     ReviewDecision,
     ReviewInput,
@@ -116,6 +118,15 @@ class ClaimWorkflow:
     @add_document.validator
     def validate_add_document(self, document: DocumentAdded) -> None:
         admission.check_document(self._claim, cancelling=self._cancels.pending is not None)
+
+    @workflow.update(name=PAYEE_UPDATE)
+    async def correct_payee(self, correction: PayeeCorrection) -> ClaimState:
+        await self._steps.correct_payee(correction)
+        return self._claim.model_copy(deep=True)
+
+    @correct_payee.validator
+    def validate_correct_payee(self, correction: PayeeCorrection) -> None:
+        admission.check_payee(self._claim, cancelling=self._cancels.pending is not None)
 
     @workflow.update(name=RETRY_UPDATE)
     async def retry(self, request: RetryInput) -> ClaimState:

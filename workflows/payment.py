@@ -67,7 +67,8 @@ class PaymentSteps(BoundToClaim):
             attempt=attempt,
             amount=amount,
             currency=submission.currency,
-            payee=submission.claimant.email,
+            # The corrected account when there is one (after the bank refused the claimant's).
+            payee=self._claim.payee or submission.claimant.email,
         )
         retry = retries.payment_retry(self._input.config.step_alert_attempts)
         try:

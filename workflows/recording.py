@@ -253,13 +253,16 @@ class Recorder:
         waiting_before = self._claim.waiting_on
         self._board.set(ClaimStatus.NEEDS_ATTENTION)
         self._board.wait_on(f"an operator: '{summary}' failed ({failure.error_type})")
-        detail = {
+        detail: dict[str, Any] = {
             "step": summary,
             "activity": activity,
             "error_type": failure.error_type,
             "error": failure.message[:500],
             "resume_status": resume.value,
         }
+        if self._claim.last_review and "reviewed" in summary:
+            # The step was to record a person's decision: Retry records it and acts on it.
+            detail["pending_review"] = self._claim.last_review
         await self._best_effort(
             self.event(
                 EventType.NEEDS_ATTENTION, detail=detail, status=ClaimStatus.NEEDS_ATTENTION

@@ -19,7 +19,7 @@ from claims.decisions import DecisionRecord
 from claims.lifecycle import ClaimStatus, EventType, NotificationKind
 from claims.models import DecidedBy, DecisionOutcome
 from claims.rules import PolicyCheck
-from contracts import CancelInput, DocumentAdded, ReviewDecision, ReviewInput
+from contracts import CancelInput, DocumentAdded, PayeeCorrection, ReviewDecision, ReviewInput
 from workflows.bound import BoundToClaim
 
 _REVIEW_OUTCOME = {
@@ -135,6 +135,16 @@ class ClaimSteps(BoundToClaim):
         # documents while awaiting information).
         self._claim.document_added(document.document_id, document.kind)
 
+    async def correct_payee(self, correction: PayeeCorrection) -> None:
+        """An update handler's step, like a document: written on its own, then the payment
+        (when it comes) pays the corrected account."""
+        event = self._recorder.event(
+            EventType.PAYEE_CORRECTED,
+            detail={"payee": correction.payee, "by": correction.by.name, "note": correction.note},
+        )
+        await self._recorder.write_now([event])
+        self._claim.payee_corrected(correction.payee)
+
     # --- review -----------------------------------------------------------------------------
 
     async def escalate(self, sla: timedelta) -> None:
@@ -150,6 +160,9 @@ class ClaimSteps(BoundToClaim):
         if approve:
             self._claim.approval_explained(review.message_to_claimant)
         approved = review.approved_amount or self._claim.payable_amount
+        self._claim.review_recorded(
+            review.decision.value, approved if approve else None, review.adjuster_name
+        )
         # Escalation is about the review queue; a review takes the claim out of it.
         was_escalated = self._claim.escalated
         if was_escalated:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, Response
 
 from app.console.assigning import ASSIGN_ACTIONS, assign, overriding
+from app.console.claim_events import waits_and_refusals
 from app.console.confirmations import CONFIRMED_ACTIONS, YES, confirmation
 from app.console.decisions import ACTIONS, ADMIN_ACTIONS, DONE, refusal_message, run
 from app.console.pages import render, time_left
@@ -64,9 +65,7 @@ async def _claim(
         "page": page,
         "related": related,
         "holder": await services.assignments.holder(page.claim.claim_id),
-        "info_wait": next(
-            (e for e in reversed(page.claim.events) if e.type == "info_requested"), None
-        ),
+        **waits_and_refusals(page.claim),
         "history": history(page.claim, await services.assignments.history(page.claim.claim_id)),
         "claim": page.claim,
         "notice": notice,
@@ -144,4 +143,7 @@ async def _act(
             moved_on=isinstance(refused, MovedOnError),
         )
     done = ("pending" if outcome.accepted else "sent") if outcome.pending else action
+    if outcome.claim.status == "needs_attention" and action != "retry":
+        # Taken, but a step after it failed: say so, not "still processing".
+        done = "parked"
     return redirect(f"/console/claims/{parsed}?done={done}")

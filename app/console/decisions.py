@@ -11,14 +11,17 @@ from pydantic import ValidationError
 
 from app.console.session import Staff
 from app.http import metrics
-from app.schemas import CancelRequest, ReviewRequest
+from app.schemas import CancelRequest, PayeeRequest, ReviewRequest
 from app.services.commands import ClaimCommands, Outcome
 from app.services.errors import CatchingUpError, InvalidFieldError, MovedOnError, ServiceError
 from contracts import ReviewDecision
 
-_Form = TypeVar("_Form", ReviewRequest, CancelRequest)
+_Form = TypeVar("_Form", ReviewRequest, CancelRequest, PayeeRequest)
 
-ACTIONS = ("approve", "reject", "request-info", "cancel", "retry", "take", "release", "reassign")
+ACTIONS = (
+    *("approve", "reject", "request-info", "cancel", "retry"),
+    *("take", "release", "reassign", "payee"),
+)
 ADMIN_ACTIONS = frozenset({"cancel", "retry"})
 DONE = {
     "approve": "Approved. The payment follows; this page updates as it goes.",
@@ -27,6 +30,9 @@ DONE = {
     "cancel": "Cancelled.",
     "retry": "The parked step is running again.",
     "take": "You hold this claim now: it is in your work.",
+    "parked": "Your decision was taken, but a step after it failed and the claim is parked: "
+    "see “Parked” below. An admin retries it once its cause is fixed.",
+    "payee": "Payee corrected. Approve the claim again to pay the new account.",
     "release": "Released: nobody holds this claim now.",
     "reassign": "Reassigned.",
     "attached": "Attached. The claim has the file; a claim waiting for information is assessed "
@@ -43,6 +49,7 @@ _FIELD_NAMES = {
     "note": "The internal note",
     "message_to_claimant": "The message to the claimant",
     "reason": "The reason",
+    "payee": "The payee account",
 }
 
 _DECISIONS = {
@@ -57,6 +64,11 @@ async def run(
 ) -> Outcome:
     if action == "retry":
         return await commands.retry(staff.key, claim_id)
+    if action == "payee":
+        payee = _validated(
+            PayeeRequest, {"payee": form.get("payee", ""), "note": form.get("note") or None}
+        )
+        return await commands.correct_payee(staff.key, claim_id, payee=payee.payee, note=payee.note)
     if action == "cancel":
         cancel = _validated(CancelRequest, {"reason": form.get("reason") or None})
         return await commands.cancel(staff.key, claim_id, reason=cancel.reason)

@@ -93,6 +93,14 @@ def _size(size_bytes: int) -> str:
     return f"{size_bytes / 1024 / 1024:.1f} MB"
 
 
+def _money_text(value: str | None, currency: str = "") -> str:
+    """An amount from an event's detail (a decimal string), as `money` shows amounts."""
+    try:
+        return _money(Decimal(str(value)), currency) if value is not None else "—"
+    except ArithmeticError:
+        return f"{value} {currency}"
+
+
 def _stamp(value: str) -> str:
     """An ISO timestamp from an event's detail, as `when` shows times."""
     try:
@@ -107,6 +115,7 @@ environment.filters |= {
     "label": _label,
     "size": _size,
     "stamp": _stamp,
+    "money_text": _money_text,
 }
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 
 from app.http import metrics
-from app.http.auth import Adjuster, Admin, Submitter
+from app.http.auth import Adjuster, Admin, AnyCaller, Submitter
 from app.http.deps import CommandsDep as Commands
 from app.http.openapi import (
     AUTHENTICATED,
@@ -24,7 +24,7 @@ from app.http.openapi import (
     WITH_BODY,
 )
 from app.http.problems import Problem
-from app.schemas import CancelRequest, ClaimOut, ReviewRequest
+from app.schemas import CancelRequest, ClaimOut, PayeeRequest, ReviewRequest
 
 router = APIRouter(
     prefix="/v1/claims",
@@ -116,6 +116,26 @@ async def retry_claim(
 ) -> ClaimOut:
     """Run a parked claim's failed step again, once its data or code has been fixed."""
     outcome = await commands.retry(caller, claim_id)
+    if outcome.pending:
+        _pending(response, claim_id)
+    return outcome.claim
+
+
+@router.post(
+    "/{claim_id}/payee",
+    response_model=ClaimOut,
+    responses={202: _PENDING, 409: _conflict("the payment has started or the claim is settled")},
+)
+async def correct_payee(
+    claim_id: uuid.UUID,
+    body: PayeeRequest,
+    caller: AnyCaller,
+    commands: Commands,
+    response: Response,
+) -> ClaimOut:
+    """Pay another account: after the bank refused the claimant's, the claimant's system
+    corrects it (or an adjuster, with a note), then the claim is approved again."""
+    outcome = await commands.correct_payee(caller, claim_id, payee=body.payee, note=body.note)
     if outcome.pending:
         _pending(response, claim_id)
     return outcome.claim

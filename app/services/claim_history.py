@@ -110,6 +110,10 @@ _PHRASES: dict[str, Phrase] = {
         f"Parked: the step “{d.get('step')}” failed ({d.get('error_type')}: {d.get('error')})"
     ),
     "retried": lambda d, c: f"Retried the step “{d.get('step')}”",
+    "payee_corrected": lambda d, c: (
+        f"Payee account corrected to {d.get('payee')}"
+        + (f". Internal note: “{d['note']}”" if d.get("note") else "")
+    ),
 }
 
 _STAFF: dict[str, Callable[[dict[str, Any]], str]] = {

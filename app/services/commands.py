@@ -41,16 +41,18 @@ from claims.lifecycle import ClaimStatus, EventType
 from contracts import (
     ADD_DOCUMENT_UPDATE,
     CANCEL_UPDATE,
+    PAYEE_UPDATE,
     RETRY_UPDATE,
     REVIEW_UPDATE,
     Actor,
     CancelInput,
     DocumentAdded,
+    PayeeCorrection,
     RetryInput,
     ReviewDecision,
     ReviewInput,
 )
-from infra.api_keys import ApiKey
+from infra.api_keys import ApiKey, Role
 from infra.settings import Settings
 from infra.store import claim_numbers, documents
 from infra.store import claims as claim_store
@@ -114,6 +116,16 @@ class ClaimCommands:
         return await self._command(
             caller, claim_id, CANCEL_UPDATE, CancelInput(reason=reason, by=_actor(caller))
         )
+
+    async def correct_payee(
+        self, caller: ApiKey, claim_id: uuid.UUID, *, payee: str, note: str | None
+    ) -> Outcome:
+        """Pay another account (after the bank refused the claimant's): the claimant's own
+        system may, and staff may with a note saying why."""
+        if caller.role is not Role.SUBMITTER and not (note or "").strip():
+            raise InvalidFieldError("note", "a correction by staff needs a note saying why")
+        correction = PayeeCorrection(payee=payee.strip(), note=note, by=_actor(caller))
+        return await self._command(caller, claim_id, PAYEE_UPDATE, correction)
 
     async def retry(self, caller: ApiKey, claim_id: uuid.UUID) -> Outcome:
         """Run a parked claim's failed step again, once its data or code is fixed."""

@@ -563,3 +563,65 @@ async def test_release_and_reassign_are_in_the_history(stack: Stack):
     assert "Took the claim over from dev-adjuster" in text
     assert "Reassigned the claim to dev-adjuster (from dev-admin)" in text
     assert "Released the claim (held by dev-adjuster)" in text
+
+
+async def test_a_refused_payment_is_explained_its_payee_corrected_and_then_paid(
+    make_stack: StackFactory, engine: AsyncEngine
+):
+    from activities.payment import LedgerRail
+    from infra.store import payments
+
+    closed = f"{uuid.uuid4().hex[:8]}@closed-account.example"
+    rail = LedgerRail(blocked_payees=[closed])
+    async with make_stack(rail=rail) as stack:
+        number = await create_policy(stack.http)
+        claim = await submit(stack.http, number, claimant={"name": "Ada", "email": closed})
+        claim_id = claim["claim_id"]
+        await wait_for_claim(stack.http, claim_id, {"awaiting_review"})
+        console = await console_for(stack.http, "dev-adjuster-key")
+        page = html.unescape((await console.get(f"/console/claims/{claim_id}")).text)
+        assert "The bank refused the last payment" in page
+        assert f"payee account {closed} is refused by the payment rail" in page
+        assert "the claimant's own account again" in page
+
+        new_account = f"{uuid.uuid4().hex[:8]}@open-account.example"
+        no_note = await console.act(claim_id, "payee", payee=new_account)
+        assert no_note.status_code == 422
+        assert "a correction by staff needs a note saying why" in no_note.text
+        corrected = await console.act(
+            claim_id, "payee", payee=new_account, note="The claimant phoned with a new account."
+        )
+        assert corrected.status_code == 303
+        page = html.unescape((await console.get(f"/console/claims/{claim_id}")).text)
+        assert f"the corrected account {new_account}" in page
+        assert f"Payee account corrected to {new_account}" in page
+        payable = await payable_of(stack, claim_id)
+        assert (await console.act(claim_id, "approve", approved_amount=payable)).status_code == 303
+        paid = await wait_for_claim(stack.http, claim_id, TERMINAL)
+    assert paid["status"] == "paid"
+    async with engine.connect() as conn:
+        payment = await payments.get(conn=conn, claim_id=uuid.UUID(claim_id))
+    assert payment is not None
+    assert payment.payee == new_account
+
+
+async def test_the_claimants_system_corrects_its_payee_and_staff_say_why(stack: Stack):
+    from tests.support.api import SUBMITTER
+
+    claim_id = await waiting_claim(stack, unique_amount())
+    body = {"payee": "new-account@example.org"}
+    missing = await stack.http.post(
+        f"/v1/claims/{uuid.uuid4()}/payee", headers=SUBMITTER, json=body
+    )
+    assert missing.status_code == 404
+    staff = await stack.http.post(f"/v1/claims/{claim_id}/payee", headers=ADJUSTER, json=body)
+    assert staff.status_code == 422
+    assert "note" in staff.text
+    bad = await stack.http.post(
+        f"/v1/claims/{claim_id}/payee", headers=SUBMITTER, json={"payee": "a\nb"}
+    )
+    assert bad.status_code == 422
+    own = await stack.http.post(f"/v1/claims/{claim_id}/payee", headers=SUBMITTER, json=body)
+    assert own.status_code == 200, own.text
+    events = [e["type"] for e in own.json()["events"]]
+    assert "payee_corrected" in events

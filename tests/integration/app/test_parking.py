@@ -264,3 +264,50 @@ async def test_a_parking_event_that_cannot_be_written_does_not_fail_the_claim(
     paid = await wait_for_claim(http, claim.claim_id, {"paid"})
     assert "needs_attention" not in _types(paid)
     assert "retried" in _types(paid)
+
+
+async def test_a_parked_claim_is_explained_to_both_roles_and_retried_from_the_console(
+    parking_stack: Stack,
+) -> None:
+    import html
+
+    from tests.support.console import console_for
+
+    claim = Submission(parking_stack)
+    http = parking_stack.http
+    adjuster = await console_for(http, "dev-adjuster-key")
+    admin = await console_for(http, "dev-admin-key")
+    async with faults.refuse_event(
+        parking_stack.engine, claim.claim_id, EventType.REVIEWED
+    ) as fault:
+        await claim.submit(amount=NEEDS_REVIEW)
+        await wait_for_claim(http, claim.claim_id, {"awaiting_review"})
+        payable = (await claim.get())["payable_amount"]
+        decided = await adjuster.act(str(claim.claim_id), "approve", approved_amount=payable)
+        assert decided.status_code == 303
+        # The decision is taken but its record fails: the adjuster is told it is parked (not
+        # "still processing") once the claim has parked within the console's wait.
+        location = decided.headers["location"]
+        assert location.endswith(("?done=parked", "?done=pending")), location
+        await wait_for_claim(http, claim.claim_id, {"needs_attention"})
+        done = await adjuster.get(f"/console/claims/{claim.claim_id}", done="parked")
+        seen = html.unescape(done.text)
+        assert "the claim is parked" in seen
+        for text in (
+            "Parked: a step failed",
+            "Record reviewed, approved",
+            "CheckViolation",
+            f"it records dev-adjuster's decision (approve {float(payable):,.2f} USD)",
+            f"it pays {float(payable):,.2f} USD",
+            "returns to <strong>awaiting review</strong>",
+            "An admin retries it",
+        ):
+            assert text in seen, text
+        admins = html.unescape((await admin.get(f"/console/claims/{claim.claim_id}")).text)
+        assert "An admin retries it" not in admins
+        assert "Retry the parked step" in admins
+        await fault.fix()
+        retried = await admin.act(str(claim.claim_id), "retry")
+        assert retried.status_code == 303
+    paid = await wait_for_claim(http, claim.claim_id, {"paid"})
+    assert paid["payment"]["amount"] == payable
