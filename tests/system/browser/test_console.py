@@ -276,6 +276,46 @@ async def test_an_adjuster_finds_a_claim_by_its_number_and_by_its_claimant(
     assert offline.refused == []
 
 
+async def test_every_page_reflows_at_320_px_without_sideways_scrolling(
+    site: ConsoleSite, browser: Browser, tmp_path: Path
+) -> None:
+    claim_id, amount = await site.red_flag_claim()
+    sent = await upload(site.stack, uuid.UUID(claim_id), "damage.png", photo("PNG"))
+    assert sent.status_code == 201, sent.text
+    # A phone held upright: 320 CSS pixels (WCAG 1.4.10 reflow).
+    context = await browser.new_context(viewport={"width": 320, "height": 640})
+    narrow = OfflineContext(context)
+    await narrow.install()
+    report: dict[str, str] = {}
+    try:
+        page = await context.new_page()
+        await page.goto(f"{site.base}/console/sign-in")
+
+        async def fits(name: str) -> None:
+            width = await page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 320, f"{name} is {width} px wide at 320 px"
+            await check_accessibility(page, f"{name} at 320 px", report)
+
+        await fits("sign-in")
+        await page.get_by_label("API key").fill("dev-adjuster-key")
+        await page.get_by_role("button", name="Sign in").click()
+        await page.get_by_role("heading", name="Review queue").wait_for()
+        await fits("queue")
+        await page.goto(f"{site.base}/console/search?q=example")
+        await fits("search")
+        await page.goto(f"{site.base}/console/claims/{claim_id}")
+        await page.get_by_role("heading", name="Actions").wait_for()
+        await fits("claim")
+        await page.get_by_role("button", name="Approve and pay").click()
+        await page.get_by_role("heading", name="Check before you confirm").wait_for()
+        await fits("confirmation")
+        await page.screenshot(path=tmp_path / "console-320.png", full_page=True)
+    finally:
+        await context.close()
+    assert narrow.refused == []
+    print(f"\nreflow at 320 px: {report}")
+
+
 async def test_a_submitter_key_is_refused_at_sign_in(
     site: ConsoleSite, offline: OfflineContext
 ) -> None:
