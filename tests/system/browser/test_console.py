@@ -28,11 +28,16 @@ from playwright.async_api import Browser, FilePayload, Page, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
+from activities.payment import LedgerRail
 from app.main import create_app
+from claims.lifecycle import EventType
 from devstack.processes import free_port
 from infra.tables import ui_session
+from tests.support import faults
 from tests.support.api import ADMIN, create_policy, submit, wait_for_claim
+from tests.support.console import console_for
 from tests.support.files import pdf, photo, upload
+from tests.support.parking import Submission
 from tests.support.stack import Stack, running_stack, stack_settings
 from tests.system.browser.conftest import OfflineContext
 from tools import samples as f
@@ -59,12 +64,17 @@ class ConsoleSite:
         return body["claim_id"], amount
 
 
+CLOSED_ACCOUNT = f"{uuid.uuid4().hex[:8]}@closed-account.example"
+
+
 @pytest.fixture(scope="module")
 async def site(
     client: Client, engine: AsyncEngine, database_url: str
 ) -> AsyncIterator[ConsoleSite]:
     settings = stack_settings(database_url, temporal_ui_url="http://127.0.0.1:8233")
-    async with running_stack(client, engine, settings) as stack:
+    # The bank refuses one account: the refused-payment test's claimant uses it.
+    rail = LedgerRail(blocked_payees=[CLOSED_ACCOUNT])
+    async with running_stack(client, engine, settings, rail=rail) as stack:
         port = free_port()
         server = uvicorn.Server(
             uvicorn.Config(
@@ -279,7 +289,7 @@ async def test_an_adjuster_finds_a_claim_by_its_number_and_by_its_claimant(
 async def test_every_page_reflows_at_320_px_without_sideways_scrolling(
     site: ConsoleSite, browser: Browser, tmp_path: Path
 ) -> None:
-    claim_id, amount = await site.red_flag_claim()
+    claim_id, _ = await site.red_flag_claim()
     sent = await upload(site.stack, uuid.UUID(claim_id), "damage.png", photo("PNG"))
     assert sent.status_code == 201, sent.text
     # A phone held upright: 320 CSS pixels (WCAG 1.4.10 reflow).
@@ -314,6 +324,94 @@ async def test_every_page_reflows_at_320_px_without_sideways_scrolling(
         await context.close()
     assert narrow.refused == []
     print(f"\nreflow at 320 px: {report}")
+
+
+async def test_one_adjuster_takes_a_claim_and_another_decides_it_only_after_saying_so(
+    site: ConsoleSite, offline: OfflineContext, browser: Browser
+) -> None:
+    claim_id, _ = await site.red_flag_claim()
+    holder = await offline.context.new_page()
+    await sign_in(holder, site, "dev-adjuster-key")
+    await holder.goto(f"{site.base}/console/claims/{claim_id}")
+    await holder.get_by_role("button", name="Take this claim").click()
+    await expect(holder.get_by_role("status")).to_contain_text("You hold this claim now")
+    await holder.goto(f"{site.base}/console/queue?held=me")
+    await expect(holder.locator(f'a[href="/console/claims/{claim_id}"]')).to_be_visible()
+
+    other_context = await browser.new_context()
+    other = OfflineContext(other_context)
+    await other.install()
+    try:
+        admin = await other_context.new_page()
+        await sign_in(admin, site, "dev-admin-key")
+        await admin.goto(f"{site.base}/console/claims/{claim_id}")
+        await expect(admin.locator("#actions")).to_contain_text("Held by dev-adjuster")
+        await admin.get_by_role("button", name="Approve and pay").click()
+        alert = admin.get_by_role("alert")
+        await expect(alert).to_contain_text("dev-adjuster holds this claim")
+        await check_accessibility(admin, "decision on a held claim", {})
+        await admin.get_by_label("Decide although dev-adjuster holds it", exact=False).first.check()
+        await admin.get_by_role("button", name="Approve and pay").click()
+        await admin.get_by_role("button", name="Yes, pay").click()
+        await expect(admin.get_by_role("status")).to_contain_text("Approved.")
+        await expect(admin.locator("#timeline")).to_contain_text(
+            "Decided although dev-adjuster held the claim"
+        )
+    finally:
+        await other_context.close()
+    assert offline.refused == []
+    assert other.refused == []
+
+
+async def test_a_refused_payment_is_corrected_and_paid_from_the_console(
+    site: ConsoleSite, offline: OfflineContext
+) -> None:
+    claimant = {"name": "Ada Lovelace", "email": CLOSED_ACCOUNT}
+    number = await create_policy(site.stack.http)
+    claim = await submit(site.stack.http, number, claimant=claimant, amount="800.00")
+    claim_id = claim["claim_id"]
+    await wait_for_claim(site.stack.http, claim_id, {"awaiting_review"})
+    page = await offline.context.new_page()
+    await sign_in(page, site)
+    await page.goto(f"{site.base}/console/claims/{claim_id}")
+    refusal = page.locator(".refusal")
+    await expect(refusal).to_contain_text("The bank refused the last payment")
+    await expect(refusal).to_contain_text(f"payee account {CLOSED_ACCOUNT} is refused")
+    await check_accessibility(page, "refused payment", {})
+    await page.get_by_label("Account to pay instead").fill("ada@open-account.example")
+    await page.get_by_label("Why (internal").fill("Ada phoned with her new account.")
+    await page.get_by_role("button", name="Correct the payee").click()
+    await expect(page.get_by_role("status")).to_contain_text("Payee corrected")
+    await expect(refusal).to_contain_text("the corrected account ada@open-account.example")
+    await page.get_by_role("button", name="Approve and pay").click()
+    await page.get_by_role("button", name="Yes, pay").click()
+    await expect(page.locator("#status .status")).to_have_text("paid", timeout=60_000)
+    assert offline.refused == []
+
+
+async def test_a_parked_claim_is_explained_and_an_admin_retries_it(
+    site: ConsoleSite, offline: OfflineContext
+) -> None:
+    claim = Submission(site.stack)
+    async with faults.refuse_event(site.stack.engine, claim.claim_id, EventType.REVIEWED) as fault:
+        await claim.submit(description=THEFT, amount="900.00")
+        await wait_for_claim(site.stack.http, claim.claim_id, {"awaiting_review"})
+        adjuster = await console_for(site.stack.http, "dev-adjuster-key")
+        decided = await adjuster.act(str(claim.claim_id), "approve", approved_amount="400.00")
+        assert decided.status_code == 303
+        await wait_for_claim(site.stack.http, claim.claim_id, {"needs_attention"})
+        page = await offline.context.new_page()
+        await sign_in(page, site, "dev-admin-key")
+        await page.goto(f"{site.base}/console/claims/{claim.claim_id}")
+        parked = page.locator(".parked")
+        await expect(parked).to_contain_text("Record reviewed, approved")
+        await expect(parked).to_contain_text("it pays 400.00 USD")
+        await expect(parked).to_contain_text("returns to awaiting review")
+        await check_accessibility(page, "parked claim", {})
+        await fault.fix()
+        await page.get_by_role("button", name="Retry").click()
+        await expect(page.locator("#status .status")).to_have_text("paid", timeout=60_000)
+    assert offline.refused == []
 
 
 async def test_a_submitter_key_is_refused_at_sign_in(
