@@ -1,5 +1,5 @@
-"""Taking, releasing and reassigning a claim from its page, and the question asked before
-deciding a claim someone else holds."""
+"""Taking, releasing and reassigning a claim from its page, internal notes, and the question
+asked before deciding a claim someone else holds."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from app.console.session import Staff
 from app.services.assignments import Assignments
 from app.services.errors import ConflictError
 
-ASSIGN_ACTIONS = ("take", "release", "reassign")
+# What staff do beside the claim's workflow: hold it, or write an internal note.
+ASSIGN_ACTIONS = ("take", "release", "reassign", "note")
 DECISIONS = ("approve", "reject", "request-info")
 
 
@@ -26,6 +27,8 @@ async def assign(
         await assignments.take(staff.key, claim_id)
     elif action == "release":
         await assignments.release(staff.key, claim_id)
+    elif action == "note":
+        await assignments.add_note(staff.key, claim_id, form.get("text", ""))
     else:
         await assignments.reassign(staff.key, claim_id, form.get("assignee", ""))
 

@@ -20,7 +20,7 @@ _Form = TypeVar("_Form", ReviewRequest, CancelRequest, PayeeRequest)
 
 ACTIONS = (
     *("approve", "reject", "request-info", "cancel", "retry"),
-    *("take", "release", "reassign", "payee"),
+    *("take", "release", "reassign", "payee", "note"),
 )
 ADMIN_ACTIONS = frozenset({"cancel", "retry"})
 DONE = {
@@ -32,6 +32,7 @@ DONE = {
     "take": "You hold this claim now: it is in your work.",
     "parked": "Your decision was taken, but a step after it failed and the claim is parked: "
     "see “Parked” below. An admin retries it once its cause is fixed.",
+    "note": "Note added to the claim's history (staff only).",
     "payee": "Payee corrected. Approve the claim again to pay the new account.",
     "release": "Released: nobody holds this claim now.",
     "reassign": "Reassigned.",
@@ -50,6 +51,7 @@ _FIELD_NAMES = {
     "message_to_claimant": "The message to the claimant",
     "reason": "The reason",
     "payee": "The payee account",
+    "text": "The note",
 }
 
 _DECISIONS = {

@@ -16,6 +16,7 @@ from infra.store import assignments, principals
 from infra.store import claims as claim_store
 from infra.store.assignments import Holder, StaffEvent
 
+MAX_NOTE = 4000
 STAFF_ROLES = frozenset({Role.ADJUSTER.value, Role.ADMIN.value})
 
 
@@ -55,6 +56,22 @@ class Assignments:
                 kind="released",
                 actor=caller.name,
                 detail={"from": held.assignee},
+            )
+
+    async def add_note(self, caller: ApiKey, claim_id: uuid.UUID, text: str) -> None:
+        """An internal note, at any time, apart from any decision: staff read it, nobody else."""
+        text = text.strip()
+        if not text:
+            raise InvalidFieldError("text", "write the note first")
+        if len(text) > MAX_NOTE:
+            raise InvalidFieldError("text", f"a note is at most {MAX_NOTE} characters")
+        if any(ord(c) < 32 and c not in "\n\t\r" for c in text):
+            raise InvalidFieldError("text", "a note is plain text")
+        async with self._engine.begin() as conn:
+            if await claim_store.get(conn=conn, claim_id=claim_id) is None:
+                raise NotFoundError(f"claim {claim_id} not found")
+            await assignments.record(
+                conn=conn, claim_id=claim_id, kind="note", actor=caller.name, detail={"text": text}
             )
 
     async def overridden(self, caller: ApiKey, claim_id: uuid.UUID, held_by: str) -> None:

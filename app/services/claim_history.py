@@ -123,6 +123,7 @@ _STAFF: dict[str, Callable[[dict[str, Any]], str]] = {
         f"Reassigned the claim to {d.get('to')}" + (f" (from {d['from']})" if d.get("from") else "")
     ),
     "override": lambda d: f"Decided although {d.get('held_by')} held the claim",
+    "note": lambda d: f"Internal note: “{d.get('text')}”",
 }
 
 

@@ -625,3 +625,21 @@ async def test_the_claimants_system_corrects_its_payee_and_staff_say_why(stack: 
     assert own.status_code == 200, own.text
     events = [e["type"] for e in own.json()["events"]]
     assert "payee_corrected" in events
+
+
+async def test_an_internal_note_any_time_is_in_the_history_and_nowhere_a_claimant_reads(
+    stack: Stack,
+):
+    from tests.support.api import SUBMITTER
+
+    claim_id = await waiting_claim(stack, unique_amount())
+    console = await console_for(stack.http, "dev-adjuster-key")
+    empty = await console.act(claim_id, "note", text="   ")
+    assert empty.status_code == 422
+    assert "The note: write the note first." in empty.text
+    secret = f"Called the garage {uuid.uuid4().hex[:6]}: invoice confirmed."
+    assert (await console.act(claim_id, "note", text=secret)).status_code == 303
+    page = html.unescape((await console.get(f"/console/claims/{claim_id}")).text)
+    assert f"Internal note: “{secret}”" in page
+    claimant = await stack.http.get(f"/v1/claims/{claim_id}", headers=SUBMITTER)
+    assert secret not in claimant.text
