@@ -3,7 +3,8 @@
 The API runs in-process behind a real uvicorn server (the browser needs a socket); the claims
 and llm workers are real, on this module's own task queues. Every request to another host is
 refused and recorded, and each test fails on any. axe-core checks every page; screenshots are
-saved under each test's temporary directory (CLAIMS_CONSOLE_SCREENSHOT refreshes the docs').
+saved under each test's temporary directory (CLAIMS_CONSOLE_SCREENSHOTS=docs refreshes the
+guide's).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import pytest
 import sqlalchemy as sa
 import uvicorn
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Browser, FilePayload, Page, expect
+from playwright.async_api import Browser, FilePayload, Locator, Page, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
@@ -42,7 +43,14 @@ from tests.support.stack import Stack, running_stack, stack_settings
 from tests.system.browser.conftest import OfflineContext
 from tools import samples as f
 
-SCREENSHOT = os.environ.get("CLAIMS_CONSOLE_SCREENSHOT")  # set to refresh docs/'s screenshot
+# A directory (docs/) to refresh the guide's screenshots in: `CLAIMS_CONSOLE_SCREENSHOTS=docs`.
+SCREENSHOTS = os.environ.get("CLAIMS_CONSOLE_SCREENSHOTS")
+
+
+async def for_the_guide(shown: Page | Locator, name: str) -> None:
+    """Save a screenshot for docs/adjusters.md when asked to refresh them."""
+    if SCREENSHOTS:
+        await shown.screenshot(path=Path(SCREENSHOTS) / name)
 THEFT = f.RED_FLAG_DESCRIPTION  # a theft with no police report: the risk rules fire
 CANARY = '<script>alert("xss")</script>"><img src=x onerror=alert(1)>'
 SERIOUS = ("serious", "critical")
@@ -154,8 +162,7 @@ async def test_an_adjuster_approves_part_of_a_red_flag_claim_and_sees_it_paid(
     await expect(page.locator("#main")).to_contain_text(THEFT)
     await expect(page.locator("#main")).to_contain_text("model risk flags")
     await check_accessibility(page, "claim", axe)
-    if SCREENSHOT:
-        await page.screenshot(path=SCREENSHOT, full_page=True)
+    await for_the_guide(page, "console-claim.png")
     await page.screenshot(path=tmp_path / "console-claim.png", full_page=True)
 
     # The page is not reloaded from here on: a marker set now must survive to `paid`.
@@ -172,6 +179,7 @@ async def test_an_adjuster_approves_part_of_a_red_flag_claim_and_sees_it_paid(
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Approve claim CLM-")
     await expect(page.locator("#main")).to_contain_text("US dollars")
     await check_accessibility(page, "confirmation", axe)
+    await for_the_guide(page, "console-confirm.png")
     await page.get_by_role("button", name=f"Yes, pay {partial:,.2f} USD").click()
     await expect(page.get_by_role("status")).to_contain_text("Approved.")
     await expect(page.locator("#status .status")).to_have_text("paid", timeout=60_000)
@@ -278,6 +286,7 @@ async def test_an_adjuster_finds_a_claim_by_its_number_and_by_its_claimant(
     await expect(result).to_have_count(1)
     await expect(result.first).to_contain_text(number)
     await check_accessibility(page, "search", {})
+    await for_the_guide(page, "console-search.png")
     await page.get_by_label("Claim number, claimant or e-mail").fill(email)
     await page.get_by_role("button", name="Search").click()
     await expect(page.get_by_role("link", name=number)).to_be_visible()
@@ -311,6 +320,7 @@ async def test_every_page_reflows_at_320_px_without_sideways_scrolling(
         await page.get_by_role("button", name="Sign in").click()
         await page.get_by_role("heading", name="Review queue").wait_for()
         await fits("queue")
+        await for_the_guide(page.locator("#queue-table"), "console-320.png")
         await page.goto(f"{site.base}/console/search?q=example")
         await fits("search")
         await page.goto(f"{site.base}/console/claims/{claim_id}")
@@ -350,6 +360,7 @@ async def test_one_adjuster_takes_a_claim_and_another_decides_it_only_after_sayi
         alert = admin.get_by_role("alert")
         await expect(alert).to_contain_text("dev-adjuster holds this claim")
         await check_accessibility(admin, "decision on a held claim", {})
+        await for_the_guide(admin.locator("#actions"), "console-held.png")
         await admin.get_by_label("Decide although dev-adjuster holds it", exact=False).first.check()
         await admin.get_by_role("button", name="Approve and pay").click()
         await admin.get_by_role("button", name="Yes, pay").click()
@@ -378,6 +389,7 @@ async def test_a_refused_payment_is_corrected_and_paid_from_the_console(
     await expect(refusal).to_contain_text("The bank refused the last payment")
     await expect(refusal).to_contain_text(f"payee account {CLOSED_ACCOUNT} is refused")
     await check_accessibility(page, "refused payment", {})
+    await for_the_guide(refusal, "console-refused-payment.png")
     await page.get_by_label("Account to pay instead").fill("ada@open-account.example")
     await page.get_by_label("Why (internal").fill("Ada phoned with her new account.")
     await page.get_by_role("button", name="Correct the payee").click()
@@ -408,6 +420,7 @@ async def test_a_parked_claim_is_explained_and_an_admin_retries_it(
         await expect(parked).to_contain_text("it pays 400.00 USD")
         await expect(parked).to_contain_text("returns to awaiting review")
         await check_accessibility(page, "parked claim", {})
+        await for_the_guide(parked, "console-parked.png")
         await fault.fix()
         await page.get_by_role("button", name="Retry").click()
         await expect(page.locator("#status .status")).to_have_text("paid", timeout=60_000)
