@@ -16,6 +16,7 @@ import random
 import time
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -51,6 +52,8 @@ async def for_the_guide(shown: Page | Locator, name: str) -> None:
     """Save a screenshot for docs/adjusters.md when asked to refresh them."""
     if SCREENSHOTS:
         await shown.screenshot(path=Path(SCREENSHOTS) / name)
+
+
 THEFT = f.RED_FLAG_DESCRIPTION  # a theft with no police report: the risk rules fire
 CANARY = '<script>alert("xss")</script>"><img src=x onerror=alert(1)>'
 SERIOUS = ("serious", "critical")
@@ -102,6 +105,20 @@ async def site(
         finally:
             server.should_exit = True
             await serving
+
+
+@asynccontextmanager
+async def another_browser(browser: Browser, **options: Any) -> AsyncIterator[Page]:
+    """A page in a browser context of its own (another person's browser, a phone, scripts
+    off), kept offline like the first; it must not have asked any other host for anything."""
+    context = await browser.new_context(**options)
+    guarded = OfflineContext(context)
+    await guarded.install()
+    try:
+        yield await context.new_page()
+    finally:
+        await context.close()
+    assert guarded.refused == []
 
 
 async def check_accessibility(page: Page, name: str, report: dict[str, str]) -> None:
@@ -224,11 +241,7 @@ async def test_two_adjusters_act_on_one_claim_and_the_second_sees_the_conflict(
     claim_id, _ = await site.red_flag_claim()
     first = await offline.context.new_page()
     await sign_in(first, site, "dev-adjuster-key")
-    other_context = await browser.new_context()
-    other = OfflineContext(other_context)
-    await other.install()
-    try:
-        second = await other_context.new_page()
+    async with another_browser(browser) as second:
         await sign_in(second, site, "dev-admin-key")
         for page in (first, second):
             await page.goto(f"{site.base}/console/claims/{claim_id}")
@@ -242,10 +255,7 @@ async def test_two_adjusters_act_on_one_claim_and_the_second_sees_the_conflict(
         await expect(alert).to_contain_text("your request was not applied")
         await check_accessibility(second, "claim with a conflict", {})
         assert "Traceback" not in await second.content()
-    finally:
-        await other_context.close()
     assert offline.refused == []
-    assert other.refused == []
 
 
 async def test_an_open_claim_page_follows_a_decision_made_elsewhere(
@@ -302,12 +312,8 @@ async def test_every_page_reflows_at_320_px_without_sideways_scrolling(
     sent = await upload(site.stack, uuid.UUID(claim_id), "damage.png", photo("PNG"))
     assert sent.status_code == 201, sent.text
     # A phone held upright: 320 CSS pixels (WCAG 1.4.10 reflow).
-    context = await browser.new_context(viewport={"width": 320, "height": 640})
-    narrow = OfflineContext(context)
-    await narrow.install()
     report: dict[str, str] = {}
-    try:
-        page = await context.new_page()
+    async with another_browser(browser, viewport={"width": 320, "height": 640}) as page:
         await page.goto(f"{site.base}/console/sign-in")
 
         async def fits(name: str) -> None:
@@ -330,9 +336,6 @@ async def test_every_page_reflows_at_320_px_without_sideways_scrolling(
         await page.get_by_role("heading", name="Check before you confirm").wait_for()
         await fits("confirmation")
         await page.screenshot(path=tmp_path / "console-320.png", full_page=True)
-    finally:
-        await context.close()
-    assert narrow.refused == []
     print(f"\nreflow at 320 px: {report}")
 
 
@@ -348,11 +351,7 @@ async def test_one_adjuster_takes_a_claim_and_another_decides_it_only_after_sayi
     await holder.goto(f"{site.base}/console/queue?held=me")
     await expect(holder.locator(f'a[href="/console/claims/{claim_id}"]')).to_be_visible()
 
-    other_context = await browser.new_context()
-    other = OfflineContext(other_context)
-    await other.install()
-    try:
-        admin = await other_context.new_page()
+    async with another_browser(browser) as admin:
         await sign_in(admin, site, "dev-admin-key")
         await admin.goto(f"{site.base}/console/claims/{claim_id}")
         await expect(admin.locator("#actions")).to_contain_text("Held by dev-adjuster")
@@ -368,10 +367,7 @@ async def test_one_adjuster_takes_a_claim_and_another_decides_it_only_after_sayi
         await expect(admin.locator("#timeline")).to_contain_text(
             "Decided although dev-adjuster held the claim"
         )
-    finally:
-        await other_context.close()
     assert offline.refused == []
-    assert other.refused == []
 
 
 async def test_a_refused_payment_is_corrected_and_paid_from_the_console(
@@ -547,11 +543,7 @@ async def test_the_queue_refreshes_itself_when_a_claim_arrives(
 
 async def test_every_action_works_with_scripts_off(site: ConsoleSite, browser: Browser) -> None:
     claim_id, amount = await site.red_flag_claim()
-    context = await browser.new_context(java_script_enabled=False)
-    guarded = OfflineContext(context)
-    await guarded.install()
-    try:
-        page = await context.new_page()
+    async with another_browser(browser, java_script_enabled=False) as page:
         await sign_in(page, site)
         await filter_to(page, amount)
         await open_first_claim(page, claim_id)
@@ -564,9 +556,6 @@ async def test_every_action_works_with_scripts_off(site: ConsoleSite, browser: B
         await wait_for_claim(site.stack.http, claim_id, {"paid"})
         await page.reload()
         assert await status_shown(page) == "paid"
-    finally:
-        await context.close()
-    assert guarded.refused == []
 
 
 async def tab_to(page: Page, selector: str, most: int = 60) -> None:
