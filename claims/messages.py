@@ -8,6 +8,7 @@ never read. The address comes from the outbox row itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -17,6 +18,18 @@ from claims.lifecycle import NotificationKind
 # (GET /v1/claims?status=needs_attention, the Web UI) instead of mailing the claimant.
 OPERATOR_KINDS = frozenset({NotificationKind.CLAIM_NEEDS_ATTENTION})
 CLAIMANT_KINDS = frozenset(NotificationKind) - OPERATOR_KINDS
+
+
+def _due(value: Any) -> str | None:
+    """A due time as a claimant reads it: the date and time in UTC."""
+    if not value:
+        return None
+    try:
+        return (
+            dt.datetime.fromisoformat(str(value)).astimezone(dt.UTC).strftime("%d %B %Y, %H:%M UTC")
+        )
+    except ValueError:
+        return None
 
 
 def _line(label: str, value: Any) -> str:
@@ -67,7 +80,8 @@ def _render(kind: NotificationKind, payload: dict[str, Any], quoted: str) -> tup
         return (
             "We need more information about your claim",
             "An adjuster needs more information before deciding your claim.\n\n"
-            f"{_line('Message from your adjuster', payload.get('message'))}{reference}",
+            f"{_line('Message from your adjuster', payload.get('message'))}"
+            f"{_line('Please answer by', _due(payload.get('due_at')))}{reference}",
         )
     if kind is NotificationKind.REVIEW_ESCALATED:
         return (

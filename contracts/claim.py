@@ -67,6 +67,9 @@ class ClaimConfig(Contract):
     # How often a claim waiting for a person checks whether its deployment's target build
     # changed, and moves to it (workflows/build_watch.py).
     version_check_s: int = 3_600
+    # How long a claimant has to answer an adjuster's request for information; then the claim
+    # is assessed again without it (workflows/claim.py, behind INFO_DEADLINE_PATCH).
+    info_wait_s: int = 14 * 86_400
 
 
 class ClaimWorkflowInput(Contract):
@@ -179,6 +182,9 @@ class ClaimState(Contract):
     # The last review the claim took (decision, amount, who): a parked step that was to record
     # it names it, so whoever retries knows what Retry will do (e.g. pay that amount).
     last_review: dict[str, str | None] | None = None
+    # When the claimant's answer to an adjuster's request is due (None: no deadline, as for
+    # requests made before deadlines existed).
+    info_due_at: dt.datetime | None = None
     # The account to pay when it was corrected (None: the claimant's own, from the submission).
     payee: str | None = None
     documents_before_request: int = 0
@@ -276,9 +282,10 @@ class ClaimState(Contract):
         paid e-mail says it."""
         self.approval_message = message
 
-    def information_requested(self) -> None:
-        """Documents added from now on answer the request."""
+    def information_requested(self, due_at: dt.datetime | None = None) -> None:
+        """Documents added from now on answer the request (by `due_at`, when it has one)."""
         self.documents_before_request = len(self.document_ids)
+        self.info_due_at = due_at
 
     def document_added(self, document_id: uuid.UUID, kind: str = "text") -> None:
         self.document_ids.append(document_id)

@@ -10,7 +10,7 @@ updates reach it through mailboxes (`workflows/mailbox.py`), which always answer
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import NoReturn
 
 from temporalio import workflow
@@ -46,6 +46,10 @@ from workflows.payment import PaymentSteps
 from workflows.recording import Recorder
 from workflows.status import StatusBoard
 from workflows.steps import ClaimSteps
+
+# Claims whose adjuster asked for information wait for the answer until a deadline
+# (ClaimConfig.info_wait_s); a claim whose request was made before this waits without one.
+INFO_DEADLINE_PATCH = "information-request-deadline"
 
 
 # Pinned: a claim runs on the build that started it, and moves to a new build only at a wait
@@ -209,7 +213,8 @@ class ClaimWorkflow:
                 if decision is ReviewDecision.REJECT:
                     return
                 if decision is ReviewDecision.REQUEST_INFO:
-                    await self._wait_for_information()
+                    due = self._claim.info_due_at
+                    await self._wait_for_information(due - workflow.now() if due else None)
                     if self._should_continue_as_new():
                         await self._continue_as_new()
                     routing = await self._assess()
@@ -232,9 +237,9 @@ class ClaimWorkflow:
                 self._claim.committed_to(ClaimStatus.REJECTED)
                 await self._steps.reject_by_adjuster(review)
             elif review.decision is ReviewDecision.REQUEST_INFO:
-                self._claim.information_requested()
+                self._claim.information_requested(self._info_due())
                 self._board.wait_on("documents from the claimant")
-                await self._steps.request_information(review)
+                await self._steps.request_information(review, due_at=self._claim.info_due_at)
             else:
                 amount = review.approved_amount or self._claim.payable_amount
                 await self._steps.approve(amount, by=DecidedBy.ADJUSTER)
@@ -278,6 +283,13 @@ class ClaimWorkflow:
         self._checkpoint()
         self._board.wait_on(None)
         await self._steps.information_received(answered=answered)
+
+    def _info_due(self) -> datetime | None:
+        """When the claimant's answer is due; None on the code path of claims whose request
+        was made before deadlines existed (they wait, as they always did)."""
+        if not workflow.patched(INFO_DEADLINE_PATCH):
+            return None
+        return workflow.now() + timedelta(seconds=self._input.config.info_wait_s)
 
     async def _ask_claimant(self, question: str, within: timedelta) -> None:
         """The investigation's question: the request-information path, then the wait."""

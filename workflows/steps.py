@@ -231,7 +231,10 @@ class ClaimSteps(BoundToClaim):
             NotificationKind.CLAIM_REJECTED, {"message": review.message_to_claimant}
         )
 
-    async def request_information(self, review: ReviewInput) -> None:
+    async def request_information(
+        self, review: ReviewInput, *, due_at: dt.datetime | None = None
+    ) -> None:
+        due = {"due_at": due_at.isoformat()} if due_at else {}
         await self._recorder.transition(
             EventType.INFO_REQUESTED,
             status=ClaimStatus.AWAITING_INFO,
@@ -239,11 +242,12 @@ class ClaimSteps(BoundToClaim):
                 "note": review.note,
                 "message_to_claimant": review.message_to_claimant,
                 "adjuster": review.adjuster_name,
-            },
+            }
+            | due,
             defer=True,
         )
         await self._recorder.notify(
-            NotificationKind.INFORMATION_REQUESTED, {"message": review.message_to_claimant}
+            NotificationKind.INFORMATION_REQUESTED, {"message": review.message_to_claimant} | due
         )
 
     async def record_cancellation(self, request: CancelInput) -> None:

@@ -76,6 +76,7 @@ def claim_config(settings: Settings) -> ClaimConfig:
         auto_approve_limit=settings.auto_approve_limit,
         auto_approve_min_confidence=settings.auto_approve_min_confidence,
         review_sla_s=settings.review_sla_s,
+        info_wait_s=settings.info_wait_s,
         llm_task_queue=settings.llm_task_queue,
         llm_timeout_s=settings.llm_timeout_s,
         llm_max_attempts=settings.llm_max_attempts,

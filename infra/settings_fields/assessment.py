@@ -67,6 +67,10 @@ class AssessmentSettings(BaseSettings):
     """
     review_sla_s: int = Field(default=172_800, gt=0)
     """seconds a claim may wait for review before it is escalated"""
+    info_wait_s: int = Field(default=1_209_600, gt=0)
+    """seconds a claimant has to answer an adjuster's request for information; then the claim
+    is assessed again without the answer (each claim keeps the value in force at submission)
+    """
     step_alert_attempts: int = Field(default=10, ge=2)
     """attempts of a transiently failing database or payment step before its claim is flagged
     `StepRetrying` (it keeps retrying)

@@ -118,6 +118,31 @@ async def test_information_is_asked_for_then_the_claim_is_assessed_again(client:
     assert "information_requested" in mocks.notifications
 
 
+async def test_a_claimant_who_never_answers_has_the_claim_assessed_again_at_the_deadline(
+    client: Client, time_skipping: WorkflowEnvironment
+) -> None:
+    mocks = Mocks(answers=[answer(Recommendation.REVIEW), answer(Recommendation.APPROVE)])
+    async with claim(client, mocks=mocks) as run:
+        await run.reaches(ClaimStatus.AWAITING_REVIEW)
+        await run.review(c.ReviewDecision.REQUEST_INFO, message_to_claimant="The invoice, please")
+        asked = await run.reaches(ClaimStatus.AWAITING_INFO)
+        assert asked.info_due_at is not None
+        # The default deadline is 14 days: a day short of it, the claim still waits.
+        await time_skipping.sleep(timedelta(days=13))
+        assert (await run.state()).status is ClaimStatus.AWAITING_INFO
+        await time_skipping.sleep(timedelta(days=2))
+        final = await run.result()
+    assert final.status is ClaimStatus.PAID
+    assert len(mocks.assessments) == 2
+    trail = mocks.events
+    assert trail[trail.index("info_requested") :] == [
+        "info_requested",
+        "information_received",
+        "assessed",
+        *PAID_TRAIL,
+    ]
+
+
 async def test_past_the_review_sla_the_claim_is_escalated_and_keeps_waiting(
     client: Client, time_skipping: WorkflowEnvironment
 ) -> None:

@@ -29,3 +29,15 @@ def test_only_the_message_written_for_the_claimant_is_mailed_never_a_note(kind):
     # A notification queued before the message had its own field carried the note: not mailed.
     _, old = render(kind, {"note": "INTERNAL: fraud ring suspected"}, uuid.uuid4())
     assert "fraud ring" not in old
+
+
+def test_an_information_request_gives_the_claimant_its_due_date_and_the_claim_number():
+    claim_id = uuid.uuid4()
+    payload = {"message": "Please send the invoice.", "due_at": "2026-12-20T14:02:00+00:00"}
+    subject, body = render(
+        NotificationKind.INFORMATION_REQUESTED, payload, claim_id, "CLM-2026-000042"
+    )
+    assert subject.endswith("(CLM-2026-000042)")
+    assert "Please answer by: 20 December 2026, 14:02 UTC" in body
+    assert "Claim reference: CLM-2026-000042" in body
+    assert f"Claim id: {claim_id}" in body
