@@ -10,7 +10,6 @@ the caller is told so and when to ask again.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -34,10 +33,11 @@ from app.services.errors import (
     NotFoundError,
     TooLargeError,
 )
+from app.services.moved_on import who_moved_it
 from app.services.ownership import may_see
 from app.services.updates import OWN_CLAIM, ClaimUpdates, Known
 from app.services.views import claim_view
-from claims.lifecycle import ClaimStatus, EventType
+from claims.lifecycle import ClaimStatus
 from contracts import (
     ADD_DOCUMENT_UPDATE,
     CANCEL_UPDATE,
@@ -223,37 +223,9 @@ class ClaimCommands:
         try:
             sent = await self._updates.send(claim_id, known, name, argument)
         except MovedOnError as moved:
-            raise await self._who_moved_it(claim_id, moved) from None
+            raise await who_moved_it(self._engine, claim_id, moved) from None
         return Outcome(
             await self._claim_now(claim_id), pending=sent.state is None, accepted=sent.accepted
-        )
-
-    async def _who_moved_it(self, claim_id: uuid.UUID, moved: MovedOnError) -> MovedOnError:
-        """The refusal in words: who decided what, and when (from the audit trail when the
-        claim's refusal did not name them: it had already recorded the decision), and where
-        the claim is now."""
-        async with self._engine.connect() as conn:
-            row = await claim_store.get(conn=conn, claim_id=claim_id)
-            events = [] if moved.by else await claim_store.list_events(conn=conn, claim_id=claim_id)
-        facts = moved
-        last = next((e for e in reversed(events) if e.type in _DECIDING_EVENTS), None)
-        if last is not None:
-            detail = last.detail
-            facts = MovedOnError(
-                moved.detail,
-                by=detail.get("adjuster") or detail.get("by"),
-                decision=detail.get("decision") or "cancel",
-                approved_amount=detail.get("approved_amount"),
-                at=last.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            )
-        # A decision made just now (named by the claim) may not be on the row yet.
-        status = row.status if row is not None and moved.by is None else None
-        return MovedOnError(
-            moved_on_sentence(facts, status),
-            by=facts.by,
-            decision=facts.decision,
-            approved_amount=facts.approved_amount,
-            at=facts.at,
         )
 
     async def visible(self, caller: ApiKey, claim_id: uuid.UUID) -> Known:
@@ -290,31 +262,6 @@ class ClaimCommands:
         return workflow_view.from_workflow(
             workflow_input, await workflow_view.query_state(self._client, claim_id), number
         )
-
-
-_DECIDING_EVENTS = frozenset({str(EventType.REVIEWED), str(EventType.CANCELLED)})
-_DONE = {
-    "approve": "approved this claim",
-    "reject": "rejected this claim",
-    "request_info": "asked the claimant for more information on this claim",
-    "cancel": "cancelled this claim",
-}
-
-
-def moved_on_sentence(moved: MovedOnError, status: str | None) -> str:
-    """'dev-adjuster-2 approved this claim (4,000.00) at 2026-12-06 14:02 UTC; the claim is now
-    paying; your request was not applied.'"""
-    now = f"the claim is now {status}; " if status else ""
-    if moved.by is None:
-        return (
-            f"{now[0].upper()}{now[1:]}your request was not applied."
-            if now
-            else (f"{moved.detail}; your request was not applied.")
-        )
-    done = _DONE.get(moved.decision or "", f"decided this claim ({moved.decision})")
-    amount = f" ({Decimal(moved.approved_amount):,.2f})" if moved.approved_amount else ""
-    when = f"at {moved.at}" if moved.at else "just now"
-    return f"{moved.by} {done}{amount} {when}; {now}your request was not applied."
 
 
 def _actor(caller: ApiKey) -> Actor:
