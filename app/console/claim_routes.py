@@ -18,7 +18,8 @@ from app.console.session import Staff, csrf_valid, staff_of
 from app.http.deps import services_of
 from app.http.forms import cross_site, form_of
 from app.services.claim_history import history
-from app.services.errors import MovedOnError, NotFoundError, ServiceError
+from app.services.errors import ForbiddenError, MovedOnError, NotFoundError, ServiceError
+from app.services.updates import OWN_CLAIM
 
 router = APIRouter()
 
@@ -120,6 +121,9 @@ async def _act(
             page = await services.pages.load(parsed)
             if page is None:
                 raise NotFoundError(f"claim {parsed} not found")
+            if action == "approve" and page.claim.submitted_by == staff.key.name:
+                # Segregation of duties comes before any question about the amount.
+                raise ForbiddenError(OWN_CLAIM)
             confirm = confirmation(action, form, page.claim)
             if form.get("confirmed") != YES:
                 confirm.fields.update({"override": form.get("override", "")})

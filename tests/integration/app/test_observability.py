@@ -163,11 +163,14 @@ async def test_metrics_show_business_figures(http: httpx.AsyncClient, stack: Sta
 
 async def test_the_web_ui_reads_summaries_not_payloads(http: httpx.AsyncClient, client: Client):
     number = await create_policy(http)
-    claim_id = (await submit(http, number, description=f.RED_FLAG_DESCRIPTION))["claim_id"]
+    submitted = await submit(http, number, description=f.RED_FLAG_DESCRIPTION)
+    claim_id, claim_number = submitted["claim_id"], submitted["claim_number"]
     await wait_for_claim(http, claim_id, {"awaiting_review"})
     handle = client.get_workflow_handle(f"claim-{claim_id}")
     description = await handle.describe()
-    assert await description.static_summary() == f"auto claim of 1250.00 USD on policy {number}"
+    assert await description.static_summary() == (
+        f"{claim_number}: auto claim of 1250.00 USD on policy {number}"
+    )
     metadata = await handle.query("__temporal_workflow_metadata", result_type=WorkflowMetadata)
     assert metadata.current_details.startswith("**awaiting_review**: waiting for adjuster review")
     history = await handle.fetch_history()
