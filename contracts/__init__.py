@@ -59,7 +59,6 @@ from contracts.claim import (
     Actor,
     CancelInput,
     ClaimConfig,
-    ClaimState,
     ClaimWorkflowInput,
     DocumentAdded,
     PayeeCorrection,
@@ -68,6 +67,7 @@ from contracts.claim import (
     ReviewInput,
     workflow_id_for,
 )
+from contracts.claim_state import ClaimState
 from contracts.outbox import (
     LEGACY_OUTBOX_WORKFLOW_NAME,
     OUTBOX_WORKFLOW_NAME,

@@ -11,7 +11,8 @@ from contracts.assessment import (
     ReadDocumentsResult,
 )
 from contracts.base import ActivityRef, WorkflowRef
-from contracts.claim import WORKFLOW_NAME, ClaimState, ClaimWorkflowInput
+from contracts.claim import WORKFLOW_NAME, ClaimWorkflowInput
+from contracts.claim_state import ClaimState
 from contracts.outbox import (
     OUTBOX_WORKFLOW_NAME,
     AttemptResult,

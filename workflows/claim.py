@@ -10,7 +10,7 @@ updates reach it through mailboxes (`workflows/mailbox.py`), which always answer
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import NoReturn
 
 from temporalio import workflow
@@ -46,10 +46,7 @@ from workflows.payment import PaymentSteps
 from workflows.recording import Recorder
 from workflows.status import StatusBoard
 from workflows.steps import ClaimSteps
-
-# Claims whose adjuster asked for information wait for the answer until a deadline
-# (ClaimConfig.info_wait_s); a claim whose request was made before this waits without one.
-INFO_DEADLINE_PATCH = "information-request-deadline"
+from workflows.waits import PeopleWaits
 
 
 # Pinned: a claim runs on the build that started it, and moves to a new build only at a wait
@@ -76,13 +73,23 @@ class ClaimWorkflow:
         self._recorder = Recorder(input, self._claim, self._parking, self._board)
         bound = (input, self._claim, self._recorder, self._board)
         self._steps = ClaimSteps(*bound)
-        self._assessment = Assessment(*bound, ask=self._ask_claimant)
-        self._payments = PaymentSteps(*bound)
         self._watch = BuildWatch(
             timedelta(seconds=input.config.version_check_s),
             can_move=self._can_move,
             move=self._continue_as_new_now,
         )
+        self._waits = PeopleWaits(
+            input,
+            self._claim,
+            self._board,
+            self._steps,
+            self._watch,
+            busy=lambda: self._busy,
+            cancelling=lambda: self._cancels.pending is not None,
+            checkpoint=self._checkpoint,
+        )
+        self._assessment = Assessment(*bound, ask=self._waits.ask_claimant)
+        self._payments = PaymentSteps(*bound)
 
     # --- queries and updates --------------------------------------------------------------
 
@@ -179,9 +186,7 @@ class ClaimWorkflow:
         if self._claim.status is ClaimStatus.AWAITING_REVIEW:
             return RoutingDecision(route=Route.HUMAN_REVIEW, reasons=self._claim.review_reasons)
         if self._claim.status is ClaimStatus.AWAITING_INFO:
-            # A pending question's wait resumes with what is left of it (an adjuster's: no end).
-            inv = self._claim.investigation
-            await self._wait_for_information(inv.answer_left(workflow.now()) if inv else None)
+            await self._waits.resume_information()
         return await self._assess()
 
     async def _first_assessment(self) -> RoutingDecision | None:
@@ -213,8 +218,7 @@ class ClaimWorkflow:
                 if decision is ReviewDecision.REJECT:
                     return
                 if decision is ReviewDecision.REQUEST_INFO:
-                    due = self._claim.info_due_at
-                    await self._wait_for_information(due - workflow.now() if due else None)
+                    await self._waits.for_requested_information()
                     if self._should_continue_as_new():
                         await self._continue_as_new()
                     routing = await self._assess()
@@ -229,7 +233,7 @@ class ClaimWorkflow:
 
     async def _human_review(self, reasons: list[str]) -> ReviewDecision:
         """Wait for an adjuster, then record and act on their decision."""
-        await self._wait_for_review(reasons)
+        await self._waits.for_review(reasons)
         with self._reviews.take() as review:
             # Leaving this block answers the review update, on every path.
             await self._steps.record_review(review)
@@ -237,7 +241,7 @@ class ClaimWorkflow:
                 self._claim.committed_to(ClaimStatus.REJECTED)
                 await self._steps.reject_by_adjuster(review)
             elif review.decision is ReviewDecision.REQUEST_INFO:
-                self._claim.information_requested(self._info_due())
+                self._claim.information_requested(self._waits.info_due())
                 self._board.wait_on("documents from the claimant")
                 await self._steps.request_information(review, due_at=self._claim.info_due_at)
             else:
@@ -255,48 +259,6 @@ class ClaimWorkflow:
 
     async def _assess(self) -> RoutingDecision:
         return await self._assessment.assess(lambda: self._cancels.pending is not None)
-
-    async def _wait_for_review(self, reasons: list[str]) -> None:
-        """Until an adjuster's review is in the mailbox (escalating past the SLA)."""
-        self._board.wait_on("adjuster review")
-        sla = timedelta(seconds=self._input.config.review_sla_s)
-        # Already awaiting review on entry only in a run that moved builds: it resumes the wait.
-        if self._claim.status is not ClaimStatus.AWAITING_REVIEW:
-            self._claim.review_requested(reasons, due_at=workflow.now() + sla)
-            await self._steps.request_review(reasons)
-        due = self._claim.review_due_at
-        if not self._claim.escalated and due is not None:
-            left = due - workflow.now()
-            if not await self._watch.wait(lambda: self._busy, within=left):
-                await self._steps.escalate(sla)
-        await self._watch.wait(lambda: self._busy)
-        self._checkpoint()
-        self._board.wait_on(None)
-
-    async def _wait_for_information(self, within: timedelta | None = None) -> None:
-        """Until the claimant adds a document (or the investigation's deadline passes)."""
-        seen = self._claim.documents_before_request
-        answered = await self._watch.wait(
-            lambda: len(self._claim.document_ids) > seen or self._cancels.pending is not None,
-            within=within,
-        )
-        self._checkpoint()
-        self._board.wait_on(None)
-        await self._steps.information_received(answered=answered)
-
-    def _info_due(self) -> datetime | None:
-        """When the claimant's answer is due; None on the code path of claims whose request
-        was made before deadlines existed (they wait, as they always did)."""
-        if not workflow.patched(INFO_DEADLINE_PATCH):
-            return None
-        return workflow.now() + timedelta(seconds=self._input.config.info_wait_s)
-
-    async def _ask_claimant(self, question: str, within: timedelta) -> None:
-        """The investigation's question: the request-information path, then the wait."""
-        self._claim.information_requested()
-        self._board.wait_on("an answer from the claimant")
-        await self._steps.ask_claimant(question, due_at=workflow.now() + within)
-        await self._wait_for_information(within)
 
     # --- continue-as-new --------------------------------------------------------------------
 

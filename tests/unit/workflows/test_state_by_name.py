@@ -1,8 +1,9 @@
 """A claim's state changes only through ClaimState's methods, each named for what happened.
 
 Six workflow modules used to assign its fields directly; then "where does this step change the
-claim" had four answers. The methods (contracts/claim.py) are the one place, and this test keeps
-it so: no workflow module assigns, increments or appends to a field of the claim's state.
+claim" had four answers. The methods (contracts/claim_state.py) are the one place, and this
+test keeps it so: no workflow module assigns, increments or appends to a field of the claim's
+state.
 """
 
 from __future__ import annotations
