@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from app.schemas import ClaimOut
 from app.services.errors import InvalidFieldError
+from app.services.wording import money
 from claims.amounts import AmountError, in_words, parse_amount
 
 CONFIRMED_ACTIONS = frozenset({"approve", "cancel"})
@@ -28,10 +29,6 @@ class Confirmation:
     lines: list[str]
     button: str
     fields: dict[str, str] = field(default_factory=dict)
-
-
-def money(amount: Decimal, currency: str) -> str:
-    return f"{amount:,.2f} {currency}"
 
 
 def approved_amount(form: dict[str, str], claim: ClaimOut) -> Decimal:

@@ -8,13 +8,14 @@ no inline script, no other host, no framing.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+
+from app.services.wording import money, utc
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -41,16 +42,6 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
-
-
-def _money(value: Decimal | None, currency: str = "") -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.2f} {currency}".strip()
-
-
-def _when(value: dt.datetime | None) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if value else "—"
 
 
 def time_left(due: dt.datetime | None, now: dt.datetime) -> str:
@@ -93,30 +84,8 @@ def _size(size_bytes: int) -> str:
     return f"{size_bytes / 1024 / 1024:.1f} MB"
 
 
-def _money_text(value: str | None, currency: str = "") -> str:
-    """An amount from an event's detail (a decimal string), as `money` shows amounts."""
-    try:
-        return _money(Decimal(str(value)), currency) if value is not None else "—"
-    except ArithmeticError:
-        return f"{value} {currency}"
-
-
-def _stamp(value: str) -> str:
-    """An ISO timestamp from an event's detail, as `when` shows times."""
-    try:
-        return _when(dt.datetime.fromisoformat(value))
-    except ValueError:
-        return value
-
-
-environment.filters |= {
-    "money": _money,
-    "when": _when,
-    "label": _label,
-    "size": _size,
-    "stamp": _stamp,
-    "money_text": _money_text,
-}
+# `money` and `when` read Decimals and datetimes, or the strings of an event's detail.
+environment.filters |= {"money": money, "when": utc, "label": _label, "size": _size}
 
 
 def render(

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.schemas import ClaimOut, EventOut
+from app.services.wording import money, utc
 from infra.store.assignments import StaffEvent
 
 
@@ -21,13 +21,6 @@ class HistoryLine:
     at: dt.datetime
     who: str
     what: str
-
-
-def _money(value: Any, currency: str) -> str:
-    try:
-        return f"{Decimal(str(value)):,.2f} {currency}"
-    except (InvalidOperation, ValueError):
-        return f"{value} {currency}"
 
 
 def _extras(d: dict[str, Any]) -> str:
@@ -51,14 +44,14 @@ Phrase = Callable[[dict[str, Any], str], str]
 
 _PHRASES: dict[str, Phrase] = {
     "submitted": lambda d, c: (
-        f"Submitted for {_money(d.get('amount'), c)}"
+        f"Submitted for {money(d.get('amount'), c)}"
         + (f", with {d['files']} file(s)" if d.get("files") else "")
     ),
     "policy_checked": lambda d, c: (
         (
             f"Policy check failed ({d.get('rule')})"
             if d.get("passed") is False
-            else f"Policy checked: payable {_money(d.get('payable_amount'), c)}"
+            else f"Policy checked: payable {money(d.get('payable_amount'), c)}"
         )
         + _extras({"reasons": d.get("reasons")})
     ),
@@ -69,18 +62,18 @@ _PHRASES: dict[str, Phrase] = {
     ),
     "review_requested": lambda d, c: (
         "Sent to a person for review"
-        + (f", due {_stamp(d['due_at'])}" if d.get("due_at") else "")
+        + (f", due {utc(d['due_at'])}" if d.get("due_at") else "")
         + _extras({"reasons": d.get("reasons")})
     ),
     "escalated": lambda d, c: "Escalated: the review deadline passed",
     "reviewed": lambda d, c: (
         _DECIDED.get(str(d.get("decision")), str(d.get("decision"))).capitalize()
-        + (f" {_money(d['approved_amount'], c)}" if d.get("approved_amount") else "")
+        + (f" {money(d['approved_amount'], c)}" if d.get("approved_amount") else "")
         + _extras(d)
     ),
     "info_requested": lambda d, c: (
         "Information requested from the claimant"
-        + (f", due {_stamp(d['due_at'])}" if d.get("due_at") else "")
+        + (f", due {utc(d['due_at'])}" if d.get("due_at") else "")
         + _extras(d)
     ),
     "document_added": lambda d, c: f"Document added: {d.get('name') or 'a document'}",
@@ -89,9 +82,9 @@ _PHRASES: dict[str, Phrase] = {
         if d.get("answered", True)
         else "No answer from the claimant in time; assessing without it"
     ),
-    "approved": lambda d, c: f"Approved {_money(d.get('approved_amount'), c)}",
+    "approved": lambda d, c: f"Approved {money(d.get('approved_amount'), c)}",
     "payment_started": lambda d, c: (
-        f"Payment of {_money(d.get('amount'), c)} started"
+        f"Payment of {money(d.get('amount'), c)} started"
         + (f" (attempt {d['attempt']})" if d.get("attempt") else "")
     ),
     "payment_failed": lambda d, c: (
@@ -99,7 +92,7 @@ _PHRASES: dict[str, Phrase] = {
         "approval is withdrawn; the claim is back for review"
     ),
     "paid": lambda d, c: (
-        f"Paid {_money(d.get('amount'), c)}"
+        f"Paid {money(d.get('amount'), c)}"
         + (f" (bank reference {d['rail_reference']})" if d.get("rail_reference") else "")
     ),
     "rejected": lambda d, c: "Rejected" + _extras(d),
@@ -125,13 +118,6 @@ _STAFF: dict[str, Callable[[dict[str, Any]], str]] = {
     "override": lambda d: f"Decided although {d.get('held_by')} held the claim",
     "note": lambda d: f"Internal note: “{d.get('text')}”",
 }
-
-
-def _stamp(value: str) -> str:
-    try:
-        return dt.datetime.fromisoformat(value).astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    except ValueError:
-        return value
 
 
 def _who(event: EventOut, claim: ClaimOut) -> str:

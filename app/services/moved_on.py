@@ -3,13 +3,12 @@ the claim is now, in a sentence the API and the console both give."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
-from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.services.errors import MovedOnError
+from app.services.wording import money, utc
 from claims.lifecycle import EventType
 from infra.store import claims as claim_store
 
@@ -30,7 +29,7 @@ def moved_on_sentence(moved: MovedOnError, status: str | None) -> str:
         where = f"The claim is now {status}" if status else moved.detail
         return f"{where}; your request was not applied."
     done = _DONE.get(moved.decision or "", f"decided this claim ({moved.decision})")
-    amount = f" ({Decimal(moved.approved_amount):,.2f})" if moved.approved_amount else ""
+    amount = f" ({money(moved.approved_amount)})" if moved.approved_amount else ""
     when = f"at {moved.at}" if moved.at else "just now"
     return f"{moved.by} {done}{amount} {when}; {now}your request was not applied."
 
@@ -53,7 +52,7 @@ async def who_moved_it(
             by=detail.get("adjuster") or detail.get("by"),
             decision=detail.get("decision") or "cancel",
             approved_amount=detail.get("approved_amount"),
-            at=last.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            at=utc(last.at),
         )
     # A decision made just now (named by the claim) may not be on the row yet.
     status = row.status if row is not None and moved.by is None else None
