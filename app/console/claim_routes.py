@@ -131,7 +131,8 @@ async def _act(
                 return render(request, "confirm.html", context)
             form = form | confirm.fields  # the amount as checked, not as typed
         outcome = await run(services.commands, staff, parsed, action, form)
-        if held_by is not None and not outcome.pending:
+        if held_by is not None and outcome.accepted:
+            # Accepted is enough: a decision still being recorded will be applied.
             await services.assignments.overridden(staff.key, parsed, held_by)
     except ServiceError as refused:
         return await _claim(
